@@ -1,0 +1,206 @@
+"""Command line: ``python main.py [train|eval|bench] …``; no subcommand opens the GUI.
+
+Every user error prints one ``error: …`` line on stderr and exits with code 2.
+"""
+
+import argparse
+import json
+import sys
+import time
+
+from engine import PRESETS, DigitDescentError, parse_layers, preset
+from engine import data as datamod
+from engine import metrics
+from engine.activations import ACTIVATIONS
+from engine.costs import COSTS
+from engine.optimizers import OPTIMIZERS
+from engine.threads import limit_blas_threads
+from engine.trainer import make_trainer
+
+
+class UsageError(DigitDescentError):
+    """A bad flag or flag value."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _learning_rate(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def _layers(text):
+    try:
+        return parse_layers(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser():
+    parser = _Parser(prog="main.py", description="Digit Descent: watch a neural network "
+                     "learn to read handwritten digits. With no subcommand, opens the app.")
+    parser.add_argument("--train", action="store_true", help="open the app and start training at once")
+    parser.add_argument("--preset", choices=list(PRESETS), default="3b1b",
+                        help="preset to open the app with (default: 3b1b)")
+    sub = parser.add_subparsers(dest="command", metavar="{train,eval,bench}")
+
+    train = sub.add_parser("train", help="train headless and report each epoch")
+    train.add_argument("--preset", choices=list(PRESETS), default="3b1b",
+                       help="start from a lecture's setting (default: 3b1b)")
+    train.add_argument("--layers", type=_layers, help="layer sizes, e.g. 784,16,16,10")
+    train.add_argument("--activation", choices=list(ACTIVATIONS))
+    train.add_argument("--cost", choices=list(COSTS))
+    train.add_argument("--optimizer", choices=list(OPTIMIZERS))
+    train.add_argument("--lr", type=_learning_rate, help="learning rate η")
+    train.add_argument("--batch-size", type=_positive_int)
+    train.add_argument("--epochs", type=_positive_int)
+    train.add_argument("--seed", type=int)
+    train.add_argument("--shuffle-labels", action="store_true", default=None,
+                       help="train on randomly permuted labels (memorisation experiment)")
+    train.add_argument("--dataset", help="mnist, fashion, a folder of IDX files or a Keras-style .npz")
+    train.add_argument("--save", metavar="PATH", help="save the trained model (.npz)")
+    train.add_argument("--json", action="store_true", help="one JSON object per line per epoch")
+
+    ev = sub.add_parser("eval", help="test accuracy and confusion matrix of a saved model")
+    ev.add_argument("model", help="a model saved by 'train --save' or the app")
+    ev.add_argument("--dataset", help="override the data set the model was trained on")
+    ev.add_argument("--json", action="store_true")
+
+    bench = sub.add_parser("bench", help="check this machine: training speed and GUI smoothness")
+    bench.add_argument("--json", action="store_true")
+    bench.add_argument("--seconds", type=float, default=3.0, help="length of each measurement")
+    return parser
+
+
+def config_from_args(args):
+    cfg = preset(args.preset).replace(
+        layers=args.layers, activation=args.activation, cost=args.cost,
+        optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
+        epochs=args.epochs, seed=args.seed, dataset=args.dataset,
+        shuffle_labels=args.shuffle_labels)
+    return cfg
+
+
+class _ProgressBar:
+    """One line per epoch on a terminal, redrawn at most ten times a second."""
+
+    def __init__(self, stream, epoch, epochs):
+        self.stream, self.label = stream, f"epoch {epoch}/{epochs}"
+        self.start = self.last = time.perf_counter()
+
+    def __call__(self, trainer):
+        if trainer.steps % 64:
+            return
+        now = time.perf_counter()
+        if now - self.last < 0.1:
+            return
+        self.last = now
+        frac = trainer.epoch_progress
+        bar = "#" * int(frac * 30)
+        rate = trainer.samples_seen and (frac * len(trainer.train)) / max(now - self.start, 1e-9)
+        self.stream.write(f"\r{self.label} [{bar:<30}] {frac:4.0%}  {rate:,.0f} samples/s  "
+                          f"cost {trainer.last_cost:.4f}")
+        self.stream.flush()
+
+    def clear(self):
+        self.stream.write("\r" + " " * 100 + "\r")
+
+
+def _format_report(r, epochs):
+    return (f"epoch {r.epoch}/{epochs}  train cost {r.train_cost:.4f}  test cost {r.test_cost:.4f}  "
+            f"train acc {r.train_accuracy:6.2%}  test acc {r.test_accuracy:6.2%}  {r.seconds:.2f} s")
+
+
+def run_train(args, out=sys.stdout, err=sys.stderr):
+    cfg = config_from_args(args)
+    try:
+        trainer = make_trainer(cfg)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    limit_blas_threads(1)
+    show_bar = not args.json and err.isatty()
+    for epoch in range(1, cfg.epochs + 1):
+        bar = _ProgressBar(err, epoch, cfg.epochs) if show_bar else None
+        report = trainer.run_epoch(on_step=bar)
+        if bar:
+            bar.clear()
+        if args.json:
+            out.write(json.dumps(report.to_dict()) + "\n")
+        else:
+            out.write(_format_report(report, cfg.epochs) + "\n")
+        out.flush()
+    if args.save:
+        last = trainer.reports[-1]
+        trainer.network.save(args.save, dataset=cfg.dataset, train_config=cfg.to_dict(),
+                             summary={"epochs": last.epoch, "test_accuracy": last.test_accuracy,
+                                      "test_cost": last.test_cost})
+        if not args.json:
+            out.write(f"saved {args.save}\n")
+    return 0
+
+
+def run_eval(args, out=sys.stdout):
+    from engine.network import Network
+
+    net = Network.load(args.model)
+    split = datamod.load(args.dataset or net.metadata.get("dataset", "mnist"))
+    test = split.test
+    if net.sizes[0] != test.n_inputs or net.sizes[-1] != test.n_outputs:
+        raise UsageError(f"{args.model}: a {'-'.join(map(str, net.sizes))} network does not fit "
+                         f"the {split.name} data ({test.n_inputs} inputs, {test.n_outputs} outputs)")
+    predicted = net.predict(test.x)
+    k = max(2, test.n_outputs)
+    confusion = metrics.confusion_matrix(test.labels, predicted, k)
+    acc = metrics.accuracy(test.labels, predicted)
+    if args.json:
+        out.write(json.dumps({"model": str(args.model), "dataset": split.name,
+                              "test_accuracy": acc, "confusion": confusion.tolist()}) + "\n")
+        return 0
+    out.write(f"{args.model}: test accuracy {acc:.2%} on {len(test):,} {split.name} images\n")
+    out.write("rows: actual, columns: predicted\n")
+    out.write("      " + "".join(f"{c:>6}" for c in range(k)) + "\n")
+    for i, row in enumerate(confusion):
+        out.write(f"{i:>6}" + "".join(f"{v:>6}" for v in row) + "\n")
+    return 0
+
+
+def main(argv=None):
+    """Entry point; returns the process exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command == "train":
+            return run_train(args)
+        if args.command == "eval":
+            return run_eval(args)
+        if args.command == "bench":
+            from gui.selfcheck import run_bench
+
+            return run_bench(args)
+        from gui.app import run_app
+
+        return run_app(preset_name=args.preset, start=args.train)
+    except DigitDescentError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted\n")
+        return 130

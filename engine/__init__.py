@@ -1,0 +1,11 @@
+"""Digit Descent's engine: pure NumPy, no Qt."""
+
+from .config import PRESETS, TrainConfig, parse_layers, preset
+from .data import DataSplit, Dataset, load
+from .errors import DataError, DigitDescentError, DivergedError, ModelFileError
+from .network import Network
+from .trainer import EpochReport, Trainer, make_trainer
+
+__all__ = ["PRESETS", "TrainConfig", "parse_layers", "preset", "DataSplit", "Dataset", "load",
+           "DataError", "DigitDescentError", "DivergedError", "ModelFileError", "Network",
+           "EpochReport", "Trainer", "make_trainer"]

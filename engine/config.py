@@ -1,0 +1,106 @@
+"""Training settings and the lectures' presets."""
+
+from dataclasses import asdict, dataclass, fields, replace
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that defines a training run.
+
+    ``lr_decay`` multiplies the learning rate after every epoch;
+    ``train_subset`` trains on the first N training samples only.
+    """
+
+    layers: tuple = (784, 16, 16, 10)
+    activation: str = "sigmoid"
+    cost: str = "mse"
+    init: str = "scaled"
+    optimizer: str = "sgd"
+    lr: float = 1.0
+    lr_decay: float = 1.0
+    momentum: float = 0.9
+    weight_decay: float = 0.0
+    batch_size: int = 10
+    epochs: int = 10
+    seed: int = 0
+    dataset: str = "mnist"
+    shuffle_labels: bool = False
+    train_subset: int = 0
+
+    def replace(self, **changes):
+        """A copy with ``changes`` applied (``None`` values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def to_dict(self):
+        d = asdict(self)
+        d["layers"] = list(self.layers)
+        return d
+
+    @classmethod
+    def from_dict(cls, d):
+        known = {f.name for f in fields(cls)}
+        d = {k: v for k, v in d.items() if k in known}
+        if "layers" in d:
+            d["layers"] = tuple(int(n) for n in d["layers"])
+        return cls(**d)
+
+
+def parse_layers(text):
+    """``"784-16-16-10"`` or ``"784,16,16,10"`` → ``(784, 16, 16, 10)``."""
+    parts = str(text).replace(",", "-").replace(" ", "").split("-")
+    try:
+        layers = tuple(int(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"layer sizes must be whole numbers like 784-16-16-10, got {text!r}") from None
+    if len(layers) < 2 or min(layers) < 1:
+        raise ValueError(f"need at least an input and an output layer of width ≥ 1, got {text!r}")
+    return layers
+
+
+_3B1B = TrainConfig(lr=1.0, lr_decay=0.85)
+_PLAIN = TrainConfig()  # constant learning rate
+
+PRESETS = {
+    "3b1b": (
+        "3Blue1Brown's 784-16-16-10 sigmoid network: MSE cost, plain mini-batch SGD",
+        _3B1B),
+    "3b1b-tweaked": (
+        "Same 784-16-16-10 shape with the usual tweaks: ReLU, softmax + cross-entropy, "
+        "momentum, decaying learning rate",
+        _3B1B.replace(activation="relu", cost="cross-entropy", optimizer="momentum",
+                      lr=0.1, lr_decay=0.85, batch_size=32, epochs=20)),
+    "nielsen": (
+        "Nielsen's network.py: 784-30-10 sigmoid, N(0, 1) init, η = 3, batch 10",
+        _PLAIN.replace(layers=(784, 30, 10), init="normal", lr=3.0, epochs=30)),
+    "templates": (
+        "No hidden layer (784-10): each output's weights become a blurry digit template",
+        _PLAIN.replace(layers=(784, 10), cost="cross-entropy", lr=0.5, epochs=10)),
+    "hidden10": (
+        "784-10-10: a hidden layer of just ten neurons",
+        _3B1B.replace(layers=(784, 10, 10))),
+    "trask": (
+        "Trask's 3-4-1 network on the 4-customer table, 60,000 full-batch iterations",
+        _PLAIN.replace(layers=(3, 4, 1), dataset="trask", init="normal", lr=1.0,
+                       batch_size=4, epochs=60000)),
+    "xor": (
+        "Exclusive or: 2-4-1 sigmoid, full batch",
+        _PLAIN.replace(layers=(2, 4, 1), dataset="xor", init="normal", lr=2.0,
+                       batch_size=4, epochs=5000)),
+    "shuffled": (
+        "Random labels: a bigger network memorises 2,000 shuffled images "
+        "(training accuracy climbs, test accuracy stays at chance)",
+        _PLAIN.replace(layers=(784, 256, 10), activation="relu", cost="cross-entropy",
+                       optimizer="adam", lr=1e-3, batch_size=32, epochs=60,
+                       shuffle_labels=True, train_subset=2000)),
+    "strong": (
+        "The best network we train in about a minute (784-256-128-10 ReLU, Adam)",
+        _3B1B.replace(layers=(784, 256, 128, 10), activation="relu", cost="cross-entropy",
+                      optimizer="adam", lr=1e-3, lr_decay=0.8, batch_size=64, epochs=15)),
+}
+
+
+def preset(name):
+    """The :class:`TrainConfig` of a preset."""
+    if name not in PRESETS:
+        raise ValueError(f"unknown preset {name!r}; choose from {', '.join(PRESETS)}")
+    return PRESETS[name][1]

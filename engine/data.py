@@ -1,0 +1,237 @@
+"""Data sets: the embedded MNIST, files users have on disk, and the lectures' toy sets.
+
+Every loader returns a :class:`DataSplit` of two :class:`Dataset` s. Images are
+flattened to rows of float32 pixels in [0, 1]; a problem with a file raises
+:class:`DataError` naming the file and what is wrong with it.
+"""
+
+import gzip
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import DataError
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+MNIST_PATH = RESOURCES / "mnist.npz"
+FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
+DIGITS = tuple("0123456789")
+FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                   "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+IDX_FILES = {
+    "x_train": "train-images-idx3-ubyte",
+    "y_train": "train-labels-idx1-ubyte",
+    "x_test": "t10k-images-idx3-ubyte",
+    "y_test": "t10k-labels-idx1-ubyte",
+}
+NAMES = ("mnist", "fashion", "trask", "xor")
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Inputs, labels and training targets of one set.
+
+    x: ``(n, d)`` float32 in [0, 1]; labels: ``(n,)`` int64;
+    targets: ``(n, k)`` float32, one-hot (or 0/1 when ``k == 1``);
+    image_shape: ``(28, 28)`` for images, ``None`` for tabular toy data.
+    """
+
+    name: str
+    x: np.ndarray
+    labels: np.ndarray
+    targets: np.ndarray
+    class_names: tuple
+    image_shape: tuple = None
+
+    def __len__(self):
+        return self.x.shape[0]
+
+    @property
+    def n_inputs(self):
+        return self.x.shape[1]
+
+    @property
+    def n_outputs(self):
+        return self.targets.shape[1]
+
+    def subset(self, count_or_indices):
+        """The first ``count`` samples, or the samples at the given indices."""
+        idx = count_or_indices
+        if np.isscalar(idx):
+            idx = slice(0, int(idx))
+        return Dataset(self.name, self.x[idx], self.labels[idx], self.targets[idx],
+                       self.class_names, self.image_shape)
+
+    def with_shuffled_labels(self, seed=0):
+        """The same inputs with labels randomly permuted (the memorisation experiment)."""
+        labels = np.random.default_rng(seed).permutation(self.labels)
+        return Dataset(self.name + " (shuffled labels)", self.x, labels,
+                       one_hot(labels, self.n_outputs), self.class_names, self.image_shape)
+
+
+@dataclass(frozen=True, eq=False)
+class DataSplit:
+    name: str
+    train: Dataset
+    test: Dataset
+
+
+def one_hot(labels, n_classes):
+    """``(n, n_classes)`` float32 one-hot rows; a single class column holds 0/1."""
+    labels = np.asarray(labels, dtype=np.int64)
+    if n_classes == 1:
+        return labels.astype(np.float32)[:, None]
+    out = np.zeros((labels.size, n_classes), np.float32)
+    out[np.arange(labels.size), labels] = 1.0
+    return out
+
+
+def image_dataset(name, images, labels, class_names):
+    """A :class:`Dataset` from uint8 images ``(n, h, w)`` and integer labels."""
+    images = np.asarray(images)
+    x = images.reshape(images.shape[0], -1).astype(np.float32)
+    if images.dtype == np.uint8:
+        x *= 1.0 / 255.0
+    labels = np.asarray(labels).astype(np.int64)
+    return Dataset(name, x, labels, one_hot(labels, len(class_names)), tuple(class_names),
+                   tuple(images.shape[1:]))
+
+
+def _check_arrays(source, arrays):
+    """Validate x/y train/test arrays from any source; raise DataError naming ``source``."""
+    for part in ("train", "test"):
+        x, y = arrays[f"x_{part}"], arrays[f"y_{part}"]
+        if x.ndim != 3 or x.shape[0] == 0:
+            raise DataError(f"{source}: x_{part} should be a stack of images (n, h, w), got shape {x.shape}")
+        if y.shape != (x.shape[0],):
+            raise DataError(f"{source}: y_{part} has shape {y.shape}, expected ({x.shape[0]},) labels")
+        if not (np.issubdtype(y.dtype, np.integer) and y.min() >= 0 and y.max() <= 9):
+            raise DataError(f"{source}: y_{part} should hold integer labels 0–9")
+        if x.dtype != np.uint8 and not (np.issubdtype(x.dtype, np.floating)
+                                         and np.isfinite(x).all() and x.min() >= 0 and x.max() <= 1):
+            raise DataError(f"{source}: x_{part} should be uint8 pixels or floats in [0, 1], got {x.dtype}")
+    if arrays["x_train"].shape[1:] != arrays["x_test"].shape[1:]:
+        raise DataError(f"{source}: training and test images differ in size")
+
+
+def _split(name, arrays, class_names):
+    return DataSplit(name,
+                     image_dataset(name, arrays["x_train"], arrays["y_train"], class_names),
+                     image_dataset(name, arrays["x_test"], arrays["y_test"], class_names))
+
+
+def load_npz(path, name=None, class_names=DIGITS):
+    """Our ``resources/mnist.npz`` or a Keras-style ``mnist.npz``.
+
+    Keys ``x_train (n, 28, 28) uint8, y_train (n,), x_test, y_test``.
+    """
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            missing = [k for k in IDX_FILES if k not in f.files]
+            if missing:
+                raise DataError(f"{path}: not an MNIST-style .npz (missing {', '.join(missing)})")
+            arrays = {k: f[k] for k in IDX_FILES}
+    except DataError:
+        raise
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zlib.error) as exc:
+        raise DataError(f"{path}: damaged or not a .npz file ({exc})") from None
+    _check_arrays(path, arrays)
+    return _split(name or path.stem, arrays, class_names)
+
+
+def read_idx(path):
+    """An array from an IDX file (``*-idx3-ubyte``, gzipped or not)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DataError(f"{path}: damaged gzip file ({exc})") from None
+    if len(raw) < 4 or raw[:2] != b"\0\0" or raw[2] != 0x08 or not 1 <= raw[3] <= 4:
+        raise DataError(f"{path}: not an IDX file of unsigned bytes (bad magic number)")
+    ndim = raw[3]
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise DataError(f"{path}: truncated IDX header")
+    dims = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    expected = header + int(np.prod(dims))
+    if len(raw) != expected:
+        raise DataError(f"{path}: truncated or padded: {len(raw)} bytes, the header "
+                        f"announces {expected} for shape {dims}")
+    return np.frombuffer(raw, np.uint8, offset=header).reshape(dims)
+
+
+def _find_idx(folder, stem):
+    for candidate in (folder / stem, folder / (stem + ".gz"),
+                      folder / stem.replace("-idx", ".idx"), folder / (stem.replace("-idx", ".idx") + ".gz")):
+        if candidate.is_file():
+            return candidate
+    raise DataError(f"{folder}: no {stem} (or {stem}.gz) in this folder")
+
+
+def load_idx_folder(folder, name=None, class_names=DIGITS):
+    """The four standard IDX files in ``folder`` (gzipped or not)."""
+    folder = Path(folder)
+    arrays = {key: read_idx(_find_idx(folder, stem)) for key, stem in IDX_FILES.items()}
+    _check_arrays(folder, arrays)
+    return _split(name or folder.name, arrays, class_names)
+
+
+def load_mnist():
+    """The embedded MNIST: 60,000 training and 10,000 test images."""
+    if not MNIST_PATH.is_file():
+        raise DataError(f"{MNIST_PATH}: the embedded MNIST is missing; rebuild it with "
+                        "scripts/build_mnist.py (see README)")
+    return load_npz(MNIST_PATH, name="mnist")
+
+
+def load_fashion(folder=FASHION_DIR):
+    """Fashion-MNIST from Debian's ``dataset-fashion-mnist`` package (IDX files)."""
+    if not Path(folder).is_dir():
+        raise DataError(f"Fashion-MNIST not found in {folder}. Install it with "
+                        "'sudo apt-get install dataset-fashion-mnist' (Debian/Ubuntu), or pass "
+                        "a folder holding its four IDX files with --dataset PATH")
+    return load_idx_folder(folder, name="fashion", class_names=FASHION_CLASSES)
+
+
+def _table(name, x, y, class_names):
+    x = np.asarray(x, np.float32)
+    labels = np.asarray(y, np.int64)
+    ds = Dataset(name, x, labels, one_hot(labels, 1), class_names)
+    return DataSplit(name, ds, ds)
+
+
+def trask():
+    """Trask's 4-customer table: the answer is the exclusive or of the first two columns."""
+    return _table("trask", [[1, 0, 1], [0, 1, 1], [0, 0, 1], [1, 1, 1]], [1, 1, 0, 0], ("0", "1"))
+
+
+def xor():
+    """Exclusive or of two bits."""
+    return _table("xor", [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0], ("0", "1"))
+
+
+def load(source="mnist"):
+    """A data set by name (``mnist``, ``fashion``, ``trask``, ``xor``) or path.
+
+    A path is a folder holding the four IDX files, or a Keras-style ``.npz``.
+    """
+    loaders = {"mnist": load_mnist, "fashion": load_fashion, "trask": trask, "xor": xor}
+    if str(source) in loaders:
+        return loaders[str(source)]()
+    path = Path(source)
+    if path.is_dir():
+        return load_idx_folder(path)
+    if path.suffix == ".npz" or path.is_file():
+        return load_npz(path)
+    raise DataError(f"{source}: no such data set; use one of {', '.join(NAMES)}, "
+                    "a folder of IDX files or a Keras-style .npz")

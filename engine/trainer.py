@@ -1,0 +1,238 @@
+"""Epochs of shuffled mini-batches, for the GUI's worker and the command line alike.
+
+The trainer never prints and never sleeps: it does one mini-batch per
+:meth:`Trainer.step`, and :meth:`Trainer.run_epoch` loops over steps, asking a
+``should_stop`` callable between mini-batches so a caller can pause or stop.
+"""
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import data as datamod
+from .config import TrainConfig
+from .errors import DivergedError
+from .network import Network
+from .optimizers import make_optimizer
+
+
+@dataclass(frozen=True)
+class EpochReport:
+    """Costs and accuracies after one epoch; ``seconds`` is training time only."""
+
+    epoch: int
+    samples_seen: int
+    train_cost: float
+    test_cost: float
+    train_accuracy: float
+    test_accuracy: float
+    seconds: float
+    lr: float
+
+    def to_dict(self):
+        return dict(self.__dict__)
+
+
+class CostHistory:
+    """Mini-batch costs over a whole run, in bounded memory.
+
+    Costs are gathered in buckets of ``stride`` steps; each bucket keeps one raw
+    mini-batch cost (for the faint, noisy curve) and the bucket's mean. When
+    ``capacity`` buckets are full, neighbours merge and the stride doubles.
+    """
+
+    def __init__(self, capacity=4096):
+        self.capacity = capacity
+        self.samples = np.empty(capacity, np.float64)
+        self.raw = np.empty(capacity, np.float32)
+        self.mean = np.empty(capacity, np.float32)
+        self.count = 0
+        self.stride = 1
+        self._sum = 0.0
+        self._n = 0
+
+    def append(self, samples_seen, cost):
+        self._sum += cost
+        self._n += 1
+        if self._n < self.stride:
+            return
+        i = self.count
+        self.samples[i], self.raw[i], self.mean[i] = samples_seen, cost, self._sum / self._n
+        self.count += 1
+        self._sum, self._n = 0.0, 0
+        if self.count == self.capacity:
+            half = self.capacity // 2
+            self.samples[:half] = self.samples[1::2]
+            self.raw[:half] = self.raw[1::2]
+            self.mean[:half] = 0.5 * (self.mean[0::2] + self.mean[1::2])
+            self.count = half
+            self.stride *= 2
+
+    def arrays(self):
+        """Copies ``(samples_seen, raw_cost, mean_cost)`` of the filled part."""
+        n = self.count
+        return self.samples[:n].copy(), self.raw[:n].copy(), self.mean[:n].copy()
+
+
+def prepare_data(config, split=None):
+    """The data split of ``config``, with its subset / shuffled-labels options applied."""
+    split = split or datamod.load(config.dataset)
+    train = split.train
+    if config.train_subset:
+        train = train.subset(config.train_subset)
+    if config.shuffle_labels:
+        train = train.with_shuffled_labels(config.seed)
+    return datamod.DataSplit(split.name, train, split.test)
+
+
+def build_network(config, split):
+    """A fresh network for ``config``, checked against the data's shape."""
+    layers = tuple(config.layers)
+    if layers[0] != split.train.n_inputs or layers[-1] != split.train.n_outputs:
+        raise ValueError(
+            f"layers {'-'.join(map(str, layers))} do not fit the {split.name} data: it has "
+            f"{split.train.n_inputs} inputs and needs {split.train.n_outputs} outputs")
+    return Network(layers, config.activation, config.cost, seed=config.seed, init=config.init)
+
+
+class Trainer:
+    """Mini-batch gradient descent of ``network`` on ``split.train``.
+
+    ``lr`` and ``batch_size`` may be changed between steps.
+    """
+
+    def __init__(self, network, split, config=TrainConfig()):
+        self.network, self.split, self.config = network, split, config
+        self.train, self.test = split.train, split.test
+        self.grad = np.zeros_like(network.params)
+        self._grad_w, self._grad_b = network.unflatten(self.grad)
+        self.batch_size = config.batch_size
+        self.base_lr = config.lr
+        self.history = CostHistory()
+        self.reports = []
+        self.reset(config.seed)
+
+    def reset(self, seed=None):
+        """New random weights and a fresh optimizer; the clock restarts at zero."""
+        seed = self.config.seed if seed is None else seed
+        self.network.reset(seed)
+        cfg = self.config
+        self.optimizer = make_optimizer(cfg.optimizer, self.network.params, self.base_lr,
+                                        cfg.momentum, cfg.weight_decay, self.network.weight_mask())
+        self.rng = np.random.default_rng(seed)
+        self.epoch = self.steps = self.samples_seen = self._pos = 0
+        self._order = None
+        self.last_cost = float("nan")
+        self._epoch_seconds = 0.0
+        self.history = CostHistory()
+        self.reports = []
+
+    @property
+    def lr(self):
+        return self.optimizer.lr
+
+    @lr.setter
+    def lr(self, value):
+        """Set the base learning rate (decay for past epochs still applies)."""
+        self.base_lr = float(value)
+        self.optimizer.lr = self.base_lr * self.config.lr_decay ** self.epoch
+
+    @property
+    def batch_size(self):
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value):
+        value = int(value)
+        if value < 1:
+            raise ValueError(f"batch size must be at least 1, got {value}")
+        self._batch_size = value
+        n = min(value, len(self.train))
+        self._xbuf = np.empty((n, self.train.n_inputs), self.network.dtype)
+        self._ybuf = np.empty((n, self.train.n_outputs), self.network.dtype)
+
+    @property
+    def epoch_progress(self):
+        """Fraction of the current epoch done, in [0, 1)."""
+        return self._pos / len(self.train)
+
+    def step(self):
+        """One mini-batch of gradient descent; returns its cost.
+
+        Raises :class:`DivergedError` when the cost is NaN or infinite.
+        """
+        n = len(self.train)
+        if self._pos == 0:
+            self._order = self.rng.permutation(n)
+        idx = self._order[self._pos:self._pos + self._batch_size]
+        k = idx.shape[0]
+        x, y = self._xbuf[:k], self._ybuf[:k]
+        np.take(self.train.x, idx, axis=0, out=x)
+        np.take(self.train.targets, idx, axis=0, out=y)
+        cost = self.network.backprop(x, y, self._grad_w, self._grad_b)
+        if not math.isfinite(cost):
+            raise DivergedError(
+                f"training diverged: the cost became {cost} at step {self.steps + 1} with learning rate "
+                f"{self.lr:g}: try a smaller learning rate (e.g. {self.lr / 10:g}) and Reset")
+        if self.steps % 128 == 127 and not self.grad.any():
+            raise DivergedError(
+                f"training stalled: with learning rate {self.lr:g} the weights were thrown so far "
+                f"that every neuron saturated, the gradient is exactly zero and learning stopped. "
+                f"Try a smaller learning rate (e.g. {self.lr / 10:g}) and Reset")
+        self.optimizer.step(self.network.params, self.grad)
+        self._pos += k
+        self.steps += 1
+        self.samples_seen += k
+        self.last_cost = cost
+        self.history.append(self.samples_seen, cost)
+        if self._pos >= n:
+            self._pos = 0
+            self.epoch += 1
+            self.optimizer.lr = self.base_lr * self.config.lr_decay ** self.epoch
+        return cost
+
+    def run_epoch(self, should_stop=None, on_step=None):
+        """Train to the end of the current epoch.
+
+        ``should_stop()`` is asked before every mini-batch; ``on_step(trainer)``
+        is called after it. Returns the :class:`EpochReport`, or ``None`` when
+        stopped early (the trainer then resumes mid-epoch next time).
+        """
+        epoch = self.epoch
+        start = time.perf_counter()
+        try:
+            with np.errstate(all="ignore"):  # a NaN cost is detected in step(), not warned about
+                while self.epoch == epoch:
+                    if should_stop is not None and should_stop():
+                        return None
+                    self.step()
+                    if on_step is not None:
+                        on_step(self)
+        finally:
+            self._epoch_seconds += time.perf_counter() - start
+        seconds, self._epoch_seconds = self._epoch_seconds, 0.0
+        return self.finish_epoch(seconds)
+
+    def finish_epoch(self, seconds):
+        """Evaluate, record and return the report of the epoch just completed."""
+        train_cost, train_acc = self.evaluate(self.train)
+        test_cost, test_acc = self.evaluate(self.test)
+        report = EpochReport(self.epoch, self.samples_seen, train_cost, test_cost,
+                             train_acc, test_acc, seconds, self.lr)
+        self.reports.append(report)
+        return report
+
+    def evaluate(self, dataset, limit=None):
+        """``(mean cost, accuracy)`` of the current network on ``dataset``."""
+        if limit is not None and limit < len(dataset):
+            dataset = dataset.subset(limit)
+        with np.errstate(all="ignore"):
+            return self.network.evaluate(dataset.x, dataset.targets, dataset.labels)
+
+
+def make_trainer(config, split=None):
+    """Data, network and trainer for ``config`` (``split`` defaults to the config's data set)."""
+    split = prepare_data(config, split)
+    return Trainer(build_network(config, split), split, config)

@@ -1,0 +1,74 @@
+import numpy as np
+import pytest
+
+from engine import ModelFileError, Network
+
+
+def test_round_trip_keeps_weights_and_metadata(tmp_path):
+    net = Network((784, 16, 16, 10), "relu", "cross-entropy", seed=7)
+    path = tmp_path / "m.npz"
+    net.save(path, dataset="mnist", summary={"test_accuracy": 0.96})
+    loaded = Network.load(path)
+    assert loaded.sizes == net.sizes and loaded.activation_name == "relu"
+    assert loaded.cost_name == "cross-entropy"
+    assert np.array_equal(loaded.params, net.params)
+    assert loaded.metadata["summary"]["test_accuracy"] == 0.96
+    assert loaded.metadata["dataset"] == "mnist"
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_saving_over_a_file_is_atomic(tmp_path, monkeypatch):
+    path = tmp_path / "m.npz"
+    Network((3, 2), seed=0).save(path)
+    before = path.read_bytes()
+
+    def broken_savez(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez", broken_savez)
+    with pytest.raises(ModelFileError, match="disk full"):
+        Network((3, 2), seed=1).save(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]
+
+
+def test_truncated_model(tmp_path):
+    path = tmp_path / "m.npz"
+    Network((784, 16, 10)).save(path)
+    path.write_bytes(path.read_bytes()[:1000])
+    with pytest.raises(ModelFileError, match="m.npz"):
+        Network.load(path)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip at all", b"PK\x03\x04\x00\x00"])
+def test_garbage_model(tmp_path, content):
+    path = tmp_path / "g.npz"
+    path.write_bytes(content)
+    with pytest.raises(ModelFileError, match="g.npz"):
+        Network.load(path)
+
+
+def test_foreign_npz_and_pickle(tmp_path):
+    foreign = tmp_path / "foreign.npz"
+    np.savez(foreign, params=np.zeros(3), meta=np.array('{"format": "something else"}'))
+    with pytest.raises(ModelFileError, match="not a Digit Descent model"):
+        Network.load(foreign)
+    pickled = tmp_path / "pickled.npz"
+    np.savez(pickled, params=np.array([object()], dtype=object), meta=np.array("{}"))
+    with pytest.raises(ModelFileError, match="pickled.npz"):
+        Network.load(pickled)
+
+
+def test_wrong_parameter_count(tmp_path):
+    path = tmp_path / "m.npz"
+    Network((4, 3, 2)).save(path)
+    with np.load(path) as f:
+        meta = f["meta"]
+    np.savez(path, params=np.zeros(5, np.float32), meta=meta)
+    with pytest.raises(ModelFileError, match="need 23"):
+        Network.load(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ModelFileError, match="no such file"):
+        Network.load(tmp_path / "nope.npz")

@@ -1,0 +1,75 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, timeout=120):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_train_json_lines_save_and_eval(tmp_path):
+    model = tmp_path / "xor.npz"
+    r = run("train", "--preset", "xor", "--epochs", "3", "--json", "--save", str(model))
+    assert r.returncode == 0, r.stderr
+    lines = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [d["epoch"] for d in lines] == [1, 2, 3]
+    for d in lines:
+        assert {"epoch", "train_cost", "test_cost", "train_accuracy", "test_accuracy", "seconds"} <= set(d)
+    e = run("eval", str(model), "--json")
+    assert e.returncode == 0, e.stderr
+    result = json.loads(e.stdout)
+    assert np.sum(result["confusion"]) == 4
+    assert result["test_accuracy"] == pytest.approx(np.trace(result["confusion"]) / 4)
+
+
+def test_train_mnist_epoch_human_output(tmp_path):
+    r = run("train", "--layers", "784,10", "--cost", "cross-entropy", "--lr", "0.5",
+            "--batch-size", "100", "--epochs", "1", "--save", str(tmp_path / "m.npz"))
+    assert r.returncode == 0, r.stderr
+    assert "epoch 1/1" in r.stdout and "test acc" in r.stdout
+    e = run("eval", str(tmp_path / "m.npz"))
+    assert "rows: actual" in e.stdout and e.returncode == 0
+
+
+@pytest.mark.parametrize("args,message", [
+    (["train", "--lr", "abc"], "--lr"),
+    (["train", "--lr", "0"], "positive"),
+    (["train", "--batch-size", "0"], "at least 1"),
+    (["train", "--layers", "784,x,10"], "whole numbers"),
+    (["train", "--layers", "100,10"], "784 inputs"),
+    (["train", "--dataset", "/no/such/place"], "no such data set"),
+    (["train", "--preset", "nope"], "invalid choice"),
+    (["eval", "/no/such/model.npz"], "no such file"),
+])
+def test_user_errors_are_one_line_exit_2(args, message):
+    r = run(*args)
+    assert r.returncode == 2
+    assert r.stderr.startswith("error: ") and message in r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_damaged_model_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"garbage")
+    r = run("eval", str(bad))
+    assert r.returncode == 2 and "bad.npz" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_saturation_at_lr_1000_is_reported():
+    r = run("train", "--preset", "3b1b", "--lr", "1000", "--epochs", "1")
+    assert r.returncode == 2
+    assert "learning rate 1000" in r.stderr and "saturated" in r.stderr
+
+
+def test_divergence_names_the_learning_rate():
+    r = run("train", "--layers", "784,64,10", "--cost", "cross-entropy", "--activation", "relu",
+            "--lr", "1e30", "--epochs", "1")
+    assert r.returncode == 2
+    assert "diverged" in r.stderr and "1e+30" in r.stderr and "Traceback" not in r.stderr
