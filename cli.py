@@ -58,8 +58,8 @@ def build_parser():
     parser = _Parser(prog="main.py", description="Digit Descent: watch a neural network "
                      "learn to read handwritten digits. With no subcommand, opens the app.")
     parser.add_argument("--train", action="store_true", help="open the app and start training at once")
-    parser.add_argument("--preset", choices=list(PRESETS), default="3b1b",
-                        help="preset to open the app with (default: 3b1b)")
+    parser.add_argument("--preset", choices=list(PRESETS),
+                        help="preset to open the app with (default: the last one used, or 3b1b)")
     sub = parser.add_subparsers(dest="command", metavar="{train,eval,bench}")
 
     train = sub.add_parser("train", help="train headless and report each epoch")

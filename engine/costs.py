@@ -58,7 +58,7 @@ class CrossEntropy:
     def output(z, out):
         if z.shape[1] == 1:
             return Sigmoid.forward(z, out)
-        np.subtract(z, z.max(axis=1, keepdims=True), out=out)
+        np.subtract(z, np.maximum.reduce(z, axis=1, keepdims=True), out=out)
         np.exp(out, out=out)
         out /= np.add.reduce(out, axis=1, keepdims=True)
         return out
@@ -70,7 +70,7 @@ class CrossEntropy:
             a = np.clip(a, 1e-7, 1 - 1e-7)
             return -float(np.dot(y[:, 0], np.log(a[:, 0])) + np.dot(1 - y[:, 0], np.log1p(-a[:, 0]))) / n
         # −Σ y·log a, with log a = (z − m) − log Σ exp(z − m): exact, no log(0)
-        shifted = z - z.max(axis=1, keepdims=True)
+        shifted = z - np.maximum.reduce(z, axis=1, keepdims=True)
         log_norm = np.log(np.add.reduce(np.exp(shifted), axis=1))
         return (float(log_norm.sum()) - float(np.dot(y.reshape(-1), shifted.reshape(-1)))) / n
 

@@ -1,0 +1,44 @@
+"""Train the lecture presets to completion and compare with the lectures' figures.
+
+    python bench/accuracy.py [PRESET ...] [--seeds 0 1]
+
+Prints each epoch's test accuracy and, per preset, the final figure beside its
+target. Full-size runs: minutes, not for the unit tests.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine import load, make_trainer, preset  # noqa: E402
+from engine.threads import limit_blas_threads  # noqa: E402
+
+TARGETS = {"3b1b": 0.945, "3b1b-tweaked": 0.958, "strong": 0.98, "nielsen": 0.95, "templates": 0.90}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("presets", nargs="*", default=["3b1b", "3b1b-tweaked", "strong"])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    args = parser.parse_args(argv)
+    limit_blas_threads(1)
+    split = load("mnist")
+    for name in args.presets:
+        for seed in args.seeds:
+            cfg = preset(name).replace(seed=seed)
+            trainer = make_trainer(cfg, split)
+            start = time.perf_counter()
+            curve = [trainer.run_epoch().test_accuracy for _ in range(cfg.epochs)]
+            total = time.perf_counter() - start
+            target = TARGETS.get(name, 0)
+            verdict = "meets" if curve[-1] >= target else "MISSES"
+            print(f"{name:13s} seed {seed}: {curve[-1]:.2%} after {cfg.epochs} epochs "
+                  f"({total:.0f} s), target {target:.1%}: {verdict}", flush=True)
+            print("    curve: " + " ".join(f"{a:.4f}" for a in curve), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""Immutable pictures of a training run, safe to hand to another thread."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .network import Network, unflatten
+
+
+def _frozen(array):
+    array = np.array(array, copy=True)
+    array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """A copy of everything the panels show at one moment of training.
+
+    ``params`` is a read-only copy of the flat parameter array; ``weights``
+    and ``biases`` are views of it shaped like the network's. ``history`` is
+    ``(samples_seen, raw_cost, mean_cost)`` of the mini-batches so far
+    (decimated, see :class:`engine.trainer.CostHistory`).
+    """
+
+    sizes: tuple
+    activation: str
+    cost: str
+    params: np.ndarray
+    initial_params: np.ndarray
+    step: int = 0
+    epoch: int = 0
+    epoch_progress: float = 0.0
+    samples_seen: int = 0
+    lr: float = 0.0
+    batch_size: int = 1
+    last_cost: float = float("nan")
+    samples_per_s: float = 0.0
+    running: bool = False
+    dataset: str = ""
+    image_shape: tuple = None
+    class_names: tuple = ()
+    n_train: int = 0
+    history: tuple = (np.zeros(0), np.zeros(0, np.float32), np.zeros(0, np.float32))
+    history_stride: int = 1
+    reports: tuple = ()
+    message: str = ""
+    serial: int = field(default=0, compare=False)
+
+    @classmethod
+    def capture(cls, trainer, initial_params, **extra):
+        """Copy the state of ``trainer`` (call from the thread that trains)."""
+        net, train = trainer.network, trainer.train
+        return cls(
+            sizes=net.sizes, activation=net.activation_name, cost=net.cost_name,
+            params=_frozen(net.params), initial_params=initial_params,
+            step=trainer.steps, epoch=trainer.epoch, epoch_progress=trainer.epoch_progress,
+            samples_seen=trainer.samples_seen, lr=trainer.lr, batch_size=trainer.batch_size,
+            last_cost=trainer.last_cost, dataset=train.name, image_shape=train.image_shape,
+            class_names=train.class_names, n_train=len(train),
+            history=tuple(trainer.history.arrays()), history_stride=trainer.history.stride,
+            reports=tuple(trainer.reports), **extra)
+
+    @property
+    def weights(self):
+        return unflatten(self.sizes, self.params)[0]
+
+    @property
+    def biases(self):
+        return unflatten(self.sizes, self.params)[1]
+
+    @property
+    def finite(self):
+        """False once training has blown the weights up to NaN or infinity."""
+        return bool(np.isfinite(self.params).all())
+
+    @property
+    def latest_report(self):
+        return self.reports[-1] if self.reports else None
+
+    def network(self):
+        """A new :class:`Network` holding these weights (for work off the training thread)."""
+        net = Network(self.sizes, self.activation, self.cost)
+        net.params[...] = self.params
+        return net

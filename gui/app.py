@@ -1,0 +1,37 @@
+"""Start the desktop app."""
+
+import signal
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from engine import preset
+
+from . import style
+
+
+def make_application(argv=None):
+    """The QApplication (created once), with the app's names and pyqtgraph settings."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName("DigitDescent")
+    app.setApplicationName("Digit Descent")
+    style.configure_pyqtgraph()
+    return app
+
+
+def run_app(preset_name=None, start=False):
+    """Open the main window (optionally training at once); returns the exit code."""
+    from .main_window import MainWindow
+
+    app = make_application()
+    window = MainWindow(config=preset(preset_name) if preset_name else None)
+    window.show()
+    if start:
+        QTimer.singleShot(0, window.start_training)
+    # Ctrl+C in the terminal closes the window cleanly; the timer lets Python see the signal.
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    wake = QTimer()
+    wake.start(200)
+    wake.timeout.connect(lambda: None)
+    return app.exec()

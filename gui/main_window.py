@@ -1,0 +1,407 @@
+"""The main window: docks, menus, shortcuts, status bar and settings (layout only, no math)."""
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
+                               QMessageBox, QPushButton, QToolBar, QWidget)
+
+from engine import DigitDescentError, Network, TrainConfig, preset
+
+from .controller import TrainingController
+from .panels.controls import ControlsPanel
+from .panels.cost import CostPanel
+
+APP_NAME = "Digit Descent"
+SHORTCUTS = [
+    ("Space", "Train / pause"),
+    ("→", "One mini-batch step"),
+    ("Ctrl+E", "Train one epoch"),
+    ("Ctrl+R", "Reset: new random weights from the seed"),
+    ("F11", "Full screen"),
+    ("Ctrl+O / Ctrl+S", "Open / save a model"),
+    ("Ctrl+Q", "Quit"),
+]
+ABOUT = f"""<h2>{APP_NAME}</h2>
+<p>Watch a neural network learn to read handwritten digits, live.</p>
+<p>The embedded digits are the <b>MNIST database</b> by Yann LeCun, Corinna Cortes and
+Christopher J. C. Burges, used under the Creative Commons Attribution-Share Alike 3.0 licence.
+Fashion-MNIST is © Zalando SE (MIT licence).</p>
+<p>The networks follow 3Blue1Brown's lectures on neural networks, Michael Nielsen's
+<i>Neural Networks and Deep Learning</i> and Andrew Trask's <i>A Neural Network in 11 lines
+of Python</i>.</p>"""
+
+
+class MainWindow(QMainWindow):
+    """The whole app. ``MainWindow()`` opens on the embedded MNIST with the remembered
+    (or ``3b1b``) settings; ``start_training()`` / ``stop_training()`` drive it from code.
+    """
+
+    def __init__(self, config=None, settings=None, parent=None):
+        super().__init__(parent)
+        self.settings = settings if settings is not None else QSettings("DigitDescent", "DigitDescent")
+        self.setWindowTitle(APP_NAME)
+        self.setDockNestingEnabled(True)
+        config = config or self._saved_config() or preset("3b1b")
+        self.confirm = self._ask  # replaced in tests
+
+        self.controller = TrainingController(config, parent=self)
+        self.controls = ControlsPanel(config)
+        self.controls.setMaximumWidth(440)
+        self.cost_panel = CostPanel()
+        self.panels = {"controls": self.controls, "cost": self.cost_panel}
+        self.docks = {}
+
+        self._build_actions()
+        self._build_toolbars()
+        self._build_docks()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self.resize(1366, 768)
+        self.resizeDocks([self.docks["controls"], self.docks["cost"]], [340, 1020], Qt.Horizontal)
+        self._default_state = self.saveState()
+        self._restore_settings()
+
+    # ------------------------------------------------------------- build
+    def _action(self, text, slot, shortcut=None, tip=None, checkable=False):
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.WindowShortcut)
+        tip = tip or text
+        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})" if shortcut else tip)
+        action.setStatusTip(tip)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self):
+        self.train_action = self._action("Train", self.toggle_training, "Space", "Train / pause")
+        self.step_action = self._action("Step", lambda: self.controller.step(), "Right",
+                                        "One mini-batch of gradient descent")
+        self.epoch_action = self._action("Epoch", self.controller.run_epoch, "Ctrl+E",
+                                         "Train one whole epoch")
+        self.reset_action = self._action("Reset", self.reset_weights, "Ctrl+R",
+                                         "New random weights from the seed")
+        self.fullscreen_action = self._action("Full screen", self.toggle_full_screen, "F11",
+                                              checkable=True)
+        self.open_model_action = self._action("Open model…", self._open_model_dialog, "Ctrl+O")
+        self.save_model_action = self._action("Save model…", self._save_model_dialog, "Ctrl+S")
+        self.open_dataset_action = self._action("Open dataset…", self._open_dataset_dialog)
+        self.export_csv_action = self._action("Export cost history (CSV)…", self._export_csv_dialog)
+        self.quit_action = self._action("Quit", self.close, "Ctrl+Q")
+        self.reset_layout_action = self._action("Reset layout", self.reset_layout)
+
+    def _build_toolbars(self):
+        bar = QToolBar("Training")
+        bar.setObjectName("toolbar-training")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        for action in (self.train_action, self.step_action, self.epoch_action, self.reset_action):
+            bar.addAction(action)
+        for action in bar.actions():
+            bar.widgetForAction(action).setMinimumWidth(72)
+        bar.setStyleSheet("QToolBar { spacing: 6px; } QToolButton { font-size: 13pt; padding: 4px 10px; }")
+        self.addToolBar(Qt.TopToolBarArea, bar)
+        self.addToolBarBreak()
+
+        self.banner_bar = QToolBar("Messages")
+        self.banner_bar.setObjectName("toolbar-messages")
+        self.banner_bar.setMovable(False)
+        banner = QWidget()
+        row = QHBoxLayout(banner)
+        row.setContentsMargins(8, 4, 8, 4)
+        self.banner_text = QLabel()
+        self.banner_text.setWordWrap(True)
+        self.banner_text.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.banner_reset = QPushButton("Reset")
+        self.banner_reset.clicked.connect(self.reset_weights)
+        dismiss = QPushButton("Dismiss")
+        dismiss.clicked.connect(self.hide_banner)
+        row.addWidget(self.banner_text, 1)
+        row.addWidget(self.banner_reset)
+        row.addWidget(dismiss)
+        banner.setStyleSheet("QWidget { background: #FCE8C8; } QLabel { color: #5a2d00; font-size: 12pt; }")
+        self.banner_bar.addWidget(banner)
+        self.addToolBar(Qt.TopToolBarArea, self.banner_bar)
+        self.banner_bar.hide()
+
+    def _build_docks(self):
+        placeholder = QWidget()
+        placeholder.setMaximumSize(0, 0)
+        self.setCentralWidget(placeholder)
+        areas = {"controls": Qt.LeftDockWidgetArea, "cost": Qt.RightDockWidgetArea}
+        for key, panel in self.panels.items():
+            dock = QDockWidget(panel.title, self)
+            dock.setObjectName(f"dock-{key}")
+            dock.setWidget(panel)
+            dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
+                             | QDockWidget.DockWidgetClosable)
+            dock.visibilityChanged.connect(lambda visible, p=panel: visible and self._refresh(p))
+            self.addDockWidget(areas.get(key, Qt.RightDockWidgetArea), dock)
+            self.docks[key] = dock
+
+    def _build_menus(self):
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addActions([self.open_model_action, self.save_model_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.open_dataset_action)
+        file_menu.addSeparator()
+        export = file_menu.addMenu("Export picture of a panel")
+        for key, panel in self.panels.items():
+            export.addAction(self._action(f"{panel.title}…", lambda _=False, k=key: self._export_png_dialog(k)))
+        file_menu.addAction(self.export_csv_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        view = menu.addMenu("&View")
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        view.addActions([self.fullscreen_action, self.reset_layout_action])
+
+        train = menu.addMenu("&Train")
+        train.addActions([self.train_action, self.step_action, self.epoch_action, self.reset_action])
+
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self._action("Keyboard shortcuts", self.show_shortcuts))
+        help_menu.addAction(self._action("What the panels show", self.show_panel_help))
+        help_menu.addAction(self._action(f"About {APP_NAME}", lambda: QMessageBox.about(self, APP_NAME, ABOUT)))
+
+    def _build_status_bar(self):
+        self.status_text = QLabel("Loading MNIST…")
+        self.status_text.setStyleSheet("font-size: 11pt;")
+        self.statusBar().addPermanentWidget(self.status_text, 1)
+
+    def _connect(self):
+        c = self.controller
+        c.snapshotChanged.connect(self._on_snapshot_changed)
+        c.runningChanged.connect(self._on_running_changed)
+        c.failed.connect(self.show_banner)
+        c.targetReached.connect(lambda n: self.statusBar().showMessage(f"Finished {n} epochs", 5000))
+        self.controls.configEdited.connect(self.apply_config)
+        self.controls.lrChanged.connect(c.set_lr)
+        self.controls.batchSizeChanged.connect(c.set_batch_size)
+        self.controls.epochsChanged.connect(c.set_epochs)
+        self.controls.speedChanged.connect(c.set_speed)
+
+    # --------------------------------------------------------- training
+    def start_training(self):
+        self.hide_banner()
+        self.controller.start()
+
+    def stop_training(self):
+        self.controller.pause()
+
+    def toggle_training(self):
+        if self.controller.running:
+            self.stop_training()
+        else:
+            self.start_training()
+
+    def reset_weights(self):
+        self.hide_banner()
+        self.controller.reset(self.controls.config.seed)
+
+    def apply_config(self, config):
+        """Rebuild for a new architecture / data set; asks first if training has progressed."""
+        snap = self.controller.snapshot
+        if snap is not None and (self.controller.running or snap.step > 0):
+            if not self.confirm("This builds a new network and discards the training so far. "
+                                "Continue?"):
+                self.controls.set_config(self.controller.config)
+                return
+        self.hide_banner()
+        self.controls.set_config(config)
+        self.controller.configure(config)
+
+    def _ask(self, question):
+        return QMessageBox.question(self, APP_NAME, question) == QMessageBox.Yes
+
+    # ---------------------------------------------------------- snapshots
+    def _on_snapshot_changed(self, snapshot):
+        for key, panel in self.panels.items():
+            if hasattr(panel, "show_snapshot") and self._is_shown(key):
+                panel.show_snapshot(snapshot)
+        self._update_status(snapshot)
+
+    def _is_shown(self, key):
+        dock = self.docks[key]
+        return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+    def _refresh(self, panel):
+        if self.controller.snapshot is not None and hasattr(panel, "show_snapshot"):
+            panel.show_snapshot(self.controller.snapshot)
+
+    def _update_status(self, s):
+        parts = [f"{s.dataset}", f"epoch {s.epoch} ({s.epoch_progress:.0%})", f"step {s.step:,}",
+                 f"{s.samples_seen:,} samples"]
+        if s.running:
+            parts.append(f"{s.samples_per_s:,.0f} samples/s")
+        parts.append(f"η = {s.lr:g}, batch {s.batch_size}")
+        if s.step:
+            parts.append(f"cost {s.last_cost:.4f}")
+        if s.reports:
+            parts.append(f"test accuracy {s.reports[-1].test_accuracy:.2%}")
+        self.status_text.setText("   ·   ".join(parts))
+
+    def _on_running_changed(self, running):
+        self.train_action.setText("Pause" if running else "Train")
+        self.step_action.setEnabled(not running)
+        self.epoch_action.setEnabled(not running)
+
+    # ------------------------------------------------------------ banner
+    def show_banner(self, message):
+        self.banner_text.setText(message)
+        self.banner_bar.show()
+
+    def hide_banner(self):
+        self.banner_bar.hide()
+
+    # ------------------------------------------------------------- files
+    def open_model(self, path):
+        """Continue from a saved model; returns False (and says why) if it cannot be read."""
+        try:
+            network = Network.load(path)
+        except DigitDescentError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return False
+        dataset = network.metadata.get("dataset", self.controls.config.dataset)
+        self.controller.load_network(network, dataset)
+        self.controls.set_config(self.controller.config)
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def save_model(self, path):
+        snap = self.controller.snapshot
+        if snap is None:
+            return False
+        summary = {"epochs": snap.epoch, "samples_seen": snap.samples_seen}
+        if snap.reports:
+            summary["test_accuracy"] = snap.reports[-1].test_accuracy
+        try:
+            snap.network().save(path, dataset=self.controller.config.dataset,
+                                train_config=self.controller.config.to_dict(), summary=summary)
+        except DigitDescentError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return False
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def open_dataset(self, path):
+        path = Path(path)
+        source = path.parent if path.is_file() and "idx" in path.name else path
+        self.apply_config(self.controls.config.replace(dataset=str(source)))
+
+    def export_png(self, key, path):
+        """Save a picture of one panel, atomically."""
+        fd, tmp = tempfile.mkstemp(dir=Path(path).parent, suffix=".png")
+        os.close(fd)
+        try:
+            if not self.panels[key].grab().save(tmp, "PNG"):
+                raise OSError(f"cannot write {path}")
+            os.replace(tmp, path)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return False
+        return True
+
+    def export_csv(self, path):
+        try:
+            self.cost_panel.export_csv(path)
+        except OSError as exc:
+            QMessageBox.warning(self, APP_NAME, f"{path}: {exc.strerror or exc}")
+            return False
+        return True
+
+    def _open_model_dialog(self):
+        path, _ = QFileDialog.getOpenFileName(self, "Open model", "", "Models (*.npz);;All files (*)")
+        if path:
+            self.open_model(path)
+
+    def _save_model_dialog(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Save model", "model.npz", "Models (*.npz)")
+        if path:
+            self.save_model(path)
+
+    def _open_dataset_dialog(self):
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open dataset: a Keras-style .npz, or any of the four IDX files in a folder", "",
+            "MNIST-style data (*.npz *idx*-ubyte *idx*-ubyte.gz);;All files (*)")
+        if path:
+            self.open_dataset(path)
+
+    def _export_png_dialog(self, key):
+        path, _ = QFileDialog.getSaveFileName(self, "Export picture", f"{key}.png", "PNG (*.png)")
+        if path:
+            self.export_png(key, path)
+
+    def _export_csv_dialog(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Export cost history", "cost.csv", "CSV (*.csv)")
+        if path:
+            self.export_csv(path)
+
+    # -------------------------------------------------------------- view
+    def toggle_full_screen(self):
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def reset_layout(self):
+        self.restoreState(self._default_state)
+        for dock in self.docks.values():
+            dock.show()
+            dock.setFloating(False)
+
+    def show_shortcuts(self):
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS)
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+
+    def show_panel_help(self):
+        text = "".join(f"<h3>{p.title}</h3><p>{p.help}</p>" for p in self.panels.values())
+        QMessageBox.information(self, "What the panels show", text)
+
+    # ---------------------------------------------------------- settings
+    def _saved_config(self):
+        raw = self.settings.value("config")
+        if not raw:
+            return None
+        try:
+            return TrainConfig.from_dict(json.loads(raw))
+        except (TypeError, ValueError):
+            return None
+
+    def _restore_settings(self):
+        s = self.settings
+        geometry, state = s.value("geometry"), s.value("windowState")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        cost = self.cost_panel
+        cost.x_axis.setCurrentIndex(int(s.value("cost/x_axis", 0)))
+        cost.log_scale.setChecked(s.value("cost/log_scale", "false") in (True, "true"))
+        cost.smoothing.setValue(int(s.value("cost/smoothing", cost.smoothing.value())))
+        self.controls.speed.setValue(int(s.value("speed", self.controls.speed.value())))
+
+    def save_settings(self):
+        s = self.settings
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("windowState", self.saveState())
+        s.setValue("config", json.dumps(self.controls.config.to_dict()))
+        s.setValue("cost/x_axis", self.cost_panel.x_axis.currentIndex())
+        s.setValue("cost/log_scale", self.cost_panel.log_scale.isChecked())
+        s.setValue("cost/smoothing", self.cost_panel.smoothing.value())
+        s.setValue("speed", self.controls.speed.value())
+        s.sync()
+
+    def closeEvent(self, event):
+        self.save_settings()
+        self.controller.shutdown()
+        super().closeEvent(event)

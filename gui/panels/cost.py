@@ -1,0 +1,253 @@
+"""The cost panel: mini-batch cost, its moving average, per-epoch costs and test accuracy."""
+
+import csv
+import io
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout,
+                               QWidget)
+
+from engine.model_io import atomic_write
+
+from .. import style
+
+
+def ema(values, alpha, start=None):
+    """Exponential moving average ``y_t = α y_{t−1} + (1 − α) x_t`` (``y_0 = x_0``).
+
+    ``start`` continues an earlier average: the y before ``values[0]``.
+    """
+    out = np.empty(len(values), np.float64)
+    y = float(values[0] if start is None and len(values) else start)
+    keep = 1.0 - alpha
+    for i, x in enumerate(values.tolist()):
+        y = alpha * y + keep * x
+        out[i] = y
+    return out
+
+
+class CostPanel(QWidget):
+    """Live cost curve. Feed it snapshots with :meth:`show_snapshot`."""
+
+    title = "Cost"
+    help = ("The cost (how wrong the network is) after every mini-batch — faint, noisy — "
+            "and its moving average in bold. Dots: the cost on the whole training set (orange) "
+            "and on the unseen test set (green) at the end of each epoch. The purple line "
+            "(right axis) is the test accuracy. Hover to read values.")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._snapshot = None
+        self._smooth_cache = None  # (stride, count, alpha, smoothed)
+        self._build()
+
+    # ------------------------------------------------------------ layout
+    def _build(self):
+        self.x_axis = QComboBox()
+        self.x_axis.addItems(["samples seen", "epochs"])
+        self.x_axis.setToolTip("Horizontal axis: training samples seen, or epochs")
+        self.log_scale = QCheckBox("log scale")
+        self.smoothing = QSlider(Qt.Horizontal)
+        self.smoothing.setRange(0, 100)
+        self.smoothing.setValue(60)
+        self.smoothing.setFixedWidth(140)
+        self.smoothing.setToolTip("Moving-average smoothing of the mini-batch cost")
+        self.smoothing_text = QLabel()
+        self.smoothing_text.setMinimumWidth(110)
+        self.readout = QLabel(" ")
+        self.readout.setTextInteractionFlags(Qt.TextSelectableByMouse)
+
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("x:"))
+        controls.addWidget(self.x_axis)
+        controls.addWidget(self.log_scale)
+        controls.addSpacing(12)
+        controls.addWidget(QLabel("smoothing"))
+        controls.addWidget(self.smoothing)
+        controls.addWidget(self.smoothing_text)
+        controls.addStretch(1)
+
+        self.plot = pg.PlotWidget()
+        item = self.plot.getPlotItem()
+        item.showGrid(x=True, y=True, alpha=0.2)
+        item.showAxis("right")
+        style.style_plot(item, left="cost", bottom="samples seen", right="test accuracy (%)")
+        self.legend = item.addLegend(labelTextSize="11pt", brush=(255, 255, 255, 210),
+                                     pen=style.GREY)
+        self.legend.anchor(itemPos=(1, 0.5), parentPos=(1, 0.5), offset=(-12, 0))
+
+        self.raw_curve = item.plot(pen=style.pen(style.BLUE, 1, alpha=50), name="mini-batch cost")
+        self.smooth_curve = item.plot(pen=style.pen(style.BLUE, 3), name="moving average")
+        self.train_points = item.plot(pen=None, symbol="o", symbolSize=13, symbolBrush=style.ORANGE,
+                                      symbolPen=style.INK, name="training set (epoch)")
+        self.test_points = item.plot(pen=style.pen(style.GREEN, 2), symbol="s", symbolSize=9,
+                                     symbolBrush=style.GREEN, symbolPen=style.INK,
+                                     name="test set (epoch)")
+        for curve in (self.raw_curve, self.smooth_curve):
+            curve.setClipToView(True)
+
+        # Test accuracy on a second view box sharing the x axis.
+        self.acc_view = pg.ViewBox()
+        item.scene().addItem(self.acc_view)
+        item.getAxis("right").linkToView(self.acc_view)
+        self.acc_view.setXLink(item)
+        self.acc_view.setYRange(0, 100, padding=0)
+        self.acc_view.setMouseEnabled(x=False, y=False)
+        self.acc_curve = pg.PlotDataItem(pen=style.pen(style.PURPLE, 2.5), symbol="t",
+                                         symbolSize=9, symbolBrush=style.PURPLE)
+        self.acc_view.addItem(self.acc_curve)
+        self.legend.addItem(self.acc_curve, "test accuracy")
+        item.vb.sigResized.connect(self._sync_views)
+
+        self.empty_text = pg.TextItem("Press Space or Train to start", color=style.GREY,
+                                      anchor=(0.5, 0.5))
+        font = QFont()
+        font.setPointSize(16)
+        self.empty_text.setFont(font)
+        item.addItem(self.empty_text, ignoreBounds=True)
+
+        self._mouse_proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30,
+                                           slot=self._on_mouse_moved)
+        self.x_axis.currentIndexChanged.connect(self._redraw)
+        self.log_scale.toggled.connect(self._on_log_toggled)
+        self.smoothing.valueChanged.connect(self._on_smoothing_changed)
+        self._on_smoothing_changed()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(controls)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.readout)
+
+    def _sync_views(self):
+        vb = self.plot.getPlotItem().vb
+        self.acc_view.setGeometry(vb.sceneBoundingRect())
+        self.acc_view.linkedViewChanged(vb, self.acc_view.XAxis)
+        rect = vb.viewRect()
+        self.empty_text.setPos(rect.center())
+
+    def _on_log_toggled(self, on):
+        self.plot.getPlotItem().setLogMode(y=on)
+        self._redraw()
+
+    # ------------------------------------------------------------- data
+    def show_snapshot(self, snapshot):
+        self._snapshot = snapshot
+        self._redraw()
+
+    def _alpha(self):
+        """EMA weight per mini-batch: slider 0 → none, 50 → 0.99, 100 → 0.9999."""
+        return 1.0 - 10 ** (-self.smoothing.value() / 25)
+
+    def _on_smoothing_changed(self, *_):
+        span = 1 / max(1 - self._alpha(), 1e-9)
+        self.smoothing_text.setText("off" if self.smoothing.value() == 0 else f"~{span:,.0f} steps")
+        self._redraw()
+
+    def smoothed(self, snapshot):
+        """The moving average of the mini-batch cost, extended incrementally when possible."""
+        _, _, mean = snapshot.history
+        stride = snapshot.history_stride
+        alpha = self._alpha() ** stride  # the same smoothing per sample whatever the decimation
+        cached = self._smooth_cache
+        if (cached and cached[0] == stride and cached[2] == alpha and cached[1] <= len(mean)
+                and cached[1] > 0):
+            done = cached[3]
+            tail = ema(mean[cached[1]:], alpha, start=done[-1]) if len(mean) > cached[1] else done[:0]
+            smooth = np.concatenate([done, tail])
+        else:
+            smooth = ema(mean, alpha)
+        self._smooth_cache = (stride, len(mean), alpha, smooth)
+        return smooth
+
+    def _x(self, samples, snapshot):
+        if self.x_axis.currentIndex() == 1 and snapshot.n_train:
+            return samples / snapshot.n_train
+        return samples
+
+    def _redraw(self, *_):
+        snap = self._snapshot
+        item = self.plot.getPlotItem()
+        item.getAxis("bottom").setLabel(self.x_axis.currentText(), **{"font-size": f"{style.LABEL_FONT_PT}pt"})
+        if snap is None:
+            return
+        samples, raw, mean = snap.history
+        self.empty_text.setVisible(len(samples) == 0)
+        if len(samples) == 0:
+            for curve in (self.raw_curve, self.smooth_curve, self.train_points, self.test_points,
+                          self.acc_curve):
+                curve.setData([], [])
+            return
+        x = self._x(samples, snap)
+        positive = self.log_scale.isChecked()
+        self.raw_curve.setData(x, _safe(raw, positive), skipFiniteCheck=True)
+        self.smooth_curve.setData(x, _safe(self.smoothed(snap), positive), skipFiniteCheck=True)
+        reports = snap.reports
+        if reports:
+            ex = self._x(np.array([r.samples_seen for r in reports], np.float64), snap)
+            self.train_points.setData(ex, _safe(np.array([r.train_cost for r in reports]), positive))
+            self.test_points.setData(ex, _safe(np.array([r.test_cost for r in reports]), positive))
+            accuracy = np.array([100 * r.test_accuracy for r in reports])
+            self.acc_curve.setData(ex, accuracy)
+            finite = accuracy[np.isfinite(accuracy)]
+            low = max(0.0, 5 * np.floor(finite.min() / 5) - 5) if finite.size else 0.0
+            self.acc_view.setYRange(low, 100, padding=0)
+        else:
+            for curve in (self.train_points, self.test_points, self.acc_curve):
+                curve.setData([], [])
+
+    # ----------------------------------------------------------- hover
+    def _on_mouse_moved(self, event):
+        snap = self._snapshot
+        pos = event[0]
+        item = self.plot.getPlotItem()
+        if snap is None or not item.sceneBoundingRect().contains(pos) or not len(snap.history[0]):
+            return
+        x_view = item.vb.mapSceneToView(pos).x()
+        samples = snap.history[0]
+        x = self._x(samples, snap)
+        i = int(np.clip(np.searchsorted(x, x_view), 0, len(x) - 1))
+        smooth = self.smoothed(snap)
+        text = (f"{int(samples[i]):,} samples (epoch {samples[i] / max(snap.n_train, 1):.2f}): "
+                f"mini-batch cost {snap.history[1][i]:.4f}, average {smooth[i]:.4f}")
+        if snap.reports:
+            ex = np.array([r.samples_seen for r in snap.reports])
+            j = int(np.argmin(np.abs(ex - samples[i])))
+            r = snap.reports[j]
+            text += (f"   |   epoch {r.epoch}: train {r.train_cost:.4f}, test {r.test_cost:.4f}, "
+                     f"accuracy {r.test_accuracy:.2%}")
+        self.readout.setText(text)
+
+    # ---------------------------------------------------------- export
+    def history_csv(self):
+        """The cost history as CSV text: one row per recorded mini-batch, then one per epoch."""
+        snap = self._snapshot
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(["kind", "samples_seen", "epoch", "minibatch_cost", "smoothed_cost",
+                         "train_cost", "test_cost", "train_accuracy", "test_accuracy"])
+        if snap is not None:
+            samples, raw, _ = snap.history
+            smooth = self.smoothed(snap) if len(samples) else []
+            n = max(snap.n_train, 1)
+            for s, c, m in zip(samples, raw, smooth):
+                writer.writerow(["minibatch", int(s), f"{s / n:.4f}", f"{c:.6g}", f"{m:.6g}",
+                                 "", "", "", ""])
+            for r in snap.reports:
+                writer.writerow(["epoch", r.samples_seen, r.epoch, "", "", f"{r.train_cost:.6g}",
+                                 f"{r.test_cost:.6g}", f"{r.train_accuracy:.6g}",
+                                 f"{r.test_accuracy:.6g}"])
+        return buf.getvalue()
+
+    def export_csv(self, path):
+        text = self.history_csv().encode()
+        atomic_write(path, lambda f: f.write(text))
+
+
+def _safe(values, positive):
+    values = np.asarray(values, np.float64)
+    return np.maximum(values, 1e-12) if positive else values
+

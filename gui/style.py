@@ -1,0 +1,46 @@
+"""Colours, fonts and pens shared by the panels: legible on a projector, colour-blind safe."""
+
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont
+
+# Okabe & Ito's colour-blind-safe palette.
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+GREEN = "#009E73"
+VERMILION = "#D55E00"
+SKY = "#56B4E9"
+PURPLE = "#CC79A7"
+GREY = "#7f7f7f"
+INK = "#222222"
+BACKGROUND = "#ffffff"
+
+AXIS_FONT_PT = 11
+LABEL_FONT_PT = 12
+
+
+def configure_pyqtgraph():
+    """Global pyqtgraph settings: row-major images, white background, antialiased lines."""
+    pg.setConfigOptions(imageAxisOrder="row-major", background=BACKGROUND, foreground=INK,
+                        antialias=True)
+
+
+def style_plot(plot_item, left="", bottom="", right=None):
+    """Large tick labels and axis titles on a ``PlotItem``."""
+    font = QFont()
+    font.setPointSize(AXIS_FONT_PT)
+    names = ["left", "bottom"] + (["right"] if right is not None else [])
+    for name, text in zip(names, [left, bottom, right]):
+        axis = plot_item.getAxis(name)
+        axis.setTickFont(font)
+        axis.setLabel(text, **{"font-size": f"{LABEL_FONT_PT}pt"})
+        axis.setTextPen(INK)
+        axis.setPen(INK)
+
+
+def pen(colour, width=2.0, alpha=255, style=None):
+    c = QColor(colour)
+    c.setAlpha(alpha)
+    kw = {"color": c, "width": width}
+    if style is not None:
+        kw["style"] = style
+    return pg.mkPen(**kw)

@@ -1,0 +1,241 @@
+"""The training thread: trains flat out, publishes immutable snapshots, obeys commands.
+
+The GUI never waits on this thread. It sends commands through a queue (read
+between mini-batches) and reads ``worker.latest``, the newest
+:class:`~engine.snapshot.Snapshot`; a newer snapshot simply replaces an older
+one, so nothing ever queues up.
+"""
+
+import queue
+import threading
+import time
+import traceback
+
+import numpy as np
+from PySide6.QtCore import QThread, Signal
+
+from engine import DigitDescentError, DivergedError
+from engine import data as datamod
+from engine.snapshot import Snapshot
+from engine.threads import limit_blas_threads
+from engine.trainer import Trainer, build_network, prepare_data
+from engine.trajectory import Trajectory
+
+
+class TrainingWorker(QThread):
+    """Owns the trainer; everything here runs on the worker thread except the command methods.
+
+    Signals (delivered queued to the GUI thread):
+    ``failed(str)``: an error the user must see (training paused);
+    ``targetReached(int)``: the configured number of epochs was reached.
+    """
+
+    failed = Signal(str)
+    targetReached = Signal(int)
+
+    def __init__(self, config, publish_hz=30.0, parent=None):
+        super().__init__(parent)
+        self.latest = None
+        self.trajectory = None
+        self.publish_interval = 1.0 / publish_hz
+        self._commands = queue.SimpleQueue()
+        self._wake = threading.Event()
+        self._config = config
+        self._splits = {}
+        self.trainer = None
+        self._running = False
+        self._quit = False
+        self._steps_per_s = None  # None: flat out
+        self._rate = (0.0, 0, 0.0)  # (time, samples_seen, samples/s)
+        self._serial = 0
+        self._last_publish = 0.0
+        self._epoch_seconds = 0.0
+        self._initial = None
+
+    # ----------------------------------------------------- GUI-thread API
+    def send(self, command, *args):
+        """Queue a command for the training thread (never blocks)."""
+        self._commands.put((command, args))
+        self._wake.set()
+
+    def stop(self, timeout_ms=2000):
+        """Ask the thread to finish and wait for it (call from the GUI thread)."""
+        self.send("quit")
+        return self.wait(timeout_ms)
+
+    # ---------------------------------------------------- worker thread
+    def run(self):
+        limit_blas_threads(1)
+        with np.errstate(all="ignore"):  # NaN is detected and reported, not warned about
+            self._configure(self._config)
+            while not self._quit:
+                self._handle_commands()
+                if self._quit:
+                    break
+                if self._running and self.trainer is not None:
+                    self._train_until_interrupted()
+                else:
+                    self._wake.wait(0.25)
+                    self._wake.clear()
+
+    def _handle_commands(self):
+        while True:
+            try:
+                command, args = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                getattr(self, "_cmd_" + command)(*args)
+            except DigitDescentError as exc:
+                self._fail(str(exc))
+            except Exception:  # noqa: BLE001 - relayed to the GUI, never lost in a thread
+                self._fail("Unexpected error in the training thread:\n" + traceback.format_exc(limit=4))
+
+    def _fail(self, message):
+        self._running = False
+        self._publish(message=message)
+        self.failed.emit(message)
+
+    # Commands ---------------------------------------------------------
+    def _cmd_quit(self):
+        self._quit = True
+
+    def _cmd_start(self):
+        if self.trainer is None:
+            return
+        if not np.isfinite(self.trainer.network.params).all():
+            self._fail("The weights are NaN after a divergence: press Reset first.")
+            return
+        self._running = True
+        self._rate = (time.perf_counter(), self.trainer.samples_seen, 0.0)
+        self._publish()
+
+    def _cmd_pause(self):
+        self._running = False
+        self._publish()
+
+    def _cmd_step(self, count=1):
+        self._running = False
+        for _ in range(count):
+            self._one_step()
+        self._publish()
+
+    def _cmd_epoch(self):
+        self._running = False
+        epoch = self.trainer.epoch
+        while self.trainer.epoch == epoch:
+            if not self._commands.empty():
+                break
+            self._one_step()
+            self._maybe_publish()
+        self._publish()
+
+    def _cmd_reset(self, seed=None):
+        self._running = False
+        self.trainer.reset(seed)
+        self._new_trajectory()
+        self._publish()
+
+    def _cmd_set_lr(self, lr):
+        self.trainer.lr = lr
+        self._publish()
+
+    def _cmd_set_batch_size(self, batch_size):
+        self.trainer.batch_size = batch_size
+        self._publish()
+
+    def _cmd_set_speed(self, steps_per_s):
+        self._steps_per_s = steps_per_s
+
+    def _cmd_set_epochs(self, epochs):
+        self._config = self._config.replace(epochs=epochs)
+
+    def _cmd_configure(self, config, network=None):
+        self._running = False
+        self._configure(config, network)
+
+    # Training -----------------------------------------------------------
+    def _split_for(self, config):
+        key = config.dataset
+        if key not in self._splits:
+            self._splits = {key: datamod.load(key)}  # keep only one: data sets are large
+        return prepare_data(config, self._splits[key])
+
+    def _configure(self, config, network=None):
+        """Build data, network and trainer for ``config``; keep the old ones on failure."""
+        try:
+            split = self._split_for(config)
+            trainer = Trainer(build_network(config, split), split, config)
+        except (ValueError, DigitDescentError) as exc:
+            self._fail(str(exc))
+            return
+        if network is not None:
+            trainer.network.params[...] = network.params
+        self._config = config
+        self.trainer = trainer
+        self._epoch_seconds = 0.0
+        self._new_trajectory()
+        self._publish()
+
+    def _new_trajectory(self):
+        net = self.trainer.network
+        self._initial = np.array(net.params, copy=True)
+        self._initial.flags.writeable = False
+        self.trajectory = Trajectory(net.n_params)
+        self.trajectory.record(0, net.params, force=True)
+
+    def _one_step(self):
+        """One mini-batch; handles epoch ends and divergence. Returns False when training must stop."""
+        trainer = self.trainer
+        epoch = trainer.epoch
+        start = time.perf_counter()
+        try:
+            trainer.step()
+        except DivergedError as exc:
+            self._fail(str(exc))
+            return False
+        self._epoch_seconds += time.perf_counter() - start
+        self.trajectory.record(trainer.steps, trainer.network.params)
+        if trainer.epoch != epoch:
+            trainer.finish_epoch(self._epoch_seconds)
+            self._epoch_seconds = 0.0
+            self.trajectory.record(trainer.steps, trainer.network.params, force=True)
+            if trainer.epoch >= self._config.epochs and self._running:
+                self._running = False
+                self._publish()
+                self.targetReached.emit(trainer.epoch)
+                return False
+        return True
+
+    def _train_until_interrupted(self):
+        """Train until a command arrives or training stops; publish at the snapshot rate."""
+        commands = self._commands
+        while self._running and commands.empty():
+            if not self._one_step():
+                return
+            if self._steps_per_s:
+                self._wake.wait(1.0 / self._steps_per_s)
+                self._wake.clear()
+                self._publish()
+            else:
+                self._maybe_publish()
+
+    def _maybe_publish(self):
+        if time.perf_counter() - self._last_publish >= self.publish_interval:
+            self._publish()
+
+    def _publish(self, message=""):
+        now = time.perf_counter()
+        self._last_publish = now
+        if self.trainer is None:
+            return
+        t0, s0, rate = self._rate
+        seen = self.trainer.samples_seen
+        if self._running and now - t0 >= 0.5:
+            rate = (seen - s0) / (now - t0)
+            self._rate = (now, seen, rate)
+        elif not self._running:
+            rate = 0.0
+        self._serial += 1
+        self.latest = Snapshot.capture(self.trainer, self._initial, samples_per_s=rate,
+                                       running=self._running, message=message, serial=self._serial)

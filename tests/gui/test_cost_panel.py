@@ -1,0 +1,79 @@
+import numpy as np
+
+from engine.snapshot import Snapshot
+from engine.trainer import CostHistory, EpochReport
+from gui.panels.cost import CostPanel, ema
+
+
+def synthetic_snapshot(steps=500, epochs=2):
+    history = CostHistory(capacity=128)
+    for i in range(1, steps + 1):
+        history.append(10 * i, 1.0 / np.sqrt(i))
+    reports = tuple(EpochReport(e, 2000 * e, 0.5 / e, 0.6 / e, 0.8, 0.75 + 0.05 * e, 1.0, 1.0)
+                    for e in range(1, epochs + 1))
+    params = np.zeros(7850, np.float32)
+    return Snapshot(sizes=(784, 10), activation="sigmoid", cost="mse", params=params,
+                    initial_params=params, step=steps, samples_seen=10 * steps, batch_size=10,
+                    n_train=2000, history=tuple(history.arrays()), history_stride=history.stride,
+                    reports=reports)
+
+
+def test_panel_draws_a_synthetic_snapshot(qtbot):
+    panel = CostPanel()
+    qtbot.addWidget(panel)
+    s = synthetic_snapshot()
+    panel.show_snapshot(s)
+    x, y = panel.raw_curve.getData()
+    assert len(x) == len(s.history[0]) <= 128
+    assert np.array_equal(panel.test_points.getData()[1], [0.6, 0.3])
+    assert np.allclose(panel.acc_curve.getData()[1], [80, 85])
+    panel.x_axis.setCurrentIndex(1)
+    assert panel.raw_curve.getData()[0][-1] == 2.5  # 5000 samples / 2000 per epoch
+    assert not panel.empty_text.isVisible()
+
+
+def test_smoothing_is_incremental_and_matches_full(qtbot):
+    panel = CostPanel()
+    qtbot.addWidget(panel)
+    s1 = synthetic_snapshot(steps=60)
+    s2 = synthetic_snapshot(steps=100)
+    panel.show_snapshot(s1)
+    panel.show_snapshot(s2)
+    alpha = panel._alpha() ** s2.history_stride
+    np.testing.assert_allclose(panel.smoothed(s2), ema(s2.history[2], alpha))
+
+
+def test_ema():
+    np.testing.assert_allclose(ema(np.array([1.0, 0.0, 0.0]), 0.5), [1.0, 0.5, 0.25])
+
+
+def test_log_scale_survives_zero_cost(qtbot):
+    panel = CostPanel()
+    qtbot.addWidget(panel)
+    s = synthetic_snapshot()
+    s.history[1][:] = 0
+    panel.log_scale.setChecked(True)
+    panel.show_snapshot(s)
+    panel.grab()
+    assert np.all(np.isfinite(panel.raw_curve.getData()[1]))
+
+
+def test_csv_has_every_point_and_epoch(qtbot):
+    panel = CostPanel()
+    qtbot.addWidget(panel)
+    s = synthetic_snapshot(steps=50)
+    panel.show_snapshot(s)
+    rows = panel.history_csv().splitlines()
+    assert len(rows) == 1 + 50 + 2 and rows[-1].startswith("epoch,4000,2")
+
+
+def test_repainting_many_frames_does_not_crash(qtbot):
+    """PySide6 6.12.0 over-released None in QPainter calls and aborted Python 3.11 here."""
+    panel = CostPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    s = synthetic_snapshot()
+    for _ in range(400):
+        panel.show_snapshot(s)
+        panel.plot.repaint()
+    assert panel.isVisible()

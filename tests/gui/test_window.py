@@ -1,0 +1,211 @@
+import numpy as np
+import pytest
+
+from engine import Network, TrainConfig, preset
+
+
+def snap(w):
+    return w.controller.snapshot
+
+
+def test_window_opens_on_3b1b(make_window):
+    w = make_window()
+    assert w.windowTitle() == "Digit Descent"
+    assert snap(w).sizes == (784, 16, 16, 10) and snap(w).dataset == "mnist"
+    assert w.controls.preset.currentText() == "3b1b"
+    assert set(w.docks) >= {"controls", "cost"}
+
+
+def test_start_pause_step_reset(make_window, qtbot, small_config):
+    w = make_window(small_config)
+    initial = snap(w).params.copy()
+    w.start_training()
+    qtbot.waitUntil(lambda: snap(w).running and snap(w).step > 50, timeout=5000)
+    assert w.train_action.text() == "Pause"
+    w.stop_training()
+    qtbot.waitUntil(lambda: not snap(w).running, timeout=1000)
+    paused_at = snap(w).step
+    qtbot.wait(200)
+    assert snap(w).step == paused_at
+    w.controller.step()
+    qtbot.waitUntil(lambda: snap(w).step == paused_at + 1, timeout=1000)
+    w.reset_weights()
+    qtbot.waitUntil(lambda: snap(w).step == 0, timeout=1000)
+    assert np.array_equal(snap(w).params, initial)
+
+
+def test_epoch_button_trains_one_epoch_and_evaluates(make_window, qtbot, small_config):
+    w = make_window(small_config)
+    w.controller.run_epoch()
+    qtbot.waitUntil(lambda: snap(w).epoch == 1, timeout=5000)
+    report = snap(w).reports[-1]
+    assert report.samples_seen == 2000 and 0.15 < report.test_accuracy <= 1  # chance is 0.1
+
+
+def test_training_stops_at_the_epoch_target(make_window, qtbot, small_config):
+    w = make_window(small_config.replace(epochs=2))
+    with qtbot.waitSignal(w.controller.targetReached, timeout=10000):
+        w.start_training()
+    qtbot.waitUntil(lambda: not snap(w).running, timeout=1000)
+    assert snap(w).epoch == 2
+
+
+def test_latest_snapshot_wins(qtbot, small_config):
+    from gui.controller import TrainingController
+
+    c = TrainingController(small_config, redraw_hz=20, publish_hz=1000)
+    try:
+        qtbot.waitUntil(lambda: c.snapshot is not None, timeout=15000)
+        seen = []
+        c.snapshotChanged.connect(lambda s: seen.append(s.serial))
+        c.start()
+        qtbot.wait(1000)
+        published = c.worker.latest.serial
+    finally:
+        assert c.shutdown()
+    assert len(seen) <= 25  # one per redraw tick at most, never a backlog
+    assert seen == sorted(set(seen))
+    assert published > 3 * len(seen)  # most snapshots were skipped, not queued
+
+
+def test_close_during_training_stops_the_worker(make_window, qtbot, small_config):
+    w = make_window(small_config)
+    w.start_training()
+    qtbot.waitUntil(lambda: snap(w).running, timeout=2000)
+    w.close()
+    assert not w.controller.worker.isRunning()
+
+
+def test_saturation_banner_and_recovery(make_window, qtbot, small_config):
+    w = make_window(small_config)
+    w.controls.lr_spin.setValue(1000)
+    w.start_training()
+    qtbot.waitUntil(lambda: w.banner_bar.isVisible(), timeout=5000)
+    assert "learning rate 1000" in w.banner_text.text()
+    assert not snap(w).running
+    w.controls.lr_spin.setValue(1.0)
+    w.banner_reset.click()
+    assert not w.banner_bar.isVisible()
+    qtbot.waitUntil(lambda: snap(w).step == 0, timeout=1000)
+    w.start_training()
+    qtbot.waitUntil(lambda: snap(w).step > 300, timeout=5000)
+    assert np.isfinite(snap(w).last_cost) and not w.banner_bar.isVisible()
+
+
+def test_nan_divergence_pauses_and_reset_recovers(make_window, qtbot, small_config):
+    cfg = small_config.replace(layers=(784, 64, 10), activation="relu", cost="cross-entropy")
+    w = make_window(cfg)
+    w.controls.lr_spin.setValue(1000)
+    w.start_training()
+    qtbot.waitUntil(lambda: w.banner_bar.isVisible(), timeout=5000)
+    assert "diverged" in w.banner_text.text()
+    w.start_training()  # refuses to train on NaN weights
+    qtbot.waitUntil(lambda: "Reset" in w.banner_text.text(), timeout=1000)
+    w.controls.lr_spin.setValue(0.1)
+    w.reset_weights()
+    w.start_training()
+    qtbot.waitUntil(lambda: snap(w).step > 100 and snap(w).finite, timeout=5000)
+
+
+def test_architecture_change_asks_first(make_window, qtbot, small_config):
+    w = make_window(small_config)
+    w.controller.step(5)
+    qtbot.waitUntil(lambda: snap(w).step == 5, timeout=1000)
+    w.confirm = lambda question: False
+    w.controls.layers.setText("784-32-10")
+    w.controls.layers.editingFinished.emit()
+    qtbot.wait(200)
+    assert snap(w).sizes == (784, 16, 16, 10) and w.controls.layers.text() == "784-16-16-10"
+    w.confirm = lambda question: True
+    w.controls.layers.setText("784-32-10")
+    w.controls.layers.editingFinished.emit()
+    qtbot.waitUntil(lambda: snap(w).sizes == (784, 32, 10), timeout=3000)
+    assert snap(w).step == 0
+
+
+def test_bad_layers_text_is_explained_not_applied(make_window, small_config):
+    w = make_window(small_config)
+    w.controls.layers.setText("784-abc-10")
+    w.controls.layers.editingFinished.emit()
+    assert w.controls.layers_error.isVisibleTo(w.controls)
+    assert "whole numbers" in w.controls.layers_error.text()
+
+
+def test_layers_that_do_not_fit_the_data_show_a_banner(make_window, qtbot, small_config):
+    w = make_window(small_config)
+    w.apply_config(small_config.replace(layers=(100, 10)))
+    qtbot.waitUntil(lambda: w.banner_bar.isVisible(), timeout=3000)
+    assert "784 inputs" in w.banner_text.text()
+    assert snap(w).sizes == (784, 16, 16, 10)  # the old network is kept
+
+
+def test_missing_dataset_keeps_the_old_one(make_window, qtbot, small_config, tmp_path):
+    w = make_window(small_config)
+    w.open_dataset(tmp_path / "nothing-here")
+    qtbot.waitUntil(lambda: w.banner_bar.isVisible(), timeout=3000)
+    assert "no such data set" in w.banner_text.text()
+    assert snap(w).dataset == "mnist"
+
+
+def test_live_learning_rate_and_batch_size(make_window, qtbot, small_config):
+    w = make_window(small_config)
+    w.controls.lr_spin.setValue(0.25)
+    w.controls.batch_size.setValue(32)
+    qtbot.waitUntil(lambda: snap(w).lr == 0.25 and snap(w).batch_size == 32, timeout=1000)
+    w.controller.step()
+    qtbot.waitUntil(lambda: snap(w).samples_seen == 32, timeout=1000)
+
+
+def test_speed_control_slows_training(make_window, qtbot, small_config):
+    w = make_window(small_config)
+    w.controls.speed.setValue(10)  # 10 steps per second
+    w.start_training()
+    qtbot.wait(700)
+    w.stop_training()
+    qtbot.waitUntil(lambda: not snap(w).running, timeout=1000)
+    assert 1 <= snap(w).step <= 20
+
+
+def test_settings_persist(make_window, settings, small_config):
+    w = make_window(small_config)
+    w.controls.lr_spin.setValue(0.5)
+    w.cost_panel.log_scale.setChecked(True)
+    w.docks["cost"].setFloating(True)
+    w.close()
+    again = make_window()
+    assert again.controller.config.lr == 0.5
+    assert again.controller.config.train_subset == 2000
+    assert again.cost_panel.log_scale.isChecked()
+    assert again.docks["cost"].isFloating()
+    again.reset_layout()
+    assert not again.docks["cost"].isFloating()
+
+
+def test_save_and_open_model(make_window, qtbot, small_config, tmp_path, warnings):
+    w = make_window(small_config)
+    w.controller.step(20)
+    qtbot.waitUntil(lambda: snap(w).step == 20, timeout=2000)
+    path = tmp_path / "m.npz"
+    assert w.save_model(path)
+    saved = Network.load(path)
+    assert np.array_equal(saved.params, snap(w).params)
+    w.reset_weights()
+    qtbot.waitUntil(lambda: snap(w).step == 0, timeout=1000)
+    assert w.open_model(path)
+    qtbot.waitUntil(lambda: np.array_equal(snap(w).params, saved.params), timeout=3000)
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"garbage")
+    assert not w.open_model(bad)
+    assert warnings and "bad.npz" in warnings[-1]
+
+
+def test_exports(make_window, qtbot, small_config, tmp_path):
+    w = make_window(small_config)
+    w.controller.step(30)
+    qtbot.waitUntil(lambda: snap(w).step == 30, timeout=2000)
+    qtbot.wait(100)
+    assert w.export_csv(tmp_path / "cost.csv")
+    lines = (tmp_path / "cost.csv").read_text().splitlines()
+    assert lines[0].startswith("kind,samples_seen") and len(lines) == 31
+    assert w.export_png("cost", tmp_path / "cost.png")
+    assert (tmp_path / "cost.png").read_bytes()[:4] == b"\x89PNG"
