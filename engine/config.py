@@ -68,7 +68,7 @@ PRESETS = {
         "Same 784-16-16-10 shape with the usual tweaks: ReLU, softmax + cross-entropy, "
         "momentum, decaying learning rate",
         _3B1B.replace(activation="relu", cost="cross-entropy", optimizer="momentum",
-                      lr=0.01, lr_decay=0.85, batch_size=10, epochs=20)),
+                      lr=0.005, lr_decay=0.9, batch_size=10, epochs=20)),
     "nielsen": (
         "Nielsen's network.py: 784-30-10 sigmoid, N(0, 1) init, η = 3, batch 10",
         _PLAIN.replace(layers=(784, 30, 10), init="normal", lr=3.0, epochs=30)),

@@ -103,11 +103,15 @@ def build_network(config, split):
 class Trainer:
     """Mini-batch gradient descent of ``network`` on ``split.train``.
 
-    ``lr`` and ``batch_size`` may be changed between steps.
+    ``lr`` and ``batch_size`` may be changed between steps. ``train_eval_limit``
+    evaluates the training-set cost and accuracy at epoch ends on the first N
+    training samples only (the GUI's choice: the whole set costs as much as a
+    sixth of a 3b1b epoch).
     """
 
-    def __init__(self, network, split, config=TrainConfig()):
+    def __init__(self, network, split, config=TrainConfig(), train_eval_limit=None):
         self.network, self.split, self.config = network, split, config
+        self.train_eval_limit = train_eval_limit
         self.train, self.test = split.train, split.test
         self.grad = np.zeros_like(network.params)
         self._grad_w, self._grad_b = network.unflatten(self.grad)
@@ -225,7 +229,7 @@ class Trainer:
 
     def finish_epoch(self, seconds):
         """Evaluate, record and return the report of the epoch just completed."""
-        train_cost, train_acc = self.evaluate(self.train)
+        train_cost, train_acc = self.evaluate(self.train, self.train_eval_limit)
         test_cost, test_acc = self.evaluate(self.test)
         report = EpochReport(self.epoch, self.samples_seen, train_cost, test_cost,
                              train_acc, test_acc, seconds, self.lr)

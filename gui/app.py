@@ -10,10 +10,15 @@ from engine import preset
 
 from . import style
 
+GIL_SWITCH_INTERVAL_S = 0.001
+
 
 def make_application(argv=None):
     """The QApplication (created once), with the app's names and pyqtgraph settings."""
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    # The training thread holds the GIL between NumPy calls; the GUI thread waits up to one
+    # switch interval for it at every event. 1 ms (default 5) keeps the GUI responsive.
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     app.setOrganizationName("DigitDescent")
     app.setApplicationName("Digit Descent")
     style.configure_pyqtgraph()

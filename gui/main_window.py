@@ -3,6 +3,7 @@
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.cost_panel = CostPanel()
         self.panels = {"controls": self.controls, "cost": self.cost_panel}
         self.docks = {}
+        self._last_redraw = {}
 
         self._build_actions()
         self._build_toolbars()
@@ -227,8 +229,14 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------- snapshots
     def _on_snapshot_changed(self, snapshot):
+        now = time.perf_counter()
         for key, panel in self.panels.items():
-            if hasattr(panel, "show_snapshot") and self._is_shown(key):
+            if not hasattr(panel, "show_snapshot") or not self._is_shown(key):
+                continue
+            # Panels with a slower redraw rate still get every paused / stepped snapshot.
+            interval = getattr(panel, "redraw_interval_s", 0.0) if snapshot.running else 0.0
+            if now - self._last_redraw.get(key, 0.0) >= interval:
+                self._last_redraw[key] = now
                 panel.show_snapshot(snapshot)
         self._update_status(snapshot)
 

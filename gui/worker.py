@@ -22,6 +22,9 @@ from engine.trainer import Trainer, build_network, prepare_data
 from engine.trajectory import Trajectory
 
 
+TRAIN_EVAL_LIMIT = 10_000  # training-set samples evaluated at each epoch end
+
+
 class TrainingWorker(QThread):
     """Owns the trainer; everything here runs on the worker thread except the command methods.
 
@@ -165,7 +168,8 @@ class TrainingWorker(QThread):
         """Build data, network and trainer for ``config``; keep the old ones on failure."""
         try:
             split = self._split_for(config)
-            trainer = Trainer(build_network(config, split), split, config)
+            trainer = Trainer(build_network(config, split), split, config,
+                              train_eval_limit=TRAIN_EVAL_LIMIT)
         except (ValueError, DigitDescentError) as exc:
             self._fail(str(exc))
             return

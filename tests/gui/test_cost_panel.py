@@ -5,8 +5,8 @@ from engine.trainer import CostHistory, EpochReport
 from gui.panels.cost import CostPanel, ema
 
 
-def synthetic_snapshot(steps=500, epochs=2):
-    history = CostHistory(capacity=128)
+def synthetic_snapshot(steps=500, epochs=2, capacity=128):
+    history = CostHistory(capacity=capacity)
     for i in range(1, steps + 1):
         history.append(10 * i, 1.0 / np.sqrt(i))
     reports = tuple(EpochReport(e, 2000 * e, 0.5 / e, 0.6 / e, 0.8, 0.75 + 0.05 * e, 1.0, 1.0)
@@ -24,11 +24,24 @@ def test_panel_draws_a_synthetic_snapshot(qtbot):
     s = synthetic_snapshot()
     panel.show_snapshot(s)
     x, y = panel.raw_curve.getData()
-    assert len(x) == len(s.history[0]) <= 128
+    assert len(x) == 2 * len(s.history[0])  # a min–max zig-zag; here one sample per column
     assert np.array_equal(panel.test_points.getData()[1], [0.6, 0.3])
     assert np.allclose(panel.acc_curve.getData()[1], [80, 85])
     panel.x_axis.setCurrentIndex(1)
     assert panel.raw_curve.getData()[0][-1] == 2.5  # 5000 samples / 2000 per epoch
+
+
+def test_envelope_keeps_extremes_in_bounded_columns():
+    from gui.panels.cost import bin_mean, envelope
+
+    x = np.arange(10_000, dtype=float)
+    y = np.sin(x)
+    y[1234] = 5.0
+    bx, low, high = envelope(x, y, 500)
+    assert len(bx) == 500 and high.max() == 5.0 and low.min() == y.min()
+    assert np.all(low <= high)
+    mx, mean = bin_mean(x, np.ones_like(x), 500)
+    assert len(mx) == 500 and np.allclose(mean, 1.0)
     assert not panel.empty_text.isVisible()
 
 
