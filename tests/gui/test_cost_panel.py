@@ -29,6 +29,7 @@ def test_panel_draws_a_synthetic_snapshot(qtbot):
     assert np.allclose(panel.acc_curve.getData()[1], [80, 85])
     panel.x_axis.setCurrentIndex(1)
     assert panel.raw_curve.getData()[0][-1] == 2.5  # 5000 samples / 2000 per epoch
+    assert not panel.empty_text.isVisible()
 
 
 def test_envelope_keeps_extremes_in_bounded_columns():
@@ -42,7 +43,6 @@ def test_envelope_keeps_extremes_in_bounded_columns():
     assert np.all(low <= high)
     mx, mean = bin_mean(x, np.ones_like(x), 500)
     assert len(mx) == 500 and np.allclose(mean, 1.0)
-    assert not panel.empty_text.isVisible()
 
 
 def test_smoothing_is_incremental_and_matches_full(qtbot):
