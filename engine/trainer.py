@@ -7,6 +7,7 @@ The trainer never prints and never sleeps: it does one mini-batch per
 
 import math
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,11 @@ from .errors import DivergedError
 from .network import Network
 from .optimizers import make_optimizer
 
+
+# Overflow and NaN in the engine's arithmetic are detected (DivergedError) and reported, not
+# warned about. A filter rather than np.errstate: a non-default errstate makes every NumPy
+# call in a training step slower (measured: 10–15% of a 3b1b step).
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"engine\.")
 
 EXPLOSION_FACTOR = 1000.0  # a cost this many times the first one means divergence
 
@@ -178,8 +184,9 @@ class Trainer:
         idx = self._order[self._pos:self._pos + self._batch_size]
         k = idx.shape[0]
         x, y = self._xbuf[:k], self._ybuf[:k]
-        self.train.x.take(idx, axis=0, out=x)  # the method: a third of np.take's overhead
-        self.train.targets.take(idx, axis=0, out=y)
+        # mode="clip": with the default mode="raise", take() buffers its output (2.5–3× slower)
+        self.train.x.take(idx, axis=0, out=x, mode="clip")
+        self.train.targets.take(idx, axis=0, out=y, mode="clip")
         cost = self.network.backprop(x, y, self._grad_w, self._grad_b)
         if not cost <= self._explode_at:  # also catches NaN
             what = f"became {cost}" if not math.isfinite(cost) else f"exploded to {cost:.3g}"
@@ -215,13 +222,12 @@ class Trainer:
         epoch = self.epoch
         start = time.perf_counter()
         try:
-            with np.errstate(all="ignore"):  # a NaN cost is detected in step(), not warned about
-                while self.epoch == epoch:
-                    if should_stop is not None and should_stop():
-                        return None
-                    self.step()
-                    if on_step is not None:
-                        on_step(self)
+            while self.epoch == epoch:
+                if should_stop is not None and should_stop():
+                    return None
+                self.step()
+                if on_step is not None:
+                    on_step(self)
         finally:
             self._epoch_seconds += time.perf_counter() - start
         seconds, self._epoch_seconds = self._epoch_seconds, 0.0
@@ -240,8 +246,7 @@ class Trainer:
         """``(mean cost, accuracy)`` of the current network on ``dataset``."""
         if limit is not None and limit < len(dataset):
             dataset = dataset.subset(limit)
-        with np.errstate(all="ignore"):
-            return self.network.evaluate(dataset.x, dataset.targets, dataset.labels)
+        return self.network.evaluate(dataset.x, dataset.targets, dataset.labels)
 
 
 def make_trainer(config, split=None):

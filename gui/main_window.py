@@ -18,6 +18,7 @@ from .panels.controls import ControlsPanel
 from .panels.cost import CostPanel
 
 APP_NAME = "Digit Descent"
+STATUS_INTERVAL_S = 0.25  # status-bar refresh while training
 SHORTCUTS = [
     ("Space", "Train / pause"),
     ("→", "One mini-batch step"),
@@ -238,7 +239,9 @@ class MainWindow(QMainWindow):
             if now - self._last_redraw.get(key, 0.0) >= interval:
                 self._last_redraw[key] = now
                 panel.show_snapshot(snapshot)
-        self._update_status(snapshot)
+        if not snapshot.running or now - self._last_redraw.get("status", 0.0) >= STATUS_INTERVAL_S:
+            self._last_redraw["status"] = now
+            self._update_status(snapshot)
 
     def _is_shown(self, key):
         dock = self.docks[key]

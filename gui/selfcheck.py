@@ -47,10 +47,9 @@ def headless_samples_per_s(seconds, split=None):
     for _ in range(200):
         trainer.step()
     start, seen = time.perf_counter(), trainer.samples_seen
-    with np.errstate(all="ignore"):
-        while time.perf_counter() - start < seconds:
-            for _ in range(100):
-                trainer.step()
+    while time.perf_counter() - start < seconds:
+        for _ in range(100):
+            trainer.step()
     return (trainer.samples_seen - seen) / (time.perf_counter() - start)
 
 

@@ -69,17 +69,16 @@ class TrainingWorker(QThread):
     # ---------------------------------------------------- worker thread
     def run(self):
         limit_blas_threads(1)
-        with np.errstate(all="ignore"):  # NaN is detected and reported, not warned about
-            self._configure(self._config)
-            while not self._quit:
-                self._handle_commands()
-                if self._quit:
-                    break
-                if self._running and self.trainer is not None:
-                    self._train_until_interrupted()
-                else:
-                    self._wake.wait(0.25)
-                    self._wake.clear()
+        self._configure(self._config)
+        while not self._quit:
+            self._handle_commands()
+            if self._quit:
+                break
+            if self._running and self.trainer is not None:
+                self._train_until_interrupted()
+            else:
+                self._wake.wait(0.25)
+                self._wake.clear()
 
     def _handle_commands(self):
         while True:
