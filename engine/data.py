@@ -92,9 +92,11 @@ def one_hot(labels, n_classes):
 def image_dataset(name, images, labels, class_names):
     """A :class:`Dataset` from uint8 images ``(n, h, w)`` and integer labels."""
     images = np.asarray(images)
-    x = images.reshape(images.shape[0], -1).astype(np.float32)
-    if images.dtype == np.uint8:
-        x *= 1.0 / 255.0
+    flat = images.reshape(images.shape[0], -1)
+    if images.dtype == np.uint8:  # one pass: uint8 → float32 in [0, 1]
+        x = np.multiply(flat, np.float32(1 / 255), dtype=np.float32)
+    else:
+        x = flat.astype(np.float32)
     labels = np.asarray(labels).astype(np.int64)
     return Dataset(name, x, labels, one_hot(labels, len(class_names)), tuple(class_names),
                    tuple(images.shape[1:]))

@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
                  f"{s.samples_seen:,} samples"]
         if s.running:
             parts.append(f"{s.samples_per_s:,.0f} samples/s")
-        parts.append(f"η = {s.lr:g}, batch {s.batch_size}")
+        parts.append(f"η = {s.lr:.3g}, batch {s.batch_size}")
         if s.step:
             parts.append(f"cost {s.last_cost:.4f}")
         if s.reports:

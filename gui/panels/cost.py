@@ -108,7 +108,7 @@ class CostPanel(QWidget):
         # training. The noisy mini-batch cost is drawn as its min–max envelope (a 1-px aliased
         # zig-zag over at most ENVELOPE_BINS columns: Qt strokes wide or antialiased zig-zags,
         # or fills them, hundreds of times slower), and there is no grid (~25 ms a frame).
-        self.raw_curve = item.plot(pen=style.pen(style.SKY, 1), antialias=False,
+        self.raw_curve = item.plot(pen=style.pen(style.SKY, 1, alpha=110), antialias=False,
                                    name="mini-batch cost")
         self.smooth_curve = item.plot(pen=style.pen(style.BLUE, 3), name="moving average")
         self.train_points = item.plot(pen=None, symbol="o", symbolSize=13, symbolBrush=style.ORANGE,
