@@ -115,7 +115,7 @@ class _ProgressBar:
         self.last = now
         frac = trainer.epoch_progress
         bar = "#" * int(frac * 30)
-        rate = trainer.samples_seen and (frac * len(trainer.train)) / max(now - self.start, 1e-9)
+        rate = frac * len(trainer.train) / max(now - self.start, 1e-9)
         self.stream.write(f"\r{self.label} [{bar:<30}] {frac:4.0%}  {rate:,.0f} samples/s  "
                           f"cost {trainer.last_cost:.4f}")
         self.stream.flush()

@@ -119,16 +119,16 @@ class TrainingWorker(QThread):
     def _cmd_step(self, count=1):
         self._running = False
         for _ in range(count):
-            self._one_step()
+            if not self._one_step():
+                return
         self._publish()
 
     def _cmd_epoch(self):
         self._running = False
         epoch = self.trainer.epoch
         while self.trainer.epoch == epoch:
-            if not self._commands.empty():
+            if not self._commands.empty() or not self._one_step():
                 break
-            self._one_step()
             self._maybe_publish()
         self._publish()
 
