@@ -74,7 +74,8 @@ def gui_measurements(seconds):
 
     app = make_application()
     with tempfile.TemporaryDirectory() as tmp:
-        window = MainWindow(config=preset("3b1b"),
+        # epochs: never reach the target (training would pause) during the measurement
+        window = MainWindow(config=preset("3b1b").replace(epochs=100_000),
                             settings=QSettings(str(Path(tmp) / "s.ini"), QSettings.IniFormat))
         window.show()
         _pump(app, lambda: window.controller.snapshot is not None, 30)
