@@ -20,7 +20,10 @@ class Snapshot:
     ``params`` is a read-only copy of the flat parameter array; ``weights``
     and ``biases`` are views of it shaped like the network's. ``history`` is
     ``(samples_seen, raw_cost, mean_cost)`` of the mini-batches so far
-    (decimated, see :class:`engine.trainer.CostHistory`).
+    (decimated, see :class:`engine.trainer.CostHistory`). ``test_set`` is the
+    (never modified) test :class:`~engine.data.Dataset`; ``evaluation`` and
+    ``train_evaluation`` are the latest :class:`~engine.inspection.Evaluation` s,
+    or None before the first.
     """
 
     sizes: tuple
@@ -45,6 +48,9 @@ class Snapshot:
     history_stride: int = 1
     reports: tuple = ()
     message: str = ""
+    test_set: object = None
+    evaluation: object = None
+    train_evaluation: object = None
     serial: int = field(default=0, compare=False)
 
     @classmethod

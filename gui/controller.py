@@ -78,6 +78,10 @@ class TrainingController(QObject):
     def reset(self, seed=None):
         self.worker.send("reset", seed)
 
+    def evaluate(self):
+        """Evaluate the current network on the test and training sets (off the GUI thread)."""
+        self.worker.send("evaluate")
+
     def set_lr(self, lr):
         self.worker.send("set_lr", float(lr))
 

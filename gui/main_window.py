@@ -14,8 +14,10 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QM
 from engine import DigitDescentError, Network, TrainConfig, preset
 
 from .controller import TrainingController
+from .panels.confusion import ConfusionPanel
 from .panels.controls import ControlsPanel
 from .panels.cost import CostPanel
+from .panels.weights import NeuronDialog, WeightsPanel
 
 APP_NAME = "Digit Descent"
 STATUS_INTERVAL_S = 0.25  # status-bar refresh while training
@@ -55,7 +57,10 @@ class MainWindow(QMainWindow):
         self.controls = ControlsPanel(config)
         self.controls.setMaximumWidth(440)
         self.cost_panel = CostPanel()
-        self.panels = {"controls": self.controls, "cost": self.cost_panel}
+        self.weights_panel = WeightsPanel()
+        self.confusion_panel = ConfusionPanel()
+        self.panels = {"controls": self.controls, "cost": self.cost_panel,
+                       "weights": self.weights_panel, "confusion": self.confusion_panel}
         self.docks = {}
         self._last_redraw = {}
 
@@ -149,6 +154,10 @@ class MainWindow(QMainWindow):
             dock.visibilityChanged.connect(lambda visible, p=panel: visible and self._refresh(p))
             self.addDockWidget(areas.get(key, Qt.RightDockWidgetArea), dock)
             self.docks[key] = dock
+        # The panels share one tabbed area by default: a hidden panel costs nothing to keep.
+        self.tabifyDockWidget(self.docks["cost"], self.docks["weights"])
+        self.tabifyDockWidget(self.docks["weights"], self.docks["confusion"])
+        self.docks["cost"].raise_()
 
     def _build_menus(self):
         menu = self.menuBar()
@@ -194,6 +203,8 @@ class MainWindow(QMainWindow):
         self.controls.batchSizeChanged.connect(c.set_batch_size)
         self.controls.epochsChanged.connect(c.set_epochs)
         self.controls.speedChanged.connect(c.set_speed)
+        self.confusion_panel.evaluateRequested.connect(c.evaluate)
+        self.weights_panel.neuronClicked.connect(self.show_neuron)
 
     # --------------------------------------------------------- training
     def start_training(self):
@@ -238,7 +249,10 @@ class MainWindow(QMainWindow):
             interval = getattr(panel, "redraw_interval_s", 0.0) if snapshot.running else 0.0
             if now - self._last_redraw.get(key, 0.0) >= interval:
                 self._last_redraw[key] = now
-                panel.show_snapshot(snapshot)
+                try:
+                    panel.show_snapshot(snapshot)
+                except Exception as exc:  # noqa: BLE001 - one panel's bug must not stop the lecture
+                    self.show_banner(f"The {panel.title} panel could not draw this state: {exc!r}")
         if not snapshot.running or now - self._last_redraw.get("status", 0.0) >= STATUS_INTERVAL_S:
             self._last_redraw["status"] = now
             self._update_status(snapshot)
@@ -267,6 +281,14 @@ class MainWindow(QMainWindow):
         self.train_action.setText("Pause" if running else "Train")
         self.step_action.setEnabled(not running)
         self.epoch_action.setEnabled(not running)
+
+    def show_neuron(self, layer, neuron):
+        """A closer look at one neuron of the newest snapshot."""
+        if self.controller.snapshot is not None:
+            dialog = NeuronDialog(self.controller.snapshot, layer, neuron, self)
+            dialog.show()
+            return dialog
+        return None
 
     # ------------------------------------------------------------ banner
     def show_banner(self, message):

@@ -16,6 +16,7 @@ from PySide6.QtCore import QThread, Signal
 
 from engine import DigitDescentError, DivergedError
 from engine import data as datamod
+from engine import inspection
 from engine.snapshot import Snapshot
 from engine.threads import limit_blas_threads
 from engine.trainer import Trainer, build_network, prepare_data
@@ -54,6 +55,7 @@ class TrainingWorker(QThread):
         self._last_publish = 0.0
         self._epoch_seconds = 0.0
         self._initial = None
+        self._evaluation = self._train_evaluation = None
 
     # ----------------------------------------------------- GUI-thread API
     def send(self, command, *args):
@@ -135,6 +137,7 @@ class TrainingWorker(QThread):
     def _cmd_reset(self, seed=None):
         self._running = False
         self.trainer.reset(seed)
+        self._evaluation = self._train_evaluation = None
         self._new_trajectory()
         self._publish()
 
@@ -148,6 +151,11 @@ class TrainingWorker(QThread):
 
     def _cmd_set_speed(self, steps_per_s):
         self._steps_per_s = steps_per_s
+
+    def _cmd_evaluate(self):
+        """Evaluate on the test set and part of the training set now."""
+        self._evaluate(train=True)
+        self._publish()
 
     def _cmd_set_epochs(self, epochs):
         self._config = self._config.replace(epochs=epochs)
@@ -177,8 +185,22 @@ class TrainingWorker(QThread):
         self._config = config
         self.trainer = trainer
         self._epoch_seconds = 0.0
+        self._evaluation = self._train_evaluation = None
         self._new_trajectory()
+        if network is not None:
+            self._evaluate(train=True)  # a loaded model: show what it knows at once
         self._publish()
+
+    def _evaluate(self, train=False):
+        """Fresh Evaluations of the current network (test set; training set if asked)."""
+        trainer = self.trainer
+        if not np.isfinite(trainer.network.params).all():
+            self._evaluation = self._train_evaluation = None
+            return
+        self._evaluation = inspection.evaluate(trainer.network, trainer.test, trainer.epoch)
+        if train:
+            self._train_evaluation = inspection.evaluate(trainer.network, trainer.train, trainer.epoch,
+                                                      limit=TRAIN_EVAL_LIMIT)
 
     def _new_trajectory(self):
         net = self.trainer.network
@@ -202,6 +224,7 @@ class TrainingWorker(QThread):
         if trainer.epoch != epoch:
             trainer.finish_epoch(self._epoch_seconds)
             self._epoch_seconds = 0.0
+            self._evaluate(train=self._train_evaluation is not None)
             self.trajectory.record(trainer.steps, trainer.network.params, force=True)
             if trainer.epoch >= self._config.epochs and self._running:
                 self._running = False
@@ -240,5 +263,7 @@ class TrainingWorker(QThread):
         elif not self._running:
             rate = 0.0
         self._serial += 1
-        self.latest = Snapshot.capture(self.trainer, self._initial, samples_per_s=rate,
-                                       running=self._running, message=message, serial=self._serial)
+        self.latest = Snapshot.capture(
+            self.trainer, self._initial, samples_per_s=rate, running=self._running,
+            message=message, serial=self._serial, test_set=self.trainer.test,
+            evaluation=self._evaluation, train_evaluation=self._train_evaluation)

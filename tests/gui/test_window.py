@@ -209,3 +209,29 @@ def test_exports(make_window, qtbot, small_config, tmp_path):
     assert lines[0].startswith("kind,samples_seen") and len(lines) == 31
     assert w.export_png("cost", tmp_path / "cost.png")
     assert (tmp_path / "cost.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_epoch_end_fills_the_confusion_matrix_and_weights(make_window, qtbot, small_config):
+    w = make_window(small_config)
+    w.docks["confusion"].raise_()
+    w.controller.run_epoch()
+    qtbot.waitUntil(lambda: snap(w).evaluation is not None, timeout=5000)
+    qtbot.waitUntil(lambda: w.confusion_panel.evaluation is snap(w).evaluation, timeout=2000)
+    assert snap(w).evaluation.confusion().sum() == 10000
+    w.docks["weights"].raise_()
+    qtbot.waitUntil(lambda: w.weights_panel._snapshot is not None, timeout=2000)
+    dialog = w.show_neuron(0, 3)
+    assert dialog.windowTitle() == "Layer 1, neuron 3"
+
+
+def test_evaluate_now_and_loaded_model_are_evaluated(make_window, qtbot, small_config, tmp_path):
+    w = make_window(small_config)
+    w.confusion_panel.evaluate_button.click()
+    qtbot.waitUntil(lambda: snap(w).train_evaluation is not None, timeout=5000)
+    assert len(snap(w).train_evaluation.actual) == 2000  # the training subset
+    path = tmp_path / "m.npz"
+    assert w.save_model(path)
+    w.reset_weights()
+    qtbot.waitUntil(lambda: snap(w).evaluation is None, timeout=2000)
+    assert w.open_model(path)
+    qtbot.waitUntil(lambda: snap(w).evaluation is not None, timeout=5000)

@@ -1,0 +1,350 @@
+"""Weights panel: each hidden neuron's incoming weights as an image, live.
+
+The first layer of an image network is drawn as one mosaic ``ImageItem``
+(28×28 tiles, updated in place with fixed, symmetric levels). Deeper layers,
+and networks whose input is not an image, are drawn as weight matrices. A
+bar chart shows the selected neuron's outgoing weights.
+"""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel, QSpinBox,
+                               QVBoxLayout, QWidget)
+
+from engine import inspection
+from engine.network import unflatten
+
+from .. import style
+
+COLORMAP = "CET-CBD1"  # diverging, colour-blind safe; zero is the neutral middle
+PAGE = 256  # tiles shown at once
+
+
+def diverging_colormap():
+    return pg.colormap.get(COLORMAP)
+
+
+class WeightsPanel(QWidget):
+    """Weight images / matrices of the newest snapshot. Feed it with :meth:`show_snapshot`."""
+
+    title = "Weights"
+    help = ("Each tile is one hidden neuron: its 784 incoming weights drawn as a 28×28 image. "
+            "Blue pixels push the neuron up when ink is there, yellow pixels push it down; "
+            "grey is about zero. With no hidden layer the ten tiles are the digits' templates. "
+            "'change since start' shows what training added to the random initial weights. "
+            "Hover a tile for its numbers; click it for a closer look and the test images that "
+            "excite it most. Deeper layers are drawn as matrices (rows: neurons, columns: inputs).")
+    redraw_interval_s = 1 / 15
+
+    neuronClicked = Signal(int, int)  # layer, neuron
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._snapshot = None
+        self._layout_key = None
+        self._tiles = (0, 0, 0, 0, 0, 1)  # n, h, w, cols, first, pad
+        self.selected = 0
+        self._build()
+
+    # ------------------------------------------------------------ layout
+    def _build(self):
+        self.layer = QComboBox()
+        self.layer.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.layer.setToolTip("Which weight layer to draw")
+        self.mode = QComboBox()
+        self.mode.addItems(["weights", "change since start"])
+        self.mode.setToolTip("The weights, or how far training has moved them from their random start")
+        self.per_neuron = QCheckBox("per-neuron scale")
+        self.per_neuron.setToolTip("Stretch each tile's colours to its own range (shapes, not sizes)")
+        self.first = QSpinBox()
+        self.first.setPrefix("from neuron ")
+        self.first.setSingleStep(PAGE)
+        self.first.setToolTip(f"Large layers are shown {PAGE} neurons at a time")
+        self.first.hide()
+        controls = QHBoxLayout()
+        for w in (QLabel("layer"), self.layer, self.mode, self.per_neuron, self.first):
+            controls.addWidget(w)
+        controls.addStretch(1)
+
+        self.view = pg.GraphicsLayoutWidget()
+        self.image_box = self.view.addViewBox(row=0, col=0)
+        self.image_box.setAspectLocked(True)
+        self.image_box.invertY(True)
+        self.image_box.setMenuEnabled(False)
+        self.image_box.setBackgroundColor("#d9d9d9")  # gaps between tiles
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image_box.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(colorMap=diverging_colormap(), interactive=False, width=18,
+                                        label="weight")
+        self.colorbar.setImageItem(self.image)
+        self.view.addItem(self.colorbar, row=0, col=1)
+        self.highlight = pg.QtWidgets.QGraphicsRectItem()
+        self.highlight.setPen(pg.mkPen(style.VERMILION, width=0.6))
+        self.highlight.hide()
+        self.image_box.addItem(self.highlight)
+        self.labels = []
+        self.message = pg.TextItem("", color=style.GREY, anchor=(0.5, 0.5))
+        font = QFont()
+        font.setPointSize(15)
+        self.message.setFont(font)
+        self.image_box.addItem(self.message)
+
+        self.bars_plot = self.view.addPlot(row=1, col=0, colspan=2)
+        self.bars_plot.setMaximumHeight(170)
+        self.bars_plot.setMouseEnabled(x=False, y=False)
+        style.style_plot(self.bars_plot, left="weight", bottom="")
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.7)
+        self.bars_plot.addItem(self.bars)
+        self.bars_plot.addLine(y=0, pen=style.pen(style.GREY, 1))
+
+        self.readout = QLabel(" ")
+        self.readout.setStyleSheet("font-size: 12pt;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(controls)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.readout)
+
+        self.layer.currentIndexChanged.connect(self._on_layout_changed)
+        self.mode.currentIndexChanged.connect(self._redraw)
+        self.per_neuron.toggled.connect(self._redraw)
+        self.first.valueChanged.connect(self._on_layout_changed)
+        self._hover = pg.SignalProxy(self.view.scene().sigMouseMoved, rateLimit=30,
+                                     slot=self._on_mouse_moved)
+        self.view.scene().sigMouseClicked.connect(self._on_clicked)
+
+    # -------------------------------------------------------------- data
+    def show_snapshot(self, snapshot):
+        previous = self._snapshot
+        self._snapshot = snapshot
+        if previous is None or previous.sizes != snapshot.sizes:
+            self._fill_layer_choices(snapshot)
+        self._redraw()
+
+    def _fill_layer_choices(self, snap):
+        self.layer.blockSignals(True)
+        self.layer.clear()
+        for l, (n_in, n_out) in enumerate(zip(snap.sizes, snap.sizes[1:])):
+            kind = "output" if l == len(snap.sizes) - 2 else "hidden"
+            self.layer.addItem(f"{l + 1}: {n_in} → {n_out} ({kind})")
+        self.layer.setCurrentIndex(0)
+        self.layer.blockSignals(False)
+        self.selected = 0
+        self._on_layout_changed()
+
+    def _is_image_layer(self, snap, layer):
+        return (layer == 0 and snap.image_shape is not None
+                and int(np.prod(snap.image_shape)) == snap.sizes[0])
+
+    def _values(self, snap, layer):
+        """The weight matrix of ``layer`` to draw (weights, or change since the start)."""
+        w = snap.weights[layer]
+        if self.mode.currentIndex() == 1:
+            return w - _initial_weights(snap, layer)
+        return w
+
+    def _on_layout_changed(self, *_):
+        snap = self._snapshot
+        if snap is None:
+            return
+        layer = max(self.layer.currentIndex(), 0)
+        n_out = snap.sizes[layer + 1]
+        self.first.setVisible(self._is_image_layer(snap, layer) and n_out > PAGE)
+        self.first.setRange(0, max(0, n_out - 1))
+        self._layout_key = None
+        self._redraw()
+
+    def _redraw(self, *_):
+        snap = self._snapshot
+        if snap is None:
+            return
+        layer = max(self.layer.currentIndex(), 0)
+        values = self._values(snap, layer)
+        finite = bool(np.isfinite(values).all())
+        self.message.setText("" if finite else "The weights are NaN: training diverged.\nPress Reset.")
+        if not finite:
+            self.image.clear()
+            return
+        if self._is_image_layer(snap, layer):
+            self._draw_tiles(snap, layer, values)
+        else:
+            self._draw_matrix(values)
+        self._draw_outgoing(snap, layer)
+
+    def _draw_tiles(self, snap, layer, values):
+        h, w = snap.image_shape
+        first = self.first.value() if self.first.isVisible() else 0
+        tiles = values[first:first + PAGE].reshape(-1, h, w)
+        if self.per_neuron.isChecked():
+            scale = np.abs(tiles).reshape(len(tiles), -1).max(axis=1)
+            tiles = tiles / np.where(scale > 0, scale, 1)[:, None, None]
+        is_output = layer == len(snap.sizes) - 2
+        pad = 9 if is_output else 1  # room for the digit names under output templates
+        image, rows, cols = inspection.mosaic(tiles, pad=pad)
+        limit = 1.0 if self.per_neuron.isChecked() else inspection.symmetric_limit(tiles)
+        self.image.setImage(image, autoLevels=False, levels=(-limit, limit))
+        self.colorbar.setLevels((-limit, limit))
+        self._tiles = (len(tiles), h, w, cols, first, pad)
+        key = (layer, len(tiles), cols, first, snap.sizes)
+        if key != self._layout_key:
+            self._layout_key = key
+            self._place_labels(snap, is_output, cols, h, w, len(tiles), first, pad)
+            self._frame(image.shape, extra_below=pad)
+            self.message.setPos(image.shape[1] / 2, image.shape[0] / 2)
+        self._show_selection()
+
+    def _place_labels(self, snap, is_output, cols, h, w, n, first, pad):
+        """Digit names under the tiles of an output layer (the templates figure)."""
+        for label in self.labels:
+            self.image_box.removeItem(label)
+        self.labels = []
+        if not is_output:
+            return
+        font = QFont()
+        font.setPointSize(14)
+        font.setBold(True)
+        for i in range(n):
+            r, c = divmod(i, cols)
+            name = snap.class_names[first + i] if first + i < len(snap.class_names) else str(first + i)
+            label = pg.TextItem(name, color=style.INK, anchor=(0.5, 0))
+            label.setFont(font)
+            label.setPos(c * (w + pad) + w / 2, r * (h + pad) + h)
+            self.image_box.addItem(label)
+            self.labels.append(label)
+
+    def _draw_matrix(self, values):
+        limit = inspection.symmetric_limit(values)
+        if self.per_neuron.isChecked():
+            scale = np.abs(values).max(axis=1, keepdims=True)
+            values = values / np.where(scale > 0, scale, 1)
+            limit = 1.0
+        self.image.setImage(np.ascontiguousarray(values, np.float32), autoLevels=False,
+                            levels=(-limit, limit))
+        self.colorbar.setLevels((-limit, limit))
+        n_out, n_in = values.shape
+        self._tiles = (n_out, 1, n_in, 1, 0, 0)
+        key = ("matrix", values.shape)
+        if key != self._layout_key:
+            self._layout_key = key
+            for label in self.labels:
+                self.image_box.removeItem(label)
+            self.labels = []
+            self._frame(values.shape)
+            self.message.setPos(n_in / 2, n_out / 2)
+        self._show_selection()
+
+    def _frame(self, shape, extra_below=0):
+        """Fit the view to an image of ``shape`` (explicitly: autoRange fails on a hidden view)."""
+        self.image_box.setRange(xRange=(0, shape[1]), yRange=(0, shape[0] + extra_below),
+                                padding=0.02)
+
+    def _draw_outgoing(self, snap, layer):
+        """Bars: the selected neuron's weights to each neuron of the next layer."""
+        has_next = layer + 1 < len(snap.weights)
+        self.bars_plot.setVisible(has_next)
+        if not has_next:
+            return
+        neuron = min(self.selected, snap.sizes[layer + 1] - 1)
+        out = snap.weights[layer + 1][:, neuron]
+        colours = [style.BLUE if v >= 0 else style.ORANGE for v in out]
+        self.bars.setOpts(x=np.arange(len(out)), height=out, brushes=colours, pens=colours)
+        names = snap.class_names if layer + 2 == len(snap.sizes) else None
+        axis = self.bars_plot.getAxis("bottom")
+        axis.setTicks([[(i, names[i] if names else str(i)) for i in range(len(out))]]
+                      if len(out) <= 32 else None)
+        self.bars_plot.setTitle(f"neuron {neuron}'s outgoing weights", size="11pt")
+
+    def _show_selection(self):
+        n, h, w, cols, first, pad = self._tiles
+        i = self.selected - first
+        if not 0 <= i < n:
+            self.highlight.hide()
+            return
+        if h > 1:  # a tile of the mosaic
+            r, c = divmod(i, cols)
+            self.highlight.setRect(c * (w + pad), r * (h + pad), w, h)
+        else:  # a row of the matrix
+            self.highlight.setRect(0, i, w, 1)
+        self.highlight.show()
+
+    # ------------------------------------------------------------ mouse
+    def neuron_at(self, scene_pos):
+        """The neuron index under a scene position, or None."""
+        if self._snapshot is None or not self.image_box.sceneBoundingRect().contains(scene_pos):
+            return None
+        p = self.image_box.mapSceneToView(scene_pos)
+        n, h, w, cols, first, pad = self._tiles
+        if h == 1:  # matrix: rows are neurons
+            row = int(np.floor(p.y()))
+            return row if 0 <= row < n and 0 <= p.x() < w else None
+        i = inspection.tile_at(p.x(), p.y(), h, w, cols, n, pad)
+        return None if i is None else first + i
+
+    def _on_mouse_moved(self, event):
+        neuron = self.neuron_at(event[0])
+        snap = self._snapshot
+        if neuron is None or snap is None:
+            return
+        layer = max(self.layer.currentIndex(), 0)
+        w = snap.weights[layer][neuron]
+        b = snap.biases[layer][neuron]
+        self.readout.setText(f"layer {layer + 1}, neuron {neuron}: bias {b:+.3f}, "
+                             f"weights {w.min():+.3f} … {w.max():+.3f} (mean |w| {np.abs(w).mean():.3f})")
+
+    def _on_clicked(self, event):
+        neuron = self.neuron_at(event.scenePos())
+        if neuron is None:
+            return
+        self.select(neuron)
+        if event.double() or event.button() == Qt.LeftButton:
+            self.neuronClicked.emit(max(self.layer.currentIndex(), 0), neuron)
+
+    def select(self, neuron):
+        self.selected = neuron
+        self._redraw()
+
+
+def _initial_weights(snap, layer):
+    return unflatten(snap.sizes, snap.initial_params)[0][layer]
+
+
+class NeuronDialog(QDialog):
+    """A closer look at one first-layer neuron: its weights, their change, what excites it."""
+
+    def __init__(self, snapshot, layer, neuron, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Layer {layer + 1}, neuron {neuron}")
+        self.resize(760, 520)
+        w = snapshot.weights[layer][neuron]
+        b = float(snapshot.biases[layer][neuron])
+        change = w - _initial_weights(snapshot, layer)[neuron]
+        view = pg.GraphicsLayoutWidget()
+        shape = snapshot.image_shape if layer == 0 and snapshot.image_shape else (1, w.size)
+        for col, (title, values) in enumerate([("weights", w), ("change since start", change)]):
+            box = view.addViewBox(row=0, col=col)
+            box.setAspectLocked(True)
+            box.invertY(True)
+            limit = inspection.symmetric_limit(values)
+            img = pg.ImageItem(values.reshape(shape).astype(np.float32), axisOrder="row-major")
+            img.setLookupTable(diverging_colormap().getLookupTable(nPts=256))
+            img.setLevels((-limit, limit))
+            box.addItem(img)
+            view.addLabel(f"{title} (±{limit:.2f})", row=1, col=col, size="12pt")
+        text = f"bias {b:+.3f}"
+        test = snapshot.test_set
+        if layer == 0 and test is not None and snapshot.image_shape:
+            top, z = inspection.top_activating(w, b, test.x, count=8)
+            tiles = test.x[top].reshape(-1, *snapshot.image_shape)
+            image, _, _ = inspection.mosaic(tiles, cols=8, fill=1.0)
+            box = view.addViewBox(row=2, col=0, colspan=2)
+            box.setAspectLocked(True)
+            box.invertY(True)
+            box.addItem(pg.ImageItem(1 - image, axisOrder="row-major"))
+            view.addLabel("test images that excite it most (weighted input "
+                          + ", ".join(f"{v:.1f}" for v in z[:4]) + ", …)", row=3, col=0, colspan=2,
+                          size="12pt")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(text))
+        layout.addWidget(view, 1)

@@ -1,0 +1,67 @@
+import numpy as np
+import pytest
+
+from engine import Network, load
+from engine.inspection import (evaluate, grid_shape, mosaic, symmetric_limit, tile_at,
+                               top_activating)
+
+
+@pytest.mark.parametrize("n,shape", [(16, (4, 4)), (30, (5, 6)), (100, (10, 10)), (10, (3, 4)),
+                                     (1, (1, 1))])
+def test_grid_shapes(n, shape):
+    assert grid_shape(n) == shape
+
+
+def test_mosaic_places_every_tile_and_finds_it_again():
+    tiles = np.arange(10, dtype=np.float32)[:, None, None] * np.ones((10, 28, 28), np.float32)
+    image, rows, cols = mosaic(tiles, pad=2)
+    assert (rows, cols) == (3, 4) and image.shape == (3 * 30 - 2, 4 * 30 - 2)
+    for i in range(10):
+        r, c = divmod(i, cols)
+        y, x = r * 30 + 5, c * 30 + 7
+        assert image[y, x] == i
+        assert tile_at(x, y, 28, 28, cols, 10, pad=2) == i
+    assert np.isnan(image[28, 0])  # the gap
+    assert tile_at(28.5, 3, 28, 28, cols, 10, pad=2) is None
+    assert tile_at(3 * 30 + 3, 2 * 30 + 3, 28, 28, cols, 10, pad=2) is None  # past the last tile
+
+
+def test_symmetric_limit_ignores_nan_and_outliers():
+    values = np.concatenate([np.linspace(-1, 1, 1000), [50.0, np.nan]])
+    assert 0.9 < symmetric_limit(values) < 1.1
+    assert symmetric_limit(np.zeros(5)) == 1.0
+
+
+def test_top_activating_is_strongest_first():
+    X = np.eye(5, dtype=np.float32)
+    idx, z = top_activating(np.array([0.1, 0.5, -1, 2, 0.3]), 0.0, X, count=3)
+    assert list(idx) == [3, 1, 4] and np.all(np.diff(z) <= 0)
+
+
+@pytest.fixture(scope="module")
+def test_subset():
+    return load("mnist").test.subset(500)
+
+
+def test_evaluation_counts_and_confident_first(test_subset):
+    net = Network((784, 10), "sigmoid", "cross-entropy", seed=0)
+    ev = evaluate(net, test_subset)
+    c = ev.confusion()
+    assert c.shape == (10, 10) and c.sum() == 500
+    assert ev.accuracy == pytest.approx(np.trace(c) / 500)
+    np.testing.assert_allclose(ev.probs.sum(axis=1), 1, rtol=1e-5)
+    for i, j in [(3, 5), (0, 0)]:
+        idx = ev.cell(i, j)
+        assert len(idx) == c[i, j]
+        assert np.all(ev.actual[idx] == i) and np.all(ev.predicted[idx] == j)
+        assert np.all(np.diff(ev.confidence[idx]) <= 0)
+    worst = ev.worst_mistakes(20)
+    assert np.all(ev.actual[worst] != ev.predicted[worst])
+    assert np.all(np.diff(ev.confidence[worst]) <= 0)
+
+
+def test_evaluation_of_a_one_output_network():
+    split = load("xor")
+    net = Network((2, 4, 1), seed=0)
+    ev = evaluate(net, split.test)
+    assert ev.n_classes == 2 and ev.confusion().sum() == 4
