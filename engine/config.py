@@ -74,7 +74,8 @@ PRESETS = {
         _PLAIN.replace(layers=(784, 30, 10), init="normal", lr=3.0, epochs=30)),
     "templates": (
         "No hidden layer (784-10): each output's weights become a blurry digit template",
-        _PLAIN.replace(layers=(784, 10), cost="cross-entropy", lr=0.5, epochs=10)),
+        _PLAIN.replace(layers=(784, 10), cost="cross-entropy", lr=0.1, weight_decay=1e-3,
+                       epochs=10)),
     "hidden10": (
         "784-10-10: a hidden layer of just ten neurons",
         _3B1B.replace(layers=(784, 10, 10))),

@@ -31,8 +31,8 @@ class WeightsPanel(QWidget):
 
     title = "Weights"
     help = ("Each tile is one hidden neuron: its 784 incoming weights drawn as a 28×28 image. "
-            "Blue pixels push the neuron up when ink is there, yellow pixels push it down; "
-            "grey is about zero. With no hidden layer the ten tiles are the digits' templates. "
+            "Yellow pixels are positive weights (ink there pushes the neuron up), blue pixels "
+            "negative (ink there pushes it down); pale is about zero. With no hidden layer the ten tiles are the digits' templates. "
             "'change since start' shows what training added to the random initial weights. "
             "Hover a tile for its numbers; click it for a closer look and the test images that "
             "excite it most. Deeper layers are drawn as matrices (rows: neurons, columns: inputs).")
