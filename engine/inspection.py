@@ -94,6 +94,19 @@ class Evaluation:
         idx = idx[np.argsort(-self.confidence[idx], kind="stable")]
         return idx if count is None else idx[:count]
 
+    def top_per_cell(self, count):
+        """``(k, k, count)`` indices of each cell's most confident examples; −1 pads short cells."""
+        k = self.n_classes
+        cell = self.actual * k + self.predicted
+        order = np.lexsort((-self.confidence, cell))  # by cell, then most confident first
+        sorted_cells = cell[order]
+        starts = np.searchsorted(sorted_cells, np.arange(k * k))
+        ends = np.searchsorted(sorted_cells, np.arange(k * k), side="right")
+        rank = np.arange(count)
+        pos = starts[:, None] + rank[None, :]
+        top = np.where(pos < ends[:, None], order[np.minimum(pos, len(order) - 1)], -1)
+        return top.reshape(k, k, count)
+
     def worst_mistakes(self, count=50):
         """Indices of the most confident wrong answers, most confident first."""
         wrong = np.flatnonzero(self.actual != self.predicted)

@@ -174,17 +174,7 @@ class ConfusionPanel(QWidget):
         confusion = ev.confusion()
         rows = confusion.sum(axis=1, keepdims=True)
         rates = confusion / np.maximum(rows, 1)
-        # cell colours: green diagonal by recall, orange off-diagonal by error rate
-        rgba = np.zeros((k * CELL_H, k * CELL_W, 4), np.ubyte)
-        green, orange = QColor(style.GREEN), QColor(style.ORANGE)
-        for i in range(k):
-            for j in range(k):
-                colour = green if i == j else orange
-                alpha = int(40 + 180 * min(1.0, rates[i, j] * (1 if i == j else 4)))
-                block = rgba[i * CELL_H + 1:(i + 1) * CELL_H - 1, j * CELL_W + 1:(j + 1) * CELL_W - 1]
-                block[...] = (colour.red(), colour.green(), colour.blue(),
-                              alpha if confusion[i, j] else 12)
-        self.cells.setImage(rgba, levels=(0, 255))
+        self.cells.setImage(cell_colours(confusion, rates), levels=(0, 255))
         self._draw_thumbnails(ev, k)
 
         self._clear_texts()
@@ -220,15 +210,17 @@ class ConfusionPanel(QWidget):
         if shape is None or tuple(shape) != (THUMB, THUMB):
             self.thumbs.clear()
             return
-        canvas = np.full((k * CELL_H, k * CELL_W), np.nan, np.float32)
-        images = ev.dataset.x
-        for i in range(k):
-            for j in range(k):
-                for t, idx in enumerate(ev.cell(i, j, THUMBS)):
-                    y0 = i * CELL_H + CELL_H - THUMB - 3
-                    x0 = j * CELL_W + 2 + t * (THUMB + 2)
-                    canvas[y0:y0 + THUMB, x0:x0 + THUMB] = images[idx].reshape(THUMB, THUMB)
-        self.thumbs.setImage(canvas, autoLevels=False, levels=(0, 1))
+        # one (k·CELL_H, k·CELL_W) canvas: transparent (NaN) but for the thumbnails
+        top = ev.top_per_cell(THUMBS)  # (k, k, THUMBS), −1 where a cell has fewer
+        tiles = np.where((top >= 0)[..., None], ev.dataset.x[np.maximum(top, 0)], np.nan)
+        tiles = tiles.reshape(k, k, THUMBS, THUMB, THUMB).astype(np.float32)
+        cells = np.full((k, k, CELL_H, CELL_W), np.nan, np.float32)
+        y0 = CELL_H - THUMB - 3
+        for t in range(THUMBS):
+            x0 = 2 + t * (THUMB + 2)
+            cells[:, :, y0:y0 + THUMB, x0:x0 + THUMB] = tiles[:, :, t]
+        canvas = cells.transpose(0, 2, 1, 3).reshape(k * CELL_H, k * CELL_W)
+        self.thumbs.setImage(np.ascontiguousarray(canvas), autoLevels=False, levels=(0, 1))
 
     # ----------------------------------------------------------- clicks
     def cell_at(self, scene_pos):
@@ -261,6 +253,21 @@ class ConfusionPanel(QWidget):
         dialog = GalleryDialog(ev, indices, title, self)
         dialog.show()
         return dialog
+
+
+def cell_colours(confusion, rates):
+    """RGBA ``(k·CELL_H, k·CELL_W, 4)``: green diagonal by recall, orange mistakes by rate."""
+    k = len(confusion)
+    diagonal = np.eye(k, dtype=bool)
+    green, orange = QColor(style.GREEN), QColor(style.ORANGE)
+    rgb = np.where(diagonal[..., None], [green.red(), green.green(), green.blue()],
+                   [orange.red(), orange.green(), orange.blue()])
+    alpha = 40 + 180 * np.minimum(1.0, rates * np.where(diagonal, 1, 4))
+    alpha = np.where(confusion > 0, alpha, 12)
+    block = np.concatenate([rgb, alpha[..., None]], axis=2).astype(np.ubyte)  # (k, k, 4)
+    cells = np.zeros((k, k, CELL_H, CELL_W, 4), np.ubyte)
+    cells[:, :, 1:-1, 1:-1] = block[:, :, None, None, :]  # a 1-px white border around each
+    return cells.transpose(0, 2, 1, 3, 4).reshape(k * CELL_H, k * CELL_W, 4)
 
 
 def _pct(value):

@@ -65,3 +65,14 @@ def test_evaluation_of_a_one_output_network():
     net = Network((2, 4, 1), seed=0)
     ev = evaluate(net, split.test)
     assert ev.n_classes == 2 and ev.confusion().sum() == 4
+
+
+def test_top_per_cell_matches_cell(test_subset):
+    net = Network((784, 10), "sigmoid", "cross-entropy", seed=3)
+    ev = evaluate(net, test_subset)
+    top = ev.top_per_cell(3)
+    for i in range(10):
+        for j in range(10):
+            expected = list(ev.cell(i, j, 3))
+            assert list(top[i, j][:len(expected)]) == expected
+            assert all(v == -1 for v in top[i, j][len(expected):])
