@@ -7,8 +7,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider,
+                               QVBoxLayout, QWidget)
 
 from engine.model_io import atomic_write
 
@@ -68,6 +68,7 @@ class CostPanel(QWidget):
         super().__init__(parent)
         self._snapshot = None
         self._smooth_cache = None  # (stride, count, alpha, smoothed)
+        self._x_top = self._y_top = None
         self._build()
 
     # ------------------------------------------------------------ layout
@@ -100,22 +101,29 @@ class CostPanel(QWidget):
         item = self.plot.getPlotItem()
         item.showAxis("right")
         style.style_plot(item, left="cost", bottom="samples seen", right="test accuracy (%)")
-        self.legend = item.addLegend(labelTextSize="11pt", brush=(255, 255, 255, 210),
-                                     pen=style.GREY)
-        self.legend.anchor(itemPos=(1, 0.5), parentPos=(1, 0.5), offset=(-12, 0))
+        # A QLabel, not a pyqtgraph legend: it is painted once, not at every frame.
+        self.legend = QLabel(" &nbsp; ".join(
+            f'<span style="color:{c}; font-size:15pt">{sym}</span>&nbsp;{text}' for c, sym, text in [
+                (style.SKY, "▮", "mini-batch cost"), (style.BLUE, "━", "moving average"),
+                (style.ORANGE, "●", "training set (epoch)"), (style.GREEN, "■", "test set (epoch)"),
+                (style.PURPLE, "▲", "test accuracy (right axis)")]))
+        self.legend.setStyleSheet("font-size: 11pt;")
+        self.fit_button = QPushButton("Fit")
+        self.fit_button.setToolTip("Show the whole run again after zooming or panning")
+        self._follow = True  # ranges follow the data until the user zooms or pans
+        item.vb.sigRangeChangedManually.connect(self._on_manual_range)
+        self.fit_button.clicked.connect(self._fit)
 
         # PySide6 holds the GIL while Qt paints, so every millisecond spent here is taken from
         # training. The noisy mini-batch cost is drawn as its min–max envelope (a 1-px aliased
         # zig-zag over at most ENVELOPE_BINS columns: Qt strokes wide or antialiased zig-zags,
         # or fills them, hundreds of times slower), and there is no grid (~25 ms a frame).
-        self.raw_curve = item.plot(pen=style.pen(style.SKY, 1, alpha=110), antialias=False,
-                                   name="mini-batch cost")
-        self.smooth_curve = item.plot(pen=style.pen(style.BLUE, 3), name="moving average")
+        self.raw_curve = item.plot(pen=style.pen(style.SKY, 1, alpha=110), antialias=False)
+        self.smooth_curve = item.plot(pen=style.pen(style.BLUE, 3))
         self.train_points = item.plot(pen=None, symbol="o", symbolSize=13, symbolBrush=style.ORANGE,
-                                      symbolPen=style.INK, name="training set (epoch)")
+                                      symbolPen=style.INK)
         self.test_points = item.plot(pen=style.pen(style.GREEN, 2), symbol="s", symbolSize=9,
-                                     symbolBrush=style.GREEN, symbolPen=style.INK,
-                                     name="test set (epoch)")
+                                     symbolBrush=style.GREEN, symbolPen=style.INK)
         self.smooth_curve.setClipToView(True)
 
         # Test accuracy on a second view box sharing the x axis.
@@ -128,7 +136,7 @@ class CostPanel(QWidget):
         self.acc_curve = pg.PlotDataItem(pen=style.pen(style.PURPLE, 2.5), symbol="t",
                                          symbolSize=9, symbolBrush=style.PURPLE)
         self.acc_view.addItem(self.acc_curve)
-        self.legend.addItem(self.acc_curve, "test accuracy")
+        self._acc_low = None
         item.vb.sigResized.connect(self._sync_views)
 
         self.empty_text = pg.TextItem("Press Space or Train to start", color=style.GREY,
@@ -140,7 +148,7 @@ class CostPanel(QWidget):
 
         self._mouse_proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30,
                                            slot=self._on_mouse_moved)
-        self.x_axis.currentIndexChanged.connect(self._redraw)
+        self.x_axis.currentIndexChanged.connect(self._fit)
         self.log_scale.toggled.connect(self._on_log_toggled)
         self.smoothing.valueChanged.connect(self._on_smoothing_changed)
         self._on_smoothing_changed()
@@ -148,6 +156,10 @@ class CostPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(controls)
+        legend_row = QHBoxLayout()
+        legend_row.addWidget(self.legend, 1)
+        legend_row.addWidget(self.fit_button)
+        layout.addLayout(legend_row)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.readout)
 
@@ -160,7 +172,31 @@ class CostPanel(QWidget):
 
     def _on_log_toggled(self, on):
         self.plot.getPlotItem().setLogMode(y=on)
+        self._fit()
+
+    def _on_manual_range(self, *_):
+        self._follow = False
+
+    def _fit(self):
+        self._follow = True
+        self._x_top = self._y_top = None
         self._redraw()
+
+    def _follow_data(self, x_last, y_max):
+        """Keep the whole run in view, changing the ranges only in steps.
+
+        The axes are redrawn only when their range changes, so a range that grows
+        in 30% steps instead of at every frame saves most of their painting.
+        """
+        vb = self.plot.getPlotItem().vb
+        if self.log_scale.isChecked():
+            vb.enableAutoRange(y=True)
+        elif self._y_top is None or not 0.6 * self._y_top <= y_max <= self._y_top:
+            self._y_top = y_max * 1.15 if y_max > 0 else 1.0
+            vb.setYRange(0, self._y_top, padding=0)
+        if self._x_top is None or x_last > self._x_top or x_last < 0.5 * self._x_top:
+            self._x_top = max(x_last * 1.3, 1e-9)
+            vb.setXRange(0, self._x_top, padding=0.01)
 
     # ------------------------------------------------------------- data
     def show_snapshot(self, snapshot):
@@ -226,10 +262,19 @@ class CostPanel(QWidget):
             self.acc_curve.setData(ex, accuracy)
             finite = accuracy[np.isfinite(accuracy)]
             low = max(0.0, 5 * np.floor(finite.min() / 5) - 5) if finite.size else 0.0
-            self.acc_view.setYRange(low, 100, padding=0)
+            if low != self._acc_low:
+                self._acc_low = low
+                self.acc_view.setYRange(low, 100, padding=0)
+            epoch_max = max(max(r.train_cost, r.test_cost) for r in reports)
         else:
             for curve in (self.train_points, self.test_points, self.acc_curve):
                 curve.setData([], [])
+            epoch_max = 0.0
+        if self._follow:
+            finite_smooth = smooth[np.isfinite(smooth)]
+            y_max = max(float(finite_smooth.max()) if finite_smooth.size else 0.0,
+                        epoch_max if np.isfinite(epoch_max) else 0.0)
+            self._follow_data(float(x[-1]), y_max)
 
     # ----------------------------------------------------------- hover
     def _on_mouse_moved(self, event):
