@@ -6,16 +6,18 @@ at each epoch end (or on demand); nothing here runs the network.
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPixmap
-from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (QComboBox, QDialog, QGraphicsPixmapItem, QHBoxLayout, QLabel,
+                               QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
 from engine.metrics import recall_precision
 
 from .. import style
 
 THUMBS = 3  # examples shown per cell
+RENDER_SCALE = 2  # picture pixels per unit: sharp on a 1920×1080 projector
+MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM = 100, 70, 190, 40
 THUMB = 28
 CELL_W = THUMBS * (THUMB + 2) + 2
 CELL_H = THUMB + 34  # room for the count above the thumbnails
@@ -24,6 +26,13 @@ CELL_H = THUMB + 34  # room for the count above the thumbnails
 def _font(points, bold=False):
     f = QFont()
     f.setPointSize(points)
+    f.setBold(bold)
+    return f
+
+
+def _font_px(pixels, bold=False):
+    f = QFont()
+    f.setPixelSize(pixels)
     f.setBold(bold)
     return f
 
@@ -68,13 +77,14 @@ class ConfusionPanel(QWidget):
         self.box.invertY(True)
         self.box.setMouseEnabled(False, False)
         self.box.setMenuEnabled(False)
-        self.cells = pg.ImageItem(axisOrder="row-major")
-        self.thumbs = pg.ImageItem(axisOrder="row-major")
-        self.thumbs.setLookupTable(pg.colormap.get("CET-L1").getLookupTable(nPts=256)[::-1])
-        self.box.addItem(self.cells)
-        self.box.addItem(self.thumbs)
-        self.texts = []  # in use, in order of creation
-        self._pool = []  # every TextItem ever made: reused, since creating one costs ~1 ms
+        # The whole matrix is one picture, rendered once per evaluation: a hundred text items
+        # would each be repainted at every frame, and painting holds the GIL training needs.
+        self.picture = QGraphicsPixmapItem()
+        self.picture.setTransformationMode(Qt.SmoothTransformation)
+        self.picture.setScale(1 / RENDER_SCALE)
+        self.picture.setPos(-MARGIN_LEFT, -MARGIN_TOP)
+        self.box.addItem(self.picture)
+        self.drawn_texts = []  # what the picture says, for tests and accessibility
         self.message = pg.TextItem("", color=style.GREY, anchor=(0.5, 0.5))
         self.message.setFont(_font(15))
         self.box.addItem(self.message)
@@ -126,101 +136,25 @@ class ConfusionPanel(QWidget):
         self._draw(ev)
 
     def _show_message(self, text):
-        self.cells.clear()
-        self.thumbs.clear()
-        self._clear_texts()
-        self._hide_unused_texts()
+        self.picture.hide()
+        self.drawn_texts = []
         self.message.setText(text)
         self.message.setPos(0, 0)
         self.box.setRange(xRange=(-200, 200), yRange=(-100, 100))
         self.summary.setText(" ")
 
-    def _clear_texts(self):
-        self.texts = []
-
-    def _hide_unused_texts(self):
-        for item in self._pool[len(self.texts):]:
-            if item.isVisible():
-                item.hide()
-
-    def _text(self, text, x, y, anchor=(0.5, 0.5), size=12, bold=False, colour=style.INK):
-        n = len(self.texts)
-        if n == len(self._pool):
-            item = pg.TextItem()
-            self.box.addItem(item)
-            self._pool.append(item)
-        item = self._pool[n]
-        style_key = (size, bold, colour, anchor)
-        if getattr(item, "_style_key", None) != style_key:
-            item._style_key = style_key
-            item.setFont(_font(size, bold))
-            item.setColor(colour)
-            item.setAnchor(anchor)
-        # every Qt call releases and retakes the GIL: skip the ones that change nothing
-        if getattr(item, "_text", None) != text:
-            item._text = text
-            item.setText(text)
-        if getattr(item, "_xy", None) != (x, y):
-            item._xy = (x, y)
-            item.setPos(x, y)
-        if not item.isVisible():
-            item.show()
-        self.texts.append(item)
-
     def _draw(self, ev):
         self.message.setText("")
-        k = ev.n_classes
-        self._k = k
-        confusion = ev.confusion()
-        rows = confusion.sum(axis=1, keepdims=True)
-        rates = confusion / np.maximum(rows, 1)
-        self.cells.setImage(cell_colours(confusion, rates), levels=(0, 255))
-        self._draw_thumbnails(ev, k)
-
-        self._clear_texts()
-        names = ev.dataset.class_names
-        percent = self.mode.currentIndex() == 1
-        for i in range(k):
-            for j in range(k):
-                n = confusion[i, j]
-                if n:
-                    label = f"{100 * rates[i, j]:.1f}%" if percent else f"{n:,}"
-                    self._text(label, (j + 0.5) * CELL_W, i * CELL_H + 15,
-                               size=13 if i == j else 12, bold=i == j)
-        recall, precision = recall_precision(confusion)
-        for i in range(k):
-            self._text(names[i], -8, (i + 0.5) * CELL_H, anchor=(1, 0.5), size=14, bold=True)
-            self._text(names[i], (i + 0.5) * CELL_W, -6, anchor=(0.5, 1), size=14, bold=True)
-            self._text(_pct(recall[i]), k * CELL_W + 8, (i + 0.5) * CELL_H, anchor=(0, 0.5), size=11)
-            self._text(_pct(precision[i]), (i + 0.5) * CELL_W, k * CELL_H + 6, anchor=(0.5, 0), size=11)
-        self._text("recall", k * CELL_W + 8, -6, anchor=(0, 1), size=11, colour=style.GREY)
-        self._text("precision", -8, k * CELL_H + 6, anchor=(1, 0), size=11, colour=style.GREY)
-        self._text("predicted →", k * CELL_W / 2, -34, anchor=(0.5, 1), size=12, colour=style.GREY)
-        self._text("actual ↓", -60, -34, anchor=(1, 1), size=12, colour=style.GREY)
-        self._text(f"accuracy {ev.accuracy:.2%}", k * CELL_W + 8, k * CELL_H + 6, anchor=(0, 0),
-                   size=12, bold=True)
-        self._hide_unused_texts()
-        self.box.setRange(xRange=(-90, k * CELL_W + 150), yRange=(-60, k * CELL_H + 40), padding=0)
+        self._k = ev.n_classes
+        image, self.drawn_texts = render_confusion(ev, percent=self.mode.currentIndex() == 1)
+        self.picture.setPixmap(QPixmap.fromImage(image))
+        self.picture.show()
+        k = self._k
+        self.box.setRange(xRange=(-MARGIN_LEFT, k * CELL_W + MARGIN_RIGHT),
+                          yRange=(-MARGIN_TOP, k * CELL_H + MARGIN_BOTTOM), padding=0)
         which = "training-set sample" if self.which.currentIndex() == 1 else "test set"
         self.summary.setText(f"{len(ev.actual):,} {which} images after epoch {ev.epoch}: "
                              f"accuracy {ev.accuracy:.2%}, {int((ev.actual != ev.predicted).sum()):,} mistakes")
-
-    def _draw_thumbnails(self, ev, k):
-        shape = ev.dataset.image_shape
-        if shape is None or tuple(shape) != (THUMB, THUMB):
-            self.thumbs.clear()
-            return
-        # one (k·CELL_H, k·CELL_W) canvas: transparent (NaN) but for the thumbnails
-        top = ev.top_per_cell(THUMBS)  # (k, k, THUMBS), −1 where a cell has fewer
-        tiles = np.where((top >= 0)[..., None], ev.dataset.x[np.maximum(top, 0)], np.nan)
-        tiles = tiles.reshape(k, k, THUMBS, THUMB, THUMB).astype(np.float32)
-        cells = np.full((k, k, CELL_H, CELL_W), np.nan, np.float32)
-        y0 = CELL_H - THUMB - 3
-        for t in range(THUMBS):
-            x0 = 2 + t * (THUMB + 2)
-            cells[:, :, y0:y0 + THUMB, x0:x0 + THUMB] = tiles[:, :, t]
-        canvas = cells.transpose(0, 2, 1, 3).reshape(k * CELL_H, k * CELL_W)
-        self.thumbs.setImage(np.ascontiguousarray(canvas), autoLevels=False, levels=(0, 1))
 
     # ----------------------------------------------------------- clicks
     def cell_at(self, scene_pos):
@@ -255,19 +189,90 @@ class ConfusionPanel(QWidget):
         return dialog
 
 
-def cell_colours(confusion, rates):
-    """RGBA ``(k·CELL_H, k·CELL_W, 4)``: green diagonal by recall, orange mistakes by rate."""
-    k = len(confusion)
-    diagonal = np.eye(k, dtype=bool)
+def render_confusion(ev, percent=False):
+    """The confusion matrix as one QImage (``RENDER_SCALE`` pixels per unit) and its texts.
+
+    Unit coordinates: cell (i, j) spans x ∈ [j·CELL_W, (j+1)·CELL_W), y ∈ [i·CELL_H, …);
+    the image's top-left corner is at (−MARGIN_LEFT, −MARGIN_TOP).
+    """
+    k = ev.n_classes
+    confusion = ev.confusion()
+    rates = confusion / np.maximum(confusion.sum(axis=1, keepdims=True), 1)
+    recall, precision = recall_precision(confusion)
+    names = ev.dataset.class_names
+    width = MARGIN_LEFT + k * CELL_W + MARGIN_RIGHT
+    height = MARGIN_TOP + k * CELL_H + MARGIN_BOTTOM
+    image = QImage(width * RENDER_SCALE, height * RENDER_SCALE, QImage.Format_ARGB32_Premultiplied)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setRenderHint(QPainter.TextAntialiasing)
+    painter.scale(RENDER_SCALE, RENDER_SCALE)
+    painter.translate(MARGIN_LEFT, MARGIN_TOP)
+    texts = []
+
+    def text(s, x, y, align, size=12, bold=False, colour=style.INK):
+        painter.setFont(_font_px(size, bold))
+        painter.setPen(QColor(colour))
+        w, h = 240, 40
+        dx = {"left": 0, "center": -w / 2, "right": -w}[align[0]]
+        dy = {"top": 0, "center": -h / 2, "bottom": -h}[align[1]]
+        flags = {"left": Qt.AlignLeft, "center": Qt.AlignHCenter, "right": Qt.AlignRight}[align[0]] | \
+            {"top": Qt.AlignTop, "center": Qt.AlignVCenter, "bottom": Qt.AlignBottom}[align[1]]
+        painter.drawText(QRectF(x + dx, y + dy, w, h), flags, s)
+        texts.append(s)
+
     green, orange = QColor(style.GREEN), QColor(style.ORANGE)
-    rgb = np.where(diagonal[..., None], [green.red(), green.green(), green.blue()],
-                   [orange.red(), orange.green(), orange.blue()])
-    alpha = 40 + 180 * np.minimum(1.0, rates * np.where(diagonal, 1, 4))
-    alpha = np.where(confusion > 0, alpha, 12)
-    block = np.concatenate([rgb, alpha[..., None]], axis=2).astype(np.ubyte)  # (k, k, 4)
-    cells = np.zeros((k, k, CELL_H, CELL_W, 4), np.ubyte)
-    cells[:, :, 1:-1, 1:-1] = block[:, :, None, None, :]  # a 1-px white border around each
-    return cells.transpose(0, 2, 1, 3, 4).reshape(k * CELL_H, k * CELL_W, 4)
+    for i in range(k):
+        for j in range(k):
+            colour = QColor(green if i == j else orange)
+            alpha = 40 + 180 * min(1.0, rates[i, j] * (1 if i == j else 4))
+            colour.setAlpha(int(alpha) if confusion[i, j] else 12)
+            painter.fillRect(QRectF(j * CELL_W + 1, i * CELL_H + 1, CELL_W - 2, CELL_H - 2), colour)
+    thumbs = _thumbnail_image(ev, k)
+    if thumbs is not None:
+        painter.drawImage(QRectF(0, 0, k * CELL_W, k * CELL_H), thumbs)
+    for i in range(k):
+        for j in range(k):
+            if confusion[i, j]:
+                label = f"{100 * rates[i, j]:.1f}%" if percent else f"{confusion[i, j]:,}"
+                text(label, (j + 0.5) * CELL_W, i * CELL_H + 15, ("center", "center"),
+                     size=21 if i == j else 18, bold=i == j)
+    for i in range(k):
+        text(names[i], -8, (i + 0.5) * CELL_H, ("right", "center"), size=24, bold=True)
+        text(names[i], (i + 0.5) * CELL_W, -6, ("center", "bottom"), size=24, bold=True)
+        text(_pct(recall[i]), k * CELL_W + 8, (i + 0.5) * CELL_H, ("left", "center"), size=18)
+        text(_pct(precision[i]), (i + 0.5) * CELL_W, k * CELL_H + 6, ("center", "top"), size=18)
+    text("recall", k * CELL_W + 8, -6, ("left", "bottom"), size=18, colour=style.GREY)
+    text("precision", -8, k * CELL_H + 6, ("right", "top"), size=18, colour=style.GREY)
+    text("predicted →", k * CELL_W / 2, -32, ("center", "bottom"), size=20, colour=style.GREY)
+    text("actual ↓", 4 - MARGIN_LEFT, -32, ("left", "bottom"), size=20, colour=style.GREY)
+    text(f"accuracy {ev.accuracy:.2%}", k * CELL_W + 8, k * CELL_H + 6, ("left", "top"), size=18,
+         bold=True)
+    painter.end()
+    return image, texts
+
+
+def _thumbnail_image(ev, k):
+    """A (k·CELL_H, k·CELL_W) ARGB QImage: each cell's most confident examples, else transparent."""
+    shape = ev.dataset.image_shape
+    if shape is None or tuple(shape) != (THUMB, THUMB):
+        return None
+    top = ev.top_per_cell(THUMBS)  # (k, k, THUMBS), −1 where a cell has fewer
+    tiles = ev.dataset.x[np.maximum(top, 0)].reshape(k, k, THUMBS, THUMB, THUMB)
+    present = top >= 0
+    grey = np.zeros((k, k, CELL_H, CELL_W), np.uint8)
+    alpha = np.zeros((k, k, CELL_H, CELL_W), np.uint8)
+    y0 = CELL_H - THUMB - 3
+    for t in range(THUMBS):
+        x0 = 2 + t * (THUMB + 2)
+        grey[:, :, y0:y0 + THUMB, x0:x0 + THUMB] = (255 * (1 - tiles[:, :, t])).astype(np.uint8)
+        alpha[:, :, y0:y0 + THUMB, x0:x0 + THUMB] = np.where(present[:, :, t, None, None], 255, 0)
+    grey = grey.transpose(0, 2, 1, 3).reshape(k * CELL_H, k * CELL_W)
+    alpha = alpha.transpose(0, 2, 1, 3).reshape(k * CELL_H, k * CELL_W)
+    bgra = np.ascontiguousarray(np.stack([grey, grey, grey, alpha], axis=-1))
+    h, w = grey.shape
+    return QImage(bgra.data, w, h, 4 * w, QImage.Format_ARGB32).copy()
 
 
 def _pct(value):

@@ -102,7 +102,7 @@ def test_confusion_matrix_counts_and_gallery(qtbot, mnist):
     panel = ConfusionPanel()
     qtbot.addWidget(panel)
     panel.show_snapshot(snapshot_of(net, mnist, evaluation=ev))
-    texts = [t.textItem.toPlainText() for t in panel.texts]
+    texts = panel.drawn_texts
     assert f"accuracy {ev.accuracy:.2%}" in texts
     i, j = np.unravel_index(np.argmax(ev.confusion() - np.diag(np.diag(ev.confusion()))), (10, 10))
     dialog = panel.open_cell(int(i), int(j))
