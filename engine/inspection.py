@@ -61,6 +61,31 @@ def top_activating(weights_row, bias, X, count=8):
     return top[np.argsort(-z[top])], z[top][np.argsort(-z[top])]
 
 
+def input_gradient(network, x, cls):
+    """∂ a_cls / ∂ x: how each input pixel pushes output ``cls`` up (+) or down (−).
+
+    ``x``: one input ``(n_in,)``. Backpropagates from the single output
+    activation (not the cost) through the network's layers.
+    """
+    t = network.trace(x[None, :], np.zeros((1, network.sizes[-1])))
+    a_out = t.activations[-1][0]
+    k = len(a_out)
+    if network.cost_name == "cross-entropy" and k > 1:  # softmax: ∂a_c/∂z_j = a_c (δ_cj − a_j)
+        delta = a_out[cls] * ((np.arange(k) == cls) - a_out)
+    else:  # sigmoid outputs
+        delta = np.where(np.arange(k) == cls, a_out * (1 - a_out), 0.0)
+    delta = delta.astype(np.float64)
+    for l in range(network.n_layers - 1, -1, -1):
+        back = network.weights[l].T.astype(np.float64) @ delta
+        if l == 0:
+            return back
+        a = t.activations[l][0].astype(np.float64)
+        name = network.activation_name
+        derivative = a * (1 - a) if name == "sigmoid" else (a > 0) if name == "relu" else 1 - a * a
+        delta = back * derivative
+    return delta
+
+
 @dataclass(frozen=True, eq=False)
 class Evaluation:
     """The network's answers on one data set: enough for a confusion matrix with examples.

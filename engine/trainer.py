@@ -17,6 +17,7 @@ from .config import TrainConfig
 from .errors import DivergedError
 from .network import Network
 from .optimizers import make_optimizer
+from .preprocess import augment
 
 
 # Overflow and NaN in the engine's arithmetic are detected (DivergedError) and reported, not
@@ -122,6 +123,7 @@ class Trainer:
         self.grad = np.zeros_like(network.params)
         self._grad_w, self._grad_b = network.unflatten(self.grad)
         self.batch_size = config.batch_size
+        self._augment = config.augment and split.train.image_shape == (28, 28)
         self.base_lr = config.lr
         self.history = CostHistory()
         self.reports = []
@@ -187,6 +189,8 @@ class Trainer:
         # mode="clip": with the default mode="raise", take() buffers its output (2.5–3× slower)
         self.train.x.take(idx, axis=0, out=x, mode="clip")
         self.train.targets.take(idx, axis=0, out=y, mode="clip")
+        if self._augment:
+            x = augment(x, self.rng)
         cost = self.network.backprop(x, y, self._grad_w, self._grad_b)
         if not cost <= self._explode_at:  # also catches NaN
             what = f"became {cost}" if not math.isfinite(cost) else f"exploded to {cost:.3g}"

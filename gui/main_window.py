@@ -17,6 +17,7 @@ from .controller import TrainingController
 from .panels.confusion import ConfusionPanel
 from .panels.controls import ControlsPanel
 from .panels.cost import CostPanel
+from .panels.pad import PadPanel
 from .panels.weights import NeuronDialog, WeightsPanel
 
 APP_NAME = "Digit Descent"
@@ -59,8 +60,10 @@ class MainWindow(QMainWindow):
         self.cost_panel = CostPanel()
         self.weights_panel = WeightsPanel()
         self.confusion_panel = ConfusionPanel()
+        self.pad_panel = PadPanel()
         self.panels = {"controls": self.controls, "cost": self.cost_panel,
-                       "weights": self.weights_panel, "confusion": self.confusion_panel}
+                       "weights": self.weights_panel, "confusion": self.confusion_panel,
+                       "pad": self.pad_panel}
         self.docks = {}
         self._last_redraw = {}
 
@@ -157,6 +160,7 @@ class MainWindow(QMainWindow):
         # The panels share one tabbed area by default: a hidden panel costs nothing to keep.
         self.tabifyDockWidget(self.docks["cost"], self.docks["weights"])
         self.tabifyDockWidget(self.docks["weights"], self.docks["confusion"])
+        self.tabifyDockWidget(self.docks["confusion"], self.docks["pad"])
         self.docks["cost"].raise_()
 
     def _build_menus(self):

@@ -1,0 +1,351 @@
+"""The drawing pad: draw a digit, see what the network sees and what it answers."""
+
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QHBoxLayout,
+                               QLabel, QMessageBox, QPushButton, QSizePolicy, QSlider, QVBoxLayout,
+                               QWidget)
+
+from engine import DigitDescentError, Network, load
+from engine.data import RESOURCES
+from engine.inspection import input_gradient
+from engine.preprocess import to_mnist
+
+from .. import style
+from .weights import diverging_colormap
+
+CANVAS = 280  # the drawing's resolution, whatever the widget's size
+PRETRAINED = RESOURCES / "strong.npz"
+MAX_IMAGE_PIXELS = 40_000_000
+UNDO_DEPTH = 30
+
+
+class DrawingCanvas(QWidget):
+    """A square canvas: left button draws, right button (or the eraser) erases.
+
+    The drawing is a ``CANVAS``×``CANVAS`` grey image, ink 1, background 0,
+    shown dark on light and scaled to the widget.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.image = QImage(CANVAS, CANVAS, QImage.Format_Grayscale8)
+        self.image.fill(0)
+        self.thickness = 22
+        self.eraser = False
+        self._undo = []
+        self._last = None
+        self._erasing = False
+        self.setMinimumSize(200, 200)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setCursor(Qt.CrossCursor)
+        self.setToolTip("Draw a digit with the left button; the right button erases")
+
+    def sizeHint(self):
+        return QSize(CANVAS + 40, CANVAS + 40)
+
+    def _square(self):
+        side = min(self.width(), self.height())
+        return QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+
+    def _to_canvas(self, pos):
+        r = self._square()
+        return QPointF((pos.x() - r.x()) * CANVAS / r.width(), (pos.y() - r.y()) * CANVAS / r.height())
+
+    def paintEvent(self, _event):
+        p = QPainter(self)
+        p.fillRect(self.rect(), self.palette().window())
+        inverted = self.image.copy()
+        inverted.invertPixels()
+        p.setRenderHint(QPainter.SmoothPixmapTransform)
+        p.drawImage(self._square(), inverted)
+        p.setPen(QPen(QColor(style.GREY), 1))
+        p.drawRect(self._square())
+
+    def mousePressEvent(self, event):
+        self.push_undo()
+        self._erasing = self.eraser or event.button() == Qt.RightButton
+        self._last = self._to_canvas(event.position())
+        self._stroke(self._last, self._last)
+
+    def mouseMoveEvent(self, event):
+        if self._last is None:
+            return
+        point = self._to_canvas(event.position())
+        self._stroke(self._last, point)
+        self._last = point
+
+    def mouseReleaseEvent(self, _event):
+        self._last = None
+
+    def _stroke(self, a, b):
+        p = QPainter(self.image)
+        p.setRenderHint(QPainter.Antialiasing)  # a soft, round brush
+        colour = QColor(0, 0, 0) if self._erasing else QColor(255, 255, 255)
+        width = self.thickness * (2 if self._erasing else 1)
+        p.setPen(QPen(colour, width, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
+        p.drawLine(a, b)
+        p.end()
+        self.update()
+        self.changed.emit()
+
+    def push_undo(self):
+        self._undo.append(self.image.copy())
+        del self._undo[:-UNDO_DEPTH]
+
+    def undo(self):
+        if self._undo:
+            self.image = self._undo.pop()
+            self.update()
+            self.changed.emit()
+
+    def clear(self):
+        self.push_undo()
+        self.image.fill(0)
+        self.update()
+        self.changed.emit()
+
+    def array(self):
+        """The drawing as ``(CANVAS, CANVAS)`` float32, ink 1."""
+        ptr = self.image.constBits()
+        stride = self.image.bytesPerLine()
+        raw = np.frombuffer(ptr, np.uint8, count=stride * CANVAS).reshape(CANVAS, stride)
+        return raw[:, :CANVAS].astype(np.float32) / 255
+
+    def set_array(self, values):
+        """Show ``values`` (any 2-D array, ink 1) scaled to the canvas, smoothly."""
+        self.push_undo()
+        grey = np.ascontiguousarray(np.clip(np.nan_to_num(values), 0, 1) * 255, np.uint8)
+        h, w = grey.shape
+        small = QImage(grey.data, w, h, w, QImage.Format_Grayscale8).copy()
+        self.image = small.scaled(CANVAS, CANVAS, Qt.IgnoreAspectRatio, Qt.SmoothTransformation)
+        self.image = self.image.convertToFormat(QImage.Format_Grayscale8)
+        self.update()
+        self.changed.emit()
+
+
+def image_to_ink(image):
+    """A loaded QImage → ``(h, w)`` ink in [0, 1]: transparency is background, and
+    dark-on-light or light-on-dark is detected from the border colour."""
+    rgba = image.convertToFormat(QImage.Format_RGBA8888)
+    h, w = rgba.height(), rgba.width()
+    raw = np.frombuffer(rgba.constBits(), np.uint8, count=rgba.bytesPerLine() * h)
+    raw = raw.reshape(h, rgba.bytesPerLine())[:, :4 * w].reshape(h, w, 4).astype(np.float32) / 255
+    grey = raw[..., :3].mean(axis=2)
+    alpha = raw[..., 3]
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    border_alpha = np.concatenate([alpha[0], alpha[-1], alpha[:, 0], alpha[:, -1]])
+    if border_alpha.mean() < 0.5:  # transparent background: ink is whatever is opaque
+        return alpha * (1 - grey) if grey[alpha > 0.5].mean() < 0.5 else alpha * grey
+    return 1 - grey if border.mean() > 0.5 else grey
+
+
+class PadPanel(QWidget):
+    """Draw, and read the network's answer. Feed it snapshots with :meth:`show_snapshot`."""
+
+    title = "Drawing pad"
+    help = ("Draw a digit with the mouse (right button erases). The small picture is what the "
+            "network sees: your drawing cropped, scaled to 20×20 and centred like MNIST's digits. "
+            "The bars are the ten outputs; the big number is the answer. 'Random test digit' "
+            "loads one from the test set; 'Noise' shows that the network answers confidently "
+            "even for nonsense. 'Saliency' colours the pixels that push the answer up (yellow) "
+            "or down (blue). Use the network being trained, or the pretrained one.")
+    redraw_interval_s = 0.2
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._snapshot = None
+        self._live = None  # (serial, Network) built from the newest snapshot
+        self._pretrained = None
+        self._mnist_test = None  # for random digits when the trained data is not MNIST
+        self.last_input = np.zeros((28, 28), np.float32)
+        self.last_output = None
+        self._rng = np.random.default_rng()
+        self._build()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(25)  # coalesce pen movements; the answer follows within ~30 ms
+        self._timer.timeout.connect(self.predict)
+
+    def _build(self):
+        self.canvas = DrawingCanvas()
+        self.canvas.changed.connect(self._timer_start)
+        clear, undo = QPushButton("Clear"), QPushButton("Undo")
+        clear.clicked.connect(self.canvas.clear)
+        undo.clicked.connect(self.canvas.undo)
+        self.eraser = QCheckBox("eraser")
+        self.eraser.toggled.connect(lambda on: setattr(self.canvas, "eraser", on))
+        self.thickness = QSlider(Qt.Horizontal)
+        self.thickness.setRange(4, 48)
+        self.thickness.setValue(self.canvas.thickness)
+        self.thickness.setToolTip("Brush thickness")
+        self.thickness.valueChanged.connect(lambda v: setattr(self.canvas, "thickness", v))
+        self.random_button = QPushButton("Random test digit")
+        self.random_button.clicked.connect(self.random_test_digit)
+        self.noise_button = QPushButton("Noise")
+        self.noise_button.clicked.connect(self.noise)
+        load = QPushButton("Load image…")
+        load.clicked.connect(self._load_dialog)
+        self.source = QComboBox()
+        self.source.addItems(["pretrained network (strong)", "the network being trained"])
+        self.source.setToolTip("Which network reads your drawing")
+        self.source.currentIndexChanged.connect(self.predict)
+        self.saliency = QCheckBox("saliency")
+        self.saliency.setToolTip("Colour the pixels that push the answer up (yellow) or down (blue)")
+        self.saliency.toggled.connect(self.predict)
+
+        tools = QGridLayout()
+        tools.addWidget(clear, 0, 0)
+        tools.addWidget(undo, 0, 1)
+        tools.addWidget(self.eraser, 0, 2)
+        tools.addWidget(QLabel("brush"), 0, 3)
+        tools.addWidget(self.thickness, 0, 4)
+        tools.addWidget(self.random_button, 1, 0, 1, 2)
+        tools.addWidget(self.noise_button, 1, 2)
+        tools.addWidget(load, 1, 3, 1, 2)
+        left = QVBoxLayout()
+        left.addWidget(self.source)
+        left.addWidget(self.canvas, 1)
+        left.addLayout(tools)
+
+        self.answer = QLabel("?")
+        font = QFont()
+        font.setPointSize(64)
+        font.setBold(True)
+        self.answer.setFont(font)
+        self.answer.setAlignment(Qt.AlignCenter)
+        self.confidence = QLabel("draw a digit")
+        self.confidence.setAlignment(Qt.AlignCenter)
+        self.confidence.setStyleSheet("font-size: 15pt;")
+        self.view = pg.GraphicsLayoutWidget()
+        self.seen_box = self.view.addViewBox(row=0, col=0)
+        self.seen_box.setAspectLocked(True)
+        self.seen_box.invertY(True)
+        self.seen_box.setMouseEnabled(False, False)
+        self.seen = pg.ImageItem(axisOrder="row-major")
+        self.seen_box.addItem(self.seen)
+        self.view.addLabel("what the network sees (28×28)", row=1, col=0, size="11pt")
+        self.bars_plot = self.view.addPlot(row=2, col=0)
+        self.bars_plot.setMouseEnabled(False, False)
+        self.bars_plot.setYRange(0, 1)
+        style.style_plot(self.bars_plot, left="output", bottom="")
+        self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7,
+                                    brush=style.SKY)
+        self.bars_plot.addItem(self.bars)
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        self.reason.setStyleSheet(f"color: {style.VERMILION}; font-size: 13pt;")
+        self.reason.hide()
+        right = QVBoxLayout()
+        right.addWidget(self.answer)
+        right.addWidget(self.confidence)
+        right.addWidget(self.saliency)
+        right.addWidget(self.view, 1)
+        right.addWidget(self.reason)
+
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 2)
+
+    # --------------------------------------------------------- network
+    def show_snapshot(self, snapshot):
+        self._snapshot = snapshot
+        if self.source.currentIndex() == 1:
+            self.predict()
+
+    def network(self):
+        """The network that reads the drawing, or ``(None, reason)``."""
+        if self.source.currentIndex() == 0:
+            if self._pretrained is None:
+                try:
+                    self._pretrained = Network.load(PRETRAINED)
+                except DigitDescentError as exc:
+                    return None, f"The pretrained model cannot be read: {exc}"
+            return self._pretrained, ""
+        snap = self._snapshot
+        if snap is None:
+            return None, "Waiting for the network…"
+        if snap.sizes[0] != 784 or snap.image_shape != (28, 28):
+            return None, (f"This {'-'.join(map(str, snap.sizes))} network does not read 28×28 "
+                          "images: choose an MNIST preset, or the pretrained network.")
+        if not snap.finite:
+            return None, "The network's weights are NaN (training diverged): press Reset."
+        if self._live is None or self._live[0] != snap.serial:
+            self._live = (snap.serial, snap.network())
+        return self._live[1], ""
+
+    # ------------------------------------------------------- prediction
+    def _timer_start(self):
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def predict(self, *_):
+        net, reason = self.network()
+        self.reason.setText(reason)
+        self.reason.setVisible(bool(reason))
+        for w in (self.random_button, self.noise_button, self.canvas):
+            w.setEnabled(net is not None)
+        x = to_mnist(self.canvas.array())
+        self.last_input = x
+        if net is None:
+            self.answer.setText("–")
+            self.confidence.setText(" ")
+            self.last_output = None
+            return
+        probs = net.forward(x.reshape(1, -1))[0]  # softmax, or independent sigmoids for MSE
+        self.last_output = probs
+        best = int(np.argmax(probs))
+        empty = not x.any()
+        self.answer.setText("?" if empty else str(best))
+        self.confidence.setText("draw a digit" if empty else f"{probs[best]:.0%} sure")
+        colours = [style.BLUE if i == best and not empty else style.SKY for i in range(len(probs))]
+        self.bars.setOpts(x=np.arange(len(probs)), height=probs, brushes=colours, pens=colours)
+        if self.saliency.isChecked() and not empty:
+            contribution = (x.reshape(-1) * input_gradient(net, x.reshape(-1), best)).reshape(28, 28)
+            limit = float(np.abs(contribution).max()) or 1.0
+            self.seen.setLookupTable(diverging_colormap().getLookupTable(nPts=256))
+            self.seen.setImage(contribution.astype(np.float32), autoLevels=False, levels=(-limit, limit))
+        else:
+            self.seen.setLookupTable(None)
+            self.seen.setImage(1 - x, autoLevels=False, levels=(0, 1))
+
+    # ----------------------------------------------------------- inputs
+    def random_test_digit(self):
+        snap = self._snapshot
+        test = snap.test_set if snap is not None and snap.image_shape == (28, 28) else None
+        if test is None:
+            if self._mnist_test is None:
+                self._mnist_test = load("mnist").test
+            test = self._mnist_test
+        i = int(self._rng.integers(len(test)))
+        self.canvas.set_array(test.x[i].reshape(28, 28))
+        return i
+
+    def noise(self):
+        self.canvas.set_array(self._rng.random((28, 28)) * (self._rng.random((28, 28)) > 0.6))
+
+    def load_image(self, path):
+        """Draw an image file on the pad; returns False (and says why) when it cannot."""
+        image = QImage(str(path))
+        if image.isNull():
+            QMessageBox.warning(self, "Digit Descent",
+                                f"{Path(path).name}: not an image this app can read (PNG, JPEG…)")
+            return False
+        if image.width() * image.height() > MAX_IMAGE_PIXELS:
+            QMessageBox.warning(self, "Digit Descent", f"{Path(path).name}: the image is too large "
+                                f"({image.width()}×{image.height()} pixels)")
+            return False
+        self.canvas.set_array(to_mnist(image_to_ink(image)))
+        return True
+
+    def _load_dialog(self):
+        path, _ = QFileDialog.getOpenFileName(self, "Load a digit image", "",
+                                              "Images (*.png *.jpg *.jpeg *.bmp *.gif);;All files (*)")
+        if path:
+            self.load_image(path)

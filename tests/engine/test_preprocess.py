@@ -1,0 +1,81 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from engine import Network
+from engine.inspection import input_gradient
+from engine.preprocess import augment, resize_area, to_mnist
+
+
+def _stroke(h=280, w=280, top=40, left=60, size=150, thickness=18):
+    """A '7'-like drawing: a bar and a diagonal."""
+    canvas = np.zeros((h, w))
+    canvas[top:top + thickness, left:left + size] = 1
+    for i in range(size):
+        r, c = top + i, left + size - i // 2
+        canvas[r:r + thickness, c - thickness:c] = 1
+    return canvas
+
+
+def test_shape_range_and_centre_of_mass():
+    out = to_mnist(_stroke())
+    assert out.shape == (28, 28) and out.dtype == np.float32
+    assert 0 <= out.min() and out.max() <= 1
+    yy, xx = np.mgrid[0:28, 0:28]
+    assert abs((yy * out).sum() / out.sum() - 13.5) < 0.3
+    assert abs((xx * out).sum() / out.sum() - 13.5) < 0.3
+    ink = np.argwhere(out > 0.05)
+    assert max(np.ptp(ink[:, 0]), np.ptp(ink[:, 1])) <= 21  # fits the 20×20 box
+
+
+def test_invariant_to_shifting_and_scaling_the_drawing():
+    base = to_mnist(_stroke())
+    shifted = to_mnist(_stroke(top=100, left=10))
+    small = to_mnist(_stroke(size=75, thickness=9, top=10, left=10))
+    assert np.abs(base - shifted).mean() < 0.01
+    assert np.abs(base - small).mean() < 0.05
+
+
+def test_empty_and_all_ink_canvases():
+    assert not to_mnist(np.zeros((280, 280))).any()
+    full = to_mnist(np.ones((100, 50)))
+    assert full.max() == pytest.approx(1.0, abs=1e-6) and np.isfinite(full).all()
+    assert not to_mnist(np.full((10, 10), np.nan)).any()
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 60), st.integers(1, 60)),
+              elements=st.floats(allow_nan=True, allow_infinity=True, width=64)))
+def test_any_canvas_gives_finite_pixels_in_range(canvas):
+    out = to_mnist(canvas)
+    assert out.shape == (28, 28) and np.isfinite(out).all()
+    assert out.min() >= 0 and out.max() <= 1
+
+
+def test_area_resize_preserves_the_mean():
+    rng = np.random.default_rng(0)
+    image = rng.random((97, 53))
+    assert resize_area(image, 20, 11).mean() == pytest.approx(image.mean(), rel=1e-9)
+
+
+def test_augment_keeps_shape_range_and_changes_images():
+    rng = np.random.default_rng(0)
+    x = np.zeros((8, 784), np.float32)
+    x[:, 300:320] = 1
+    out = augment(x, rng)
+    assert out.shape == x.shape and out.dtype == np.float32
+    assert 0 <= out.min() and out.max() <= 1
+    assert not np.allclose(out, x) and out.sum() > 0
+
+
+@pytest.mark.parametrize("cost", ["mse", "cross-entropy"])
+def test_input_gradient_matches_finite_differences(cost):
+    net = Network((6, 5, 4), "tanh", cost, seed=1, dtype=np.float64)
+    x = np.random.default_rng(2).random(6)
+    grad = input_gradient(net, x, 2)
+    eps = 1e-6
+    numeric = [(net.forward(x + eps * e)[0, 2] - net.forward(x - eps * e)[0, 2]) / (2 * eps)
+               for e in np.eye(6)]
+    np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-9)

@@ -1,0 +1,104 @@
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+
+from engine import Network, load
+from engine.snapshot import Snapshot
+from gui.panels import pad as padmod
+from gui.panels.pad import PadPanel, image_to_ink
+
+
+@pytest.fixture
+def pad(qtbot):
+    panel = PadPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def draw_one(qtbot, canvas):
+    """A vertical stroke down the middle, with real mouse events."""
+    x = canvas.width() // 2
+    top, bottom = canvas.height() // 5, 4 * canvas.height() // 5
+    qtbot.mousePress(canvas, Qt.LeftButton, pos=QPoint(x, top))
+    for y in range(top, bottom, 8):
+        qtbot.mouseMove(canvas, QPoint(x, y))
+    qtbot.mouseRelease(canvas, Qt.LeftButton, pos=QPoint(x, bottom))
+
+
+@pytest.mark.skipif(not padmod.PRETRAINED.exists(), reason="resources/strong.npz not built")
+def test_drawing_a_stroke_gives_a_prediction(qtbot, pad):
+    draw_one(qtbot, pad.canvas)
+    qtbot.waitUntil(lambda: pad.last_output is not None and pad.last_input.any(), timeout=1000)
+    assert pad.canvas.array().max() == 1.0
+    assert pad.answer.text() == "1"
+    assert pad.last_output.shape == (10,) and "sure" in pad.confidence.text()
+    pad.canvas.undo()
+    qtbot.waitUntil(lambda: not pad.last_input.any(), timeout=1000)
+    assert pad.answer.text() == "?"
+
+
+@pytest.mark.skipif(not padmod.PRETRAINED.exists(), reason="resources/strong.npz not built")
+def test_random_test_digits_are_read_correctly(qtbot, pad):
+    test = load("mnist").test
+    right = 0
+    for _ in range(20):
+        i = pad.random_test_digit()
+        pad.predict()
+        right += int(pad.answer.text() == str(test.labels[i]))
+    assert right >= 18
+
+
+@pytest.mark.skipif(not padmod.PRETRAINED.exists(), reason="resources/strong.npz not built")
+def test_noise_still_gets_a_confident_answer(qtbot, pad):
+    pad.noise()
+    pad.predict()
+    assert pad.canvas.array().sum() > 100
+    assert pad.answer.text() in "0123456789" and pad.last_output.max() > 0.2
+
+
+@pytest.mark.skipif(not padmod.PRETRAINED.exists(), reason="resources/strong.npz not built")
+def test_saliency_overlay(qtbot, pad):
+    pad.random_test_digit()
+    pad.saliency.setChecked(True)
+    image = pad.seen.image
+    assert image.shape == (28, 28) and (image > 0).any() and (image < 0).any()
+
+
+def test_a_toy_network_disables_the_pad_with_a_reason(qtbot, pad):
+    net = Network((3, 4, 1))
+    trask = load("trask").test
+    snap = Snapshot(sizes=net.sizes, activation="sigmoid", cost="mse", params=net.params.copy(),
+                    initial_params=net.params.copy(), class_names=trask.class_names)
+    pad.source.setCurrentIndex(1)
+    pad.show_snapshot(snap)
+    assert not pad.canvas.isEnabled() and "does not read 28×28" in pad.reason.text()
+
+
+def test_unreadable_file_is_a_message(qtbot, pad, tmp_path, warnings):
+    bad = tmp_path / "digit.png"
+    bad.write_bytes(b"not a png")
+    assert not pad.load_image(bad)
+    assert warnings and "digit.png" in warnings[-1]
+
+
+@pytest.mark.parametrize("mode", ["dark-on-light", "light-on-dark", "transparent"])
+def test_loaded_images_are_read_either_way_round(qtbot, pad, tmp_path, mode):
+    image = QImage(120, 90, QImage.Format_ARGB32)
+    background = {"dark-on-light": QColor("white"), "light-on-dark": QColor("black"),
+                  "transparent": QColor(0, 0, 0, 0)}[mode]
+    ink = QColor("white") if mode == "light-on-dark" else QColor("black")
+    image.fill(background)
+    p = QPainter(image)
+    p.setPen(QPen(ink, 10))
+    p.drawLine(60, 10, 60, 80)
+    p.end()
+    path = tmp_path / "one.png"
+    image.save(str(path))
+    ink_map = image_to_ink(QImage(str(path)))
+    assert ink_map[45, 60] > 0.9 and ink_map[45, 10] < 0.1
+    assert pad.load_image(path)
+    assert pad.canvas.array().sum() > 0
