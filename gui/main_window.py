@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QM
 from engine import DigitDescentError, Network, TrainConfig, preset
 
 from .controller import TrainingController
+from .panels.activations import ActivationsPanel
 from .panels.confusion import ConfusionPanel
 from .panels.controls import ControlsPanel
 from .panels.cost import CostPanel
@@ -61,9 +62,10 @@ class MainWindow(QMainWindow):
         self.weights_panel = WeightsPanel()
         self.confusion_panel = ConfusionPanel()
         self.pad_panel = PadPanel()
+        self.activations_panel = ActivationsPanel()
         self.panels = {"controls": self.controls, "cost": self.cost_panel,
                        "weights": self.weights_panel, "confusion": self.confusion_panel,
-                       "pad": self.pad_panel}
+                       "pad": self.pad_panel, "activations": self.activations_panel}
         self.docks = {}
         self._last_redraw = {}
 
@@ -161,6 +163,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["cost"], self.docks["weights"])
         self.tabifyDockWidget(self.docks["weights"], self.docks["confusion"])
         self.tabifyDockWidget(self.docks["confusion"], self.docks["pad"])
+        self.tabifyDockWidget(self.docks["pad"], self.docks["activations"])
         self.docks["cost"].raise_()
 
     def _build_menus(self):
@@ -209,6 +212,7 @@ class MainWindow(QMainWindow):
         self.controls.speedChanged.connect(c.set_speed)
         self.confusion_panel.evaluateRequested.connect(c.evaluate)
         self.weights_panel.neuronClicked.connect(self.show_neuron)
+        self.pad_panel.predicted.connect(self.activations_panel.show_input)
 
     # --------------------------------------------------------- training
     def start_training(self):

@@ -158,6 +158,8 @@ class PadPanel(QWidget):
             "or down (blue). Use the network being trained, or the pretrained one.")
     redraw_interval_s = 0.2
 
+    predicted = Signal(object, object)  # (network or None, the 784 inputs it read)
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self._snapshot = None
@@ -297,6 +299,7 @@ class PadPanel(QWidget):
             self.answer.setText("–")
             self.confidence.setText(" ")
             self.last_output = None
+            self.predicted.emit(None, None)
             return
         probs = net.forward(x.reshape(1, -1))[0]  # softmax, or independent sigmoids for MSE
         self.last_output = probs
@@ -314,6 +317,7 @@ class PadPanel(QWidget):
         else:
             self.seen.setLookupTable(None)
             self.seen.setImage(1 - x, autoLevels=False, levels=(0, 1))
+        self.predicted.emit(net, x.reshape(-1))
 
     # ----------------------------------------------------------- inputs
     def random_test_digit(self):

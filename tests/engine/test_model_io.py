@@ -72,3 +72,14 @@ def test_wrong_parameter_count(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(ModelFileError, match="no such file"):
         Network.load(tmp_path / "nope.npz")
+
+
+def test_saved_file_gets_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    path = tmp_path / "m.npz"
+    Network((3, 2)).save(path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o666 & ~umask  # not mkstemp's 0600

@@ -102,3 +102,22 @@ def test_loaded_images_are_read_either_way_round(qtbot, pad, tmp_path, mode):
     assert ink_map[45, 60] > 0.9 and ink_map[45, 10] < 0.1
     assert pad.load_image(path)
     assert pad.canvas.array().sum() > 0
+
+
+@pytest.mark.skipif(not padmod.PRETRAINED.exists(), reason="resources/strong.npz not built")
+def test_activation_view_and_backprop_dialog(qtbot, pad):
+    from gui.panels.activations import ActivationsPanel
+
+    view = ActivationsPanel()
+    qtbot.addWidget(view)
+    pad.predicted.connect(view.show_input)
+    pad.random_test_digit()
+    pad.predict()
+    net = pad.network()[0]
+    assert len(view.neurons.data) == sum(net.sizes[1:])
+    assert len(view.lines_up.getData()[0]) + len(view.lines_down.getData()[0]) > 0
+    dialog = view.open_backprop()
+    best = int(np.argmax(net.forward(pad.last_input.reshape(1, -1))[0]))
+    assert dialog.label.value() == best and "Cost for label" in dialog.summary.text()
+    dialog.label.setValue((best + 1) % 10)
+    assert f"label {(best + 1) % 10}" in dialog.summary.text()
