@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QImage, QImageReader, QPainter, QPen
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QHBoxLayout,
                                QLabel, QMessageBox, QPushButton, QSizePolicy, QSlider, QVBoxLayout,
                                QWidget)
@@ -130,6 +130,16 @@ class DrawingCanvas(QWidget):
         self.changed.emit()
 
 
+def saliency_rgba(x, gradient):
+    """RGBA ``(28, 28, 4)``: input × gradient in the diverging colours, opaque where strong."""
+    contribution = (x.reshape(-1) * gradient).reshape(28, 28)
+    limit = float(np.abs(contribution).max()) or 1.0
+    rgba = diverging_colormap().map(np.clip(0.5 + 0.5 * contribution / limit, 0, 1), mode="byte")
+    rgba = rgba.reshape(28, 28, 4).copy()
+    rgba[..., 3] = np.clip(255 * 1.5 * np.abs(contribution) / limit, 0, 255).astype(np.uint8)
+    return rgba
+
+
 def image_to_ink(image):
     """A loaded QImage → ``(h, w)`` ink in [0, 1]: transparency is background, and
     dark-on-light or light-on-dark is detected from the border colour."""
@@ -172,7 +182,7 @@ class PadPanel(QWidget):
         self._build()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(25)  # coalesce pen movements; the answer follows within ~30 ms
+        self._timer.setInterval(15)  # coalesce pen movements; the answer follows within ~20 ms
         self._timer.timeout.connect(self.predict)
 
     def _build(self):
@@ -232,6 +242,8 @@ class PadPanel(QWidget):
         self.seen_box.setMouseEnabled(False, False)
         self.seen = pg.ImageItem(axisOrder="row-major")
         self.seen_box.addItem(self.seen)
+        self.overlay = pg.ImageItem(axisOrder="row-major")  # saliency, over the digit
+        self.seen_box.addItem(self.overlay)
         self.view.addLabel("what the network sees (28×28)", row=1, col=0, size="11pt")
         self.bars_plot = self.view.addPlot(row=2, col=0)
         self.bars_plot.setMouseEnabled(False, False)
@@ -309,14 +321,13 @@ class PadPanel(QWidget):
         self.confidence.setText("draw a digit" if empty else f"{probs[best]:.0%} sure")
         colours = [style.BLUE if i == best and not empty else style.SKY for i in range(len(probs))]
         self.bars.setOpts(x=np.arange(len(probs)), height=probs, brushes=colours, pens=colours)
+        self.seen.setImage(1 - 0.6 * x if self.saliency.isChecked() else 1 - x,
+                           autoLevels=False, levels=(0, 1))
         if self.saliency.isChecked() and not empty:
-            contribution = (x.reshape(-1) * input_gradient(net, x.reshape(-1), best)).reshape(28, 28)
-            limit = float(np.abs(contribution).max()) or 1.0
-            self.seen.setLookupTable(diverging_colormap().getLookupTable(nPts=256))
-            self.seen.setImage(contribution.astype(np.float32), autoLevels=False, levels=(-limit, limit))
+            self.overlay.setImage(saliency_rgba(x, input_gradient(net, x.reshape(-1), best)))
+            self.overlay.show()
         else:
-            self.seen.setLookupTable(None)
-            self.seen.setImage(1 - x, autoLevels=False, levels=(0, 1))
+            self.overlay.hide()
         self.predicted.emit(net, x.reshape(-1))
 
     # ----------------------------------------------------------- inputs
@@ -336,14 +347,16 @@ class PadPanel(QWidget):
 
     def load_image(self, path):
         """Draw an image file on the pad; returns False (and says why) when it cannot."""
-        image = QImage(str(path))
+        reader = QImageReader(str(path))
+        size = reader.size()  # from the header: a huge image is refused before it is decoded
+        if size.isValid() and size.width() * size.height() > MAX_IMAGE_PIXELS:
+            QMessageBox.warning(self, "Digit Descent", f"{Path(path).name}: the image is too large "
+                                f"({size.width()}×{size.height()} pixels)")
+            return False
+        image = reader.read()
         if image.isNull():
             QMessageBox.warning(self, "Digit Descent",
                                 f"{Path(path).name}: not an image this app can read (PNG, JPEG…)")
-            return False
-        if image.width() * image.height() > MAX_IMAGE_PIXELS:
-            QMessageBox.warning(self, "Digit Descent", f"{Path(path).name}: the image is too large "
-                                f"({image.width()}×{image.height()} pixels)")
             return False
         self.canvas.set_array(to_mnist(image_to_ink(image)))
         return True

@@ -64,8 +64,9 @@ def test_noise_still_gets_a_confident_answer(qtbot, pad):
 def test_saliency_overlay(qtbot, pad):
     pad.random_test_digit()
     pad.saliency.setChecked(True)
-    image = pad.seen.image
-    assert image.shape == (28, 28) and (image > 0).any() and (image < 0).any()
+    rgba = pad.overlay.image
+    assert pad.overlay.isVisible() and rgba.shape == (28, 28, 4)
+    assert rgba[..., 3].max() == 255 and (rgba[..., 3] == 0).any()  # strong pixels opaque
 
 
 def test_a_toy_network_disables_the_pad_with_a_reason(qtbot, pad):
@@ -121,3 +122,13 @@ def test_activation_view_and_backprop_dialog(qtbot, pad):
     assert dialog.label.value() == best and "Cost for label" in dialog.summary.text()
     dialog.label.setValue((best + 1) % 10)
     assert f"label {(best + 1) % 10}" in dialog.summary.text()
+
+
+def test_huge_image_is_refused_before_decoding(qtbot, pad, tmp_path, warnings, monkeypatch):
+    monkeypatch.setattr(padmod, "MAX_IMAGE_PIXELS", 100 * 100)
+    image = QImage(200, 200, QImage.Format_RGB32)
+    image.fill(QColor("white"))
+    path = tmp_path / "big.png"
+    image.save(str(path))
+    assert not pad.load_image(path)
+    assert "too large" in warnings[-1] and "200×200" in warnings[-1]
