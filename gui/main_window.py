@@ -270,6 +270,8 @@ class MainWindow(QMainWindow):
         return dock.isVisible() and not dock.visibleRegion().isEmpty()
 
     def _refresh(self, panel):
+        if panel is self.activations_panel:  # it draws whatever is on the pad
+            self.pad_panel.predict()
         if self.controller.snapshot is not None and hasattr(panel, "show_snapshot"):
             panel.show_snapshot(self.controller.snapshot)
 
