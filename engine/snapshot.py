@@ -21,7 +21,9 @@ class Snapshot:
     and ``biases`` are views of it shaped like the network's. ``history`` is
     ``(samples_seen, raw_cost, mean_cost)`` of the mini-batches so far
     (decimated, see :class:`engine.trainer.CostHistory`). ``test_set`` is the
-    (never modified) test :class:`~engine.data.Dataset`; ``evaluation`` and
+    (never modified) test :class:`~engine.data.Dataset` and ``train_set`` the
+    training one; ``trajectory`` is ``(steps, params)``, tuples of the weights
+    recorded so far (see :class:`~engine.trajectory.Trajectory`); ``evaluation`` and
     ``train_evaluation`` are the latest :class:`~engine.inspection.Evaluation` s,
     or None before the first.
     """
@@ -49,6 +51,8 @@ class Snapshot:
     reports: tuple = ()
     message: str = ""
     test_set: object = None
+    train_set: object = None
+    trajectory: tuple = ((), ())
     evaluation: object = None
     train_evaluation: object = None
     serial: int = field(default=0, compare=False)

@@ -17,6 +17,7 @@ class Trajectory:
         self.capacity = int(max(8, min(max_points, max_bytes // per_point)))
         self.steps = []
         self.params = []
+        self.frozen = ((), ())  # (steps, params) as tuples: safe to hand to another thread
         self._next_log_step = 0
 
     def __len__(self):
@@ -36,6 +37,7 @@ class Trajectory:
             keep = list(range(0, len(self.steps) - 1, 2)) + [len(self.steps) - 1]
             self.steps = [self.steps[i] for i in keep]
             self.params = [self.params[i] for i in keep]
+        self.frozen = (tuple(self.steps), tuple(self.params))
         return True
 
     def matrix(self):

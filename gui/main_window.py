@@ -19,6 +19,7 @@ from .panels.confusion import ConfusionPanel
 from .panels.controls import ControlsPanel
 from .panels.cost import CostPanel
 from .panels.pad import PadPanel
+from .panels.surface import SurfacePanel
 from .panels.weights import NeuronDialog, WeightsPanel
 
 APP_NAME = "Digit Descent"
@@ -63,9 +64,11 @@ class MainWindow(QMainWindow):
         self.confusion_panel = ConfusionPanel()
         self.pad_panel = PadPanel()
         self.activations_panel = ActivationsPanel()
+        self.surface_panel = SurfacePanel()
         self.panels = {"controls": self.controls, "cost": self.cost_panel,
                        "weights": self.weights_panel, "confusion": self.confusion_panel,
-                       "pad": self.pad_panel, "activations": self.activations_panel}
+                       "surface": self.surface_panel, "pad": self.pad_panel,
+                       "activations": self.activations_panel}
         self.docks = {}
         self._last_redraw = {}
 
@@ -162,7 +165,8 @@ class MainWindow(QMainWindow):
         # The panels share one tabbed area by default: a hidden panel costs nothing to keep.
         self.tabifyDockWidget(self.docks["cost"], self.docks["weights"])
         self.tabifyDockWidget(self.docks["weights"], self.docks["confusion"])
-        self.tabifyDockWidget(self.docks["confusion"], self.docks["pad"])
+        self.tabifyDockWidget(self.docks["confusion"], self.docks["surface"])
+        self.tabifyDockWidget(self.docks["surface"], self.docks["pad"])
         self.tabifyDockWidget(self.docks["pad"], self.docks["activations"])
         self.docks["cost"].raise_()
 
@@ -446,5 +450,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         self.save_settings()
+        self.surface_panel.cancel()
         self.controller.shutdown()
         super().closeEvent(event)

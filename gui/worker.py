@@ -266,4 +266,5 @@ class TrainingWorker(QThread):
         self.latest = Snapshot.capture(
             self.trainer, self._initial, samples_per_s=rate, running=self._running,
             message=message, serial=self._serial, test_set=self.trainer.test,
+            train_set=self.trainer.train, trajectory=self.trajectory.frozen,
             evaluation=self._evaluation, train_evaluation=self._train_evaluation)

@@ -1,0 +1,208 @@
+"""Cost surfaces: the lectures' teaching surfaces, balls rolling down them, and slices of a
+real network's cost through its weights (Li et al., 2018)."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .network import unflatten
+
+# ------------------------------------------------------------------ teaching surfaces
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A 2-D cost ``C(x, y)`` with its gradient, over ``extent = (x0, x1, y0, y1)``."""
+
+    name: str
+    title: str
+    extent: tuple
+    cost: callable
+    grad: callable
+    one_d: bool = False
+
+
+def _bowl():
+    return Surface("bowl", "Round bowl", (-3, 3, -3, 3),
+                   lambda x, y: 0.5 * (x * x + y * y),
+                   lambda x, y: (x, y))
+
+
+def _valley():
+    """Curvature 30 times larger across the valley than along it: plain descent zig-zags."""
+    return Surface("valley", "Long narrow valley", (-3, 3, -3, 3),
+                   lambda x, y: 0.05 * x * x + 1.5 * y * y,
+                   lambda x, y: (0.1 * x, 3.0 * y))
+
+
+def _saddle():
+    return Surface("saddle", "Saddle", (-3, 3, -3, 3),
+                   lambda x, y: 0.5 * (x * x - y * y) + 0.05 * y ** 4,
+                   lambda x, y: (x, -y + 0.2 * y ** 3))
+
+
+def _bumpy():
+    """A bowl with dimples: several valleys (local minima) of different depths."""
+    def cost(x, y):
+        return 0.12 * (x * x + y * y) - np.exp(-((x - 1.6) ** 2 + (y - 1.2) ** 2)) \
+            - 0.7 * np.exp(-((x + 1.5) ** 2 + (y - 1.4) ** 2) / 0.6) \
+            - 0.8 * np.exp(-((x + 0.6) ** 2 + (y + 1.7) ** 2) / 0.5) - 0.5 * np.cos(1.5 * x) * np.cos(1.5 * y)
+
+    def grad(x, y):
+        g1 = np.exp(-((x - 1.6) ** 2 + (y - 1.2) ** 2))
+        g2 = 0.7 * np.exp(-((x + 1.5) ** 2 + (y - 1.4) ** 2) / 0.6)
+        g3 = 0.8 * np.exp(-((x + 0.6) ** 2 + (y + 1.7) ** 2) / 0.5)
+        dx = 0.24 * x + 2 * (x - 1.6) * g1 + 2 * (x + 1.5) / 0.6 * g2 + 2 * (x + 0.6) / 0.5 * g3 \
+            + 0.75 * np.sin(1.5 * x) * np.cos(1.5 * y)
+        dy = 0.24 * y + 2 * (y - 1.2) * g1 + 2 * (y - 1.4) / 0.6 * g2 + 2 * (y + 1.7) / 0.5 * g3 \
+            + 0.75 * np.cos(1.5 * x) * np.sin(1.5 * y)
+        return dx, dy
+    return Surface("bumpy", "Bumpy bowl (several valleys)", (-3, 3, -3, 3), cost, grad)
+
+
+def _curve():
+    """The lecture's one-input function with several valleys (y is ignored)."""
+    return Surface("curve", "One input, several valleys (1-D)", (-3, 3, -1, 1),
+                   lambda x, y: 0.1 * x ** 4 - 0.8 * x ** 2 + 0.3 * x + 0 * y,
+                   lambda x, y: (0.4 * x ** 3 - 1.6 * x + 0.3, 0 * y), one_d=True)
+
+
+SURFACES = {s.name: s for s in (_bowl(), _bumpy(), _valley(), _saddle(), _curve())}
+
+
+def grid(surface, n=161):
+    """``(xs, ys, C)`` with ``C[i, j] = cost(xs[j], ys[i])`` over the surface's extent."""
+    x0, x1, y0, y1 = surface.extent
+    xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+    X, Y = np.meshgrid(xs, ys)
+    return xs, ys, surface.cost(X, Y) + 0 * X
+
+
+class Ball:
+    """A point rolling down a surface by gradient descent, leaving a trail.
+
+    ``optimizer``: ``sgd`` (step = η × slope), ``momentum`` or ``adam``;
+    ``noise``: standard deviation of Gaussian noise added to the gradient (the
+    stochastic gradient of mini-batches).
+    """
+
+    def __init__(self, surface, start, lr=0.1, optimizer="sgd", momentum=0.9, noise=0.0, seed=0):
+        self.surface = surface
+        self.position = np.array(start, np.float64)
+        self.trail = [self.position.copy()]
+        self.lr, self.optimizer, self.momentum, self.noise = lr, optimizer, momentum, noise
+        self.velocity = np.zeros(2)
+        self.m, self.v, self.t = np.zeros(2), np.zeros(2), 0
+        self.rng = np.random.default_rng(seed)
+
+    def gradient(self):
+        g = np.array(self.surface.grad(*self.position), np.float64)
+        if self.surface.one_d:
+            g[1] = 0.0
+        if self.noise:
+            g = g + self.rng.normal(0.0, self.noise, 2) * (np.array([1.0, 0.0]) if self.surface.one_d else 1.0)
+        return g
+
+    @property
+    def escaped(self):
+        """True once the ball has left the plot or its numbers overflowed."""
+        x0, x1, y0, y1 = self.surface.extent
+        x, y = self.position
+        return not (np.isfinite(self.position).all() and x0 <= x <= x1 and y0 <= y <= y1)
+
+    def step(self):
+        if self.escaped:
+            return self.position
+        g = self.gradient()
+        if self.optimizer == "momentum":
+            self.velocity = self.momentum * self.velocity - self.lr * g
+            move = self.velocity
+        elif self.optimizer == "adam":
+            self.t += 1
+            self.m = 0.9 * self.m + 0.1 * g
+            self.v = 0.999 * self.v + 0.001 * g * g
+            m_hat, v_hat = self.m / (1 - 0.9 ** self.t), self.v / (1 - 0.999 ** self.t)
+            move = -self.lr * m_hat / (np.sqrt(v_hat) + 1e-8)
+        else:
+            move = -self.lr * g
+        with np.errstate(all="ignore"):
+            self.position = self.position + move
+        self.trail.append(self.position.copy())
+        return self.position
+
+
+# ----------------------------------------------------------- a real network's cost
+
+
+def filter_normalized_direction(network, rng):
+    """A random direction in weight space, each neuron's part rescaled to the norm of its
+    incoming weights (Li et al., 2018); biases get no component. Flat, like ``params``."""
+    d = rng.standard_normal(network.n_params).astype(np.float64)
+    dw, db = unflatten(network.sizes, d)
+    for w_d, b_d, w in zip(dw, db, network.weights):
+        norms = np.linalg.norm(w, axis=1, keepdims=True)
+        w_d *= norms / np.maximum(np.linalg.norm(w_d, axis=1, keepdims=True), 1e-12)
+        b_d[...] = 0
+    return d
+
+
+def pca_directions(trajectory):
+    """The top two principal directions (orthonormal, flat) of a ``(T, n_params)`` trajectory,
+    and the fraction of its variance each explains."""
+    centred = trajectory - trajectory.mean(axis=0)
+    _, s, vt = np.linalg.svd(centred.astype(np.float64), full_matrices=False)
+    explained = s ** 2 / max((s ** 2).sum(), 1e-300)
+    return vt[0], vt[1], explained[:2]
+
+
+def project(points, origin, d1, d2):
+    """Coordinates ``(α, β)`` of flat parameter vectors on the plane origin + α d1 + β d2
+    (least squares; exact when the directions are orthogonal)."""
+    basis = np.stack([d1, d2], axis=1)
+    coords, *_ = np.linalg.lstsq(basis, (np.atleast_2d(points) - origin).T, rcond=None)
+    return coords.T
+
+
+def loss_surface(network, X, Y, d1, d2, alphas, betas, should_stop=None):
+    """``C(θ + α d1 + β d2)`` on the grid ``(len(betas), len(alphas))`` (rows: β).
+
+    The first layer is linear in its weights, so X (W + αD + βE)ᵀ = XWᵀ + α XDᵀ + β XEᵀ:
+    three large products once, instead of one per grid point. The remaining small
+    layers are evaluated for a whole row of grid points at once. ``should_stop()``
+    is asked between rows; returns None when it said stop.
+    """
+    sizes = network.sizes
+    f = np.float32  # half the memory traffic of float64; the cost is summed in float64 below
+    W, b = unflatten(sizes, network.params.astype(f))
+    D, Db = unflatten(sizes, np.asarray(d1, f))
+    E, Eb = unflatten(sizes, np.asarray(d2, f))
+    X, Y = np.asarray(X, f), np.asarray(Y, f)
+    base, along_d, along_e = X @ W[0].T + b[0], X @ D[0].T + Db[0], X @ E[0].T + Eb[0]
+    A = np.asarray(alphas, f)[:, None, None]  # (nα, 1, 1)
+    out = np.empty((len(betas), len(alphas)))
+    for row, beta in enumerate(betas):
+        if should_stop is not None and should_stop():
+            return None
+        beta = float(beta)  # a Python float keeps float32 arrays float32
+        z = base + A * along_d + beta * along_e  # (nα, n, n_1): every α of this row at once
+        for l in range(1, len(sizes) - 1):
+            a = network.activation.forward(z, out=np.empty_like(z))
+            W_l = W[l] + A * D[l] + beta * E[l]  # (nα, n_out, n_in)
+            b_l = b[l] + A[:, :, 0] * Db[l] + beta * Eb[l]  # (nα, n_out)
+            z = a @ W_l.transpose(0, 2, 1) + b_l[:, None, :]
+        out[row] = _costs(network, z, Y)
+    return out
+
+
+def _costs(network, z, Y):
+    """The mean cost for each of a stack of output pre-activations ``z`` ``(m, n, k)``."""
+    n, k = z.shape[1], z.shape[2]
+    if network.cost_name == "mse" or k == 1:
+        a = 0.5 * np.tanh(0.5 * z) + 0.5  # sigmoid outputs
+        if network.cost_name == "mse":
+            return ((a - Y) ** 2).sum(axis=(1, 2)) / n
+        a = np.clip(a, 1e-7, 1 - 1e-7)
+        return -(Y * np.log(a) + (1 - Y) * np.log1p(-a)).sum(axis=(1, 2)) / n
+    shifted = z - z.max(axis=2, keepdims=True)
+    log_norm = np.log(np.exp(shifted).sum(axis=2))  # (m, n)
+    return (log_norm.sum(axis=1) - (Y * shifted).sum(axis=(1, 2))) / n

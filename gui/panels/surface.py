@@ -1,0 +1,425 @@
+"""The loss surface: balls rolling downhill on teaching surfaces, and the real network's cost
+on a plane through its weights."""
+
+import threading
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel,
+                               QProgressBar, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout,
+                               QWidget)
+
+from engine.landscape import (SURFACES, Ball, filter_normalized_direction, grid, loss_surface,
+                              pca_directions, project)
+
+from .. import style
+
+BALL_COLOURS = [style.VERMILION, style.BLUE, style.GREEN, style.PURPLE, style.ORANGE, style.SKY]
+CONTOURS = 12
+
+
+class SurfacePanel(QWidget):
+    """Two modes: teaching surfaces with balls, and the network's own cost surface."""
+
+    title = "Loss surface"
+    help = ("Gradient descent made visible. Teaching surfaces: click to drop a ball; it rolls "
+            "downhill by gradient descent (step = learning rate × slope), the arrow shows −∇C. "
+            "Try a large learning rate (it overshoots and flies off), a small one (it crawls), "
+            "the narrow valley (plain descent zig-zags, momentum helps), noisy gradients (the "
+            "drunkard's walk of mini-batches) and several balls landing in different valleys. "
+            "The network's cost: the real cost on a plane through the current weights along two "
+            "directions (random, filter-normalised, or the two the training has moved along "
+            "most); the ball is the network now and the trail its past.")
+    redraw_interval_s = 0.2
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._snapshot = None
+        self.balls = []  # (Ball, point item, trail item, arrow item)
+        self._job = None  # (thread, cancel event, result dict)
+        self._plane = None  # (origin params, d1, d2) of the network surface shown
+        self._last_auto_step = 0
+        self._build()
+        self.set_surface()
+
+    # ------------------------------------------------------------ layout
+    def _build(self):
+        self.mode = QComboBox()
+        self.mode.addItems(["teaching surfaces", "the network's cost"])
+        self.status = QLabel(" ")
+        self.status.setStyleSheet("font-size: 12pt;")
+        self.status.setWordWrap(True)
+
+        # teaching controls
+        self.surface = QComboBox()
+        for name, s in SURFACES.items():
+            self.surface.addItem(s.title, name)
+        self.optimizer = QComboBox()
+        self.optimizer.addItems(["sgd", "momentum", "adam"])
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(3)
+        self.lr.setRange(0.001, 10.0)
+        self.lr.setValue(0.1)
+        self.lr.setPrefix("η ")
+        self.lr.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
+        self.momentum = QDoubleSpinBox()
+        self.momentum.setRange(0.0, 0.99)
+        self.momentum.setSingleStep(0.05)
+        self.momentum.setValue(0.9)
+        self.momentum.setPrefix("momentum ")
+        self.noisy = QCheckBox("noisy gradient")
+        self.noisy.setToolTip("Add noise to every gradient, like the cost of a random mini-batch")
+        self.play = QPushButton("Play")
+        self.play.setCheckable(True)
+        step, clear = QPushButton("Step"), QPushButton("Clear balls")
+        self.speed = QSpinBox()
+        self.speed.setRange(1, 50)
+        self.speed.setValue(2)
+        self.speed.setSuffix(" steps/frame")
+        teach = QHBoxLayout()
+        for w in (self.surface, self.optimizer, self.lr, self.momentum, self.noisy, self.play,
+                  step, clear, self.speed):
+            teach.addWidget(w)
+        teach.addStretch(1)
+        teach_box = QWidget()
+        teach_box.setLayout(teach)
+
+        # network controls
+        self.directions = QComboBox()
+        self.directions.addItems(["random directions (filter-normalised)",
+                                  "PCA of the weight trajectory"])
+        self.resolution = QSpinBox()
+        self.resolution.setRange(5, 101)
+        self.resolution.setValue(41)
+        self.resolution.setPrefix("grid ")
+        self.samples = QSpinBox()
+        self.samples.setRange(50, 60000)
+        self.samples.setSingleStep(500)
+        self.samples.setValue(1000)
+        self.samples.setSuffix(" samples")
+        self.span = QDoubleSpinBox()
+        self.span.setRange(0.05, 20.0)
+        self.span.setValue(1.0)
+        self.span.setPrefix("± ")
+        self.compute_button = QPushButton("Compute")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.auto = QSpinBox()
+        self.auto.setRange(0, 100000)
+        self.auto.setSingleStep(500)
+        self.auto.setPrefix("refresh every ")
+        self.auto.setSuffix(" steps")
+        self.auto.setSpecialValueText("refresh on demand")
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(160)
+        net = QHBoxLayout()
+        for w in (self.directions, self.resolution, self.samples, self.span, self.compute_button,
+                  self.cancel_button, self.auto, self.progress):
+            net.addWidget(w)
+        net.addStretch(1)
+        net_box = QWidget()
+        net_box.setLayout(net)
+        self.controls = QStackedWidget()
+        self.controls.addWidget(teach_box)
+        self.controls.addWidget(net_box)
+        self.controls.setMaximumHeight(teach_box.sizeHint().height() + 6)
+
+        self.plot = pg.PlotWidget()
+        self.item = self.plot.getPlotItem()
+        style.style_plot(self.item, left="y", bottom="x")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(pg.colormap.get("viridis"))
+        self.item.addItem(self.image)
+        self.contours = []
+        self.curve = self.item.plot(pen=style.pen(style.INK, 3))  # the 1-D mode
+        self.net_ball = pg.ScatterPlotItem(size=20, brush=style.VERMILION, pen=pg.mkPen("w", width=2))
+        self.net_trail = pg.PlotCurveItem(pen=style.pen("#ffffff", 2.5))
+        self.item.addItem(self.net_trail)
+        self.item.addItem(self.net_ball)
+        self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), interactive=False,
+                                        width=16, label="cost")
+        self.colorbar.setImageItem(self.image, insert_in=self.item)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("mode"))
+        top.addWidget(self.mode)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.controls)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.status)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(33)
+        self.timer.timeout.connect(self._tick)
+        self.mode.currentIndexChanged.connect(self._on_mode)
+        self.surface.currentIndexChanged.connect(self.set_surface)
+        self.play.toggled.connect(self._on_play)
+        step.clicked.connect(self.step_balls)
+        clear.clicked.connect(self.clear_balls)
+        for w in (self.lr, self.momentum):
+            w.valueChanged.connect(self._update_ball_settings)
+        self.optimizer.currentIndexChanged.connect(self._update_ball_settings)
+        self.noisy.toggled.connect(self._update_ball_settings)
+        self.compute_button.clicked.connect(self.compute)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.plot.scene().sigMouseClicked.connect(self._on_clicked)
+        self._poll = QTimer(self)
+        self._poll.setInterval(50)
+        self._poll.timeout.connect(self._poll_job)
+
+    # ---------------------------------------------------------- teaching
+    @property
+    def teaching(self):
+        return self.mode.currentIndex() == 0
+
+    def _on_mode(self, index):
+        self.controls.setCurrentIndex(index)
+        self.play.setChecked(False)
+        if self.teaching:
+            self.set_surface()
+        else:
+            self.clear_balls()
+            self._show_network_state()
+
+    def set_surface(self, *_):
+        s = SURFACES[self.surface.currentData()]
+        self.colorbar.setLabel("left", "cost")
+        self.clear_balls()
+        self._clear_contours()
+        self.net_ball.clear()
+        self.net_trail.setData([], [])
+        x0, x1, y0, y1 = s.extent
+        xs, ys, C = grid(s)
+        if s.one_d:
+            self.image.hide()
+            self.curve.setData(xs, C[0])
+            self.curve.show()
+            self.item.setLabels(left="cost C(x)", bottom="x (the one input)")
+            self.item.setRange(xRange=(x0, x1), yRange=(C[0].min() - 0.3, C[0].max() + 0.3))
+        else:
+            self.curve.hide()
+            self._show_heat_map(C, (x0, x1, y0, y1))
+            self.item.setLabels(left="y", bottom="x")
+        self.status.setText(f"{s.title}: click to drop a ball, then Play.")
+
+    def _show_heat_map(self, C, extent):
+        x0, x1, y0, y1 = extent
+        C = np.asarray(C, np.float32)
+        finite = C[np.isfinite(C)]
+        lo, hi = (float(finite.min()), float(np.percentile(finite, 98))) if finite.size else (0, 1)
+        self.image.setImage(C, autoLevels=False, levels=(lo, hi))
+        self.image.setRect(x0, y0, x1 - x0, y1 - y0)
+        self.image.show()
+        self.colorbar.setLevels((lo, hi))
+        self._clear_contours()
+        for level in np.linspace(lo, hi, CONTOURS)[1:-1]:
+            iso = pg.IsocurveItem(data=C, level=level, pen=pg.mkPen((255, 255, 255, 110), width=1),
+                                  axisOrder="row-major")
+            iso.setParentItem(self.image)
+            self.contours.append(iso)
+        self.item.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
+    def _clear_contours(self):
+        for c in self.contours:  # children of the image, not of the plot
+            c.setParentItem(None)
+            if c.scene() is not None:
+                c.scene().removeItem(c)
+        self.contours = []
+
+    def drop_ball(self, x, y):
+        s = SURFACES[self.surface.currentData()]
+        colour = BALL_COLOURS[len(self.balls) % len(BALL_COLOURS)]
+        ball = Ball(s, (x, 0.0 if s.one_d else y), seed=len(self.balls))
+        point = pg.ScatterPlotItem(size=16, brush=colour, pen=pg.mkPen("w", width=2))
+        trail = pg.PlotCurveItem(pen=style.pen(colour, 2.5))
+        arrow = pg.ArrowItem(pen=pg.mkPen(colour), brush=colour, headLen=14, tailWidth=3)
+        for it in (trail, arrow, point):
+            self.item.addItem(it)
+        self.balls.append((ball, point, trail, arrow))
+        self._update_ball_settings()
+        self._draw_balls()
+        return ball
+
+    def _update_ball_settings(self, *_):
+        for ball, *_ in self.balls:
+            ball.lr, ball.optimizer = self.lr.value(), self.optimizer.currentText()
+            ball.momentum = self.momentum.value()
+            ball.noise = 0.8 if self.noisy.isChecked() else 0.0
+
+    def clear_balls(self):
+        for _, *items in self.balls:
+            for it in items:
+                self.item.removeItem(it)
+        self.balls = []
+
+    def step_balls(self, count=1):
+        for _ in range(count):
+            for ball, *_ in self.balls:
+                ball.step()
+        self._draw_balls()
+
+    def _draw_balls(self):
+        s = SURFACES[self.surface.currentData()]
+        escaped = []
+        for i, (ball, point, trail, arrow) in enumerate(self.balls):
+            path = np.array(ball.trail)
+            ys = s.cost(path[:, 0], path[:, 1]) if s.one_d else path[:, 1]
+            finite = np.isfinite(path).all(axis=1) & np.isfinite(ys)
+            trail.setData(path[finite, 0], ys[finite])
+            x, y = ball.position
+            if ball.escaped:
+                escaped.append(i + 1)
+                point.setData([], [])
+                arrow.hide()
+                continue
+            point.setData([x], [s.cost(x, y) if s.one_d else y])
+            gx, gy = s.grad(x, y)
+            angle = np.degrees(np.arctan2(gy, gx)) if not s.one_d else (0 if gx > 0 else 180)
+            arrow.setPos(x, s.cost(x, y) if s.one_d else y)
+            arrow.setStyle(angle=angle, tailLen=min(60, 25 * float(np.hypot(gx, gy)) + 5))
+            arrow.show()
+        if escaped:
+            self.status.setText(f"Ball {', '.join(map(str, escaped))} left the plot: the learning "
+                                f"rate η = {self.lr.value():g} is too large, each step overshoots "
+                                "the valley. Try a smaller one.")
+
+    def _on_play(self, on):
+        self.play.setText("Pause" if on else "Play")
+        self.timer.start() if on else self.timer.stop()
+
+    def _tick(self):
+        self.step_balls(self.speed.value())
+
+    def _on_clicked(self, event):
+        if not self.teaching or event.button() != Qt.LeftButton:
+            return
+        p = self.item.vb.mapSceneToView(event.scenePos())
+        x0, x1, y0, y1 = SURFACES[self.surface.currentData()].extent
+        if x0 <= p.x() <= x1 and (SURFACES[self.surface.currentData()].one_d or y0 <= p.y() <= y1):
+            self.drop_ball(p.x(), p.y())
+
+    # ----------------------------------------------------------- network
+    def show_snapshot(self, snapshot):
+        self._snapshot = snapshot
+        if self.teaching:
+            return
+        every = self.auto.value()
+        if every and snapshot.step - self._last_auto_step >= every and self._job is None:
+            self.compute()
+        self._draw_network_ball()
+
+    def _show_network_state(self):
+        snap = self._snapshot
+        if snap is None:
+            self.status.setText("Waiting for the network…")
+        elif self._plane is None:
+            self.status.setText("Press Compute to draw the network's cost around its current "
+                                "weights.")
+        self.item.setLabels(left="β (direction 2)", bottom="α (direction 1)")
+
+    def compute(self):
+        """Start computing the network's surface in a background thread (cancels a running one)."""
+        snap = self._snapshot
+        if snap is None or snap.train_set is None:
+            self.status.setText("Waiting for the network…")
+            return False
+        if not snap.finite:
+            self.status.setText("The weights are NaN (training diverged): press Reset first.")
+            return False
+        self.cancel()
+        net = snap.network()
+        data = snap.train_set.subset(min(self.samples.value(), len(snap.train_set)))
+        rng = np.random.default_rng(snap.step)
+        steps, points = snap.trajectory
+        if self.directions.currentIndex() == 1:
+            if len(points) < 3:
+                self.status.setText("Train a little first: PCA needs at least three recorded "
+                                    "points of the trajectory.")
+                return False
+            d1, d2, explained = pca_directions(np.stack(points + (snap.params,)))
+            note = f"PCA directions explain {explained[0]:.0%} and {explained[1]:.0%} of the path"
+        else:
+            d1, d2 = filter_normalized_direction(net, rng), filter_normalized_direction(net, rng)
+            note = "random filter-normalised directions"
+        span, n = self.span.value(), self.resolution.value()
+        if self.directions.currentIndex() == 1 and points:
+            reach = np.abs(project(np.stack(points), snap.params, d1, d2)).max()
+            span = max(span, 1.2 * float(reach))
+        axis = np.linspace(-span, span, n)
+        cancel, result, done_rows = threading.Event(), {}, [0]
+
+        def should_stop():
+            done_rows[0] += 1
+            return cancel.is_set()
+
+        def run():
+            result["surface"] = loss_surface(net, data.x, data.targets, d1, d2, axis, axis,
+                                             should_stop)
+
+        thread = threading.Thread(target=run, daemon=True, name="loss-surface")
+        self._job = (thread, cancel, result, done_rows, (snap.params.copy(), d1, d2, axis, note,
+                                                         snap.step, len(data)))
+        self.progress.setRange(0, n)
+        self.progress.setValue(0)
+        self.cancel_button.setEnabled(True)
+        self.status.setText(f"Computing the cost on a {n}×{n} grid over {len(data):,} training "
+                            "images…")
+        thread.start()
+        self._poll.start()
+        return True
+
+    def cancel(self):
+        if self._job is not None:
+            self._job[1].set()
+            self._job[0].join(timeout=2)
+            self._job = None
+            self._poll.stop()
+            self.cancel_button.setEnabled(False)
+            self.status.setText("Cancelled.")
+
+    def _poll_job(self):
+        if self._job is None:
+            return
+        thread, _, result, done_rows, plane = self._job
+        self.progress.setValue(min(done_rows[0], self.progress.maximum()))
+        if thread.is_alive():
+            return
+        self._job = None
+        self._poll.stop()
+        self.cancel_button.setEnabled(False)
+        surface = result.get("surface")
+        if surface is None:
+            return
+        origin, d1, d2, axis, note, step, n_samples = plane
+        self._plane = (origin, d1, d2)
+        self._last_auto_step = step
+        span = axis[-1]
+        # log10: the interesting structure is near the minimum, many times below the rim
+        self._show_heat_map(np.log10(np.maximum(surface, 1e-12)), (-span, span, -span, span))
+        self.colorbar.setLabel("left", "log₁₀ cost")
+        self.item.setLabels(left="β (direction 2)", bottom="α (direction 1)")
+        self.status.setText(f"Cost over {n_samples:,} training images at step {step:,}, {note}; "
+                            f"centre {surface[len(axis) // 2, len(axis) // 2]:.4f}.")
+        self._draw_network_ball()
+
+    def wait_for_surface(self, timeout=30.0):
+        """Block until the running computation ends (for tests and scripts)."""
+        if self._job is not None:
+            self._job[0].join(timeout)
+            self._poll_job()
+
+    def _draw_network_ball(self):
+        snap = self._snapshot
+        if self._plane is None or snap is None or self.teaching:
+            return
+        origin, d1, d2 = self._plane
+        steps, points = snap.trajectory
+        if points:
+            path = project(np.stack(points + (snap.params,)), origin, d1, d2)
+            self.net_trail.setData(path[:, 0], path[:, 1])
+        here = project(snap.params, origin, d1, d2)[0]
+        self.net_ball.setData([here[0]], [here[1]])

@@ -1,0 +1,79 @@
+import numpy as np
+import pytest
+
+from engine import Network, load
+from engine.snapshot import Snapshot
+from gui.panels.surface import SurfacePanel
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = SurfacePanel()
+    qtbot.addWidget(p)
+    p.resize(900, 600)
+    p.show()
+    return p
+
+
+def test_teaching_ball_rolls_down_and_reports_escape(qtbot, panel):
+    panel.surface.setCurrentIndex(list(panel.surface.itemData(i) for i in range(panel.surface.count())).index("bowl"))
+    ball = panel.drop_ball(2.0, 2.0)
+    start = ball.surface.cost(*ball.position)
+    panel.step_balls(20)
+    assert ball.surface.cost(*ball.position) < start
+    assert len(panel.balls[0][2].getData()[0]) == 21  # the trail
+    panel.lr.setValue(2.5)
+    panel.step_balls(40)
+    assert ball.escaped and "left the plot" in panel.status.text()
+
+
+def test_one_dimensional_curve_mode(qtbot, panel):
+    names = [panel.surface.itemData(i) for i in range(panel.surface.count())]
+    panel.surface.setCurrentIndex(names.index("curve"))
+    assert panel.curve.isVisible() and not panel.image.isVisible()
+    ball = panel.drop_ball(2.5, 0.7)
+    panel.step_balls(200)
+    assert ball.position[1] == 0.0 and abs(ball.surface.grad(*ball.position)[0]) < 0.05
+
+
+def test_network_surface_in_the_background(qtbot, panel):
+    data = load("mnist").train.subset(400)
+    net = Network((784, 16, 16, 10), seed=0)
+    snap = Snapshot(sizes=net.sizes, activation="sigmoid", cost="mse", params=net.params.copy(),
+                    initial_params=net.params.copy(), train_set=data, image_shape=(28, 28), step=5)
+    panel.mode.setCurrentIndex(1)
+    panel.resolution.setValue(11)
+    panel.samples.setValue(300)
+    panel.show_snapshot(snap)
+    assert panel.compute()
+    panel.wait_for_surface()
+    surface = panel.image.image  # shown as log10(cost)
+    assert surface.shape == (11, 11)
+    assert 10 ** surface[5, 5] == pytest.approx(net.loss(data.x[:300], data.targets[:300]), rel=1e-4)
+    x, y = panel.net_ball.getData()
+    assert abs(x[0]) < 1e-6 and abs(y[0]) < 1e-6  # the current weights sit at the centre
+
+
+def test_pca_needs_a_trajectory(qtbot, panel):
+    data = load("mnist").train.subset(100)
+    net = Network((784, 10), seed=0)
+    snap = Snapshot(sizes=net.sizes, activation="sigmoid", cost="mse", params=net.params.copy(),
+                    initial_params=net.params.copy(), train_set=data)
+    panel.mode.setCurrentIndex(1)
+    panel.directions.setCurrentIndex(1)
+    panel.show_snapshot(snap)
+    assert not panel.compute() and "PCA needs" in panel.status.text()
+
+
+def test_cancel_mid_surface(qtbot, panel):
+    data = load("mnist").train.subset(2000)
+    net = Network((784, 64, 10), seed=0)
+    snap = Snapshot(sizes=net.sizes, activation="sigmoid", cost="mse", params=net.params.copy(),
+                    initial_params=net.params.copy(), train_set=data)
+    panel.mode.setCurrentIndex(1)
+    panel.resolution.setValue(101)
+    panel.samples.setValue(2000)
+    panel.show_snapshot(snap)
+    panel.compute()
+    panel.cancel()
+    assert panel._job is None and panel.status.text() == "Cancelled."
