@@ -70,12 +70,59 @@ def _curve():
 SURFACES = {s.name: s for s in (_bowl(), _bumpy(), _valley(), _saddle(), _curve())}
 
 
-def grid(surface, n=161):
+class MiniBatchProblem:
+    """Logistic regression with two parameters on a real task: is this MNIST digit a 0 or a 1,
+    from one feature, its standardised amount of ink?
+
+    ``cost``/``grad`` are those of the current mini-batch (``resample`` draws a new
+    one), so a ball follows the stochastic gradient while the surface under it shifts
+    from step to step; ``full_cost`` is the cost on the whole set.
+    """
+
+    name = "minibatch"
+    title = "Mini-batches: logistic regression, 0 vs 1"
+    extent = (-6.0, 6.0, -6.0, 6.0)
+    one_d = False
+
+    def __init__(self, dataset, batch_size=16, seed=0):
+        keep = (dataset.labels == 0) | (dataset.labels == 1)
+        ink = dataset.x[keep].sum(axis=1).astype(np.float64)
+        self.feature = (ink - ink.mean()) / ink.std()
+        self.label = (dataset.labels[keep] == 1).astype(np.float64)
+        self.batch_size = batch_size
+        self.rng = np.random.default_rng(seed)
+        self.batch = np.arange(len(self.label))
+        self.resample()
+
+    def resample(self):
+        self.batch = self.rng.choice(len(self.label), self.batch_size, replace=False)
+        return self.batch
+
+    def _cost(self, w, b, idx):
+        w, b = np.asarray(w, np.float64)[..., None], np.asarray(b, np.float64)[..., None]
+        z = w * self.feature[idx] + b
+        y = self.label[idx]
+        # cross-entropy with logits, stable: log(1 + e^z) − y z
+        return (np.logaddexp(0.0, z) - y * z).mean(axis=-1)
+
+    def cost(self, w, b):
+        return self._cost(w, b, self.batch)
+
+    def full_cost(self, w, b):
+        return self._cost(w, b, slice(None))
+
+    def grad(self, w, b):
+        f, y = self.feature[self.batch], self.label[self.batch]
+        p = 0.5 * np.tanh(0.5 * (w * f + b)) + 0.5
+        return float(np.mean((p - y) * f)), float(np.mean(p - y))
+
+
+def grid(surface, n=161, cost=None):
     """``(xs, ys, C)`` with ``C[i, j] = cost(xs[j], ys[i])`` over the surface's extent."""
     x0, x1, y0, y1 = surface.extent
     xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
     X, Y = np.meshgrid(xs, ys)
-    return xs, ys, surface.cost(X, Y) + 0 * X
+    return xs, ys, (cost or surface.cost)(X, Y) + 0 * X
 
 
 class Ball:

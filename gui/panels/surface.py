@@ -10,8 +10,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout
                                QProgressBar, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout,
                                QWidget)
 
-from engine.landscape import (SURFACES, Ball, filter_normalized_direction, grid, loss_surface,
-                              pca_directions, project)
+from engine import load
+from engine.landscape import (SURFACES, Ball, MiniBatchProblem, filter_normalized_direction, grid,
+                              loss_surface, pca_directions, project)
 
 from .. import style
 
@@ -40,6 +41,7 @@ class SurfacePanel(QWidget):
         self._job = None  # (thread, cancel event, result dict)
         self._plane = None  # (origin params, d1, d2) of the network surface shown
         self._last_auto_step = 0
+        self._minibatch = None  # built on first use: it needs the MNIST training set
         self._build()
         self.set_surface()
 
@@ -55,6 +57,10 @@ class SurfacePanel(QWidget):
         self.surface = QComboBox()
         for name, s in SURFACES.items():
             self.surface.addItem(s.title, name)
+        self.surface.addItem(MiniBatchProblem.title, MiniBatchProblem.name)
+        self.overlay = QCheckBox("full-batch contours")
+        self.overlay.setChecked(True)
+        self.overlay.setToolTip("Contours of the cost on the whole set, under the mini-batch's")
         self.optimizer = QComboBox()
         self.optimizer.addItems(["sgd", "momentum", "adam"])
         self.lr = QDoubleSpinBox()
@@ -78,8 +84,8 @@ class SurfacePanel(QWidget):
         self.speed.setValue(2)
         self.speed.setSuffix(" steps/frame")
         teach = QHBoxLayout()
-        for w in (self.surface, self.optimizer, self.lr, self.momentum, self.noisy, self.play,
-                  step, clear, self.speed):
+        for w in (self.surface, self.optimizer, self.lr, self.momentum, self.noisy, self.overlay,
+                  self.play, step, clear, self.speed):
             teach.addWidget(w)
         teach.addStretch(1)
         teach_box = QWidget()
@@ -164,6 +170,7 @@ class SurfacePanel(QWidget):
             w.valueChanged.connect(self._update_ball_settings)
         self.optimizer.currentIndexChanged.connect(self._update_ball_settings)
         self.noisy.toggled.connect(self._update_ball_settings)
+        self.overlay.toggled.connect(lambda on: [c.setVisible(on) for c in self.contours])
         self.compute_button.clicked.connect(self.compute)
         self.cancel_button.clicked.connect(self.cancel)
         self.plot.scene().sigMouseClicked.connect(self._on_clicked)
@@ -185,8 +192,19 @@ class SurfacePanel(QWidget):
             self.clear_balls()
             self._show_network_state()
 
+    def current_surface(self):
+        name = self.surface.currentData()
+        if name != MiniBatchProblem.name:
+            return SURFACES[name]
+        if self._minibatch is None:
+            snap = self._snapshot
+            train = snap.train_set if snap is not None and snap.dataset == "mnist" else None
+            self._minibatch = MiniBatchProblem(train if train is not None else load("mnist").train)
+        return self._minibatch
+
     def set_surface(self, *_):
-        s = SURFACES[self.surface.currentData()]
+        s = self.current_surface()
+        self.overlay.setVisible(s is self._minibatch)
         self.colorbar.setLabel("left", "cost")
         self.clear_balls()
         self._clear_contours()
@@ -200,11 +218,23 @@ class SurfacePanel(QWidget):
             self.curve.show()
             self.item.setLabels(left="cost C(x)", bottom="x (the one input)")
             self.item.setRange(xRange=(x0, x1), yRange=(C[0].min() - 0.3, C[0].max() + 0.3))
+        elif s is self._minibatch:
+            self.curve.hide()
+            self._show_heat_map(grid(s, 81, cost=s.full_cost)[2], s.extent)  # contours: full set
+            self._levels = self.image.levels
+            self._show_batch_surface()
+            self.item.setLabels(left="b (bias)", bottom="w (weight of the ink feature)")
         else:
             self.curve.hide()
             self._show_heat_map(C, (x0, x1, y0, y1))
             self.item.setLabels(left="y", bottom="x")
         self.status.setText(f"{s.title}: click to drop a ball, then Play.")
+
+    def _show_batch_surface(self):
+        """The heat map of the current mini-batch's cost, under the full set's contours."""
+        s = self._minibatch
+        self.image.setImage(np.asarray(grid(s, 81)[2], np.float32), autoLevels=False,
+                            levels=self._levels)
 
     def _show_heat_map(self, C, extent):
         x0, x1, y0, y1 = extent
@@ -231,7 +261,7 @@ class SurfacePanel(QWidget):
         self.contours = []
 
     def drop_ball(self, x, y):
-        s = SURFACES[self.surface.currentData()]
+        s = self.current_surface()
         colour = BALL_COLOURS[len(self.balls) % len(BALL_COLOURS)]
         ball = Ball(s, (x, 0.0 if s.one_d else y), seed=len(self.balls))
         point = pg.ScatterPlotItem(size=16, brush=colour, pen=pg.mkPen("w", width=2))
@@ -257,13 +287,18 @@ class SurfacePanel(QWidget):
         self.balls = []
 
     def step_balls(self, count=1):
+        minibatch = self.current_surface() is self._minibatch
         for _ in range(count):
+            if minibatch:
+                self._minibatch.resample()  # every step sees a fresh mini-batch
             for ball, *_ in self.balls:
                 ball.step()
+        if minibatch:
+            self._show_batch_surface()
         self._draw_balls()
 
     def _draw_balls(self):
-        s = SURFACES[self.surface.currentData()]
+        s = self.current_surface()
         escaped = []
         for i, (ball, point, trail, arrow) in enumerate(self.balls):
             path = np.array(ball.trail)
@@ -298,8 +333,8 @@ class SurfacePanel(QWidget):
         if not self.teaching or event.button() != Qt.LeftButton:
             return
         p = self.item.vb.mapSceneToView(event.scenePos())
-        x0, x1, y0, y1 = SURFACES[self.surface.currentData()].extent
-        if x0 <= p.x() <= x1 and (SURFACES[self.surface.currentData()].one_d or y0 <= p.y() <= y1):
+        x0, x1, y0, y1 = self.current_surface().extent
+        if x0 <= p.x() <= x1 and (self.current_surface().one_d or y0 <= p.y() <= y1):
             self.drop_ball(p.x(), p.y())
 
     # ----------------------------------------------------------- network

@@ -95,3 +95,21 @@ def test_surface_can_be_cancelled(small):
 
     assert loss_surface(net, data.x, data.targets, d1, d2, np.zeros(3), np.zeros(41), stop) is None
     assert len(rows) == 4
+
+
+def test_minibatch_problem_gradient_and_shifting_surface():
+    from engine.landscape import MiniBatchProblem, grid
+
+    problem = MiniBatchProblem(load("mnist").train.subset(3000), batch_size=16, seed=0)
+    w, b, eps = 0.7, -0.3, 1e-6
+    gw = (problem.cost(w + eps, b) - problem.cost(w - eps, b)) / (2 * eps)
+    gb = (problem.cost(w, b + eps) - problem.cost(w, b - eps)) / (2 * eps)
+    np.testing.assert_allclose(problem.grad(w, b), (gw, gb), rtol=1e-5)
+    first = grid(problem, 21)[2]
+    problem.resample()
+    assert not np.allclose(first, grid(problem, 21)[2])  # the surface moves with the batch
+    ball = Ball(problem, (4.0, 4.0), lr=1.0)
+    for _ in range(200):
+        problem.resample()
+        ball.step()
+    assert problem.full_cost(*ball.position) < 0.5 * problem.full_cost(4.0, 4.0)

@@ -77,3 +77,17 @@ def test_cancel_mid_surface(qtbot, panel):
     panel.compute()
     panel.cancel()
     assert panel._job is None and panel.status.text() == "Cancelled."
+
+
+def test_minibatch_mode_shifts_the_surface_while_the_ball_descends(qtbot, panel):
+    names = [panel.surface.itemData(i) for i in range(panel.surface.count())]
+    panel.surface.setCurrentIndex(names.index("minibatch"))
+    assert panel.contours and panel.overlay.isVisible()
+    ball = panel.drop_ball(4.5, 4.5)
+    panel.lr.setValue(1.0)
+    first = panel.image.image.copy()
+    panel.step_balls(1)
+    assert not np.allclose(first, panel.image.image)
+    start = panel._minibatch.full_cost(4.5, 4.5)
+    panel.step_balls(150)
+    assert panel._minibatch.full_cost(*ball.position) < 0.5 * start
