@@ -20,6 +20,88 @@ BALL_COLOURS = [style.VERMILION, style.BLUE, style.GREEN, style.PURPLE, style.OR
 CONTOURS = 12
 
 
+def opengl_available():
+    """True when an OpenGL context can be made here (not on the offscreen platform)."""
+    try:
+        from OpenGL import GL  # noqa: F401  (pyqtgraph.opengl needs PyOpenGL)
+        from PySide6.QtGui import QOffscreenSurface, QOpenGLContext
+    except ImportError:
+        return False
+    context, surface = QOpenGLContext(), QOffscreenSurface()
+    surface.create()
+    ok = context.create() and context.makeCurrent(surface)
+    if ok:
+        context.doneCurrent()
+    return bool(ok)
+
+
+class SurfaceView3D:
+    """The current surface as a shaded 3-D mesh with the balls on it (needs OpenGL)."""
+
+    HEIGHT = 4.0  # the cost axis is scaled to this height, whatever its units
+
+    def __init__(self):
+        import pyqtgraph.opengl as gl
+
+        self.gl = gl
+        self.widget = gl.GLViewWidget()
+        self.widget.setBackgroundColor("w")
+        self.widget.setCameraPosition(distance=20, elevation=32, azimuth=-60)
+        self.mesh = None
+        self.balls = gl.GLScatterPlotItem(size=26, pxMode=True)
+        self.balls.setGLOptions("translucent")  # drawn over the mesh, never hidden in it
+        self.widget.addItem(self.balls)
+        self.trails = []
+        self._scale = (1.0, 1.0, 1.0, 0.0)
+
+    def set_surface(self, xs, ys, C, colormap):
+        gl = self.gl
+        if self.mesh is not None:
+            self.widget.removeItem(self.mesh)
+        C = np.asarray(C, np.float64)
+        finite = C[np.isfinite(C)]
+        lo, hi = (float(finite.min()), float(np.percentile(finite, 98))) if finite.size else (0, 1)
+        span_x, span_y = xs[-1] - xs[0], ys[-1] - ys[0]
+        sx, sy = 8.0 / span_x, 8.0 / span_y
+        sz = self.HEIGHT / max(hi - lo, 1e-12)
+        self._scale = (sx, sy, sz, lo)
+        z = (np.clip(C, lo, hi) - lo) * sz
+        colours = colormap.map((np.clip(C, lo, hi) - lo) / max(hi - lo, 1e-12), mode="float")
+        self.mesh = gl.GLSurfacePlotItem(x=(xs - xs.mean()) * sx, y=(ys - ys.mean()) * sy,
+                                         z=z.T, colors=colours.reshape(len(ys), len(xs), 4)
+                                         .transpose(1, 0, 2).reshape(-1, 4), smooth=False)
+        self._centre = (xs.mean(), ys.mean())
+        self.widget.addItem(self.mesh)
+        self.widget.removeItem(self.balls)  # re-added last: drawn after the mesh
+        self.widget.addItem(self.balls)
+
+    def to_scene(self, x, y, c):
+        sx, sy, sz, lo = self._scale
+        return np.stack([(np.asarray(x) - self._centre[0]) * sx, (np.asarray(y) - self._centre[1]) * sy,
+                         (np.asarray(c) - lo) * sz + 0.12], axis=-1)
+
+    def set_balls(self, balls, cost, colours):
+        points, colour_list = [], []
+        for trail in self.trails:
+            self.widget.removeItem(trail)
+        self.trails = []
+        for (ball, *_), colour in zip(balls, colours):
+            path = np.array(ball.trail)
+            path = path[np.isfinite(path).all(axis=1)]
+            if not len(path):
+                continue
+            xyz = self.to_scene(path[:, 0], path[:, 1], cost(path[:, 0], path[:, 1]))
+            rgba = pg.mkColor(colour).getRgbF()
+            line = self.gl.GLLinePlotItem(pos=xyz, color=rgba, width=3, antialias=True)
+            self.widget.addItem(line)
+            self.trails.append(line)
+            if not ball.escaped:
+                points.append(xyz[-1])
+                colour_list.append(rgba)
+        self.balls.setData(pos=np.array(points) if points else np.zeros((0, 3)),
+                           color=np.array(colour_list) if colour_list else (1, 0, 0, 1))
+
+
 class SurfacePanel(QWidget):
     """Two modes: teaching surfaces with balls, and the network's own cost surface."""
 
@@ -147,15 +229,27 @@ class SurfacePanel(QWidget):
                                         width=16, label="cost")
         self.colorbar.setImageItem(self.image, insert_in=self.item)
 
+        self.three_d = QCheckBox("3-D")
+        self.view3d = None
+        self._gl_ok = opengl_available()
+        if self._gl_ok:
+            self.three_d.setToolTip("Show the surface as a 3-D landscape (drag to turn it)")
+        else:
+            self.three_d.setEnabled(False)
+            self.three_d.setToolTip("OpenGL is not available here, so the surface is shown in 2-D")
+        self.three_d.toggled.connect(self._on_three_d)
         top = QHBoxLayout()
         top.addWidget(QLabel("mode"))
         top.addWidget(self.mode)
+        top.addWidget(self.three_d)
         top.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.controls)
-        layout.addWidget(self.plot, 1)
+        self.views = QStackedWidget()
+        self.views.addWidget(self.plot)
+        layout.addWidget(self.views, 1)
         layout.addWidget(self.status)
 
         self.timer = QTimer(self)
@@ -205,6 +299,9 @@ class SurfacePanel(QWidget):
     def set_surface(self, *_):
         s = self.current_surface()
         self.overlay.setVisible(s is self._minibatch)
+        if s.one_d:  # a curve has no landscape to turn around
+            self.three_d.setChecked(False)
+        self.three_d.setEnabled(self._gl_ok and not s.one_d)
         self.colorbar.setLabel("left", "cost")
         self.clear_balls()
         self._clear_contours()
@@ -235,6 +332,25 @@ class SurfacePanel(QWidget):
         s = self._minibatch
         self.image.setImage(np.asarray(grid(s, 81)[2], np.float32), autoLevels=False,
                             levels=self._levels)
+        self._update_3d_surface()
+
+    def _on_three_d(self, on):
+        if on and self.view3d is None:
+            self.view3d = SurfaceView3D()
+            self.views.addWidget(self.view3d.widget)
+        self.views.setCurrentIndex(1 if on else 0)
+        self._update_3d_surface()
+        self._draw_balls()
+
+    def _update_3d_surface(self):
+        """Mirror the 2-D heat map (image and extent) in the 3-D view, if it is shown."""
+        if not self.three_d.isChecked() or self.view3d is None or self.image.image is None:
+            return
+        C = self.image.image
+        rect = self.image.mapRectToParent(self.image.boundingRect())
+        xs = np.linspace(rect.left(), rect.right(), C.shape[1])
+        ys = np.linspace(rect.top(), rect.bottom(), C.shape[0])
+        self.view3d.set_surface(xs, ys, C, pg.colormap.get("viridis"))
 
     def _show_heat_map(self, C, extent):
         x0, x1, y0, y1 = extent
@@ -252,6 +368,7 @@ class SurfacePanel(QWidget):
             iso.setParentItem(self.image)
             self.contours.append(iso)
         self.item.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        self._update_3d_surface()
 
     def _clear_contours(self):
         for c in self.contours:  # children of the image, not of the plot
@@ -317,6 +434,8 @@ class SurfacePanel(QWidget):
             arrow.setPos(x, s.cost(x, y) if s.one_d else y)
             arrow.setStyle(angle=angle, tailLen=min(60, 25 * float(np.hypot(gx, gy)) + 5))
             arrow.show()
+        if self.three_d.isChecked() and self.view3d is not None and not s.one_d:
+            self.view3d.set_balls(self.balls, s.cost, BALL_COLOURS * 4)
         if escaped:
             self.status.setText(f"Ball {', '.join(map(str, escaped))} left the plot: the learning "
                                 f"rate η = {self.lr.value():g} is too large, each step overshoots "

@@ -91,3 +91,11 @@ def test_minibatch_mode_shifts_the_surface_while_the_ball_descends(qtbot, panel)
     start = panel._minibatch.full_cost(4.5, 4.5)
     panel.step_balls(150)
     assert panel._minibatch.full_cost(*ball.position) < 0.5 * start
+
+
+def test_without_opengl_the_3d_view_falls_back_to_2d(qtbot, panel):
+    from gui.panels.surface import opengl_available
+
+    assert not opengl_available()  # the offscreen platform has no OpenGL
+    assert not panel.three_d.isEnabled() and "2-D" in panel.three_d.toolTip()
+    assert panel.views.currentWidget() is panel.plot
