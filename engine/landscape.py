@@ -204,10 +204,51 @@ def pca_directions(trajectory):
 
 def project(points, origin, d1, d2):
     """Coordinates ``(α, β)`` of flat parameter vectors on the plane origin + α d1 + β d2
-    (least squares; exact when the directions are orthogonal)."""
-    basis = np.stack([d1, d2], axis=1)
-    coords, *_ = np.linalg.lstsq(basis, (np.atleast_2d(points) - origin).T, rcond=None)
-    return coords.T
+    (least squares through the 2×2 Gram matrix; exact when the directions are orthogonal)."""
+    basis = np.stack([d1, d2]).astype(np.float64)  # (2, n_params)
+    offsets = np.atleast_2d(points).astype(np.float64) - origin
+    return np.linalg.solve(basis @ basis.T, basis @ offsets.T).T
+
+
+@dataclass(frozen=True, eq=False)
+class PlaneSurface:
+    """The network's cost on a plane: ``surface[i, j]`` at (α = axis[j], β = axis[i])."""
+
+    surface: np.ndarray
+    origin: np.ndarray
+    d1: np.ndarray
+    d2: np.ndarray
+    axis: np.ndarray
+    trail: np.ndarray  # (T, 2): the recorded trajectory projected on the plane
+    note: str
+
+
+def plane_surface(network, X, Y, trajectory=(), method="random", span=1.0, n=41, seed=0,
+                  should_stop=None):
+    """Directions, grid, cost and projected trajectory for the network-mode picture.
+
+    ``method``: ``random`` (two filter-normalised directions) or ``pca`` (the top two
+    principal directions of ``trajectory`` + the current weights; the span then grows
+    to hold the whole path). Returns a :class:`PlaneSurface`, or None if stopped.
+    """
+    origin = network.params.astype(np.float64)
+    if method == "pca":
+        if len(trajectory) < 3:
+            raise ValueError("PCA needs at least three recorded points of the trajectory")
+        d1, d2, explained = pca_directions(np.stack(tuple(trajectory) + (network.params,)))
+        note = f"PCA directions explain {explained[0]:.0%} and {explained[1]:.0%} of the path"
+    else:
+        rng = np.random.default_rng(seed)
+        d1, d2 = filter_normalized_direction(network, rng), filter_normalized_direction(network, rng)
+        note = "random filter-normalised directions"
+    trail = project(np.stack(trajectory), origin, d1, d2) if len(trajectory) else np.zeros((0, 2))
+    if method == "pca" and len(trail):
+        span = max(span, 1.2 * float(np.abs(trail).max()))
+    axis = np.linspace(-span, span, n)
+    surface = loss_surface(network, X, Y, d1, d2, axis, axis, should_stop)
+    if surface is None:
+        return None
+    return PlaneSurface(surface, origin, d1, d2, axis, trail, note)
 
 
 def loss_surface(network, X, Y, d1, d2, alphas, betas, should_stop=None):

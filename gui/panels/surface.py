@@ -11,13 +11,26 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout
                                QWidget)
 
 from engine import load
-from engine.landscape import (SURFACES, Ball, MiniBatchProblem, filter_normalized_direction, grid,
-                              loss_surface, pca_directions, project)
+from engine.landscape import SURFACES, Ball, MiniBatchProblem, grid, plane_surface, project
 
 from .. import style
 
 BALL_COLOURS = [style.VERMILION, style.BLUE, style.GREEN, style.PURPLE, style.ORANGE, style.SKY]
 CONTOURS = 12
+
+
+def _rows(*rows):
+    """A widget holding the given rows of widgets (two short rows fit a narrow dock)."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widgets in rows:
+        row = QHBoxLayout()
+        for w in widgets:
+            row.addWidget(w)
+        row.addStretch(1)
+        layout.addLayout(row)
+    return box
 
 
 def opengl_available():
@@ -121,7 +134,7 @@ class SurfacePanel(QWidget):
         self._snapshot = None
         self.balls = []  # (Ball, point item, trail item, arrow item)
         self._job = None  # (thread, cancel event, result dict)
-        self._plane = None  # (origin params, d1, d2) of the network surface shown
+        self._plane = None  # the PlaneSurface shown in network mode
         self._last_auto_step = 0
         self._minibatch = None  # built on first use: it needs the MNIST training set
         self._build()
@@ -165,13 +178,8 @@ class SurfacePanel(QWidget):
         self.speed.setRange(1, 50)
         self.speed.setValue(2)
         self.speed.setSuffix(" steps/frame")
-        teach = QHBoxLayout()
-        for w in (self.surface, self.optimizer, self.lr, self.momentum, self.noisy, self.overlay,
-                  self.play, step, clear, self.speed):
-            teach.addWidget(w)
-        teach.addStretch(1)
-        teach_box = QWidget()
-        teach_box.setLayout(teach)
+        teach_box = _rows([self.surface, self.optimizer, self.lr, self.momentum],
+                          [self.noisy, self.overlay, self.play, step, clear, self.speed])
 
         # network controls
         self.directions = QComboBox()
@@ -201,13 +209,8 @@ class SurfacePanel(QWidget):
         self.auto.setSpecialValueText("refresh on demand")
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(160)
-        net = QHBoxLayout()
-        for w in (self.directions, self.resolution, self.samples, self.span, self.compute_button,
-                  self.cancel_button, self.auto, self.progress):
-            net.addWidget(w)
-        net.addStretch(1)
-        net_box = QWidget()
-        net_box.setLayout(net)
+        net_box = _rows([self.directions, self.resolution, self.samples, self.span],
+                        [self.compute_button, self.cancel_button, self.auto, self.progress])
         self.controls = QStackedWidget()
         self.controls.addWidget(teach_box)
         self.controls.addWidget(net_box)
@@ -484,39 +487,28 @@ class SurfacePanel(QWidget):
         if not snap.finite:
             self.status.setText("The weights are NaN (training diverged): press Reset first.")
             return False
+        steps, points = snap.trajectory
+        method = "pca" if self.directions.currentIndex() == 1 else "random"
+        if method == "pca" and len(points) < 3:
+            self.status.setText("Train a little first: PCA needs at least three recorded "
+                                "points of the trajectory.")
+            return False
         self.cancel()
         net = snap.network()
         data = snap.train_set.subset(min(self.samples.value(), len(snap.train_set)))
-        rng = np.random.default_rng(snap.step)
-        steps, points = snap.trajectory
-        if self.directions.currentIndex() == 1:
-            if len(points) < 3:
-                self.status.setText("Train a little first: PCA needs at least three recorded "
-                                    "points of the trajectory.")
-                return False
-            d1, d2, explained = pca_directions(np.stack(points + (snap.params,)))
-            note = f"PCA directions explain {explained[0]:.0%} and {explained[1]:.0%} of the path"
-        else:
-            d1, d2 = filter_normalized_direction(net, rng), filter_normalized_direction(net, rng)
-            note = "random filter-normalised directions"
-        span, n = self.span.value(), self.resolution.value()
-        if self.directions.currentIndex() == 1 and points:
-            reach = np.abs(project(np.stack(points), snap.params, d1, d2)).max()
-            span = max(span, 1.2 * float(reach))
-        axis = np.linspace(-span, span, n)
+        n = self.resolution.value()
         cancel, result, done_rows = threading.Event(), {}, [0]
 
         def should_stop():
             done_rows[0] += 1
             return cancel.is_set()
 
-        def run():
-            result["surface"] = loss_surface(net, data.x, data.targets, d1, d2, axis, axis,
-                                             should_stop)
+        def run():  # directions, PCA and the grid: all off the GUI thread
+            result["plane"] = plane_surface(net, data.x, data.targets, points, method,
+                                            self.span.value(), n, snap.step, should_stop)
 
         thread = threading.Thread(target=run, daemon=True, name="loss-surface")
-        self._job = (thread, cancel, result, done_rows, (snap.params.copy(), d1, d2, axis, note,
-                                                         snap.step, len(data)))
+        self._job = (thread, cancel, result, done_rows, (snap.step, len(data)))
         self.progress.setRange(0, n)
         self.progress.setValue(0)
         self.cancel_button.setEnabled(True)
@@ -538,26 +530,26 @@ class SurfacePanel(QWidget):
     def _poll_job(self):
         if self._job is None:
             return
-        thread, _, result, done_rows, plane = self._job
+        thread, _, result, done_rows, info = self._job
         self.progress.setValue(min(done_rows[0], self.progress.maximum()))
         if thread.is_alive():
             return
         self._job = None
         self._poll.stop()
         self.cancel_button.setEnabled(False)
-        surface = result.get("surface")
-        if surface is None:
+        plane = result.get("plane")
+        if plane is None:
             return
-        origin, d1, d2, axis, note, step, n_samples = plane
-        self._plane = (origin, d1, d2)
+        step, n_samples = info
+        self._plane = plane
         self._last_auto_step = step
-        span = axis[-1]
+        span, axis = plane.axis[-1], plane.axis
         # log10: the interesting structure is near the minimum, many times below the rim
-        self._show_heat_map(np.log10(np.maximum(surface, 1e-12)), (-span, span, -span, span))
+        self._show_heat_map(np.log10(np.maximum(plane.surface, 1e-12)), (-span, span, -span, span))
         self.colorbar.setLabel("left", "log₁₀ cost")
         self.item.setLabels(left="β (direction 2)", bottom="α (direction 1)")
-        self.status.setText(f"Cost over {n_samples:,} training images at step {step:,}, {note}; "
-                            f"centre {surface[len(axis) // 2, len(axis) // 2]:.4f}.")
+        self.status.setText(f"Cost over {n_samples:,} training images at step {step:,}, "
+                            f"{plane.note}; centre {plane.surface[len(axis) // 2, len(axis) // 2]:.4f}.")
         self._draw_network_ball()
 
     def wait_for_surface(self, timeout=30.0):
@@ -567,13 +559,12 @@ class SurfacePanel(QWidget):
             self._poll_job()
 
     def _draw_network_ball(self):
-        snap = self._snapshot
-        if self._plane is None or snap is None or self.teaching:
+        """The current weights as the ball; the trail is the path recorded up to the surface's
+        computation, then straight on to the ball (projecting only the current weights)."""
+        snap, plane = self._snapshot, self._plane
+        if plane is None or snap is None or self.teaching:
             return
-        origin, d1, d2 = self._plane
-        steps, points = snap.trajectory
-        if points:
-            path = project(np.stack(points + (snap.params,)), origin, d1, d2)
-            self.net_trail.setData(path[:, 0], path[:, 1])
-        here = project(snap.params, origin, d1, d2)[0]
+        here = project(snap.params, plane.origin, plane.d1, plane.d2)[0]
+        path = np.vstack([plane.trail, [0.0, 0.0], here]) if len(plane.trail) else np.array([here])
+        self.net_trail.setData(path[:, 0], path[:, 1])
         self.net_ball.setData([here[0]], [here[1]])
