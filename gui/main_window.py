@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
                        "activations": self.activations_panel}
         self.docks = {}
         self._last_redraw = {}
+        self._shown = set()  # keys of the panels on screen
 
         self._build_actions()
         self._build_toolbars()
@@ -159,7 +160,8 @@ class MainWindow(QMainWindow):
             dock.setWidget(panel)
             dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
                              | QDockWidget.DockWidgetClosable)
-            dock.visibilityChanged.connect(lambda visible, p=panel: visible and self._refresh(p))
+            dock.visibilityChanged.connect(
+                lambda visible, k=key: self._on_dock_visibility(k, visible))
             self.addDockWidget(areas.get(key, Qt.RightDockWidgetArea), dock)
             self.docks[key] = dock
         # The panels share one tabbed area by default: a hidden panel costs nothing to keep.
@@ -269,9 +271,17 @@ class MainWindow(QMainWindow):
             self._last_redraw["status"] = now
             self._update_status(snapshot)
 
+    def _on_dock_visibility(self, key, visible):
+        """Track which panels are on screen (a tab behind another is not): asking Qt at every
+        frame would cost a GIL hand-over per call while training runs."""
+        if visible:
+            self._shown.add(key)
+            self._refresh(self.panels[key])
+        else:
+            self._shown.discard(key)
+
     def _is_shown(self, key):
-        dock = self.docks[key]
-        return dock.isVisible() and not dock.visibleRegion().isEmpty()
+        return key in self._shown
 
     def _refresh(self, panel):
         if panel is self.activations_panel:  # it draws whatever is on the pad
