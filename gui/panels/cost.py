@@ -69,6 +69,7 @@ class CostPanel(QWidget):
         self._snapshot = None
         self._smooth_cache = None  # (stride, count, alpha, smoothed)
         self._x_top = self._y_top = None
+        self._epoch_key = None  # what the epoch points show now
         self._build()
 
     # ------------------------------------------------------------ layout
@@ -148,7 +149,7 @@ class CostPanel(QWidget):
 
         self._mouse_proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30,
                                            slot=self._on_mouse_moved)
-        self.x_axis.currentIndexChanged.connect(self._fit)
+        self.x_axis.currentIndexChanged.connect(self._on_x_axis_changed)
         self.log_scale.toggled.connect(self._on_log_toggled)
         self.smoothing.valueChanged.connect(self._on_smoothing_changed)
         self._on_smoothing_changed()
@@ -172,6 +173,14 @@ class CostPanel(QWidget):
 
     def _on_log_toggled(self, on):
         self.plot.getPlotItem().setLogMode(y=on)
+        self._epoch_key = None
+        self._fit()
+
+    def _on_x_axis_changed(self, *_):
+        # setLabel redraws the axis: only when the label changes, not at every frame
+        self.plot.getPlotItem().getAxis("bottom").setLabel(
+            self.x_axis.currentText(), **{"font-size": f"{style.LABEL_FONT_PT}pt"})
+        self._epoch_key = None
         self._fit()
 
     def _on_manual_range(self, *_):
@@ -235,8 +244,6 @@ class CostPanel(QWidget):
 
     def _redraw(self, *_):
         snap = self._snapshot
-        item = self.plot.getPlotItem()
-        item.getAxis("bottom").setLabel(self.x_axis.currentText(), **{"font-size": f"{style.LABEL_FONT_PT}pt"})
         if snap is None:
             return
         samples, raw, mean = snap.history
@@ -254,7 +261,12 @@ class CostPanel(QWidget):
         sx, smooth = bin_mean(x, _safe(self.smoothed(snap), positive), ENVELOPE_BINS)
         self.smooth_curve.setData(sx, smooth, skipFiniteCheck=True)
         reports = snap.reports
-        if reports:
+        key = (reports, self.x_axis.currentIndex(), positive)
+        epoch_max = max((max(r.train_cost, r.test_cost) for r in reports), default=0.0)
+        if key == self._epoch_key:
+            pass  # the epoch points change only at epoch ends
+        elif reports:
+            self._epoch_key = key
             ex = self._x(np.array([r.samples_seen for r in reports], np.float64), snap)
             self.train_points.setData(ex, _safe(np.array([r.train_cost for r in reports]), positive))
             self.test_points.setData(ex, _safe(np.array([r.test_cost for r in reports]), positive))
@@ -265,11 +277,10 @@ class CostPanel(QWidget):
             if low != self._acc_low:
                 self._acc_low = low
                 self.acc_view.setYRange(low, 100, padding=0)
-            epoch_max = max(max(r.train_cost, r.test_cost) for r in reports)
         else:
+            self._epoch_key = key
             for curve in (self.train_points, self.test_points, self.acc_curve):
                 curve.setData([], [])
-            epoch_max = 0.0
         if self._follow:
             finite_smooth = smooth[np.isfinite(smooth)]
             y_max = max(float(finite_smooth.max()) if finite_smooth.size else 0.0,

@@ -36,7 +36,7 @@ class WeightsPanel(QWidget):
             "'change since start' shows what training added to the random initial weights. "
             "Hover a tile for its numbers; click it for a closer look and the test images that "
             "excite it most. Deeper layers are drawn as matrices (rows: neurons, columns: inputs).")
-    redraw_interval_s = 1 / 15
+    redraw_interval_s = 0.1  # painting holds the GIL the training thread needs
 
     neuronClicked = Signal(int, int)  # layer, neuron
 
