@@ -84,10 +84,6 @@ class Snapshot:
         """False once training has blown the weights up to NaN or infinity."""
         return bool(np.isfinite(self.params).all())
 
-    @property
-    def latest_report(self):
-        return self.reports[-1] if self.reports else None
-
     def network(self):
         """A new :class:`Network` holding these weights (for work off the training thread)."""
         net = Network(self.sizes, self.activation, self.cost)
