@@ -49,6 +49,9 @@ class ConfusionPanel(QWidget):
             "the most confident wrong answers.")
 
     evaluateRequested = Signal()
+    # While training flat out an epoch ends about three times a second; a matrix that
+    # changes every 2 s is easier to read and costs the training thread less.
+    redraw_interval_s = 2.0
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -205,8 +208,7 @@ def render_confusion(ev, percent=False):
     image = QImage(width * RENDER_SCALE, height * RENDER_SCALE, QImage.Format_ARGB32_Premultiplied)
     image.fill(QColor("white"))
     painter = QPainter(image)
-    painter.setRenderHint(QPainter.Antialiasing)
-    painter.setRenderHint(QPainter.TextAntialiasing)
+    painter.setRenderHint(QPainter.TextAntialiasing)  # rectangles need no antialiasing
     painter.scale(RENDER_SCALE, RENDER_SCALE)
     painter.translate(MARGIN_LEFT, MARGIN_TOP)
     texts = []
@@ -225,13 +227,19 @@ def render_confusion(ev, percent=False):
     green, orange = QColor(style.GREEN), QColor(style.ORANGE)
     for i in range(k):
         for j in range(k):
-            colour = QColor(green if i == j else orange)
-            alpha = 40 + 180 * min(1.0, rates[i, j] * (1 if i == j else 4))
-            colour.setAlpha(int(alpha) if confusion[i, j] else 12)
+            base = green if i == j else orange
+            alpha = (40 + 180 * min(1.0, rates[i, j] * (1 if i == j else 4))) / 255 \
+                if confusion[i, j] else 12 / 255
+            # blended with the white page here: opaque fills are much faster than translucent
+            colour = QColor(*(round(255 + (c - 255) * alpha)
+                              for c in (base.red(), base.green(), base.blue())))
             painter.fillRect(QRectF(j * CELL_W + 1, i * CELL_H + 1, CELL_W - 2, CELL_H - 2), colour)
-    thumbs = _thumbnail_image(ev, k)
-    if thumbs is not None:
-        painter.drawImage(QRectF(0, 0, k * CELL_W, k * CELL_H), thumbs)
+    thumbs = _thumbnail_image(ev, k, RENDER_SCALE)
+    if thumbs is not None:  # already at the picture's resolution: a plain copy, no resampling
+        painter.save()
+        painter.resetTransform()
+        painter.drawImage(MARGIN_LEFT * RENDER_SCALE, MARGIN_TOP * RENDER_SCALE, thumbs)
+        painter.restore()
     for i in range(k):
         for j in range(k):
             if confusion[i, j]:
@@ -253,8 +261,9 @@ def render_confusion(ev, percent=False):
     return image, texts
 
 
-def _thumbnail_image(ev, k):
-    """A (k·CELL_H, k·CELL_W) ARGB QImage: each cell's most confident examples, else transparent."""
+def _thumbnail_image(ev, k, scale=1):
+    """A (k·CELL_H·scale, k·CELL_W·scale) ARGB QImage: each cell's most confident examples
+    (pixels repeated ``scale`` times), transparent elsewhere."""
     shape = ev.dataset.image_shape
     if shape is None or tuple(shape) != (THUMB, THUMB):
         return None
@@ -270,8 +279,9 @@ def _thumbnail_image(ev, k):
         alpha[:, :, y0:y0 + THUMB, x0:x0 + THUMB] = np.where(present[:, :, t, None, None], 255, 0)
     grey = grey.transpose(0, 2, 1, 3).reshape(k * CELL_H, k * CELL_W)
     alpha = alpha.transpose(0, 2, 1, 3).reshape(k * CELL_H, k * CELL_W)
-    bgra = np.ascontiguousarray(np.stack([grey, grey, grey, alpha], axis=-1))
-    h, w = grey.shape
+    bgra = np.stack([grey, grey, grey, alpha], axis=-1)
+    bgra = np.ascontiguousarray(bgra.repeat(scale, axis=0).repeat(scale, axis=1))
+    h, w = bgra.shape[:2]
     return QImage(bgra.data, w, h, 4 * w, QImage.Format_ARGB32).copy()
 
 

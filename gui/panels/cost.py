@@ -58,7 +58,7 @@ class CostPanel(QWidget):
     """Live cost curve. Feed it snapshots with :meth:`show_snapshot`."""
 
     title = "Cost"
-    redraw_interval_s = 0.1  # the curve moves slowly; painting holds the GIL training needs
+    redraw_interval_s = 0.2  # the curve moves slowly; painting holds the GIL training needs
     help = ("The cost (how wrong the network is) after every mini-batch — faint, noisy — "
             "and its moving average in bold. Dots: the cost on the whole training set (orange) "
             "and on the unseen test set (green) at the end of each epoch. The purple line "
