@@ -92,7 +92,8 @@ class Evaluation:
 
     probs: ``(n, k)`` output probabilities (two columns for a one-output network);
     actual, predicted: ``(n,)`` labels; confidence: ``(n,)`` probability of the
-    predicted class. ``dataset`` is the (read-only) set evaluated.
+    predicted class; cost: the network's mean cost on the set. ``dataset`` is
+    the (read-only) set evaluated.
     """
 
     dataset: object
@@ -101,6 +102,7 @@ class Evaluation:
     predicted: np.ndarray
     confidence: np.ndarray
     epoch: int = 0
+    cost: float = float("nan")
 
     @property
     def n_classes(self):
@@ -146,5 +148,11 @@ def evaluate(network, dataset, epoch=0, limit=None):
         out = network.forward(dataset.x)
     predicted = labels_from_outputs(out)
     probs = np.concatenate([1 - out, out], axis=1) if out.shape[1] == 1 else out
-    confidence = probs[np.arange(len(predicted)), predicted]
-    return Evaluation(dataset, probs, dataset.labels.astype(np.int64), predicted, confidence, epoch)
+    rows = np.arange(len(predicted))
+    actual = dataset.labels.astype(np.int64)
+    with np.errstate(all="ignore"):
+        if network.cost_name == "mse":  # mean over samples of Σ_j (a_j − y_j)²
+            cost = float(np.square(out - dataset.targets).sum(dtype=np.float64)) / max(len(out), 1)
+        else:  # −log of the probability given to the right answer (softmax, or sigmoid for 0/1)
+            cost = float(-np.log(np.maximum(probs[rows, actual], 1e-30)).mean(dtype=np.float64))
+    return Evaluation(dataset, probs, actual, predicted, probs[rows, predicted], epoch, cost)

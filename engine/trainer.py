@@ -237,10 +237,13 @@ class Trainer:
         seconds, self._epoch_seconds = self._epoch_seconds, 0.0
         return self.finish_epoch(seconds)
 
-    def finish_epoch(self, seconds):
-        """Evaluate, record and return the report of the epoch just completed."""
+    def finish_epoch(self, seconds, test=None):
+        """Evaluate, record and return the report of the epoch just completed.
+
+        ``test``: the test set's ``(cost, accuracy)`` if the caller has computed them.
+        """
         train_cost, train_acc = self.evaluate(self.train, self.train_eval_limit)
-        test_cost, test_acc = self.evaluate(self.test)
+        test_cost, test_acc = test if test is not None else self.evaluate(self.test)
         report = EpochReport(self.epoch, self.samples_seen, train_cost, test_cost,
                              train_acc, test_acc, seconds, self.lr)
         self.reports.append(report)

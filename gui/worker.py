@@ -222,9 +222,10 @@ class TrainingWorker(QThread):
         self._epoch_seconds += time.perf_counter() - start
         self.trajectory.record(trainer.steps, trainer.network.params)
         if trainer.epoch != epoch:
-            trainer.finish_epoch(self._epoch_seconds)
-            self._epoch_seconds = 0.0
             self._evaluate(train=self._train_evaluation is not None)
+            test = (self._evaluation.cost, self._evaluation.accuracy) if self._evaluation else None
+            trainer.finish_epoch(self._epoch_seconds, test)  # one pass over the test set, not two
+            self._epoch_seconds = 0.0
             self.trajectory.record(trainer.steps, trainer.network.params, force=True)
             if trainer.epoch >= self._config.epochs and self._running:
                 self._running = False

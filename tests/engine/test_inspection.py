@@ -76,3 +76,18 @@ def test_top_per_cell_matches_cell(test_subset):
             expected = list(ev.cell(i, j, 3))
             assert list(top[i, j][:len(expected)]) == expected
             assert all(v == -1 for v in top[i, j][len(expected):])
+
+
+@pytest.mark.parametrize("sizes,cost", [((784, 16, 10), "mse"), ((784, 16, 10), "cross-entropy")])
+def test_evaluation_cost_is_the_networks_loss(test_subset, sizes, cost):
+    net = Network(sizes, "relu", cost, seed=2)
+    ev = evaluate(net, test_subset)
+    assert ev.cost == pytest.approx(net.loss(test_subset.x, test_subset.targets), rel=1e-4)
+
+
+@pytest.mark.parametrize("cost", ["mse", "cross-entropy"])
+def test_evaluation_cost_with_one_output(cost):
+    split = load("xor")
+    net = Network((2, 4, 1), "tanh", cost, seed=0, dtype=np.float64)
+    ev = evaluate(net, split.test)
+    assert ev.cost == pytest.approx(net.loss(split.test.x, split.test.targets), rel=1e-6)
