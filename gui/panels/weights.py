@@ -45,6 +45,7 @@ class WeightsPanel(QWidget):
         self._snapshot = None
         self._layout_key = None
         self._tiles = (0, 0, 0, 0, 0, 1)  # n, h, w, cols, first, pad
+        self._bars_key = self._bars_top = self._levels = None
         self.selected = 0
         self._build()
 
@@ -108,8 +109,8 @@ class WeightsPanel(QWidget):
         layout.addWidget(self.readout)
 
         self.layer.currentIndexChanged.connect(self._on_layout_changed)
-        self.mode.currentIndexChanged.connect(self._redraw)
-        self.per_neuron.toggled.connect(self._redraw)
+        self.mode.currentIndexChanged.connect(self._on_layout_changed)
+        self.per_neuron.toggled.connect(self._on_layout_changed)
         self.first.valueChanged.connect(self._on_layout_changed)
         self._hover = pg.SignalProxy(self.view.scene().sigMouseMoved, rateLimit=30,
                                      slot=self._on_mouse_moved)
@@ -149,6 +150,7 @@ class WeightsPanel(QWidget):
         snap = self._snapshot
         if snap is None:
             return
+        self._levels = None
         layer = max(self.layer.currentIndex(), 0)
         n_out = snap.sizes[layer + 1]
         self.first.setVisible(self._is_image_layer(snap, layer) and n_out > PAGE)
@@ -184,8 +186,7 @@ class WeightsPanel(QWidget):
         pad = 9 if is_output else 1  # room for the digit names under output templates
         image, rows, cols = inspection.mosaic(tiles, pad=pad)
         limit = 1.0 if self.per_neuron.isChecked() else inspection.symmetric_limit(tiles)
-        self.image.setImage(image, autoLevels=False, levels=(-limit, limit))
-        self.colorbar.setLevels((-limit, limit))
+        self._set_image(image, limit)
         self._tiles = (len(tiles), h, w, cols, first, pad)
         key = (layer, len(tiles), cols, first, snap.sizes)
         if key != self._layout_key:
@@ -220,9 +221,7 @@ class WeightsPanel(QWidget):
             scale = np.abs(values).max(axis=1, keepdims=True)
             values = values / np.where(scale > 0, scale, 1)
             limit = 1.0
-        self.image.setImage(np.ascontiguousarray(values, np.float32), autoLevels=False,
-                            levels=(-limit, limit))
-        self.colorbar.setLevels((-limit, limit))
+        self._set_image(np.ascontiguousarray(values, np.float32), limit)
         n_out, n_in = values.shape
         self._tiles = (n_out, 1, n_in, 1, 0, 0)
         key = ("matrix", values.shape)
@@ -234,6 +233,14 @@ class WeightsPanel(QWidget):
             self._frame(values.shape)
             self.message.setPos(n_in / 2, n_out / 2)
         self._show_selection()
+
+    def _set_image(self, image, limit):
+        """Show ``image`` with symmetric levels that move in nice steps: the colour bar's axis
+        is redrawn only when they do."""
+        if self._levels is None or not 0.6 * self._levels <= limit <= self._levels:
+            self._levels = nice_ceiling(limit)
+            self.colorbar.setLevels((-self._levels, self._levels))
+        self.image.setImage(image, autoLevels=False, levels=(-self._levels, self._levels))
 
     def _frame(self, shape, extra_below=0):
         """Fit the view to an image of ``shape`` (explicitly: autoRange fails on a hidden view)."""
@@ -250,11 +257,21 @@ class WeightsPanel(QWidget):
         out = snap.weights[layer + 1][:, neuron]
         colours = [style.BLUE if v >= 0 else style.ORANGE for v in out]
         self.bars.setOpts(x=np.arange(len(out)), height=out, brushes=colours, pens=colours)
-        names = snap.class_names if layer + 2 == len(snap.sizes) else None
-        axis = self.bars_plot.getAxis("bottom")
-        axis.setTicks([[(i, names[i] if names else str(i)) for i in range(len(out))]]
-                      if len(out) <= 32 else None)
-        self.bars_plot.setTitle(f"neuron {neuron}'s outgoing weights", size="11pt")
+        # Ticks, title and range change the axes' pictures: set them only when they change.
+        key = (layer, neuron, len(out), snap.class_names)
+        if key != self._bars_key:
+            self._bars_key = key
+            names = snap.class_names if layer + 2 == len(snap.sizes) else None
+            self.bars_plot.getAxis("bottom").setTicks(
+                [[(i, names[i] if names else str(i)) for i in range(len(out))]]
+                if len(out) <= 32 else None)
+            self.bars_plot.setTitle(f"neuron {neuron}'s outgoing weights", size="11pt")
+            self.bars_plot.setXRange(-0.6, len(out) - 0.4, padding=0)
+            self._bars_top = None
+        top = float(np.abs(out).max()) if out.size else 1.0
+        if self._bars_top is None or not 0.5 * self._bars_top <= top <= self._bars_top:
+            self._bars_top = nice_ceiling(top * 1.1)
+            self.bars_plot.setYRange(-self._bars_top, self._bars_top, padding=0)
 
     def _show_selection(self):
         n, h, w, cols, first, pad = self._tiles
@@ -304,6 +321,17 @@ class WeightsPanel(QWidget):
     def select(self, neuron):
         self.selected = neuron
         self._redraw()
+
+
+def nice_ceiling(value):
+    """The smallest of 1, 1.5, 2, 3, 5, 7 × 10ⁿ that is ≥ ``value`` (> 0)."""
+    if not value > 0 or not np.isfinite(value):
+        return 1.0
+    exponent = np.floor(np.log10(value))
+    for step in (1, 1.5, 2, 3, 5, 7, 10):
+        if step * 10 ** exponent >= value:
+            return float(step * 10 ** exponent)
+    return float(10 ** (exponent + 1))
 
 
 def _initial_weights(snap, layer):

@@ -132,3 +132,11 @@ def test_training_set_choice_asks_for_an_evaluation(qtbot, mnist):
     panel.show_snapshot(snapshot_of(net, mnist, evaluation=evaluate(net, mnist)))
     with qtbot.waitSignal(panel.evaluateRequested, timeout=500):
         panel.which.setCurrentIndex(1)
+
+
+def test_nice_ceiling():
+    from gui.panels.weights import nice_ceiling
+
+    assert [nice_ceiling(v) for v in (0.9, 1.0, 1.2, 2.5, 4.0, 6.0, 0.031)] == \
+        [1.0, 1.0, 1.5, 3.0, 5.0, 7.0, 0.05]
+    assert nice_ceiling(0) == 1.0 and nice_ceiling(float("nan")) == 1.0
