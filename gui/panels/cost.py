@@ -120,7 +120,7 @@ class CostPanel(QWidget):
         # zig-zag over at most ENVELOPE_BINS columns: Qt strokes wide or antialiased zig-zags,
         # or fills them, hundreds of times slower), and there is no grid (~25 ms a frame).
         self.raw_curve = item.plot(pen=style.pen(style.SKY, 1, alpha=110), antialias=False)
-        self.smooth_curve = item.plot(pen=style.pen(style.BLUE, 3))
+        self.smooth_curve = item.plot(pen=style.pen(style.BLUE, 3), antialias=False)
         self.train_points = item.plot(pen=None, symbol="o", symbolSize=13, symbolBrush=style.ORANGE,
                                       symbolPen=style.INK)
         self.test_points = item.plot(pen=style.pen(style.GREEN, 2), symbol="s", symbolSize=9,

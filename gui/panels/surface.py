@@ -138,7 +138,13 @@ class SurfacePanel(QWidget):
         self._last_auto_step = 0
         self._minibatch = None  # built on first use: it needs the MNIST training set
         self._build()
-        self.set_surface()
+        self._started = False  # the first surface is drawn when the panel is first shown
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            self.set_surface()
 
     # ------------------------------------------------------------ layout
     def _build(self):
