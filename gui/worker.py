@@ -23,7 +23,7 @@ from engine.trainer import Trainer, build_network, prepare_data
 from engine.trajectory import Trajectory
 
 
-TRAIN_EVAL_LIMIT = 10_000  # training-set samples evaluated at each epoch end
+TRAIN_EVAL_LIMIT = 5_000  # training-set samples evaluated at each epoch end (±0.5% on accuracy)
 
 
 class TrainingWorker(QThread):

@@ -144,6 +144,10 @@ class SurfacePanel(QWidget):
         super().showEvent(event)
         if not self._started:
             self._started = True
+            self._gl_ok = opengl_available()
+            self.three_d.setToolTip("Show the surface as a 3-D landscape (drag to turn it)"
+                                    if self._gl_ok else
+                                    "OpenGL is not available here, so the surface is shown in 2-D")
             self.set_surface()
 
     # ------------------------------------------------------------ layout
@@ -239,13 +243,9 @@ class SurfacePanel(QWidget):
         self.colorbar.setImageItem(self.image, insert_in=self.item)
 
         self.three_d = QCheckBox("3-D")
+        self.three_d.setEnabled(False)
         self.view3d = None
-        self._gl_ok = opengl_available()
-        if self._gl_ok:
-            self.three_d.setToolTip("Show the surface as a 3-D landscape (drag to turn it)")
-        else:
-            self.three_d.setEnabled(False)
-            self.three_d.setToolTip("OpenGL is not available here, so the surface is shown in 2-D")
+        self._gl_ok = False  # checked when the panel is first shown (importing OpenGL is slow)
         self.three_d.toggled.connect(self._on_three_d)
         top = QHBoxLayout()
         top.addWidget(QLabel("mode"))
