@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QM
                                QMessageBox, QPushButton, QToolBar, QWidget)
 
 from engine import DigitDescentError, Network, TrainConfig, preset
+from engine.data import NAMES as DATASET_NAMES
 
 from .controller import TrainingController
 from .panels.activations import ActivationsPanel
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings("DigitDescent", "DigitDescent")
         self.setWindowTitle(APP_NAME)
         self.setDockNestingEnabled(True)
+        self._startup_message = ""
         config = config or self._saved_config() or preset("3b1b")
         self.confirm = self._ask  # replaced in tests
 
@@ -83,6 +85,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["controls"], self.docks["cost"]], [340, 1020], Qt.Horizontal)
         self._default_state = self.saveState()
         self._restore_settings()
+        if self._startup_message:
+            self.show_banner(self._startup_message)
 
     # ------------------------------------------------------------- build
     def _action(self, text, slot, shortcut=None, tip=None, checkable=False):
@@ -426,13 +430,19 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------- settings
     def _saved_config(self):
+        """Last session's settings, or None if they are unreadable or their data set is gone."""
         raw = self.settings.value("config")
         if not raw:
             return None
         try:
-            return TrainConfig.from_dict(json.loads(raw))
+            config = TrainConfig.from_dict(json.loads(raw))
         except (TypeError, ValueError):
             return None
+        if config.dataset not in DATASET_NAMES and not Path(config.dataset).exists():
+            self._startup_message = (f"The data set used last time ({config.dataset}) is no longer "
+                                     "there: opened the embedded MNIST with the 3b1b preset instead.")
+            return None
+        return config
 
     def _restore_settings(self):
         s = self.settings

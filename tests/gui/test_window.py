@@ -235,3 +235,13 @@ def test_evaluate_now_and_loaded_model_are_evaluated(make_window, qtbot, small_c
     qtbot.waitUntil(lambda: snap(w).evaluation is None, timeout=2000)
     assert w.open_model(path)
     qtbot.waitUntil(lambda: snap(w).evaluation is not None, timeout=5000)
+
+
+def test_missing_saved_dataset_falls_back_to_mnist(make_window, settings, tmp_path):
+    import json
+
+    gone = str(tmp_path / "deleted-folder")
+    settings.setValue("config", json.dumps(preset("3b1b").replace(dataset=gone).to_dict()))
+    w = make_window(settings=settings)
+    assert snap(w).dataset == "mnist"
+    assert w.banner_bar.isVisibleTo(w) and "deleted-folder" in w.banner_text.text()
