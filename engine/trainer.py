@@ -216,6 +216,15 @@ class Trainer:
             self.optimizer.lr = self.base_lr * self.config.lr_decay ** self.epoch
         return cost
 
+    def run_steps(self, count):
+        """Up to ``count`` mini-batches, stopping after the last one of an epoch; returns how many ran."""
+        epoch = self.epoch
+        for done in range(1, count + 1):
+            self.step()
+            if self.epoch != epoch:
+                return done
+        return count
+
     def run_epoch(self, should_stop=None, on_step=None):
         """Train to the end of the current epoch.
 

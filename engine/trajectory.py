@@ -23,6 +23,11 @@ class Trajectory:
     def __len__(self):
         return len(self.steps)
 
+    @property
+    def next_step(self):
+        """The next step ``record`` keeps without ``force``."""
+        return self._next_log_step
+
     def record(self, step, params, force=False):
         """Keep a copy of ``params`` if ``step`` is due (or ``force``); returns whether it did."""
         if not force and step < self._next_log_step:

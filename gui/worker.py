@@ -24,6 +24,8 @@ from engine.trajectory import Trajectory
 
 
 TRAIN_EVAL_LIMIT = 5_000  # training-set samples evaluated at each epoch end (±0.5% on accuracy)
+CHUNK_S = 0.002  # mini-batches run back to back for about this long between command checks
+MAX_CHUNK = 64
 
 
 class TrainingWorker(QThread):
@@ -52,6 +54,7 @@ class TrainingWorker(QThread):
         self._steps_per_s = None  # None: flat out
         self._rate = (0.0, 0, 0.0)  # (time, samples_seen, samples/s)
         self._serial = 0
+        self._commands_done = 0
         self._last_publish = 0.0
         self._epoch_seconds = 0.0
         self._initial = None
@@ -88,6 +91,7 @@ class TrainingWorker(QThread):
                 command, args = self._commands.get_nowait()
             except queue.Empty:
                 return
+            self._commands_done += 1  # counted first: the snapshot the command publishes shows it
             try:
                 getattr(self, "_cmd_" + command)(*args)
             except DigitDescentError as exc:
@@ -121,7 +125,7 @@ class TrainingWorker(QThread):
     def _cmd_step(self, count=1):
         self._running = False
         for _ in range(count):
-            if not self._one_step():
+            if not self._run_steps(1):
                 return
         self._publish()
 
@@ -129,7 +133,7 @@ class TrainingWorker(QThread):
         self._running = False
         epoch = self.trainer.epoch
         while self.trainer.epoch == epoch:
-            if not self._commands.empty() or not self._one_step():
+            if not self._commands.empty() or not self._run_steps(16):
                 break
             self._maybe_publish()
         self._publish()
@@ -209,13 +213,18 @@ class TrainingWorker(QThread):
         self.trajectory = Trajectory(net.n_params)
         self.trajectory.record(0, net.params, force=True)
 
-    def _one_step(self):
-        """One mini-batch; handles epoch ends and divergence. Returns False when training must stop."""
+    def _run_steps(self, count=1):
+        """Up to ``count`` mini-batches, stopping at an epoch end (handled here) or a divergence.
+
+        Returns False when training must stop. The count is cut at the trajectory's next
+        log-spaced step so that step is recorded.
+        """
         trainer = self.trainer
         epoch = trainer.epoch
+        count = max(1, min(count, self.trajectory.next_step - trainer.steps))
         start = time.perf_counter()
         try:
-            trainer.step()
+            trainer.run_steps(count)
         except DivergedError as exc:
             self._fail(str(exc))
             return False
@@ -235,17 +244,27 @@ class TrainingWorker(QThread):
         return True
 
     def _train_until_interrupted(self):
-        """Train until a command arrives or training stops; publish at the snapshot rate."""
+        """Train until a command arrives or training stops; publish at the snapshot rate.
+
+        Flat out, mini-batches run in chunks of about CHUNK_S seconds, so the per-step
+        bookkeeping here (Python, holding the GIL) is paid once per chunk.
+        """
         commands = self._commands
+        chunk = 1
         while self._running and commands.empty():
-            if not self._one_step():
-                return
             if self._steps_per_s:
+                if not self._run_steps(1):
+                    return
                 self._wake.wait(1.0 / self._steps_per_s)
                 self._wake.clear()
                 self._publish()
-            else:
-                self._maybe_publish()
+                continue
+            start = time.perf_counter()
+            if not self._run_steps(chunk):
+                return
+            elapsed = time.perf_counter() - start
+            chunk = max(1, min(MAX_CHUNK, int(chunk * CHUNK_S / max(elapsed, 1e-6)), 2 * chunk))
+            self._maybe_publish()
 
     def _maybe_publish(self):
         if time.perf_counter() - self._last_publish >= self.publish_interval:
@@ -266,6 +285,7 @@ class TrainingWorker(QThread):
         self._serial += 1
         self.latest = Snapshot.capture(
             self.trainer, self._initial, samples_per_s=rate, running=self._running,
-            message=message, serial=self._serial, test_set=self.trainer.test,
+            message=message, serial=self._serial, commands_done=self._commands_done,
+            test_set=self.trainer.test,
             train_set=self.trainer.train, trajectory=self.trajectory.frozen,
             evaluation=self._evaluation, train_evaluation=self._train_evaluation)

@@ -38,6 +38,13 @@ def test_stop_between_mini_batches_and_resume(small_mnist):
     assert report.epoch == 1 and tr.steps == 200
 
 
+def test_run_steps_stops_at_the_epoch_end(small_mnist):
+    tr = make_trainer(preset("3b1b"), small_mnist)  # 200 mini-batches an epoch
+    assert tr.run_steps(150) == 150 and tr.epoch == 0
+    assert tr.run_steps(150) == 50 and tr.epoch == 1 and tr.steps == 200
+    assert tr.run_steps(10) == 10 and tr.steps == 210
+
+
 @pytest.mark.parametrize("batch_size", [1, 7, 2000, 5000])
 def test_any_batch_size(small_mnist, batch_size):
     tr = make_trainer(preset("3b1b").replace(batch_size=batch_size), small_mnist)
