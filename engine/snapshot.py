@@ -25,7 +25,8 @@ class Snapshot:
     training one; ``trajectory`` is ``(steps, params)``, tuples of the weights
     recorded so far (see :class:`~engine.trajectory.Trajectory`); ``evaluation`` and
     ``train_evaluation`` are the latest :class:`~engine.inspection.Evaluation` s,
-    or None before the first.
+    or None before the first. ``commands_done`` counts the commands the training
+    thread had carried out.
     """
 
     sizes: tuple
@@ -56,6 +57,7 @@ class Snapshot:
     evaluation: object = None
     train_evaluation: object = None
     serial: int = field(default=0, compare=False)
+    commands_done: int = 0
 
     @classmethod
     def capture(cls, trainer, initial_params, **extra):

@@ -2,7 +2,10 @@
 
 Panels connect to :attr:`TrainingController.snapshotChanged`. A redraw timer
 on the GUI thread looks at the worker's newest snapshot and emits it only when
-it is new: stale snapshots are skipped, never queued.
+it is new: stale snapshots are skipped, never queued. While training runs the
+timer ticks only as often as the panels on screen redraw
+(:attr:`TrainingController.running_poll_s`): every tick holds the GIL the
+training thread needs.
 """
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -39,10 +42,30 @@ class TrainingController(QObject):
         self.worker.failed.connect(self.failed)
         self.worker.targetReached.connect(self.targetReached)
         self.worker.start()
+        self._fast_ms = int(1000 / redraw_hz)
+        self._running_ms = self._fast_ms
+        self._sent = 0  # commands sent; look often until the worker has carried them out
         self._timer = QTimer(self)
-        self._timer.setInterval(int(1000 / redraw_hz))
+        self._timer.setInterval(self._fast_ms)
         self._timer.timeout.connect(self.poll)
         self._timer.start()
+
+    @property
+    def running_poll_s(self):
+        """Seconds between looks at the worker while training runs (paused: 1 / redraw_hz)."""
+        return self._running_ms / 1000
+
+    @running_poll_s.setter
+    def running_poll_s(self, seconds):
+        self._running_ms = max(self._fast_ms, int(1000 * seconds))
+        self._retime()
+
+    def _retime(self):
+        done = self.snapshot.commands_done if self.snapshot is not None else 0
+        fast = not self._running or done < self._sent
+        interval = self._fast_ms if fast else self._running_ms
+        if self._timer.interval() != interval:
+            self._timer.setInterval(interval)
 
     @property
     def running(self):
@@ -54,59 +77,66 @@ class TrainingController(QObject):
         if latest is None or latest is self.snapshot:
             return
         self.snapshot = latest
-        if latest.running != self._running:
-            self._running = latest.running
+        changed = latest.running != self._running
+        self._running = latest.running
+        self._retime()
+        if changed:
             self.runningChanged.emit(self._running)
         self.snapshotChanged.emit(latest)
 
+    def _send(self, *command):
+        self.worker.send(*command)
+        self._sent += 1
+        self._retime()
+
     # Commands (all return at once; the worker acts between mini-batches) ----
     def start(self):
-        self.worker.send("start")
+        self._send("start")
 
     def pause(self):
-        self.worker.send("pause")
+        self._send("pause")
 
     def toggle(self):
         self.pause() if self._running else self.start()
 
     def step(self, count=1):
-        self.worker.send("step", count)
+        self._send("step", count)
 
     def run_epoch(self):
-        self.worker.send("epoch")
+        self._send("epoch")
 
     def reset(self, seed=None):
-        self.worker.send("reset", seed)
+        self._send("reset", seed)
 
     def evaluate(self):
         """Evaluate the current network on the test and training sets (off the GUI thread)."""
-        self.worker.send("evaluate")
+        self._send("evaluate")
 
     def set_lr(self, lr):
-        self.worker.send("set_lr", float(lr))
+        self._send("set_lr", float(lr))
 
     def set_batch_size(self, batch_size):
-        self.worker.send("set_batch_size", int(batch_size))
+        self._send("set_batch_size", int(batch_size))
 
     def set_epochs(self, epochs):
         self.config = self.config.replace(epochs=int(epochs))
-        self.worker.send("set_epochs", int(epochs))
+        self._send("set_epochs", int(epochs))
 
     def set_speed(self, steps_per_s):
         """Mini-batches per second; ``None`` trains flat out."""
-        self.worker.send("set_speed", steps_per_s)
+        self._send("set_speed", steps_per_s)
 
     def configure(self, config):
         """Rebuild data, network and trainer (new architecture, data set, seed…)."""
         self.config = config
-        self.worker.send("configure", config)
+        self._send("configure", config)
 
     def load_network(self, network, dataset=None):
         """Continue from a loaded network (its shape replaces the configured one)."""
         self.config = self.config.replace(
             layers=network.sizes, activation=network.activation_name, cost=network.cost_name,
             dataset=dataset)
-        self.worker.send("configure", self.config, network)
+        self._send("configure", self.config, network)
 
     def shutdown(self, timeout_ms=2000):
         """Stop the training thread and wait for it; True if it ended in time."""

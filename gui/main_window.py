@@ -25,6 +25,7 @@ from .panels.weights import NeuronDialog, WeightsPanel
 
 APP_NAME = "Digit Descent"
 STATUS_INTERVAL_S = 0.25  # status-bar refresh while training
+TIMER_SLACK_S = 0.02  # a redraw due within this is done now, not one poll later
 SHORTCUTS = [
     ("Space", "Train / pause"),
     ("→", "One mini-batch step"),
@@ -265,13 +266,14 @@ class MainWindow(QMainWindow):
                 continue
             # Panels with a slower redraw rate still get every paused / stepped snapshot.
             interval = getattr(panel, "redraw_interval_s", 0.0) if snapshot.running else 0.0
-            if now - self._last_redraw.get(key, 0.0) >= interval:
+            if now - self._last_redraw.get(key, 0.0) >= interval - TIMER_SLACK_S:
                 self._last_redraw[key] = now
                 try:
                     panel.show_snapshot(snapshot)
                 except Exception as exc:  # noqa: BLE001 - one panel's bug must not stop the lecture
                     self.show_banner(f"The {panel.title} panel could not draw this state: {exc!r}")
-        if not snapshot.running or now - self._last_redraw.get("status", 0.0) >= STATUS_INTERVAL_S:
+        if (not snapshot.running
+                or now - self._last_redraw.get("status", 0.0) >= STATUS_INTERVAL_S - TIMER_SLACK_S):
             self._last_redraw["status"] = now
             self._update_status(snapshot)
 
@@ -283,6 +285,9 @@ class MainWindow(QMainWindow):
             self._refresh(self.panels[key])
         else:
             self._shown.discard(key)
+        self.controller.running_poll_s = min(
+            [STATUS_INTERVAL_S] + [getattr(self.panels[k], "redraw_interval_s", 0.0) for k in self._shown
+                                   if hasattr(self.panels[k], "show_snapshot")])
 
     def _is_shown(self, key):
         return key in self._shown

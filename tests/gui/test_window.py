@@ -17,7 +17,7 @@ def test_window_opens_on_3b1b(make_window):
 
 
 def test_start_pause_step_reset(make_window, qtbot, small_config):
-    w = make_window(small_config)
+    w = make_window(small_config.replace(epochs=1000))
     initial = snap(w).params.copy()
     w.start_training()
     qtbot.waitUntil(lambda: snap(w).running and snap(w).step > 50, timeout=5000)
@@ -66,6 +66,31 @@ def test_latest_snapshot_wins(qtbot, small_config):
     assert len(seen) <= 25  # one per redraw tick at most, never a backlog
     assert seen == sorted(set(seen))
     assert published > 3 * len(seen)  # most snapshots were skipped, not queued
+
+
+def test_flat_out_training_keeps_the_log_spaced_trajectory(make_window, qtbot, small_config):
+    w = make_window(small_config)
+    w.start_training()
+    qtbot.waitUntil(lambda: snap(w).step > 600, timeout=10000)  # 3 epochs of 200 steps
+    w.stop_training()
+    qtbot.waitUntil(lambda: not snap(w).running, timeout=2000)
+    steps = snap(w).trajectory[0]
+    assert {0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512} <= set(steps)
+    assert {200, 400, 600} <= set(steps)  # epoch ends
+
+
+def test_snapshots_are_looked_at_only_as_often_as_the_panels_redraw(make_window, qtbot, small_config):
+    w = make_window(small_config.replace(epochs=1000))
+    w.docks["confusion"].raise_()  # redraws every 2 s; the status bar every 0.25 s
+    qtbot.waitUntil(lambda: w.controller.running_poll_s == 0.25, timeout=2000)
+    w.docks["weights"].raise_()
+    qtbot.waitUntil(lambda: w.controller.running_poll_s == 0.1, timeout=2000)
+    timer = w.controller._timer
+    w.start_training()
+    qtbot.waitUntil(lambda: timer.interval() == 100, timeout=3000)
+    w.stop_training()
+    assert timer.interval() < 50  # a command's answer is looked for at once
+    qtbot.waitUntil(lambda: not snap(w).running, timeout=1000)
 
 
 def test_close_during_training_stops_the_worker(make_window, qtbot, small_config):
