@@ -117,10 +117,10 @@ class CostPanel(QWidget):
 
         # PySide6 holds the GIL while Qt paints, so every millisecond spent here is taken from
         # training. The noisy mini-batch cost is drawn as its min–max envelope (a 1-px aliased
-        # zig-zag over at most ENVELOPE_BINS columns: Qt strokes wide or antialiased zig-zags,
-        # or fills them, hundreds of times slower), and there is no grid (~25 ms a frame).
+        # opaque zig-zag over at most ENVELOPE_BINS columns: Qt strokes wide, antialiased or
+        # translucent zig-zags, or fills them, 10–100 times slower), and there is no grid.
         # Bare curve items: a PlotDataItem's setData costs ~4× more Python for symbols never drawn.
-        self.raw_curve = pg.PlotCurveItem(pen=style.pen(style.SKY, 1, alpha=110), antialias=False)
+        self.raw_curve = pg.PlotCurveItem(pen=style.pen(style.faint(style.SKY, 110), 1), antialias=False)
         self.smooth_curve = pg.PlotCurveItem(pen=style.pen(style.BLUE, 3), antialias=False)
         item.addItem(self.raw_curve)
         item.addItem(self.smooth_curve)

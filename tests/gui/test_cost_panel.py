@@ -90,3 +90,12 @@ def test_repainting_many_frames_does_not_crash(qtbot):
         panel.show_snapshot(s)
         panel.plot.repaint()
     assert panel.isVisible()
+
+
+def test_faint_colours_are_opaque_blends_over_the_background(qtbot):
+    from gui import style
+
+    c = style.faint("#000000", 51)  # 20% black over white
+    assert c.alpha() == 255 and c.getRgb()[:3] == (204, 204, 204)
+    assert style.faint(style.SKY, 255).name() == style.SKY.lower()
+    assert CostPanel().raw_curve.opts["pen"].color().alpha() == 255  # Qt's slow path otherwise
