@@ -216,10 +216,15 @@ class Trainer:
             self.optimizer.lr = self.base_lr * self.config.lr_decay ** self.epoch
         return cost
 
-    def run_steps(self, count):
-        """Up to ``count`` mini-batches, stopping after the last one of an epoch; returns how many ran."""
+    def run_steps(self, count, before_step=None):
+        """Up to ``count`` mini-batches, stopping after the last one of an epoch; returns how many ran.
+
+        ``before_step()``, if given, is called before each mini-batch.
+        """
         epoch = self.epoch
         for done in range(1, count + 1):
+            if before_step is not None:
+                before_step()
             self.step()
             if self.epoch != epoch:
                 return done

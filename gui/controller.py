@@ -8,7 +8,7 @@ timer ticks only as often as the panels on screen redraw
 training thread needs.
 """
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
 from .worker import TrainingWorker
 
@@ -49,6 +49,7 @@ class TrainingController(QObject):
         self._timer.setInterval(self._fast_ms)
         self._timer.timeout.connect(self.poll)
         self._timer.start()
+        self._frame_guard = _FrameGuard(self.worker.gui_frame, self)
 
     @property
     def running_poll_s(self):
@@ -76,13 +77,18 @@ class TrainingController(QObject):
         latest = self.worker.latest
         if latest is None or latest is self.snapshot:
             return
-        self.snapshot = latest
-        changed = latest.running != self._running
-        self._running = latest.running
-        self._retime()
-        if changed:
-            self.runningChanged.emit(self._running)
-        self.snapshotChanged.emit(latest)
+        with self.worker.gui_frame():  # training waits while the panels take the snapshot in
+            self.snapshot = latest
+            changed = latest.running != self._running
+            self._running = latest.running
+            self._retime()
+            if changed:
+                self.runningChanged.emit(self._running)
+            self.snapshotChanged.emit(latest)
+
+    def draws(self, widget):
+        """Let ``widget`` (a window) paint with training waiting: see :mod:`gui.worker`."""
+        widget.installEventFilter(self._frame_guard)
 
     def _send(self, *command):
         self.worker.send(*command)
@@ -144,3 +150,19 @@ class TrainingController(QObject):
         if not self.worker.isRunning():
             return True
         return self.worker.stop(timeout_ms)
+
+
+class _FrameGuard(QObject):
+    """Event filter: a window's repaint (one UpdateRequest paints every dirty widget in it)
+    runs inside ``frame()``, so the training thread waits instead of contending for the GIL."""
+
+    def __init__(self, frame, parent=None):
+        super().__init__(parent)
+        self._frame = frame
+
+    def eventFilter(self, obj, event):
+        if event.type() != QEvent.UpdateRequest:
+            return False
+        with self._frame():
+            obj.event(event)
+        return True

@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.confirm = self._ask  # replaced in tests
 
         self.controller = TrainingController(config, parent=self)
+        self.controller.draws(self)
         self.controls = ControlsPanel(config)
         self.controls.setMaximumWidth(440)
         self.cost_panel = CostPanel()
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
             dock.visibilityChanged.connect(
                 lambda visible, k=key: self._on_dock_visibility(k, visible))
             self.addDockWidget(areas.get(key, Qt.RightDockWidgetArea), dock)
+            self.controller.draws(dock)  # it is a window of its own when floating
             self.docks[key] = dock
         # The panels share one tabbed area by default: a hidden panel costs nothing to keep.
         self.tabifyDockWidget(self.docks["cost"], self.docks["weights"])

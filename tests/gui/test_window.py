@@ -270,3 +270,30 @@ def test_missing_saved_dataset_falls_back_to_mnist(make_window, settings, tmp_pa
     w = make_window(settings=settings)
     assert snap(w).dataset == "mnist"
     assert w.banner_bar.isVisibleTo(w) and "deleted-folder" in w.banner_text.text()
+
+
+def test_training_waits_while_the_gui_draws_a_frame(make_window, qtbot, small_config):
+    from PySide6.QtWidgets import QWidget
+
+    w = make_window(small_config.replace(epochs=1000))
+    worker = w.controller.worker
+    depths = []
+
+    class Probe(QWidget):
+        def paintEvent(self, event):
+            depths.append(worker._gui_depth)
+
+    probe = Probe()
+    probe.setFixedSize(12, 12)
+    w.statusBar().addWidget(probe)
+    w.start_training()
+    qtbot.waitUntil(lambda: snap(w).running, timeout=2000)
+    with worker.gui_frame(), worker.gui_frame():  # nested frames are fine
+        seen = worker.trainer.samples_seen
+        qtbot.wait(300)  # the event loop runs, but training waits
+        assert worker.trainer.samples_seen - seen <= 10 * snap(w).batch_size
+    qtbot.waitUntil(lambda: worker.trainer.samples_seen > seen + 1000, timeout=2000)
+    probe.update()
+    qtbot.waitUntil(lambda: bool(depths), timeout=1000)
+    assert depths[-1] == 1  # the window's repaint ran inside a frame
+    w.stop_training()
