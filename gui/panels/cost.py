@@ -134,7 +134,7 @@ class CostPanel(QWidget):
         item.scene().addItem(self.acc_view)
         item.getAxis("right").linkToView(self.acc_view)
         self.acc_view.setXLink(item)
-        self.acc_view.setYRange(0, 100, padding=0)
+        self.acc_view.setYRange(0, 100, padding=0.03)  # room for the top tick label
         self.acc_view.setMouseEnabled(x=False, y=False)
         self.acc_curve = pg.PlotDataItem(pen=style.pen(style.PURPLE, 2.5), symbol="t",
                                          symbolSize=9, symbolBrush=style.PURPLE)
@@ -278,7 +278,7 @@ class CostPanel(QWidget):
             low = max(0.0, 5 * np.floor(finite.min() / 5) - 5) if finite.size else 0.0
             if low != self._acc_low:
                 self._acc_low = low
-                self.acc_view.setYRange(low, 100, padding=0)
+                self.acc_view.setYRange(low, 100, padding=0.03)
         else:
             self._epoch_key = key
             for curve in (self.train_points, self.test_points, self.acc_curve):
