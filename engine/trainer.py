@@ -45,6 +45,21 @@ class EpochReport:
         return dict(self.__dict__)
 
 
+@dataclass(frozen=True)
+class EpochEnd:
+    """Where training stood at the end of an epoch, for a report made when it is evaluated."""
+
+    epoch: int
+    samples_seen: int
+    seconds: float
+    lr: float
+
+    def report(self, train, test):
+        """The :class:`EpochReport`, given ``(cost, accuracy)`` on the training and test sets."""
+        return EpochReport(self.epoch, self.samples_seen, train[0], test[0], train[1], test[1],
+                           self.seconds, self.lr)
+
+
 class CostHistory:
     """Mini-batch costs over a whole run, in bounded memory.
 
@@ -256,10 +271,16 @@ class Trainer:
 
         ``test``: the test set's ``(cost, accuracy)`` if the caller has computed them.
         """
-        train_cost, train_acc = self.evaluate(self.train, self.train_eval_limit)
-        test_cost, test_acc = test if test is not None else self.evaluate(self.test)
-        report = EpochReport(self.epoch, self.samples_seen, train_cost, test_cost,
-                             train_acc, test_acc, seconds, self.lr)
+        train = self.evaluate(self.train, self.train_eval_limit)
+        test = test if test is not None else self.evaluate(self.test)
+        return self.record(self.epoch_end(seconds).report(train, test))
+
+    def epoch_end(self, seconds):
+        """An :class:`EpochEnd` for the epoch just completed, to be reported once evaluated."""
+        return EpochEnd(self.epoch, self.samples_seen, seconds, self.lr)
+
+    def record(self, report):
+        """Append ``report`` to the run's reports and return it."""
         self.reports.append(report)
         return report
 

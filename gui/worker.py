@@ -17,6 +17,7 @@ import queue
 import threading
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import numpy as np
@@ -34,6 +35,27 @@ from engine.trajectory import Trajectory
 TRAIN_EVAL_LIMIT = 5_000  # training-set samples evaluated at each epoch end (±0.5% on accuracy)
 CHUNK_S = 0.002  # mini-batches run back to back for about this long between command checks
 MAX_CHUNK = 64
+
+
+def evaluate_epoch(network, train, test, epoch, with_train_evaluation):
+    """The figures of an epoch end, from ``network`` (a copy: training goes on meanwhile).
+
+    Returns ``(test Evaluation, training-set Evaluation or None, (train cost, accuracy),
+    (test cost, accuracy))``; no Evaluations and NaN figures when the weights are not finite.
+    """
+    nan = (float("nan"), float("nan"))
+    if not np.isfinite(network.params).all():
+        return None, None, nan, nan
+    test_evaluation = inspection.evaluate(network, test, epoch)
+    if with_train_evaluation:
+        train_evaluation = inspection.evaluate(network, train, epoch, limit=TRAIN_EVAL_LIMIT)
+        train_figures = (train_evaluation.cost, train_evaluation.accuracy)
+    else:
+        train_evaluation = None
+        part = train.subset(TRAIN_EVAL_LIMIT) if len(train) > TRAIN_EVAL_LIMIT else train
+        train_figures = network.evaluate(part.x, part.targets, part.labels)
+    return test_evaluation, train_evaluation, train_figures, (test_evaluation.cost,
+                                                              test_evaluation.accuracy)
 
 
 class TrainingWorker(QThread):
@@ -69,6 +91,9 @@ class TrainingWorker(QThread):
         self._epoch_seconds = 0.0
         self._initial = None
         self._evaluation = self._train_evaluation = None
+        # Epoch-end evaluation runs beside training, on a copy of the weights.
+        self._evaluator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evaluation")
+        self._pending = None  # (future, EpochEnd) of the epoch being evaluated
 
     # ----------------------------------------------------- GUI-thread API
     def send(self, command, *args):
@@ -104,11 +129,17 @@ class TrainingWorker(QThread):
             self._handle_commands()
             if self._quit:
                 break
-            if self._running and self.trainer is not None:
-                self._train_until_interrupted()
-            else:
-                self._wake.wait(0.25)
-                self._wake.clear()
+            try:
+                if self._running and self.trainer is not None:
+                    self._train_until_interrupted()
+                else:
+                    self._wake.wait(0.25)
+                    self._wake.clear()
+                    if self._collect_evaluation():
+                        self._publish()
+            except Exception:  # noqa: BLE001 - relayed to the GUI, never lost in a thread
+                self._fail("Unexpected error in the training thread:\n" + traceback.format_exc(limit=4))
+        self._evaluator.shutdown(wait=False, cancel_futures=True)
 
     def _handle_commands(self):
         while True:
@@ -161,10 +192,12 @@ class TrainingWorker(QThread):
             if not self._commands.empty() or not self._run_steps(16):
                 break
             self._maybe_publish()
+        self._collect_evaluation(wait=True)
         self._publish()
 
     def _cmd_reset(self, seed=None):
         self._running = False
+        self._pending = None  # its report belongs to the weights just thrown away
         self.trainer.reset(seed)
         self._evaluation = self._train_evaluation = None
         self._new_trajectory()
@@ -213,6 +246,7 @@ class TrainingWorker(QThread):
             trainer.network.params[...] = network.params
         self._config = config
         self.trainer = trainer
+        self._pending = None
         self._epoch_seconds = 0.0
         self._evaluation = self._train_evaluation = None
         self._new_trajectory()
@@ -256,16 +290,39 @@ class TrainingWorker(QThread):
         self._epoch_seconds += time.perf_counter() - start
         self.trajectory.record(trainer.steps, trainer.network.params)
         if trainer.epoch != epoch:
-            self._evaluate(train=self._train_evaluation is not None)
-            test = (self._evaluation.cost, self._evaluation.accuracy) if self._evaluation else None
-            trainer.finish_epoch(self._epoch_seconds, test)  # one pass over the test set, not two
-            self._epoch_seconds = 0.0
+            self._start_evaluation()
             self.trajectory.record(trainer.steps, trainer.network.params, force=True)
             if trainer.epoch >= self._config.epochs and self._running:
                 self._running = False
+                self._collect_evaluation(wait=True)
                 self._publish()
                 self.targetReached.emit(trainer.epoch)
                 return False
+        return True
+
+    def _start_evaluation(self):
+        """Evaluate the epoch just ended on the evaluation thread (after the previous one)."""
+        self._collect_evaluation(wait=True)  # one at a time, reported in order
+        trainer = self.trainer
+        end = trainer.epoch_end(self._epoch_seconds)
+        self._epoch_seconds = 0.0
+        future = self._evaluator.submit(
+            evaluate_epoch, trainer.network.copy(), trainer.train, trainer.test, end.epoch,
+            self._train_evaluation is not None)
+        future.add_done_callback(lambda _: self._wake.set())  # wakes an idle worker to report it
+        self._pending = (future, end)
+
+    def _collect_evaluation(self, wait=False):
+        """Report a finished epoch-end evaluation (waiting for it if asked); True if one was."""
+        if self._pending is None or not (wait or self._pending[0].done()):
+            return False
+        future, end = self._pending
+        self._pending = None
+        test_evaluation, train_evaluation, train, test = future.result()
+        self._evaluation = test_evaluation
+        if train_evaluation is not None or test_evaluation is None:
+            self._train_evaluation = train_evaluation
+        self.trainer.record(end.report(train, test))
         return True
 
     def _wait_for_gui(self):
@@ -294,6 +351,7 @@ class TrainingWorker(QThread):
                 return
             elapsed = time.perf_counter() - start
             chunk = max(1, min(MAX_CHUNK, int(chunk * CHUNK_S / max(elapsed, 1e-6)), 2 * chunk))
+            self._collect_evaluation()
             self._maybe_publish()
 
     def _maybe_publish(self):

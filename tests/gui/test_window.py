@@ -48,6 +48,25 @@ def test_training_stops_at_the_epoch_target(make_window, qtbot, small_config):
         w.start_training()
     qtbot.waitUntil(lambda: not snap(w).running, timeout=1000)
     assert snap(w).epoch == 2
+    # evaluated beside training, reported in order, the last one before the target is announced
+    reports = snap(w).reports
+    assert [(r.epoch, r.samples_seen) for r in reports] == [(1, 2000), (2, 4000)]
+    assert all(0.1 < r.test_accuracy <= 1 and 0 < r.train_cost < 1 for r in reports)
+    assert snap(w).evaluation.epoch == 2
+
+
+def test_an_unexpected_error_in_training_reaches_the_window(make_window, qtbot, small_config):
+    w = make_window(small_config.replace(epochs=1000))
+
+    def broken():
+        raise RuntimeError("boom")
+
+    w.controller.worker.trainer.step = broken
+    with qtbot.waitSignal(w.controller.failed, timeout=3000) as failed:
+        w.start_training()
+    assert "boom" in failed.args[0]
+    qtbot.waitUntil(lambda: not snap(w).running, timeout=1000)
+    assert w.controller.worker.isRunning()  # the thread lives on: Reset recovers
 
 
 def test_latest_snapshot_wins(qtbot, small_config):
