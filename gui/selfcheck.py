@@ -113,6 +113,7 @@ def gui_measurements(seconds, panels=PANELS):
     results["pad_predict_ms"] = _pad_latency(app)
     names = [name for name, _ in views]
     worst = min(names, key=lambda n: results[f"{n}_throughput_ratio"])
+    results["worst_view"] = worst
     results["gui_samples_per_s"] = results[f"{worst}_samples_per_s"]
     results["headless_samples_per_s"] = results[f"{worst}_headless_samples_per_s"]
     results["gui_throughput_ratio"] = results[f"{worst}_throughput_ratio"]
@@ -247,8 +248,8 @@ def run_bench(args):
         ("time to first window", f"{results['first_window_s']:.2f} s",
          results["first_window_s"] <= TARGETS["first_window_s"], "≤ 2 s"),
         ("training, headless", f"{results['headless_samples_per_s']:,.0f} samples/s", True, ""),
-        ("training, window live", f"{results['gui_samples_per_s']:,.0f} samples/s "
-         f"({results['gui_throughput_ratio']:.0%} of headless)",
+        ("training, window live", f"{results['gui_throughput_ratio']:.0%} of headless "
+         f"(worst: {results['worst_view'].replace('_', ' ')})",
          results["gui_throughput_ratio"] >= TARGETS["gui_throughput_ratio"], "≥ 80%"),
         ("event loop late, p99", f"{results['event_loop_late_p99_ms']:.1f} ms",
          results["event_loop_late_p99_ms"] <= TARGETS["event_loop_late_p99_ms"], "≤ 25 ms"),
