@@ -13,6 +13,7 @@ from engine import data as datamod
 from engine import metrics
 from engine.activations import ACTIVATIONS
 from engine.costs import COSTS
+from engine.network import INITS
 from engine.optimizers import OPTIMIZERS
 from engine.threads import limit_blas_threads
 from engine.trainer import make_trainer
@@ -47,6 +48,20 @@ def _learning_rate(text):
     return value
 
 
+def _fraction(low_open, high_open):
+    """A float in [0, 1] (ends excluded as asked)."""
+    def parse(text):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not (0 < value if low_open else 0 <= value) or not (value < 1 if high_open else value <= 1):
+            lo, hi = "(" if low_open else "[", ")" if high_open else "]"
+            raise argparse.ArgumentTypeError(f"must be in {lo}0, 1{hi}, got {text}")
+        return value
+    return parse
+
+
 def _layers(text):
     try:
         return parse_layers(text)
@@ -69,7 +84,17 @@ def build_parser():
     train.add_argument("--activation", choices=list(ACTIVATIONS))
     train.add_argument("--cost", choices=list(COSTS))
     train.add_argument("--optimizer", choices=list(OPTIMIZERS))
+    train.add_argument("--init", choices=list(INITS),
+                       help="initial weights: N(0, 1) ('normal'), or scaled to the layer's width")
     train.add_argument("--lr", type=_learning_rate, help="learning rate η")
+    train.add_argument("--lr-decay", type=_fraction(True, False),
+                       help="multiply η by this after every epoch (default 1: none)")
+    train.add_argument("--momentum", type=_fraction(False, True),
+                       help="momentum coefficient of the momentum optimizer (default 0.9)")
+    train.add_argument("--weight-decay", type=_fraction(False, True),
+                       help="L2 penalty λ on the weights (default 0)")
+    train.add_argument("--augment", action="store_true", default=None,
+                       help="randomly shift, rotate, scale and thicken the training images")
     train.add_argument("--batch-size", type=_positive_int)
     train.add_argument("--epochs", type=_positive_int)
     train.add_argument("--seed", type=int)
@@ -93,10 +118,11 @@ def build_parser():
 
 def config_from_args(args):
     cfg = preset(args.preset).replace(
-        layers=args.layers, activation=args.activation, cost=args.cost,
-        optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
-        epochs=args.epochs, seed=args.seed, dataset=args.dataset,
-        shuffle_labels=args.shuffle_labels)
+        layers=args.layers, activation=args.activation, cost=args.cost, init=args.init,
+        optimizer=args.optimizer, lr=args.lr, lr_decay=args.lr_decay, momentum=args.momentum,
+        weight_decay=args.weight_decay, batch_size=args.batch_size, epochs=args.epochs,
+        seed=args.seed, dataset=args.dataset, shuffle_labels=args.shuffle_labels,
+        augment=args.augment)
     return cfg
 
 

@@ -46,6 +46,9 @@ def test_train_mnist_epoch_human_output(tmp_path):
     (["train", "--layers", "100,10"], "784 inputs"),
     (["train", "--dataset", "/no/such/place"], "no such data set"),
     (["train", "--preset", "nope"], "invalid choice"),
+    (["train", "--momentum", "1"], "[0, 1)"),
+    (["train", "--lr-decay", "0"], "(0, 1]"),
+    (["train", "--weight-decay", "x"], "expected a number"),
     (["eval", "/no/such/model.npz"], "no such file"),
 ])
 def test_user_errors_are_one_line_exit_2(args, message):
@@ -73,3 +76,17 @@ def test_divergence_names_the_learning_rate():
             "--lr", "1e30", "--epochs", "1")
     assert r.returncode == 2
     assert "diverged" in r.stderr and "1e+30" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_every_training_setting_has_a_flag():
+    from cli import build_parser, config_from_args
+
+    args = build_parser().parse_args(
+        ["train", "--preset", "nielsen", "--init", "normal", "--momentum", "0.5", "--lr-decay",
+         "0.9", "--weight-decay", "0.001", "--augment", "--optimizer", "momentum"])
+    cfg = config_from_args(args)
+    assert (cfg.init, cfg.momentum, cfg.lr_decay, cfg.weight_decay, cfg.augment, cfg.optimizer) == (
+        "normal", 0.5, 0.9, 0.001, True, "momentum")
+    assert cfg.layers == (784, 30, 10)  # the rest is the preset's
+    defaults = config_from_args(build_parser().parse_args(["train", "--preset", "nielsen"]))
+    assert defaults.augment is False and defaults.lr_decay == 1.0
