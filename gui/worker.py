@@ -35,6 +35,7 @@ from engine.trajectory import Trajectory
 TRAIN_EVAL_LIMIT = 5_000  # training-set samples evaluated at each epoch end (±0.5% on accuracy)
 CHUNK_S = 0.002  # mini-batches run back to back for about this long between command checks
 MAX_CHUNK = 64
+MAX_FRAME_WAIT_S = 0.25  # training waits at most this long for one GUI frame
 
 
 def evaluate_epoch(network, train, test, epoch, with_train_evaluation):
@@ -75,6 +76,7 @@ class TrainingWorker(QThread):
         self.trajectory = None
         self._gui_turn = threading.Lock()  # held by the GUI thread while it draws a frame
         self._gui_depth = 0  # frames being drawn (nested); written by the GUI thread only
+        self._stopping = False
         self.publish_interval = 1.0 / publish_hz
         self._commands = queue.SimpleQueue()
         self._wake = threading.Event()
@@ -117,7 +119,12 @@ class TrainingWorker(QThread):
                 self._gui_turn.release()
 
     def stop(self, timeout_ms=2000):
-        """Ask the thread to finish and wait for it (call from the GUI thread)."""
+        """Ask the thread to finish and wait for it (call from the GUI thread).
+
+        It may be called inside a frame (Ctrl+C lands anywhere): training stops waiting for
+        frames first, or it would wait for this very call.
+        """
+        self._stopping = True
         self.send("quit")
         return self.wait(timeout_ms)
 
@@ -326,9 +333,10 @@ class TrainingWorker(QThread):
         return True
 
     def _wait_for_gui(self):
-        if self._gui_depth:
-            with self._gui_turn:
-                pass
+        if self._gui_depth and not self._stopping:
+            # A frame takes milliseconds; the timeout only matters if one never ends.
+            if self._gui_turn.acquire(timeout=MAX_FRAME_WAIT_S):
+                self._gui_turn.release()
 
     def _train_until_interrupted(self):
         """Train until a command arrives or training stops; publish at the snapshot rate.

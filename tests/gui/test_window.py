@@ -317,3 +317,14 @@ def test_training_waits_while_the_gui_draws_a_frame(make_window, qtbot, small_co
     qtbot.waitUntil(lambda: bool(depths), timeout=1000)
     assert depths == [1]  # the window's repaint ran inside a frame (and the test's are over)
     w.stop_training()
+
+
+def test_stopping_inside_a_frame_does_not_wait_on_itself(qtbot, small_config):
+    from gui.controller import TrainingController
+
+    c = TrainingController(small_config.replace(epochs=1000))
+    qtbot.waitUntil(lambda: c.snapshot is not None, timeout=15000)
+    c.start()
+    qtbot.waitUntil(lambda: c.running, timeout=2000)
+    with c.worker.gui_frame():  # e.g. Ctrl+C closing the window while a panel draws
+        assert c.shutdown(timeout_ms=1000)
