@@ -223,6 +223,7 @@ class TrainingWorker(QThread):
 
     def _cmd_evaluate(self):
         """Evaluate on the test set and part of the training set now."""
+        self._collect_evaluation(wait=True)  # an epoch end's, older, must not come after
         self._evaluate(train=True)
         self._publish()
 
