@@ -1,5 +1,6 @@
 """The drawing pad: draw a digit, see what the network sees and what it answers."""
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -175,7 +176,7 @@ class PadPanel(QWidget):
         self._snapshot = None
         self._live = None  # (serial, Network) built from the newest snapshot
         self._pretrained = None
-        self._mnist_test = None  # for random digits when the trained data is not MNIST
+        self._mnist_test = None  # Future: for the pretrained network when the trained data is not MNIST
         self.last_input = np.zeros((28, 28), np.float32)
         self.last_output = None
         self._rng = np.random.default_rng()
@@ -270,6 +271,8 @@ class PadPanel(QWidget):
     # --------------------------------------------------------- network
     def show_snapshot(self, snapshot):
         self._snapshot = snapshot
+        if snapshot.test_set is not None and snapshot.test_set.name != "mnist":
+            self._prefetch_mnist()  # random digits for the pretrained network, without a freeze
         if self.source.currentIndex() == 1:
             self.predict()
 
@@ -318,7 +321,8 @@ class PadPanel(QWidget):
         best = int(np.argmax(probs))
         empty = not x.any()
         self.answer.setText("?" if empty else str(best))
-        self.confidence.setText("draw a digit" if empty else f"{probs[best]:.0%} sure")
+        name = self._class_name(best)
+        self.confidence.setText("draw a digit" if empty else f"{name}{probs[best]:.0%} sure")
         colours = [style.BLUE if i == best and not empty else style.SKY for i in range(len(probs))]
         self.bars.setOpts(x=np.arange(len(probs)), height=probs, brushes=colours, pens=colours)
         self.seen.setImage(1 - 0.6 * x if self.saliency.isChecked() else 1 - x,
@@ -330,17 +334,35 @@ class PadPanel(QWidget):
             self.overlay.hide()
         self.predicted.emit(net, x.reshape(-1))
 
+    def _class_name(self, index):
+        """``"Trouser · "`` when the live network's classes are not the digits, else ``""``."""
+        snap = self._snapshot
+        if self.source.currentIndex() != 1 or snap is None or index >= len(snap.class_names):
+            return ""
+        name = snap.class_names[index]
+        return "" if name == str(index) else f"{name} · "
+
     # ----------------------------------------------------------- inputs
     def random_test_digit(self):
-        snap = self._snapshot
-        test = snap.test_set if snap is not None and snap.image_shape == (28, 28) else None
-        if test is None:
-            if self._mnist_test is None:
-                self._mnist_test = load("mnist").test
-            test = self._mnist_test
+        """Draw a random test image of the data the reading network learned; returns its index."""
+        test = self._test_images()
         i = int(self._rng.integers(len(test)))
         self.canvas.set_array(test.x[i].reshape(28, 28))
         return i
+
+    def _test_images(self):
+        snap = self._snapshot
+        if snap is not None and snap.test_set is not None:
+            live = self.source.currentIndex() == 1 and snap.image_shape == (28, 28)
+            if live or snap.test_set.name == "mnist":
+                return snap.test_set
+        self._prefetch_mnist()
+        return self._mnist_test.result()  # loaded in the background since the data changed
+
+    def _prefetch_mnist(self):
+        """Start loading MNIST's test set (the pretrained network's) off the GUI thread."""
+        if self._mnist_test is None:
+            self._mnist_test = ThreadPoolExecutor(max_workers=1).submit(lambda: load("mnist").test)
 
     def noise(self):
         self.canvas.set_array(self._rng.random((28, 28)) * (self._rng.random((28, 28)) > 0.6))

@@ -132,3 +132,31 @@ def test_huge_image_is_refused_before_decoding(qtbot, pad, tmp_path, warnings, m
     image.save(str(path))
     assert not pad.load_image(path)
     assert "too large" in warnings[-1] and "200×200" in warnings[-1]
+
+
+def test_pad_speaks_the_data_of_the_network_that_reads_it(qtbot, pad):
+    from dataclasses import replace
+
+    from engine.data import FASHION_CLASSES
+
+    mnist = load("mnist").test
+    fashion = replace(mnist.subset(50), name="fashion", class_names=FASHION_CLASSES,
+                      x=1 - mnist.x[:50])  # inverted digits: images no MNIST test set holds
+    net = Network((784, 10), cost="cross-entropy")
+    snap = Snapshot(sizes=net.sizes, activation="sigmoid", cost="cross-entropy",
+                    params=net.params.copy(), initial_params=net.params.copy(),
+                    image_shape=(28, 28), class_names=FASHION_CLASSES, test_set=fashion)
+    def shown():  # the canvas, back at 28×28
+        return pad.canvas.array().reshape(28, 10, 28, 10).mean(axis=(1, 3))
+
+    pad.show_snapshot(snap)  # starts loading MNIST for the pretrained network in the background
+    pad.source.setCurrentIndex(1)  # the network being trained: its own test images and names
+    i = pad.random_test_digit()
+    assert np.abs(shown() - fashion.x[i].reshape(28, 28)).mean() < 0.05
+    pad.predict()
+    best = int(pad.answer.text())
+    assert pad.confidence.text().startswith(FASHION_CLASSES[best] + " · ")
+    pad.source.setCurrentIndex(0)  # the pretrained network learned MNIST
+    i = pad.random_test_digit()
+    assert np.abs(shown() - mnist.x[i].reshape(28, 28)).mean() < 0.05
+    assert np.abs(shown() - fashion.x[i % 50].reshape(28, 28)).mean() > 0.3
