@@ -55,7 +55,9 @@ def _fraction(low_open, high_open):
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        if not (0 < value if low_open else 0 <= value) or not (value < 1 if high_open else value <= 1):
+        above = 0 < value if low_open else 0 <= value
+        below = value < 1 if high_open else value <= 1
+        if not (above and below):
             lo, hi = "(" if low_open else "[", ")" if high_open else "]"
             raise argparse.ArgumentTypeError(f"must be in {lo}0, 1{hi}, got {text}")
         return value

@@ -232,9 +232,9 @@ class Trainer:
         return cost
 
     def run_steps(self, count, before_step=None):
-        """Up to ``count`` mini-batches, stopping after the last one of an epoch; returns how many ran.
+        """Up to ``count`` mini-batches, stopping after the last one of an epoch.
 
-        ``before_step()``, if given, is called before each mini-batch.
+        ``before_step()``, if given, is called before each mini-batch. Returns how many ran.
         """
         epoch = self.epoch
         for done in range(1, count + 1):

@@ -287,9 +287,9 @@ class MainWindow(QMainWindow):
             self._refresh(self.panels[key])
         else:
             self._shown.discard(key)
-        self.controller.running_poll_s = min(
-            [STATUS_INTERVAL_S] + [getattr(self.panels[k], "redraw_interval_s", 0.0) for k in self._shown
-                                   if hasattr(self.panels[k], "show_snapshot")])
+        intervals = [getattr(self.panels[k], "redraw_interval_s", 0.0) for k in self._shown
+                     if hasattr(self.panels[k], "show_snapshot")]
+        self.controller.running_poll_s = min([STATUS_INTERVAL_S] + intervals)
 
     def _is_shown(self, key):
         return key in self._shown

@@ -120,7 +120,8 @@ class CostPanel(QWidget):
         # opaque zig-zag over at most ENVELOPE_BINS columns: Qt strokes wide, antialiased or
         # translucent zig-zags, or fills them, 10–100 times slower), and there is no grid.
         # Bare curve items: a PlotDataItem's setData costs ~4× more Python for symbols never drawn.
-        self.raw_curve = pg.PlotCurveItem(pen=style.pen(style.faint(style.SKY, 110), 1), antialias=False)
+        self.raw_curve = pg.PlotCurveItem(pen=style.pen(style.faint(style.SKY, 110), 1),
+                                          antialias=False)
         self.smooth_curve = pg.PlotCurveItem(pen=style.pen(style.BLUE, 3), antialias=False)
         item.addItem(self.raw_curve)
         item.addItem(self.smooth_curve)

@@ -176,7 +176,7 @@ class PadPanel(QWidget):
         self._snapshot = None
         self._live = None  # (serial, Network) built from the newest snapshot
         self._pretrained = None
-        self._mnist_test = None  # Future: for the pretrained network when the trained data is not MNIST
+        self._mnist_test = None  # Future of MNIST's test set, when the trained data is not MNIST
         self.last_input = np.zeros((28, 28), np.float32)
         self.last_output = None
         self._rng = np.random.default_rng()
