@@ -41,6 +41,7 @@ class DrawingCanvas(QWidget):
         self.thickness = 22
         self.eraser = False
         self._undo = []
+        self.exact = None  # the 28×28 image set_array showed, until the drawing changes
         self._last = None
         self._erasing = False
         self.setMinimumSize(200, 200)
@@ -93,6 +94,7 @@ class DrawingCanvas(QWidget):
         p.setPen(QPen(colour, width, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
         p.drawLine(a, b)
         p.end()
+        self.exact = None
         self.update()
         self.changed.emit()
 
@@ -103,12 +105,14 @@ class DrawingCanvas(QWidget):
     def undo(self):
         if self._undo:
             self.image = self._undo.pop()
+            self.exact = None
             self.update()
             self.changed.emit()
 
     def clear(self):
         self.push_undo()
         self.image.fill(0)
+        self.exact = None
         self.update()
         self.changed.emit()
 
@@ -120,9 +124,15 @@ class DrawingCanvas(QWidget):
         return raw[:, :CANVAS].astype(np.float32) / 255
 
     def set_array(self, values):
-        """Show ``values`` (any 2-D array, ink 1) scaled to the canvas, smoothly."""
+        """Show ``values`` (any 2-D array, ink 1) scaled to the canvas, smoothly.
+
+        A 28×28 array is kept as :attr:`exact` until the drawing changes: a test image is
+        read as it is, not re-framed like a drawing (Fashion-MNIST's fill their frame).
+        """
         self.push_undo()
-        grey = np.ascontiguousarray(np.clip(np.nan_to_num(values), 0, 1) * 255, np.uint8)
+        values = np.clip(np.nan_to_num(np.asarray(values, np.float32)), 0, 1)
+        self.exact = values if values.shape == (28, 28) else None
+        grey = np.ascontiguousarray(values * 255, np.uint8)
         h, w = grey.shape
         small = QImage(grey.data, w, h, w, QImage.Format_Grayscale8).copy()
         self.image = small.scaled(CANVAS, CANVAS, Qt.IgnoreAspectRatio, Qt.SmoothTransformation)
@@ -308,7 +318,9 @@ class PadPanel(QWidget):
         self.reason.setVisible(bool(reason))
         for w in (self.random_button, self.noise_button, self.canvas):
             w.setEnabled(net is not None)
-        x = to_mnist(self.canvas.array())
+        kind = "image" if self._class_name(0) else "digit"  # Fashion-MNIST's are not digits
+        self.random_button.setText(f"Random test {kind}")
+        x = self.canvas.exact if self.canvas.exact is not None else to_mnist(self.canvas.array())
         self.last_input = x
         if net is None:
             self.answer.setText("–")

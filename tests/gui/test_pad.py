@@ -156,7 +156,14 @@ def test_pad_speaks_the_data_of_the_network_that_reads_it(qtbot, pad):
     pad.predict()
     best = int(pad.answer.text())
     assert pad.confidence.text().startswith(FASHION_CLASSES[best] + " · ")
+    assert pad.random_button.text() == "Random test image"
+    # a test image is read as it is (not re-framed like a drawing) until it is drawn on
+    assert np.allclose(pad.last_input, fashion.x[i].reshape(28, 28))
+    draw_one(qtbot, pad.canvas)
+    pad.predict()
+    assert not np.allclose(pad.last_input, fashion.x[i].reshape(28, 28))
     pad.source.setCurrentIndex(0)  # the pretrained network learned MNIST
     i = pad.random_test_digit()
+    assert pad.random_button.text() == "Random test digit"
     assert np.abs(shown() - mnist.x[i].reshape(28, 28)).mean() < 0.05
     assert np.abs(shown() - fashion.x[i % 50].reshape(28, 28)).mean() > 0.3
