@@ -113,7 +113,7 @@ def build_parser():
 
     bench = sub.add_parser("bench", help="check this machine: training speed and GUI smoothness")
     bench.add_argument("--json", action="store_true")
-    bench.add_argument("--seconds", type=float, default=4.0,
+    bench.add_argument("--seconds", type=float, default=6.0,
                        help="seconds of live training per view (as many again headless)")
     return parser
 
