@@ -286,9 +286,14 @@ class Trainer:
 
     def evaluate(self, dataset, limit=None):
         """``(mean cost, accuracy)`` of the current network on ``dataset``."""
-        if limit is not None and limit < len(dataset):
-            dataset = dataset.subset(limit)
-        return self.network.evaluate(dataset.x, dataset.targets, dataset.labels)
+        return cost_and_accuracy(self.network, dataset, limit)
+
+
+def cost_and_accuracy(network, dataset, limit=None):
+    """``(mean cost, accuracy)`` of ``network`` on ``dataset`` (its first ``limit`` samples)."""
+    if limit is not None and limit < len(dataset):
+        dataset = dataset.subset(limit)
+    return network.evaluate(dataset.x, dataset.targets, dataset.labels)
 
 
 def make_trainer(config, split=None):

@@ -28,7 +28,7 @@ from engine import data as datamod
 from engine import inspection
 from engine.snapshot import Snapshot
 from engine.threads import limit_blas_threads
-from engine.trainer import Trainer, build_network, prepare_data
+from engine.trainer import Trainer, build_network, cost_and_accuracy, prepare_data
 from engine.trajectory import Trajectory
 
 
@@ -53,8 +53,7 @@ def evaluate_epoch(network, train, test, epoch, with_train_evaluation):
         train_figures = (train_evaluation.cost, train_evaluation.accuracy)
     else:
         train_evaluation = None
-        part = train.subset(TRAIN_EVAL_LIMIT) if len(train) > TRAIN_EVAL_LIMIT else train
-        train_figures = network.evaluate(part.x, part.targets, part.labels)
+        train_figures = cost_and_accuracy(network, train, TRAIN_EVAL_LIMIT)
     return test_evaluation, train_evaluation, train_figures, (test_evaluation.cost,
                                                               test_evaluation.accuracy)
 
@@ -224,7 +223,7 @@ class TrainingWorker(QThread):
     def _cmd_evaluate(self):
         """Evaluate on the test set and part of the training set now."""
         self._collect_evaluation(wait=True)  # an epoch end's, older, must not come after
-        self._evaluate(train=True)
+        self._evaluate()
         self._publish()
 
     def _cmd_set_epochs(self, epochs):
@@ -259,19 +258,14 @@ class TrainingWorker(QThread):
         self._evaluation = self._train_evaluation = None
         self._new_trajectory()
         if network is not None:
-            self._evaluate(train=True)  # a loaded model: show what it knows at once
+            self._evaluate()  # a loaded model: show what it knows at once
         self._publish()
 
-    def _evaluate(self, train=False):
-        """Fresh Evaluations of the current network (test set; training set if asked)."""
+    def _evaluate(self):
+        """Fresh Evaluations of the current network on the test set and part of the training set."""
         trainer = self.trainer
-        if not np.isfinite(trainer.network.params).all():
-            self._evaluation = self._train_evaluation = None
-            return
-        self._evaluation = inspection.evaluate(trainer.network, trainer.test, trainer.epoch)
-        if train:
-            self._train_evaluation = inspection.evaluate(trainer.network, trainer.train, trainer.epoch,
-                                                      limit=TRAIN_EVAL_LIMIT)
+        self._evaluation, self._train_evaluation, _, _ = evaluate_epoch(
+            trainer.network, trainer.train, trainer.test, trainer.epoch, with_train_evaluation=True)
 
     def _new_trajectory(self):
         net = self.trainer.network
