@@ -39,6 +39,7 @@ class Snapshot:
     epoch_progress: float = 0.0
     samples_seen: int = 0
     lr: float = 0.0
+    lr_decay: float = 1.0
     batch_size: int = 1
     last_cost: float = float("nan")
     samples_per_s: float = 0.0
@@ -67,7 +68,8 @@ class Snapshot:
             sizes=net.sizes, activation=net.activation_name, cost=net.cost_name,
             params=_frozen(net.params), initial_params=initial_params,
             step=trainer.steps, epoch=trainer.epoch, epoch_progress=trainer.epoch_progress,
-            samples_seen=trainer.samples_seen, lr=trainer.lr, batch_size=trainer.batch_size,
+            samples_seen=trainer.samples_seen, lr=trainer.lr, lr_decay=trainer.config.lr_decay,
+            batch_size=trainer.batch_size,
             last_cost=trainer.last_cost, dataset=train.name, image_shape=train.image_shape,
             class_names=train.class_names, n_train=len(train),
             history=tuple(trainer.history.arrays()), history_stride=trainer.history.stride,

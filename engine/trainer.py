@@ -166,9 +166,8 @@ class Trainer:
 
     @lr.setter
     def lr(self, value):
-        """Set the base learning rate (decay for past epochs still applies)."""
-        self.base_lr = float(value)
-        self.optimizer.lr = self.base_lr * self.config.lr_decay ** self.epoch
+        """Set the current learning rate; later epochs decay from it, and a reset starts from it."""
+        self.base_lr = self.optimizer.lr = float(value)
 
     @property
     def batch_size(self):
@@ -211,14 +210,14 @@ class Trainer:
             what = f"became {cost}" if not math.isfinite(cost) else f"exploded to {cost:.3g}"
             raise DivergedError(
                 f"training diverged: the cost {what} at step {self.steps + 1} with learning rate "
-                f"{self.lr:g}. Try a smaller learning rate (e.g. {self.lr / 10:g}) and Reset")
+                f"{self.lr:g}. Try a smaller learning rate, e.g. {smaller_lr(self.lr):g}")
         if self.steps == 0:
             self._explode_at = EXPLOSION_FACTOR * max(cost, 1.0)
         if self.steps % 128 == 127 and not self.grad.any():
             raise DivergedError(
                 f"training stalled: with learning rate {self.lr:g} the weights were thrown so far "
                 f"that every neuron saturated, the gradient is exactly zero and learning stopped. "
-                f"Try a smaller learning rate (e.g. {self.lr / 10:g}) and Reset")
+                f"Try a smaller learning rate, e.g. {smaller_lr(self.lr):g}")
         self.optimizer.step(self.network.params, self.grad)
         self._pos += k
         self.steps += 1
@@ -228,7 +227,7 @@ class Trainer:
         if self._pos >= n:
             self._pos = 0
             self.epoch += 1
-            self.optimizer.lr = self.base_lr * self.config.lr_decay ** self.epoch
+            self.optimizer.lr *= self.config.lr_decay
         return cost
 
     def run_steps(self, count, before_step=None):
@@ -287,6 +286,11 @@ class Trainer:
     def evaluate(self, dataset, limit=None):
         """``(mean cost, accuracy)`` of the current network on ``dataset``."""
         return cost_and_accuracy(self.network, dataset, limit)
+
+
+def smaller_lr(lr):
+    """A learning rate about ten times smaller than ``lr``, with one significant digit."""
+    return max(float(f"{lr / 10:.1g}"), 1e-5)
 
 
 def cost_and_accuracy(network, dataset, limit=None):

@@ -305,7 +305,8 @@ class MainWindow(QMainWindow):
                  f"{s.samples_seen:,} samples"]
         if s.running:
             parts.append(f"{s.samples_per_s:,.0f} samples/s")
-        parts.append(f"η = {s.lr:.3g}, batch {s.batch_size}")
+        decay = f" (× {s.lr_decay:g} per epoch)" if s.lr_decay != 1 else ""
+        parts.append(f"η = {s.lr:.3g}{decay}, batch {s.batch_size}")
         if s.step:
             parts.append(f"cost {s.last_cost:.4f}")
         if s.reports:

@@ -287,7 +287,7 @@ class TrainingWorker(QThread):
         try:
             trainer.run_steps(count, self._wait_for_gui)
         except DivergedError as exc:
-            self._fail(str(exc))
+            self._fail(f"{exc}, then press Reset.")
             return False
         self._epoch_seconds += time.perf_counter() - start
         self.trajectory.record(trainer.steps, trainer.network.params)

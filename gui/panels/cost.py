@@ -1,5 +1,6 @@
 """The cost panel: mini-batch cost, its moving average, per-epoch costs and test accuracy."""
 
+import bisect
 import csv
 import io
 
@@ -15,21 +16,27 @@ from engine.model_io import atomic_write
 from .. import style
 
 
-def ema(values, alpha, start=None):
-    """Exponential moving average ``y_t = α y_{t−1} + (1 − α) x_t`` (``y_0 = x_0``).
+def ema(values, alpha, state=(0.0, 1.0)):
+    """Debiased exponential moving average, as TensorBoard smooths: ``m_t = α m_{t−1} + (1 − α) x_t``
+    from ``m_0 = 0``, shown as ``m_t / (1 − α^t)``.
 
-    ``start`` continues an earlier average: the y before ``values[0]``.
+    The division undoes the pull towards the zero start, so the average is a true weighted
+    mean of the costs so far from the first step on (starting at the first cost instead would
+    weigh that one cost by ``α^t``: at α = 0.99 it still makes up 60% of the average after
+    50 steps). ``state = (m, α^t)`` continues an earlier average. Returns ``(average, state)``.
     """
     out = np.empty(len(values), np.float64)
-    y = float(values[0] if start is None and len(values) else start)
+    m, decay = state
     keep = 1.0 - alpha
-    for i, x in enumerate(values.tolist()):
-        y = alpha * y + keep * x
-        out[i] = y
-    return out
+    for i, x in enumerate(np.asarray(values, np.float64).tolist()):
+        m = alpha * m + keep * x
+        decay *= alpha
+        out[i] = m / (1.0 - decay) if decay < 1.0 else x
+    return out, (m, decay)
 
 
 ENVELOPE_BINS = 500
+MARKER_LIMIT = 60  # more epoch figures than this are drawn as lines without symbols
 
 
 def _bins(n, n_bins):
@@ -60,14 +67,16 @@ class CostPanel(QWidget):
     title = "Cost"
     redraw_interval_s = 0.2  # the curve moves slowly; painting holds the GIL training needs
     help = ("The cost (how wrong the network is) after every mini-batch — faint, noisy — "
-            "and its moving average in bold. Dots: the cost on the whole training set (orange) "
-            "and on the unseen test set (green) at the end of each epoch. The purple line "
-            "(right axis) is the test accuracy. Hover to read values.")
+            "and its moving average in bold. Dots: the cost on the training set (orange) "
+            "and on the unseen test set (green) at the end of each epoch. Triangles (right "
+            "axis): the accuracy on the test set (purple) and on the training set (orange, "
+            "dashed); when they part, the network memorises instead of learning. Hover to read "
+            "values.")
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._snapshot = None
-        self._smooth_cache = None  # (stride, count, alpha, smoothed)
+        self._smooth_cache = None  # (run, stride, alpha, count, smoothed, ema state)
         self._x_top = self._y_top = None
         self._epoch_key = None  # what the epoch points show now
         self._build()
@@ -101,13 +110,14 @@ class CostPanel(QWidget):
         self.plot = pg.PlotWidget()
         item = self.plot.getPlotItem()
         item.showAxis("right")
-        style.style_plot(item, left="cost", bottom="samples seen", right="test accuracy (%)")
+        style.style_plot(item, left="cost", bottom="samples seen", right="accuracy (%)")
         # A QLabel, not a pyqtgraph legend: it is painted once, not at every frame.
         self.legend = QLabel(" &nbsp; ".join(
             f'<span style="color:{c}; font-size:15pt">{sym}</span>&nbsp;{text}' for c, sym, text in [
                 (style.SKY, "▮", "mini-batch cost"), (style.BLUE, "━", "moving average"),
-                (style.ORANGE, "●", "training set (epoch)"), (style.GREEN, "■", "test set (epoch)"),
-                (style.PURPLE, "▲", "test accuracy (right axis)")]))
+                (style.ORANGE, "●", "training set"), (style.GREEN, "■", "test set"),
+                (style.PURPLE, "▲", "test accuracy"), (style.ORANGE, "▲", "training accuracy")]))
+        self.legend.setWordWrap(True)
         self.legend.setStyleSheet("font-size: 11pt;")
         self.fit_button = QPushButton("Fit")
         self.fit_button.setToolTip("Show the whole run again after zooming or panning")
@@ -125,21 +135,29 @@ class CostPanel(QWidget):
         self.smooth_curve = pg.PlotCurveItem(pen=style.pen(style.BLUE, 3), antialias=False)
         item.addItem(self.raw_curve)
         item.addItem(self.smooth_curve)
+        # Epoch figures: symbols while there are few of them, a plain line once there are many
+        # (a 4-sample data set ends an epoch at every step).
         self.train_points = item.plot(pen=None, symbol="o", symbolSize=13, symbolBrush=style.ORANGE,
                                       symbolPen=style.INK)
         self.test_points = item.plot(pen=style.pen(style.GREEN, 2), symbol="s", symbolSize=9,
                                      symbolBrush=style.GREEN, symbolPen=style.INK)
 
-        # Test accuracy on a second view box sharing the x axis.
+        # Accuracies on a second view box sharing the x axis.
         self.acc_view = pg.ViewBox()
         item.scene().addItem(self.acc_view)
         item.getAxis("right").linkToView(self.acc_view)
         self.acc_view.setXLink(item)
         self.acc_view.setYRange(0, 100, padding=0.03)  # room for the top tick label
         self.acc_view.setMouseEnabled(x=False, y=False)
-        self.acc_curve = pg.PlotDataItem(pen=style.pen(style.PURPLE, 2.5), symbol="t",
-                                         symbolSize=9, symbolBrush=style.PURPLE)
+        self.acc_curve = pg.PlotDataItem(pen=style.pen(style.PURPLE, 2.5), symbol="t1",
+                                         symbolSize=10, symbolBrush=style.PURPLE, symbolPen=None)
+        self.train_acc_curve = pg.PlotDataItem(pen=style.pen(style.ORANGE, 2, style=Qt.DashLine),
+                                               symbol="t1", symbolSize=10,
+                                               symbolBrush=style.ORANGE, symbolPen=None)
+        self.acc_view.addItem(self.train_acc_curve)
         self.acc_view.addItem(self.acc_curve)
+        self._symbols = {curve: curve.opts["symbol"] for curve in
+                         (self.train_points, self.test_points, self.acc_curve, self.train_acc_curve)}
         self._acc_low = None
         item.vb.sigResized.connect(self._sync_views)
 
@@ -175,7 +193,10 @@ class CostPanel(QWidget):
         self.empty_text.setPos(rect.center())
 
     def _on_log_toggled(self, on):
-        self.plot.getPlotItem().setLogMode(y=on)
+        # Only the cost axis is logarithmic: the curves are given log10 of the costs and the
+        # left axis labels its ticks as powers of ten. PlotItem.setLogMode would also turn the
+        # accuracy axis logarithmic and leave bare curve items untransformed.
+        self.plot.getPlotItem().getAxis("left").setLogMode(y=on)
         self._epoch_key = None
         self._fit()
 
@@ -230,20 +251,26 @@ class CostPanel(QWidget):
         stride = snapshot.history_stride
         alpha = self._alpha() ** stride  # the same smoothing per sample whatever the decimation
         cached = self._smooth_cache
-        if (cached and cached[0] == stride and cached[2] == alpha and cached[1] <= len(mean)
-                and cached[1] > 0):
-            done = cached[3]
-            tail = ema(mean[cached[1]:], alpha, start=done[-1]) if len(mean) > cached[1] else done[:0]
+        run = snapshot.initial_params  # a new object after a reset: a new history
+        if (cached and cached[0] is run and cached[1:3] == (stride, alpha)
+                and 0 < cached[3] <= len(mean)):
+            done, state = cached[4], cached[5]
+            tail, state = ema(mean[cached[3]:], alpha, state)
             smooth = np.concatenate([done, tail])
         else:
-            smooth = ema(mean, alpha)
-        self._smooth_cache = (stride, len(mean), alpha, smooth)
+            smooth, state = ema(mean, alpha)
+        self._smooth_cache = (run, stride, alpha, len(mean), smooth, state)
         return smooth
 
     def _x(self, samples, snapshot):
         if self.x_axis.currentIndex() == 1 and snapshot.n_train:
             return samples / snapshot.n_train
         return samples
+
+    def _cost_values(self, values):
+        """Costs as drawn: log10 in log mode (non-positive costs are clipped to 10⁻¹²)."""
+        values = np.asarray(values, np.float64)
+        return np.log10(np.maximum(values, 1e-12)) if self.log_scale.isChecked() else values
 
     def _redraw(self, *_):
         snap = self._snapshot
@@ -253,42 +280,56 @@ class CostPanel(QWidget):
         self.empty_text.setVisible(len(samples) == 0)
         if len(samples) == 0:
             for curve in (self.raw_curve, self.smooth_curve, self.train_points, self.test_points,
-                          self.acc_curve):
+                          self.acc_curve, self.train_acc_curve):
                 curve.setData([], [])
+            self._epoch_key = None
             return
         x = self._x(samples, snap)
-        positive = self.log_scale.isChecked()
-        bx, low, high = envelope(x, _safe(raw, positive), ENVELOPE_BINS)
+        bx, low, high = envelope(x, self._cost_values(raw), ENVELOPE_BINS)
         self.raw_curve.setData(np.repeat(bx, 2), np.stack([low, high], axis=1).ravel(),
                                skipFiniteCheck=True)
-        sx, smooth = bin_mean(x, _safe(self.smoothed(snap), positive), ENVELOPE_BINS)
+        sx, smooth = bin_mean(x, self.smoothed(snap), ENVELOPE_BINS)
+        smooth = self._cost_values(smooth)
         self.smooth_curve.setData(sx, smooth, skipFiniteCheck=True)
         reports = snap.reports
-        key = (reports, self.x_axis.currentIndex(), positive)
-        epoch_max = max((max(r.train_cost, r.test_cost) for r in reports), default=0.0)
-        if key == self._epoch_key:
-            pass  # the epoch points change only at epoch ends
-        elif reports:
+        key = (reports, self.x_axis.currentIndex(), self.log_scale.isChecked())
+        if key != self._epoch_key:  # the epoch figures change only at epoch ends
             self._epoch_key = key
-            ex = self._x(np.array([r.samples_seen for r in reports], np.float64), snap)
-            self.train_points.setData(ex, _safe(np.array([r.train_cost for r in reports]), positive))
-            self.test_points.setData(ex, _safe(np.array([r.test_cost for r in reports]), positive))
-            accuracy = np.array([100 * r.test_accuracy for r in reports])
-            self.acc_curve.setData(ex, accuracy)
-            finite = accuracy[np.isfinite(accuracy)]
-            low = max(0.0, 5 * np.floor(finite.min() / 5) - 5) if finite.size else 0.0
-            if low != self._acc_low:
-                self._acc_low = low
-                self.acc_view.setYRange(low, 100, padding=0.03)
-        else:
-            self._epoch_key = key
-            for curve in (self.train_points, self.test_points, self.acc_curve):
-                curve.setData([], [])
+            self._draw_reports(snap)
         if self._follow:
-            finite_smooth = smooth[np.isfinite(smooth)]
-            y_max = max(float(finite_smooth.max()) if finite_smooth.size else 0.0,
-                        epoch_max if np.isfinite(epoch_max) else 0.0)
+            finite = smooth[np.isfinite(smooth)]
+            y_max = float(finite.max()) if finite.size else 0.0
+            if reports:
+                epoch_max = max(max(r.train_cost, r.test_cost) for r in reports[-50:])
+                y_max = max(y_max, epoch_max if np.isfinite(epoch_max) else 0.0)
             self._follow_data(float(x[-1]), y_max)
+
+    def _draw_reports(self, snap):
+        """The per-epoch costs and accuracies, thinned to at most ENVELOPE_BINS points."""
+        reports = snap.reports
+        items = (self.train_points, self.test_points, self.acc_curve, self.train_acc_curve)
+        if not reports:
+            for curve in items:
+                curve.setData([], [])
+            return
+        keep = thin(len(reports), ENVELOPE_BINS)
+        figures = np.array([(r.samples_seen, r.train_cost, r.test_cost, r.train_accuracy,
+                             r.test_accuracy) for r in (reports[i] for i in keep)], np.float64)
+        ex = self._x(figures[:, 0], snap)
+        few = len(reports) <= MARKER_LIMIT
+        self.train_points.setPen(None if few else style.pen(style.ORANGE, 2))
+        for curve in items:
+            curve.setSymbol(self._symbols[curve] if few else None)
+        self.train_points.setData(ex, self._cost_values(figures[:, 1]))
+        self.test_points.setData(ex, self._cost_values(figures[:, 2]))
+        self.train_acc_curve.setData(ex, 100 * figures[:, 3])
+        self.acc_curve.setData(ex, 100 * figures[:, 4])
+        accuracy = 100 * figures[:, 3:5]
+        finite = accuracy[np.isfinite(accuracy)]
+        low = max(0.0, 5 * np.floor(finite.min() / 5) - 5) if finite.size else 0.0
+        if low != self._acc_low:
+            self._acc_low = low
+            self.acc_view.setYRange(low, 100, padding=0.03)
 
     # ----------------------------------------------------------- hover
     def _on_mouse_moved(self, event):
@@ -305,11 +346,10 @@ class CostPanel(QWidget):
         text = (f"{int(samples[i]):,} samples (epoch {samples[i] / max(snap.n_train, 1):.2f}): "
                 f"mini-batch cost {snap.history[1][i]:.4f}, average {smooth[i]:.4f}")
         if snap.reports:
-            ex = np.array([r.samples_seen for r in snap.reports])
-            j = int(np.argmin(np.abs(ex - samples[i])))
-            r = snap.reports[j]
+            j = bisect.bisect_left(snap.reports, samples[i], key=lambda r: r.samples_seen)
+            r = snap.reports[min(j, len(snap.reports) - 1)]
             text += (f"   |   epoch {r.epoch}: train {r.train_cost:.4f}, test {r.test_cost:.4f}, "
-                     f"accuracy {r.test_accuracy:.2%}")
+                     f"accuracy {r.train_accuracy:.2%} train, {r.test_accuracy:.2%} test")
         self.readout.setText(text)
 
     # ---------------------------------------------------------- export
@@ -338,7 +378,9 @@ class CostPanel(QWidget):
         atomic_write(path, lambda f: f.write(text))
 
 
-def _safe(values, positive):
-    values = np.asarray(values, np.float64)
-    return np.maximum(values, 1e-12) if positive else values
+def thin(n, limit):
+    """At most ``limit`` evenly spread indices of ``n`` items, the last always among them."""
+    if n <= limit:
+        return np.arange(n)
+    return np.unique(np.append(np.linspace(0, n - 1, limit - 1).astype(np.int64), n - 1))
 

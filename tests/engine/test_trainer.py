@@ -67,6 +67,27 @@ def test_lr_decays_per_epoch(small_mnist):
     assert [r.lr for r in tr.reports] == [0.5, 0.25]
 
 
+def test_a_typed_learning_rate_is_the_current_one_and_decays_from_there(small_mnist):
+    """Typing η = 1000 after some decayed epochs showed η = 321: the schedule rescaled it."""
+    tr = make_trainer(preset("3b1b").replace(lr=1.0, lr_decay=0.5), small_mnist)
+    tr.run_epoch()
+    tr.run_epoch()
+    tr.lr = 8.0
+    assert tr.lr == 8.0
+    tr.run_epoch()
+    assert tr.reports[-1].lr == 4.0
+    tr.reset()
+    assert tr.lr == 8.0
+
+
+@pytest.mark.parametrize("lr, advice", [(321.0, "30"), (1000.0, "100"), (0.0614, "0.006"),
+                                        (1e-5, "1e-05")])
+def test_divergence_advice_is_a_value_one_can_type(lr, advice):
+    from engine.trainer import smaller_lr
+
+    assert f"{smaller_lr(lr):g}" == advice
+
+
 def test_divergence_raises_a_clear_error(small_mnist):
     cfg = preset("3b1b-tweaked").replace(lr=1e6, optimizer="sgd")
     tr = make_trainer(cfg, small_mnist)

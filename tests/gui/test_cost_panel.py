@@ -53,11 +53,71 @@ def test_smoothing_is_incremental_and_matches_full(qtbot):
     panel.show_snapshot(s1)
     panel.show_snapshot(s2)
     alpha = panel._alpha() ** s2.history_stride
-    np.testing.assert_allclose(panel.smoothed(s2), ema(s2.history[2], alpha))
+    np.testing.assert_allclose(panel.smoothed(s2), ema(s2.history[2], alpha)[0])
 
 
-def test_ema():
-    np.testing.assert_allclose(ema(np.array([1.0, 0.0, 0.0]), 0.5), [1.0, 0.5, 0.25])
+def test_ema_is_debiased():
+    # a weighted mean of the values so far: 1, then (0.5·1 + 1·0)/1.5, then (0.25 + 0 + 0)/1.75
+    np.testing.assert_allclose(ema(np.array([1.0, 0.0, 0.0]), 0.5)[0], [1.0, 1 / 3, 1 / 7])
+    # one high first cost does not hold the average up: 3.0 then twenty costs of 1.0
+    smooth, _ = ema(np.array([3.0] + [1.0] * 20), 0.99)
+    assert smooth[0] == 3.0 and smooth[-1] < 1.1
+    # continuing from a state gives the same as one pass
+    a, state = ema(np.arange(5.0), 0.9)
+    b, _ = ema(np.arange(5.0, 9.0), 0.9, state)
+    np.testing.assert_allclose(np.concatenate([a, b]), ema(np.arange(9.0), 0.9)[0])
+
+
+def test_average_starts_at_the_cost_not_above_it(qtbot):
+    """Early in training the bold line sat far above the mini-batch costs it averages."""
+    panel = CostPanel()
+    qtbot.addWidget(panel)
+    history = CostHistory()
+    for i in range(1, 41):
+        history.append(10 * i, 2.8 if i == 1 else 0.9)
+    params = np.zeros(7850, np.float32)
+    s = Snapshot(sizes=(784, 10), activation="sigmoid", cost="mse", params=params,
+                 initial_params=params, step=40, n_train=2000, history=tuple(history.arrays()))
+    panel.show_snapshot(s)
+    assert panel.smooth_curve.getData()[1][-1] < 1.0
+
+
+def test_log_scale_transforms_every_cost_and_keeps_accuracy_linear(qtbot):
+    panel = CostPanel()
+    qtbot.addWidget(panel)
+    s = synthetic_snapshot()
+    panel.log_scale.setChecked(True)
+    panel.show_snapshot(s)
+    raw_y = panel.raw_curve.getData()[1]
+    assert np.allclose([raw_y.min(), raw_y.max()], np.log10([s.history[1].min(), s.history[1].max()]))
+    smooth_y = panel.smooth_curve.getData()[1]
+    assert np.allclose(smooth_y, np.log10(panel.smoothed(s)))
+    assert np.allclose(panel.test_points.getData()[1], np.log10([0.6, 0.3]))
+    assert panel.plot.getPlotItem().getAxis("left").logMode
+    assert not panel.plot.getPlotItem().getAxis("right").logMode
+    assert np.allclose(panel.acc_curve.getData()[1], [80, 85])
+    panel.log_scale.setChecked(False)
+    assert np.allclose(panel.test_points.getData()[1], [0.6, 0.3])
+
+
+def test_training_accuracy_is_plotted_beside_test_accuracy(qtbot):
+    panel = CostPanel()
+    qtbot.addWidget(panel)
+    panel.show_snapshot(synthetic_snapshot())
+    assert np.allclose(panel.train_acc_curve.getData()[1], [80, 80])
+
+
+def test_many_epochs_are_thinned_and_drawn_without_markers(qtbot):
+    """Trask's 4-row table ends an epoch at every step: 34,736 markers smeared the plot black."""
+    panel = CostPanel()
+    qtbot.addWidget(panel)
+    s = synthetic_snapshot(steps=5000, epochs=5000)
+    panel.show_snapshot(s)
+    x, y = panel.test_points.getData()
+    assert len(x) <= 500 and x[-1] == 2000 * 5000
+    assert panel.test_points.opts["symbol"] is None and panel.acc_curve.opts["symbol"] is None
+    panel.show_snapshot(synthetic_snapshot(steps=50, epochs=3))
+    assert panel.test_points.opts["symbol"] == "s" and panel.acc_curve.opts["symbol"] == "t1"
 
 
 def test_log_scale_survives_zero_cost(qtbot):
@@ -69,6 +129,7 @@ def test_log_scale_survives_zero_cost(qtbot):
     panel.show_snapshot(s)
     panel.grab()
     assert np.all(np.isfinite(panel.raw_curve.getData()[1]))
+    assert panel.raw_curve.getData()[1].min() == -12
 
 
 def test_csv_has_every_point_and_epoch(qtbot):
