@@ -20,6 +20,7 @@ from .panels.confusion import ConfusionPanel
 from .panels.controls import ControlsPanel
 from .panels.cost import CostPanel
 from .panels.pad import PadPanel
+from .panels.reader import LIVE
 from .panels.surface import SurfacePanel
 from .panels.weights import NeuronDialog, WeightsPanel
 
@@ -224,8 +225,9 @@ class MainWindow(QMainWindow):
         self.controls.epochsChanged.connect(c.set_epochs)
         self.controls.speedChanged.connect(c.set_speed)
         self.confusion_panel.evaluateRequested.connect(c.evaluate)
+        self.confusion_panel.imageChosen.connect(self.show_on_pad)
         self.weights_panel.neuronClicked.connect(self.show_neuron)
-        self.pad_panel.predicted.connect(self.activations_panel.show_input)
+        self.pad_panel.inputChanged.connect(self.activations_panel.show_input)
 
     # --------------------------------------------------------- training
     def start_training(self):
@@ -317,6 +319,14 @@ class MainWindow(QMainWindow):
         self.train_action.setText("Pause" if running else "Train")
         self.step_action.setEnabled(not running)
         self.epoch_action.setEnabled(not running)
+
+    def show_on_pad(self, image, label):
+        """Read an example of the evaluated set on the pad, with the network being trained."""
+        self.pad_panel.source.setCurrentIndex(LIVE)
+        self.pad_panel.show_image(image, label)
+        self.docks["pad"].show()
+        self.docks["pad"].raise_()
+        self.statusBar().showMessage("Sent to the drawing pad (and the activations panel)", 5000)
 
     def show_neuron(self, layer, neuron):
         """A closer look at one neuron of the newest snapshot."""

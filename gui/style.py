@@ -14,6 +14,12 @@ GREY = "#7f7f7f"
 INK = "#222222"
 BACKGROUND = "#ffffff"
 
+# The sign of a weight, a gradient or a contribution, everywhere: the ends of one diverging,
+# colour-blind-safe colour map (CET-CBD1): blue below zero, yellow above, pale grey at zero.
+DIVERGING = "CET-CBD1"
+NEGATIVE = "#3A90FE"
+POSITIVE = "#A89008"
+
 AXIS_FONT_PT = 11
 LABEL_FONT_PT = 12
 
@@ -35,6 +41,16 @@ def style_plot(plot_item, left="", bottom="", right=None):
         axis.setLabel(text, **{"font-size": f"{LABEL_FONT_PT}pt"})
         axis.setTextPen(INK)
         axis.setPen(INK)
+
+
+def diverging_colormap():
+    """The colour map of signed values (weights, changes, saliency)."""
+    return pg.colormap.get(DIVERGING)
+
+
+def sign_colours(values):
+    """:data:`POSITIVE` or :data:`NEGATIVE` for each value (zero counts as positive)."""
+    return [POSITIVE if v >= 0 else NEGATIVE for v in values]
 
 
 def faint(colour, alpha):

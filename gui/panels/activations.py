@@ -2,18 +2,24 @@
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout,
-                               QWidget)
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QHBoxLayout, QLabel,
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from engine.data import one_hot
 from engine.inspection import grid_shape
 
 from .. import style
-from .weights import diverging_colormap
+from .reader import LIVE, SOURCES, NetworkChoice
 
 MAX_CIRCLES = 40  # wider layers are drawn as a strip of squares
 COLUMN_GAP = 34
 LINES = 60  # strongest connections drawn per pair of layers
+NO_DRAWING = "Draw a digit on the pad (or pick a test image there) to see the network read it."
+
+
+def _name(names, index):
+    return names[index] if index < len(names) else str(index)
 
 
 class ActivationsPanel(QWidget):
@@ -21,13 +27,16 @@ class ActivationsPanel(QWidget):
 
     title = "Activations"
     help = ("The network reading the pad's drawing: the 28×28 input, then each layer as a column "
-            "of neurons, white when active and black when not. Lines show the strongest "
-            "contributions (weight × activation) into the next layer: blue pushes it up, orange "
-            "down. Hover a neuron for its value. 'Backpropagation…' steps through one gradient "
-            "step for this drawing and the label you choose.")
+            "of neurons, white when active and black when not, the outputs named. Lines show the "
+            "strongest contributions (weight × activation) into the next layer: orange pushes it "
+            "up, blue down. It shows the network being trained, or the pretrained one. Hover a "
+            "neuron for its value. 'Backpropagation…' steps through one gradient step for this "
+            "drawing and the label you choose, and can apply it.")
+    redraw_interval_s = 0.2
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.reader = NetworkChoice()
         self.network = None
         self.x = None
         self.view = pg.GraphicsLayoutWidget()
@@ -37,8 +46,9 @@ class ActivationsPanel(QWidget):
         self.box.setMenuEnabled(False)
         self.input_image = pg.ImageItem(axisOrder="row-major")
         self.box.addItem(self.input_image)
-        self.lines_up = pg.PlotCurveItem(pen=style.pen(style.BLUE, 1.2, alpha=150), connect="pairs")
-        self.lines_down = pg.PlotCurveItem(pen=style.pen(style.ORANGE, 1.2, alpha=150),
+        self.lines_up = pg.PlotCurveItem(pen=style.pen(style.POSITIVE, 1.2, alpha=150),
+                                         connect="pairs")
+        self.lines_down = pg.PlotCurveItem(pen=style.pen(style.NEGATIVE, 1.2, alpha=150),
                                            connect="pairs")
         self.box.addItem(self.lines_up)
         self.box.addItem(self.lines_down)
@@ -46,12 +56,18 @@ class ActivationsPanel(QWidget):
                                           tip=lambda x, y, data: data)
         self.box.addItem(self.neurons)
         self.labels = []
-        self.message = QLabel("Draw on the pad to see the network's activations.")
+        self.source = QComboBox()
+        self.source.addItems(SOURCES)
+        self.source.setToolTip("Which network reads the pad's drawing")
+        self.source.currentIndexChanged.connect(self.redraw)
+        self.message = QLabel(NO_DRAWING)
         self.message.setStyleSheet("font-size: 13pt;")
+        self.message.setWordWrap(True)
         self.backprop_button = QPushButton("Backpropagation…")
         self.backprop_button.setEnabled(False)
         self.backprop_button.clicked.connect(self.open_backprop)
         row = QHBoxLayout()
+        row.addWidget(self.source)
         row.addWidget(self.message, 1)
         row.addWidget(self.backprop_button)
         layout = QVBoxLayout(self)
@@ -59,21 +75,60 @@ class ActivationsPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.view, 1)
 
-    def show_input(self, network, x):
-        """Draw ``network``'s activations for the input ``x`` (784,)."""
-        self.network, self.x = network, x
-        self.backprop_button.setEnabled(bool(network is not None and x is not None and x.any()))
-        if network is None or x is None:
-            self.neurons.clear()
+    def show_snapshot(self, snapshot):
+        self.reader.snapshot = snapshot
+        if self.source.currentIndex() == LIVE:
+            self.redraw()
+
+    def show_input(self, x):
+        """Read the 784 inputs ``x`` (the pad's drawing; zeros or None: nothing drawn)."""
+        self.x = None if x is None else np.asarray(x, np.float32).reshape(-1)
+        self.redraw()
+
+    def redraw(self, *_):
+        net, reason = self.reader.network(self.source.currentIndex())
+        x = self.x
+        drawn = x is not None and x.size == 784 and bool(x.any())
+        self.network = net
+        self.backprop_button.setEnabled(net is not None and drawn)
+        if net is None or not drawn:
+            self._clear()
+            self.message.setText(reason or NO_DRAWING)
             return
-        trace = network.trace(x.reshape(1, -1), np.zeros((1, network.sizes[-1])))
+        trace = net.trace(x.reshape(1, -1), np.zeros((1, net.sizes[-1])))
         acts = [a[0] for a in trace.activations]
         self.input_image.setImage(1 - acts[0].reshape(28, 28), autoLevels=False, levels=(0, 1))
-        positions, spots = self._layout(network, acts)
+        positions, spots = self._layout(net, acts)
         self.neurons.setData(spots=spots)
-        self._draw_lines(network, acts, positions)
+        self._draw_lines(net, acts, positions)
+        names = self.reader.class_names(self.source.currentIndex())
+        self._label_outputs(positions[-1], acts[-1], names)
         best = int(np.argmax(acts[-1]))
-        self.message.setText(f"answer {best}: output {acts[-1][best]:.2f}")
+        self.message.setText(f"answer {_name(names, best)}: output {acts[-1][best]:.2f}")
+
+    def _clear(self):
+        self.neurons.clear()
+        self.input_image.clear()
+        for item in (self.lines_up, self.lines_down):
+            item.setData([], [])
+        self._label_outputs(np.zeros((0, 2)), [], ())
+
+    def _label_outputs(self, positions, outputs, names):
+        """Each output neuron's class name and value, beside it (a narrow output layer only)."""
+        for label in self.labels:
+            self.box.removeItem(label)
+        self.labels = []
+        if len(outputs) > MAX_CIRCLES:
+            return
+        font = QFont()
+        font.setPointSize(12)
+        for i, ((x, y), value) in enumerate(zip(positions, outputs)):
+            label = pg.TextItem(f"{_name(names, i)}  {value:.2f}", color=style.INK,
+                                anchor=(0, 0.5))
+            label.setFont(font)
+            label.setPos(x + 1.6, y)
+            self.box.addItem(label)
+            self.labels.append(label)
 
     def _layout(self, network, acts):
         """Neuron centres per layer (input pixels for layer 0) and the scatter spots.
@@ -126,70 +181,129 @@ class ActivationsPanel(QWidget):
             item.setData(pts[:, 0], pts[:, 1])
 
     def open_backprop(self):
-        dialog = BackpropDialog(self.network, self.x, self)
+        snap = self.reader.snapshot
+        lr = snap.lr if snap is not None and self.source.currentIndex() == LIVE else 0.1
+        names = self.reader.class_names(self.source.currentIndex())
+        dialog = BackpropDialog(self.network, self.x, lr, names, self)
         dialog.show()
         return dialog
 
 
 class BackpropDialog(QDialog):
-    """One step of backpropagation for the pad's drawing and a chosen correct label."""
+    """One step of gradient descent on one image, made visible: each layer's δ, the change it
+    asks of a neuron's weights, and — once applied — how the outputs moved.
 
-    def __init__(self, network, x, parent=None):
+    The step is applied to a copy of the network: training is never touched.
+    """
+
+    def __init__(self, network, x, lr, class_names, parent=None):
         super().__init__(parent)
         self.setWindowTitle("One step of backpropagation")
-        self.resize(900, 620)
-        self.network, self.x = network, x
-        self.label = QSpinBox()
-        self.label.setRange(0, network.sizes[-1] - 1)
-        self.label.setPrefix("correct label: ")
+        self.resize(980, 680)
+        self.original, self.network, self.x = network, network.copy(), x
+        self.names = tuple(class_names)
+        self.steps = 0
+        self.label = QComboBox()
+        self.label.addItems([f"correct label: {_name(self.names, i)}"
+                             for i in range(network.sizes[-1])])
         self.neuron = QSpinBox()
         self.neuron.setRange(0, network.sizes[1] - 1)
         self.neuron.setPrefix("first-layer neuron: ")
-        self.lr = 1.0
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(5)
+        self.lr.setRange(1e-5, 1000.0)
+        self.lr.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
+        self.lr.setPrefix("η ")
+        self.lr.setValue(lr)
+        self.lr.setToolTip("The learning rate of the step (the training's η to begin with)")
+        self.apply_button = QPushButton("Apply step")
+        self.apply_button.setToolTip("w ← w − η ∂C/∂w for this one image (on a copy of the network)")
+        self.undo_button = QPushButton("Back to the start")
         self.summary = QLabel()
         self.summary.setStyleSheet("font-size: 13pt;")
         self.summary.setWordWrap(True)
         self.view = pg.GraphicsLayoutWidget()
         controls = QHBoxLayout()
-        controls.addWidget(self.label)
-        controls.addWidget(self.neuron)
+        for w in (self.label, self.neuron, self.lr, self.apply_button, self.undo_button):
+            controls.addWidget(w)
         controls.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
-        self.label.valueChanged.connect(self.update_view)
-        self.neuron.valueChanged.connect(self.update_view)
         best = int(np.argmax(network.forward(x.reshape(1, -1))[0]))
-        self.label.setValue(best)
+        self.label.setCurrentIndex(best)
+        self.first_output = self.outputs()
+        self.label.currentIndexChanged.connect(self.update_view)
+        self.neuron.valueChanged.connect(self.update_view)
+        self.lr.valueChanged.connect(self.update_view)
+        self.apply_button.clicked.connect(self.apply_step)
+        self.undo_button.clicked.connect(self.back_to_start)
+        self.update_view()
+
+    def outputs(self):
+        return self.network.forward(self.x.reshape(1, -1))[0]
+
+    def _trace(self):
+        net, label = self.network, self.label.currentIndex()
+        target = one_hot([label], net.sizes[-1]) if net.sizes[-1] > 1 else np.array([[label]])
+        return net.trace(self.x.reshape(1, -1), target)
+
+    def apply_step(self):
+        """Gradient descent on this one image: w ← w − η ∂C/∂w, b ← b − η ∂C/∂b."""
+        trace = self._trace()
+        lr = self.lr.value()
+        for w, b, dw, db in zip(self.network.weights, self.network.biases, trace.dW, trace.db):
+            w -= lr * dw
+            b -= lr * db
+        self.steps += 1
+        self.update_view()
+
+    def back_to_start(self):
+        self.network.params[...] = self.original.params
+        self.steps = 0
         self.update_view()
 
     def update_view(self):
-        net, label = self.network, self.label.value()
-        target = one_hot([label], net.sizes[-1]) if net.sizes[-1] > 1 else np.array([[label]])
-        trace = net.trace(self.x.reshape(1, -1), target)
+        trace = self._trace()
+        label, lr = self.label.currentIndex(), self.lr.value()
         self.view.clear()
         for l, delta in enumerate(trace.deltas):
             plot = self.view.addPlot(row=0, col=l)
             d = delta[0]
-            colours = [style.BLUE if v < 0 else style.ORANGE for v in d]
+            colours = style.sign_colours(d)
             plot.addItem(pg.BarGraphItem(x=np.arange(len(d)), height=d, width=0.7,
                                          brushes=colours, pens=colours))
             name = "output" if l == len(trace.deltas) - 1 else f"layer {l + 1}"
             plot.setTitle(f"δ of {name}", size="11pt")
         neuron = self.neuron.value()
-        change = -self.lr * trace.dW[0][neuron]
-        box = self.view.addViewBox(row=1, col=0, colspan=max(1, len(trace.deltas)))
+        change = -lr * trace.dW[0][neuron]
+        box = self.view.addViewBox(row=1, col=0)
         box.setAspectLocked(True)
         box.invertY(True)
         limit = float(np.abs(change).max()) or 1.0
         shape = (28, 28) if change.size == 784 else (1, change.size)
         image = pg.ImageItem(change.reshape(shape).astype(np.float32), axisOrder="row-major")
-        image.setLookupTable(diverging_colormap().getLookupTable(nPts=256))
+        image.setLookupTable(style.diverging_colormap().getLookupTable(nPts=256))
         image.setLevels((-limit, limit))
         box.addItem(image)
+        outputs = self.outputs()
+        bars = self.view.addPlot(row=1, col=1, colspan=max(1, len(trace.deltas) - 1))
+        k = len(outputs)
+        bars.addItem(pg.BarGraphItem(x=np.arange(k) - 0.2, height=self.first_output, width=0.4,
+                                     brush=style.faint(style.GREY, 120), pen=None))
+        colours = [style.GREEN if i == label else style.SKY for i in range(k)]
+        bars.addItem(pg.BarGraphItem(x=np.arange(k) + 0.2, height=outputs, width=0.4,
+                                     brushes=colours, pens=colours))
+        bars.getAxis("bottom").setTicks([[(i, _name(self.names, i)) for i in range(k)]])
+        bars.setYRange(0, 1)
+        bars.setTitle("outputs: grey before any step, coloured now", size="11pt")
+        before, now = self.first_output[label], outputs[label]
+        moved = (f" After {self.steps} step{'s' if self.steps != 1 else ''}, output "
+                 f"{_name(self.names, label)} went from {before:.3f} to {now:.3f}."
+                 if self.steps else " Press Apply step to take it and watch the outputs move.")
         self.summary.setText(
-            f"Cost for label {label}: {trace.cost:.4f}. Bars: each layer's error δ = ∂C/∂z "
-            f"(the chain rule carries it backwards from the output). Image: the change "
-            f"−η·∂C/∂w (η = {self.lr:g}) this single example asks of neuron {neuron}'s "
-            f"784 incoming weights (yellow: increase, blue: decrease; ±{limit:.3g}).")
+            f"Cost for label {_name(self.names, label)}: {trace.cost:.4f}. Bars: each layer's "
+            f"error δ = ∂C/∂z (the chain rule carries it backwards from the output). Image: the "
+            f"change −η·∂C/∂w (η = {lr:g}) this single example asks of neuron {neuron}'s "
+            f"incoming weights (yellow: increase, blue: decrease; ±{limit:.3g})." + moved)

@@ -45,10 +45,12 @@ class ConfusionPanel(QWidget):
             "training set. The diagonal (green) is right; everything else (orange) is a "
             "mistake. Each cell shows the examples the network was most sure of. Right margin: "
             "recall (how many of that digit were found); bottom: precision (how many answers of "
-            "that digit were right). Click a cell for all its examples; 'Worst mistakes' lists "
-            "the most confident wrong answers.")
+            "that digit were right). Click a thumbnail to send it to the drawing pad and the "
+            "activations panel; click elsewhere in a cell for all its examples. 'Worst "
+            "mistakes' lists the most confident wrong answers.")
 
     evaluateRequested = Signal()
+    imageChosen = Signal(object, int)  # an image (h, w) of the evaluated set, its true label
     # While training flat out an epoch ends about three times a second; a matrix that
     # changes every 2 s is easier to read and costs the training thread less.
     redraw_interval_s = 2.0
@@ -168,10 +170,33 @@ class ConfusionPanel(QWidget):
         i, j = int(np.floor(p.y() / CELL_H)), int(np.floor(p.x() / CELL_W))
         return (i, j) if 0 <= i < self._k and 0 <= j < self._k else None
 
+    def thumbnail_at(self, scene_pos):
+        """Index (in the evaluated set) of the example thumbnail under a scene position, or None."""
+        cell = self.cell_at(scene_pos)
+        ev = self.evaluation
+        if cell is None or ev.dataset.image_shape != (THUMB, THUMB):
+            return None
+        p = self.box.mapSceneToView(scene_pos)
+        x, y = p.x() - cell[1] * CELL_W - 2, p.y() - cell[0] * CELL_H - (CELL_H - THUMB - 3)
+        t = int(x // (THUMB + 2))
+        if not (0 <= y < THUMB and 0 <= t < THUMBS and x - t * (THUMB + 2) < THUMB):
+            return None
+        top = ev.cell(*cell, count=THUMBS)
+        return int(top[t]) if t < len(top) else None
+
     def _on_clicked(self, event):
+        index = self.thumbnail_at(event.scenePos())
+        if index is not None:
+            self.choose(self.evaluation, index)
+            return
         cell = self.cell_at(event.scenePos())
         if cell is not None:
             self.open_cell(*cell)
+
+    def choose(self, evaluation, index):
+        """Send one example of ``evaluation`` to whoever listens (the pad)."""
+        ds = evaluation.dataset
+        self.imageChosen.emit(ds.x[index].reshape(ds.image_shape), int(evaluation.actual[index]))
 
     def open_cell(self, actual, predicted):
         ev = self.evaluation
@@ -188,6 +213,7 @@ class ConfusionPanel(QWidget):
 
     def _gallery(self, ev, indices, title):
         dialog = GalleryDialog(ev, indices, title, self)
+        dialog.chosen.connect(lambda index: self.choose(ev, index))
         dialog.show()
         return dialog
 
@@ -299,14 +325,15 @@ def image_icon(pixels, size=56):
 
 
 class GalleryDialog(QDialog):
-    """Examples sorted by confidence, each with its predicted probability."""
+    """Examples sorted by confidence, each with the answer, its probability and the true label."""
 
     LIMIT = 600
+    chosen = Signal(int)  # index of the clicked example in the evaluated set
 
     def __init__(self, evaluation, indices, title, parent=None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(760, 560)
+        self.resize(820, 600)
         self.evaluation = evaluation
         self.indices = np.asarray(indices)
         names = evaluation.dataset.class_names
@@ -314,28 +341,33 @@ class GalleryDialog(QDialog):
         self.list = QListWidget()
         self.list.setViewMode(QListWidget.IconMode)
         self.list.setIconSize(QSize(56, 56))
+        self.list.setGridSize(QSize(118, 112))
+        self.list.setWordWrap(True)
         self.list.setResizeMode(QListWidget.Adjust)
         self.list.setSpacing(6)
         for idx in self.indices[:self.LIMIT]:
             p = evaluation.confidence[idx]
-            item = QListWidgetItem(f"{names[evaluation.predicted[idx]]} {p:.0%}")
+            actual, predicted = names[evaluation.actual[idx]], names[evaluation.predicted[idx]]
+            item = QListWidgetItem(f"read {predicted} ({p:.0%})\ntrue {actual}")
             if shape is not None:
                 item.setIcon(image_icon(evaluation.dataset.x[idx].reshape(shape)))
             item.setData(Qt.UserRole, int(idx))
-            item.setToolTip(f"image #{idx}: actual {names[evaluation.actual[idx]]}, "
-                            f"answered {names[evaluation.predicted[idx]]} with p = {p:.3f}")
+            item.setToolTip(f"image #{idx}: actual {actual}, answered {predicted} with "
+                            f"p = {p:.3f}. Click: show it on the drawing pad")
             self.list.addItem(item)
         self.list.itemClicked.connect(self._on_item_clicked)
         shown = min(len(self.indices), self.LIMIT)
         note = QLabel(f"{len(self.indices):,} images, most confident first"
                       + (f" (first {shown} shown)" if shown < len(self.indices) else "")
-                      + ". Click one to inspect it.")
+                      + ". Click one to read it on the drawing pad and see its outputs.")
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addWidget(self.list, 1)
 
     def _on_item_clicked(self, item):
-        InspectorDialog(self.evaluation, item.data(Qt.UserRole), self).show()
+        index = item.data(Qt.UserRole)
+        self.chosen.emit(index)
+        InspectorDialog(self.evaluation, index, self).show()
 
 
 class InspectorDialog(QDialog):

@@ -11,16 +11,14 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, Q
                                QLabel, QMessageBox, QPushButton, QSizePolicy, QSlider, QVBoxLayout,
                                QWidget)
 
-from engine import DigitDescentError, Network, load
-from engine.data import RESOURCES
+from engine import load
 from engine.inspection import input_gradient
 from engine.preprocess import to_mnist
 
 from .. import style
-from .weights import diverging_colormap
+from .reader import LIVE, SHIPPED, SOURCES, NetworkChoice
 
 CANVAS = 280  # the drawing's resolution, whatever the widget's size
-PRETRAINED = RESOURCES / "strong.npz"
 MAX_IMAGE_PIXELS = 40_000_000
 UNDO_DEPTH = 30
 
@@ -145,7 +143,7 @@ def saliency_rgba(x, gradient):
     """RGBA ``(28, 28, 4)``: input × gradient in the diverging colours, opaque where strong."""
     contribution = (x.reshape(-1) * gradient).reshape(28, 28)
     limit = float(np.abs(contribution).max()) or 1.0
-    rgba = diverging_colormap().map(np.clip(0.5 + 0.5 * contribution / limit, 0, 1), mode="byte")
+    rgba = style.diverging_colormap().map(np.clip(0.5 + 0.5 * contribution / limit, 0, 1), mode="byte")
     rgba = rgba.reshape(28, 28, 4).copy()
     rgba[..., 3] = np.clip(255 * 1.5 * np.abs(contribution) / limit, 0, 255).astype(np.uint8)
     return rgba
@@ -174,20 +172,20 @@ class PadPanel(QWidget):
     help = ("Draw a digit with the mouse (right button erases). The small picture is what the "
             "network sees: your drawing cropped, scaled to 20×20 and centred like MNIST's digits. "
             "The bars are the ten outputs; the big number is the answer. 'Random test digit' "
-            "loads one from the test set; 'Noise' shows that the network answers confidently "
+            "loads one from the test set and shows its true label; 'Noise' shows that the network answers confidently "
             "even for nonsense. 'Saliency' colours the pixels that push the answer up (yellow) "
             "or down (blue). Use the network being trained, or the pretrained one.")
     redraw_interval_s = 0.2
 
-    predicted = Signal(object, object)  # (network or None, the 784 inputs it read)
+    inputChanged = Signal(object)  # the 784 inputs the network reads (zeros: nothing drawn)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._snapshot = None
-        self._live = None  # (serial, Network) built from the newest snapshot
-        self._pretrained = None
+        self.reader = NetworkChoice()
         self._mnist_test = None  # Future of MNIST's test set, when the trained data is not MNIST
         self.last_input = np.zeros((28, 28), np.float32)
+        self._labelled = None  # (image on the canvas, its true label) for a test image
         self.last_output = None
         self._rng = np.random.default_rng()
         self._build()
@@ -216,7 +214,8 @@ class PadPanel(QWidget):
         load = QPushButton("Load image…")
         load.clicked.connect(self._load_dialog)
         self.source = QComboBox()
-        self.source.addItems(["pretrained network (strong)", "the network being trained"])
+        self.source.addItems(SOURCES)
+        self.source.setCurrentIndex(SHIPPED)
         self.source.setToolTip("Which network reads your drawing")
         self.source.currentIndexChanged.connect(self.predict)
         self.saliency = QCheckBox("saliency")
@@ -246,6 +245,9 @@ class PadPanel(QWidget):
         self.confidence = QLabel("draw a digit")
         self.confidence.setAlignment(Qt.AlignCenter)
         self.confidence.setStyleSheet("font-size: 15pt;")
+        self.truth = QLabel(" ")
+        self.truth.setAlignment(Qt.AlignCenter)
+        self.truth.setStyleSheet("font-size: 15pt;")
         self.view = pg.GraphicsLayoutWidget()
         self.seen_box = self.view.addViewBox(row=0, col=0)
         self.seen_box.setAspectLocked(True)
@@ -270,6 +272,7 @@ class PadPanel(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.answer)
         right.addWidget(self.confidence)
+        right.addWidget(self.truth)
         right.addWidget(self.saliency)
         right.addWidget(self.view, 1)
         right.addWidget(self.reason)
@@ -280,32 +283,15 @@ class PadPanel(QWidget):
 
     # --------------------------------------------------------- network
     def show_snapshot(self, snapshot):
-        self._snapshot = snapshot
+        self._snapshot = self.reader.snapshot = snapshot
         if snapshot.test_set is not None and snapshot.test_set.name != "mnist":
             self._prefetch_mnist()  # random digits for the pretrained network, without a freeze
-        if self.source.currentIndex() == 1:
+        if self.source.currentIndex() == LIVE:
             self.predict()
 
     def network(self):
         """The network that reads the drawing, or ``(None, reason)``."""
-        if self.source.currentIndex() == 0:
-            if self._pretrained is None:
-                try:
-                    self._pretrained = Network.load(PRETRAINED)
-                except DigitDescentError as exc:
-                    return None, f"The pretrained model cannot be read: {exc}"
-            return self._pretrained, ""
-        snap = self._snapshot
-        if snap is None:
-            return None, "Waiting for the network…"
-        if snap.sizes[0] != 784 or snap.image_shape != (28, 28):
-            return None, (f"This {'-'.join(map(str, snap.sizes))} network does not read 28×28 "
-                          "images: choose an MNIST preset, or the pretrained network.")
-        if not snap.finite:
-            return None, "The network's weights are NaN (training diverged): press Reset."
-        if self._live is None or self._live[0] != snap.serial:
-            self._live = (snap.serial, snap.network())
-        return self._live[1], ""
+        return self.reader.network(self.source.currentIndex())
 
     # ------------------------------------------------------- prediction
     def _timer_start(self):
@@ -322,11 +308,13 @@ class PadPanel(QWidget):
         self.random_button.setText(f"Random test {kind}")
         x = self.canvas.exact if self.canvas.exact is not None else to_mnist(self.canvas.array())
         self.last_input = x
+        self.inputChanged.emit(x.reshape(-1))
+        truth = self.true_label()
         if net is None:
             self.answer.setText("–")
             self.confidence.setText(" ")
+            self.truth.setText(" ")
             self.last_output = None
-            self.predicted.emit(None, None)
             return
         probs = net.forward(x.reshape(1, -1))[0]  # softmax, or independent sigmoids for MSE
         self.last_output = probs
@@ -334,7 +322,14 @@ class PadPanel(QWidget):
         empty = not x.any()
         self.answer.setText("?" if empty else str(best))
         name = self._class_name(best)
-        self.confidence.setText("draw a digit" if empty else f"{name}{probs[best]:.0%} sure")
+        self.confidence.setText(f"draw a {kind}" if empty else f"{name}{probs[best]:.0%} sure")
+        if truth is None:
+            self.truth.setText(" ")
+        else:
+            verdict = "right" if truth == best else "wrong"
+            colour = style.GREEN if truth == best else style.VERMILION
+            self.truth.setText(f'true label {self._name(truth)} · <span style="color:{colour}">'
+                               f"<b>{verdict}</b></span>")
         colours = [style.BLUE if i == best and not empty else style.SKY for i in range(len(probs))]
         self.bars.setOpts(x=np.arange(len(probs)), height=probs, brushes=colours, pens=colours)
         self.seen.setImage(1 - 0.6 * x if self.saliency.isChecked() else 1 - x,
@@ -344,28 +339,39 @@ class PadPanel(QWidget):
             self.overlay.show()
         else:
             self.overlay.hide()
-        self.predicted.emit(net, x.reshape(-1))
+
+    def _name(self, index):
+        names = self.reader.class_names(self.source.currentIndex())
+        return names[index] if index < len(names) else str(index)
 
     def _class_name(self, index):
-        """``"Trouser · "`` when the live network's classes are not the digits, else ``""``."""
-        snap = self._snapshot
-        if self.source.currentIndex() != 1 or snap is None or index >= len(snap.class_names):
-            return ""
-        name = snap.class_names[index]
+        """``"Trouser · "`` when the reading network's classes are not the digits, else ``""``."""
+        name = self._name(index)
         return "" if name == str(index) else f"{name} · "
 
+    def true_label(self):
+        """The label of the test image on the pad, or None once it has been drawn on."""
+        shown = self._labelled
+        return shown[1] if shown is not None and shown[0] is self.canvas.exact else None
+
     # ----------------------------------------------------------- inputs
+    def show_image(self, image, label=None):
+        """Put a 28×28 image (ink 1) on the pad, read as it is; ``label`` is its true class."""
+        self.canvas.set_array(np.asarray(image, np.float32).reshape(28, 28))
+        self._labelled = None if label is None else (self.canvas.exact, int(label))
+        self.predict()
+
     def random_test_digit(self):
         """Draw a random test image of the data the reading network learned; returns its index."""
         test = self._test_images()
         i = int(self._rng.integers(len(test)))
-        self.canvas.set_array(test.x[i].reshape(28, 28))
+        self.show_image(test.x[i], test.labels[i])
         return i
 
     def _test_images(self):
         snap = self._snapshot
         if snap is not None and snap.test_set is not None:
-            live = self.source.currentIndex() == 1 and snap.image_shape == (28, 28)
+            live = self.source.currentIndex() == LIVE and snap.image_shape == (28, 28)
             if live or snap.test_set.name == "mnist":
                 return snap.test_set
         self._prefetch_mnist()

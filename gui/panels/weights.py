@@ -18,12 +18,8 @@ from engine.network import unflatten
 
 from .. import style
 
-COLORMAP = "CET-CBD1"  # diverging, colour-blind safe; zero is the neutral middle
 PAGE = 256  # tiles shown at once
-
-
-def diverging_colormap():
-    return pg.colormap.get(COLORMAP)
+SMALL = 48  # a layer with at most this many weights and biases is drawn with its numbers
 
 
 class WeightsPanel(QWidget):
@@ -77,7 +73,7 @@ class WeightsPanel(QWidget):
         self.image_box.setBackgroundColor("#d9d9d9")  # gaps between tiles
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image_box.addItem(self.image)
-        self.colorbar = pg.ColorBarItem(colorMap=diverging_colormap(), interactive=False, width=18,
+        self.colorbar = pg.ColorBarItem(colorMap=style.diverging_colormap(), interactive=False, width=18,
                                         label="weight")
         self.colorbar.setImageItem(self.image)
         self.view.addItem(self.colorbar, row=0, col=1)
@@ -86,6 +82,7 @@ class WeightsPanel(QWidget):
         self.highlight.hide()
         self.image_box.addItem(self.highlight)
         self.labels = []
+        self.values_text = []  # one per cell of a small matrix
         self.message = pg.TextItem("", color=style.GREY, anchor=(0.5, 0.5))
         font = QFont()
         font.setPointSize(15)
@@ -172,7 +169,7 @@ class WeightsPanel(QWidget):
         if self._is_image_layer(snap, layer):
             self._draw_tiles(snap, layer, values)
         else:
-            self._draw_matrix(values)
+            self._draw_matrix(snap, layer, values)
         self._draw_outgoing(snap, layer)
 
     def _draw_tiles(self, snap, layer, values):
@@ -198,9 +195,7 @@ class WeightsPanel(QWidget):
 
     def _place_labels(self, snap, is_output, cols, h, w, n, first, pad):
         """Digit names under the tiles of an output layer (the templates figure)."""
-        for label in self.labels:
-            self.image_box.removeItem(label)
-        self.labels = []
+        self._clear_labels()
         if not is_output:
             return
         font = QFont()
@@ -215,24 +210,67 @@ class WeightsPanel(QWidget):
             self.image_box.addItem(label)
             self.labels.append(label)
 
-    def _draw_matrix(self, values):
+    def _draw_matrix(self, snap, layer, values):
+        """Rows: neurons, columns: their inputs. A small layer (a toy network's) also shows its
+        biases in a last column, every value written in its cell, and names rows and columns."""
+        n_out, n_in = values.shape
+        small = n_out * (n_in + 1) <= SMALL
+        if small:
+            biases = snap.biases[layer]
+            if self.mode.currentIndex() == 1:
+                biases = biases - unflatten(snap.sizes, snap.initial_params)[1][layer]
+            gap = np.full((n_out, 1), np.nan, np.float32)
+            values = np.hstack([values, gap, biases[:, None]]).astype(np.float32)
         limit = inspection.symmetric_limit(values)
         if self.per_neuron.isChecked():
-            scale = np.abs(values).max(axis=1, keepdims=True)
+            scale = np.nanmax(np.abs(values), axis=1, keepdims=True)
             values = values / np.where(scale > 0, scale, 1)
             limit = 1.0
         self._set_image(np.ascontiguousarray(values, np.float32), limit)
-        n_out, n_in = values.shape
-        self._tiles = (n_out, 1, n_in, 1, 0, 0)
-        key = ("matrix", values.shape)
+        self._tiles = (n_out, 1, values.shape[1], 1, 0, 0)
+        key = ("matrix", values.shape, layer, small)
         if key != self._layout_key:
             self._layout_key = key
-            for label in self.labels:
-                self.image_box.removeItem(label)
-            self.labels = []
-            self._frame(values.shape)
-            self.message.setPos(n_in / 2, n_out / 2)
+            self._clear_labels()
+            if small:
+                self._place_matrix_labels(snap, layer, n_in, n_out)
+            self._frame(values.shape, extra_below=1.2 if small else 0,
+                        extra_left=2.2 if small else 0)
+            self.message.setPos(values.shape[1] / 2, n_out / 2)
+        if small:
+            for label, value in zip(self.values_text, values[:, [*range(n_in), n_in + 1]].ravel()):
+                label.setText(f"{value:+.2f}")
         self._show_selection()
+
+    def _clear_labels(self):
+        for label in self.labels + self.values_text:
+            self.image_box.removeItem(label)
+        self.labels, self.values_text = [], []
+
+    def _place_matrix_labels(self, snap, layer, n_in, n_out):
+        """Names of the rows (this layer's neurons) and columns (their inputs, then the bias),
+        and one text item per cell for its value."""
+        font = QFont()
+        font.setPointSize(12)
+        bold = QFont(font)
+        bold.setBold(True)
+        source = "input" if layer == 0 else f"layer {layer} neuron"
+        columns = [f"{source} {j + 1}" if layer == 0 else f"neuron {j + 1}" for j in range(n_in)]
+        heads = [(j + 0.5, name) for j, name in enumerate(columns)] + [(n_in + 1.5, "bias")]
+        for x, name in heads:
+            self.labels.append(self._add_label(name, (x, n_out + 0.1), (0.5, 0), bold))
+        kind = "output" if layer == len(snap.sizes) - 2 else "neuron"
+        for i in range(n_out):
+            self.labels.append(self._add_label(f"{kind} {i + 1}", (-0.1, i + 0.5), (1, 0.5), bold))
+            for x in [*range(n_in), n_in + 1]:
+                self.values_text.append(self._add_label("", (x + 0.5, i + 0.5), (0.5, 0.5), font))
+
+    def _add_label(self, text, pos, anchor, font):
+        label = pg.TextItem(text, color=style.INK, anchor=anchor)
+        label.setFont(font)
+        label.setPos(*pos)
+        self.image_box.addItem(label)
+        return label
 
     def _set_image(self, image, limit):
         """Show ``image`` with symmetric levels that move in nice steps: the colour bar's axis
@@ -242,9 +280,9 @@ class WeightsPanel(QWidget):
             self.colorbar.setLevels((-self._levels, self._levels))
         self.image.setImage(image, autoLevels=False, levels=(-self._levels, self._levels))
 
-    def _frame(self, shape, extra_below=0):
+    def _frame(self, shape, extra_below=0, extra_left=0):
         """Fit the view to an image of ``shape`` (explicitly: autoRange fails on a hidden view)."""
-        self.image_box.setRange(xRange=(0, shape[1]), yRange=(0, shape[0] + extra_below),
+        self.image_box.setRange(xRange=(-extra_left, shape[1]), yRange=(0, shape[0] + extra_below),
                                 padding=0.02)
 
     def _draw_outgoing(self, snap, layer):
@@ -255,7 +293,7 @@ class WeightsPanel(QWidget):
             return
         neuron = min(self.selected, snap.sizes[layer + 1] - 1)
         out = snap.weights[layer + 1][:, neuron]
-        colours = [style.BLUE if v >= 0 else style.ORANGE for v in out]
+        colours = style.sign_colours(out)
         self.bars.setOpts(x=np.arange(len(out)), height=out, brushes=colours, pens=colours)
         # Ticks, title and range change the axes' pictures: set them only when they change.
         key = (layer, neuron, len(out), snap.class_names)
@@ -356,7 +394,7 @@ class NeuronDialog(QDialog):
             box.invertY(True)
             limit = inspection.symmetric_limit(values)
             img = pg.ImageItem(values.reshape(shape).astype(np.float32), axisOrder="row-major")
-            img.setLookupTable(diverging_colormap().getLookupTable(nPts=256))
+            img.setLookupTable(style.diverging_colormap().getLookupTable(nPts=256))
             img.setLevels((-limit, limit))
             box.addItem(img)
             view.addLabel(f"{title} (±{limit:.2f})", row=1, col=col, size="12pt")

@@ -69,8 +69,18 @@ def test_toy_network_weights_are_plain_matrices(qtbot):
     panel = WeightsPanel()
     qtbot.addWidget(panel)
     net = Network((3, 4, 1), seed=0)
+    net.biases[0][:] = [0.5, -0.25, 1.0, 0.0]
     panel.show_snapshot(snapshot_of(net, trask))
-    assert panel.image.image.shape == (4, 3)
+    image = panel.image.image
+    assert image.shape == (4, 3 + 2)  # weights, a gap, the biases
+    np.testing.assert_allclose(image[:, :3], net.weights[0])
+    np.testing.assert_allclose(image[:, 4], net.biases[0])
+    names = {label.toPlainText() for label in panel.labels}
+    assert {"input 1", "input 3", "bias", "neuron 1", "neuron 4"} <= names
+    values = [label.toPlainText() for label in panel.values_text]
+    assert len(values) == 4 * 4 and values[3] == "+0.50" and values[7] == "-0.25"
+    panel.layer.setCurrentIndex(1)  # 4 → 1: the output
+    assert {"neuron 4", "bias", "output 1"} <= {label.toPlainText() for label in panel.labels}
 
 
 def test_nan_weights_show_a_message(qtbot, mnist):
@@ -90,7 +100,7 @@ def test_hover_names_the_neuron_under_the_mouse(qtbot, mnist):
     panel.show()
     net = Network((784, 16, 10), seed=0)
     panel.show_snapshot(snapshot_of(net, mnist))
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: panel.image_box.width() > 100)
     view_point = QPointF(2 * 29 + 10, 1 * 29 + 10)  # tile row 1, col 2 → neuron 6
     scene_point = panel.image_box.mapViewToScene(view_point)
     assert panel.neuron_at(scene_point) == 6
@@ -111,6 +121,39 @@ def test_confusion_matrix_counts_and_gallery(qtbot, mnist):
     assert ev.confidence[first] == ev.confidence[ev.cell(i, j)].max()
     worst = panel.show_worst_mistakes()
     assert worst.list.count() == min(100, int((ev.actual != ev.predicted).sum()))
+
+
+def test_a_thumbnail_or_gallery_click_sends_the_image_with_its_label(qtbot, mnist):
+    net = Network((784, 10), "sigmoid", "cross-entropy", seed=0)
+    ev = evaluate(net, mnist)
+    panel = ConfusionPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 800)
+    panel.show()
+    panel.show_snapshot(snapshot_of(net, mnist, evaluation=ev))
+    qtbot.waitUntil(lambda: panel.box.width() > 100)
+    i, j = 3, int(np.argmax(ev.confusion()[3]))
+    second = ev.cell(i, j)[1]
+    from gui.panels.confusion import CELL_H, CELL_W, THUMB
+
+    # the second thumbnail of cell (3, j)
+    centre = QPointF(j * CELL_W + 2 + (THUMB + 2) + THUMB / 2, i * CELL_H + CELL_H - 3 - THUMB / 2)
+    scene = panel.box.mapViewToScene(centre)
+    assert panel.thumbnail_at(scene) == second
+    assert panel.thumbnail_at(panel.box.mapViewToScene(QPointF(j * CELL_W + 5, i * CELL_H + 5))) is None
+    received = []
+    panel.imageChosen.connect(lambda image, label: received.append((image, label)))
+    panel.choose(ev, second)
+    assert np.array_equal(received[-1][0], mnist.x[second].reshape(28, 28))
+    assert received[-1][1] == mnist.labels[second] == 3
+    gallery = panel.show_worst_mistakes()
+    item = gallery.list.item(0)
+    index = item.data(0x0100)
+    actual, read = ev.actual[index], ev.predicted[index]
+    assert item.text() == f"read {read} ({ev.confidence[index]:.0%})\ntrue {actual}"
+    gallery.list.itemClicked.emit(item)
+    assert received[-1][1] == actual and np.array_equal(received[-1][0],
+                                                        mnist.x[index].reshape(28, 28))
 
 
 def test_confusion_states_before_evaluation_and_after_divergence(qtbot, mnist):

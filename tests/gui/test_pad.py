@@ -7,6 +7,7 @@ from engine import Network, load
 from engine.snapshot import Snapshot
 from gui.panels import pad as padmod
 from gui.panels.pad import PadPanel, image_to_ink
+from gui.panels.reader import LIVE, PRETRAINED, SHIPPED
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def draw_one(qtbot, canvas):
     qtbot.mouseRelease(canvas, Qt.LeftButton, pos=QPoint(x, bottom))
 
 
-@pytest.mark.skipif(not padmod.PRETRAINED.exists(), reason="resources/strong.npz not built")
+@pytest.mark.skipif(not PRETRAINED.exists(), reason="resources/strong.npz not built")
 def test_drawing_a_stroke_gives_a_prediction(qtbot, pad):
     draw_one(qtbot, pad.canvas)
     qtbot.waitUntil(lambda: pad.last_output is not None and pad.last_input.any(), timeout=1000)
@@ -41,7 +42,7 @@ def test_drawing_a_stroke_gives_a_prediction(qtbot, pad):
     assert pad.answer.text() == "?"
 
 
-@pytest.mark.skipif(not padmod.PRETRAINED.exists(), reason="resources/strong.npz not built")
+@pytest.mark.skipif(not PRETRAINED.exists(), reason="resources/strong.npz not built")
 def test_random_test_digits_are_read_correctly(qtbot, pad):
     test = load("mnist").test
     right = 0
@@ -52,7 +53,7 @@ def test_random_test_digits_are_read_correctly(qtbot, pad):
     assert right >= 18
 
 
-@pytest.mark.skipif(not padmod.PRETRAINED.exists(), reason="resources/strong.npz not built")
+@pytest.mark.skipif(not PRETRAINED.exists(), reason="resources/strong.npz not built")
 def test_noise_still_gets_a_confident_answer(qtbot, pad):
     pad.noise()
     pad.predict()
@@ -60,7 +61,7 @@ def test_noise_still_gets_a_confident_answer(qtbot, pad):
     assert pad.answer.text() in "0123456789" and pad.last_output.max() > 0.2
 
 
-@pytest.mark.skipif(not padmod.PRETRAINED.exists(), reason="resources/strong.npz not built")
+@pytest.mark.skipif(not PRETRAINED.exists(), reason="resources/strong.npz not built")
 def test_saliency_overlay(qtbot, pad):
     pad.random_test_digit()
     pad.saliency.setChecked(True)
@@ -74,7 +75,7 @@ def test_a_toy_network_disables_the_pad_with_a_reason(qtbot, pad):
     trask = load("trask").test
     snap = Snapshot(sizes=net.sizes, activation="sigmoid", cost="mse", params=net.params.copy(),
                     initial_params=net.params.copy(), class_names=trask.class_names)
-    pad.source.setCurrentIndex(1)
+    pad.source.setCurrentIndex(LIVE)
     pad.show_snapshot(snap)
     assert not pad.canvas.isEnabled() and "does not read 28×28" in pad.reason.text()
 
@@ -105,23 +106,57 @@ def test_loaded_images_are_read_either_way_round(qtbot, pad, tmp_path, mode):
     assert pad.canvas.array().sum() > 0
 
 
-@pytest.mark.skipif(not padmod.PRETRAINED.exists(), reason="resources/strong.npz not built")
+@pytest.mark.skipif(not PRETRAINED.exists(), reason="resources/strong.npz not built")
 def test_activation_view_and_backprop_dialog(qtbot, pad):
     from gui.panels.activations import ActivationsPanel
 
     view = ActivationsPanel()
     qtbot.addWidget(view)
-    pad.predicted.connect(view.show_input)
+    pad.inputChanged.connect(view.show_input)
+    view.source.setCurrentIndex(SHIPPED)
+    pad.predict()  # nothing drawn yet
+    assert "Draw a digit" in view.message.text() and not view.neurons.data.size
     pad.random_test_digit()
-    pad.predict()
     net = pad.network()[0]
     assert len(view.neurons.data) == sum(net.sizes[1:])
     assert len(view.lines_up.getData()[0]) + len(view.lines_down.getData()[0]) > 0
+    assert [label.toPlainText().split()[0] for label in view.labels] == list("0123456789")
     dialog = view.open_backprop()
     best = int(np.argmax(net.forward(pad.last_input.reshape(1, -1))[0]))
-    assert dialog.label.value() == best and "Cost for label" in dialog.summary.text()
-    dialog.label.setValue((best + 1) % 10)
-    assert f"label {(best + 1) % 10}" in dialog.summary.text()
+    assert dialog.label.currentIndex() == best and "Cost for label" in dialog.summary.text()
+    wrong = (best + 1) % 10
+    dialog.label.setCurrentIndex(wrong)
+    assert f"label {wrong}" in dialog.summary.text()
+    before = dialog.outputs()[wrong]
+    dialog.lr.setValue(0.5)
+    dialog.apply_step()  # one step of gradient descent towards the chosen label
+    assert dialog.outputs()[wrong] > before and "went from" in dialog.summary.text()
+    assert np.array_equal(net.params, pad.network()[0].params)  # on a copy only
+    dialog.back_to_start()
+    assert np.isclose(dialog.outputs()[wrong], before)
+
+
+def test_activations_follow_the_network_being_trained(qtbot, pad):
+    from gui.panels.activations import ActivationsPanel
+
+    view = ActivationsPanel()
+    qtbot.addWidget(view)
+    pad.inputChanged.connect(view.show_input)
+    assert view.source.currentIndex() == LIVE  # the network being trained, by default
+    net = Network((784, 12, 10), cost="cross-entropy")
+    snap = Snapshot(sizes=net.sizes, activation="sigmoid", cost="cross-entropy",
+                    params=net.params.copy(), initial_params=net.params.copy(),
+                    image_shape=(28, 28), class_names=tuple("0123456789"))
+    view.show_snapshot(snap)
+    pad.show_snapshot(snap)
+    pad.random_test_digit()
+    assert len(view.neurons.data) == 12 + 10
+    toy = Network((2, 4, 1))  # xor: no image to read; the old lines and answer go
+    view.show_snapshot(Snapshot(sizes=toy.sizes, activation="sigmoid", cost="mse",
+                                params=toy.params.copy(), initial_params=toy.params.copy()))
+    assert not view.neurons.data.size and not view.labels
+    assert "does not read 28×28 images" in view.message.text()
+    assert not view.backprop_button.isEnabled()
 
 
 def test_huge_image_is_refused_before_decoding(qtbot, pad, tmp_path, warnings, monkeypatch):
@@ -150,7 +185,7 @@ def test_pad_speaks_the_data_of_the_network_that_reads_it(qtbot, pad):
         return pad.canvas.array().reshape(28, 10, 28, 10).mean(axis=(1, 3))
 
     pad.show_snapshot(snap)  # starts loading MNIST for the pretrained network in the background
-    pad.source.setCurrentIndex(1)  # the network being trained: its own test images and names
+    pad.source.setCurrentIndex(LIVE)  # the network being trained: its own test images and names
     i = pad.random_test_digit()
     assert np.abs(shown() - fashion.x[i].reshape(28, 28)).mean() < 0.05
     pad.predict()
@@ -162,8 +197,21 @@ def test_pad_speaks_the_data_of_the_network_that_reads_it(qtbot, pad):
     draw_one(qtbot, pad.canvas)
     pad.predict()
     assert not np.allclose(pad.last_input, fashion.x[i].reshape(28, 28))
-    pad.source.setCurrentIndex(0)  # the pretrained network learned MNIST
+    pad.source.setCurrentIndex(SHIPPED)  # the pretrained network learned MNIST
     i = pad.random_test_digit()
     assert pad.random_button.text() == "Random test digit"
     assert np.abs(shown() - mnist.x[i].reshape(28, 28)).mean() < 0.05
     assert np.abs(shown() - fashion.x[i % 50].reshape(28, 28)).mean() > 0.3
+
+
+@pytest.mark.skipif(not PRETRAINED.exists(), reason="resources/strong.npz not built")
+def test_a_test_image_shows_its_true_label_until_drawn_on(qtbot, pad):
+    test = load("mnist").test
+    i = pad.random_test_digit()
+    label = int(test.labels[i])
+    assert pad.true_label() == label
+    verdict = "right" if pad.answer.text() == str(label) else "wrong"
+    assert f"true label {label}" in pad.truth.text() and verdict in pad.truth.text()
+    draw_one(qtbot, pad.canvas)
+    pad.predict()
+    assert pad.true_label() is None and not pad.truth.text().strip()
