@@ -6,12 +6,14 @@ import threading
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout,
                                QWidget)
 
 from engine import load
-from engine.landscape import SURFACES, Ball, MiniBatchProblem, grid, plane_surface, project
+from engine.landscape import (SURFACES, Ball, MiniBatchProblem, grid, interpolate, plane_surface,
+                              project)
 
 from .. import style
 
@@ -93,22 +95,21 @@ class SurfaceView3D:
         return np.stack([(np.asarray(x) - self._centre[0]) * sx, (np.asarray(y) - self._centre[1]) * sy,
                          (np.asarray(c) - lo) * sz + 0.12], axis=-1)
 
-    def set_balls(self, balls, cost, colours):
+    def set_paths(self, paths):
+        """Trails on the surface, each ``(xy (n, 2), cost (n,), colour, ball at its end)``."""
         points, colour_list = [], []
         for trail in self.trails:
             self.widget.removeItem(trail)
         self.trails = []
-        for (ball, *_), colour in zip(balls, colours):
-            path = np.array(ball.trail)
-            path = path[np.isfinite(path).all(axis=1)]
-            if not len(path):
+        for xy, cost, colour, head in paths:
+            if not len(xy):
                 continue
-            xyz = self.to_scene(path[:, 0], path[:, 1], cost(path[:, 0], path[:, 1]))
+            xyz = self.to_scene(xy[:, 0], xy[:, 1], cost)
             rgba = pg.mkColor(colour).getRgbF()
             line = self.gl.GLLinePlotItem(pos=xyz, color=rgba, width=3, antialias=True)
             self.widget.addItem(line)
             self.trails.append(line)
-            if not ball.escaped:
+            if head:
                 points.append(xyz[-1])
                 colour_list.append(rgba)
         self.balls.setData(pos=np.array(points) if points else np.zeros((0, 3)),
@@ -241,6 +242,12 @@ class SurfacePanel(QWidget):
         self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), interactive=False,
                                         width=16, label="cost")
         self.colorbar.setImageItem(self.image, insert_in=self.item)
+        self.hint = pg.TextItem("", color=style.GREY, anchor=(0.5, 0.5))
+        hint_font = QFont()
+        hint_font.setPointSize(15)
+        self.hint.setFont(hint_font)
+        self.hint.hide()
+        self.item.addItem(self.hint, ignoreBounds=True)
 
         self.three_d = QCheckBox("3-D")
         self.three_d.setEnabled(False)
@@ -293,6 +300,7 @@ class SurfacePanel(QWidget):
             self.set_surface()
         else:
             self.clear_balls()
+            self.three_d.setEnabled(self._gl_ok)
             self._show_network_state()
 
     def current_surface(self):
@@ -312,10 +320,14 @@ class SurfacePanel(QWidget):
             self.three_d.setChecked(False)
         self.three_d.setEnabled(self._gl_ok and not s.one_d)
         self.colorbar.setLabel("left", "cost")
+        self.colorbar.setVisible(not s.one_d)
+        self.hint.hide()
         self.clear_balls()
         self._clear_contours()
         self.net_ball.clear()
         self.net_trail.setData([], [])
+        # x and y of a teaching surface are alike: a round bowl must look round
+        self.item.vb.setAspectLocked(not s.one_d and s is not self._minibatch)
         x0, x1, y0, y1 = s.extent
         xs, ys, C = grid(s)
         if s.one_d:
@@ -349,7 +361,10 @@ class SurfacePanel(QWidget):
             self.views.addWidget(self.view3d.widget)
         self.views.setCurrentIndex(1 if on else 0)
         self._update_3d_surface()
-        self._draw_balls()
+        if self.teaching:
+            self._draw_balls()
+        else:
+            self._draw_network_ball()
 
     def _update_3d_surface(self):
         """Mirror the 2-D heat map (image and extent) in the 3-D view, if it is shown."""
@@ -411,6 +426,10 @@ class SurfacePanel(QWidget):
             for it in items:
                 self.item.removeItem(it)
         self.balls = []
+        if self.teaching:
+            self.status.setText(f"{self.current_surface().title}: click to drop a ball, then Play.")
+        if self.view3d is not None:
+            self.view3d.set_paths([])
 
     def step_balls(self, count=1):
         minibatch = self.current_surface() is self._minibatch
@@ -444,7 +463,12 @@ class SurfacePanel(QWidget):
             arrow.setStyle(angle=angle, tailLen=min(60, 25 * float(np.hypot(gx, gy)) + 5))
             arrow.show()
         if self.three_d.isChecked() and self.view3d is not None and not s.one_d:
-            self.view3d.set_balls(self.balls, s.cost, BALL_COLOURS * 4)
+            paths = []
+            for (ball, *_), colour in zip(self.balls, BALL_COLOURS * 4):
+                path = np.array(ball.trail)
+                path = path[np.isfinite(path).all(axis=1)]
+                paths.append((path, s.cost(path[:, 0], path[:, 1]), colour, not ball.escaped))
+            self.view3d.set_paths(paths)
         if escaped:
             self.status.setText(f"Ball {', '.join(map(str, escaped))} left the plot: the learning "
                                 f"rate η = {self.lr.value():g} is too large, each step overshoots "
@@ -476,13 +500,27 @@ class SurfacePanel(QWidget):
         self._draw_network_ball()
 
     def _show_network_state(self):
+        """Network mode: the last computed surface, or an empty plot saying what to do."""
         snap = self._snapshot
+        self.item.setLabels(left="β (direction 2)", bottom="α (direction 1)")
+        self.item.vb.setAspectLocked(False)
+        if self._plane is not None:
+            self._show_plane(self._plane)
+            return
+        self.curve.hide()
+        self.image.hide()
+        self._clear_contours()
+        self.colorbar.hide()
+        self.net_ball.clear()
+        self.net_trail.setData([], [])
+        self.item.setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
+        self.hint.setText("Press Compute to draw the network's cost\naround its current weights")
+        self.hint.show()
         if snap is None:
             self.status.setText("Waiting for the network…")
-        elif self._plane is None:
+        else:
             self.status.setText("Press Compute to draw the network's cost around its current "
                                 "weights.")
-        self.item.setLabels(left="β (direction 2)", bottom="α (direction 1)")
 
     def compute(self):
         """Start computing the network's surface in a background thread (cancels a running one)."""
@@ -510,8 +548,14 @@ class SurfacePanel(QWidget):
             return cancel.is_set()
 
         def run():  # directions, PCA and the grid: all off the GUI thread
-            result["plane"] = plane_surface(net, data.x, data.targets, points, method,
-                                            self.span.value(), n, snap.step, should_stop)
+            try:
+                result["plane"] = plane_surface(net, data.x, data.targets, points, method,
+                                                self.span.value(), n, snap.step, should_stop)
+            except MemoryError:
+                result["error"] = (f"Not enough memory for a {n}×{n} grid over {len(data):,} "
+                                   "images: choose fewer samples or a coarser grid.")
+            except Exception as exc:  # noqa: BLE001 - relayed to the panel, never lost in a thread
+                result["error"] = f"The cost surface could not be computed: {exc!r}"
 
         thread = threading.Thread(target=run, daemon=True, name="loss-surface")
         self._job = (thread, cancel, result, done_rows, (snap.step, len(data)))
@@ -543,19 +587,31 @@ class SurfacePanel(QWidget):
         self._job = None
         self._poll.stop()
         self.cancel_button.setEnabled(False)
+        self.progress.setValue(0)
+        if "error" in result:
+            self.status.setText(result["error"])
+            return
         plane = result.get("plane")
         if plane is None:
             return
         step, n_samples = info
         self._plane = plane
         self._last_auto_step = step
-        span, axis = plane.axis[-1], plane.axis
+        self._show_plane(plane)
+        centre = plane.surface[len(plane.axis) // 2, len(plane.axis) // 2]
+        self.status.setText(f"Cost over {n_samples:,} training images at step {step:,}, "
+                            f"{plane.note}; centre {centre:.4f}.")
+
+    def _show_plane(self, plane):
+        """The network's cost on ``plane`` (log10 colours), its trail and the ball."""
+        span = plane.axis[-1]
+        self.hint.hide()
+        self.curve.hide()
+        self.colorbar.show()
         # log10: the interesting structure is near the minimum, many times below the rim
         self._show_heat_map(np.log10(np.maximum(plane.surface, 1e-12)), (-span, span, -span, span))
         self.colorbar.setLabel("left", "log₁₀ cost")
         self.item.setLabels(left="β (direction 2)", bottom="α (direction 1)")
-        self.status.setText(f"Cost over {n_samples:,} training images at step {step:,}, "
-                            f"{plane.note}; centre {plane.surface[len(axis) // 2, len(axis) // 2]:.4f}.")
         self._draw_network_ball()
 
     def wait_for_surface(self, timeout=30.0):
@@ -574,3 +630,6 @@ class SurfacePanel(QWidget):
         path = np.vstack([plane.trail, [0.0, 0.0], here]) if len(plane.trail) else np.array([here])
         self.net_trail.setData(path[:, 0], path[:, 1])
         self.net_ball.setData([here[0]], [here[1]])
+        if self.three_d.isChecked() and self.view3d is not None:
+            height = interpolate(plane.axis, np.log10(np.maximum(plane.surface, 1e-12)), path)
+            self.view3d.set_paths([(path, height, style.VERMILION, True)])

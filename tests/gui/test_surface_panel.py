@@ -99,3 +99,82 @@ def test_without_opengl_the_3d_view_falls_back_to_2d(qtbot, panel):
     assert not opengl_available()  # the offscreen platform has no OpenGL
     assert not panel.three_d.isEnabled() and "2-D" in panel.three_d.toolTip()
     assert panel.views.currentWidget() is panel.plot
+
+
+def _choose(panel, name):
+    names = [panel.surface.itemData(i) for i in range(panel.surface.count())]
+    panel.surface.setCurrentIndex(names.index(name))
+
+
+def test_network_mode_before_compute_is_an_empty_plot_with_a_hint(qtbot, panel):
+    _choose(panel, "curve")  # the teaching curve must not stay under the α/β axes
+    panel.mode.setCurrentIndex(1)
+    assert not panel.curve.isVisible() and not panel.image.isVisible()
+    assert panel.hint.isVisible() and "Compute" in panel.hint.textItem.toPlainText()
+    assert not panel.colorbar.isVisible()
+    assert panel.item.getAxis("bottom").labelText.startswith("α")
+
+
+def test_clear_balls_forgets_that_balls_left_the_plot(qtbot, panel):
+    _choose(panel, "bowl")
+    panel.lr.setValue(2.5)
+    panel.drop_ball(2.0, 2.0)
+    panel.step_balls(40)
+    assert "left the plot" in panel.status.text()
+    panel.clear_balls()
+    assert "left the plot" not in panel.status.text()
+
+
+def test_a_bowl_is_round_and_a_curve_has_no_colour_bar(qtbot, panel):
+    _choose(panel, "bowl")
+    assert panel.item.vb.state["aspectLocked"] and panel.colorbar.isVisible()
+    _choose(panel, "curve")
+    assert not panel.colorbar.isVisible() and not panel.item.vb.state["aspectLocked"]
+
+
+def test_the_narrow_valley_zig_zags_at_the_default_learning_rate(qtbot, panel):
+    _choose(panel, "valley")
+    ball = panel.drop_ball(-2.5, 1.0)
+    panel.step_balls(8)
+    ys = np.array(ball.trail)[:, 1]
+    assert np.all(np.sign(ys[1:]) == -np.sign(ys[:-1]))  # across the valley at every step
+    assert abs(ys[-1]) < abs(ys[0]) and np.array(ball.trail)[-1, 0] > -2.5
+
+
+def test_an_error_in_the_surface_job_reaches_the_panel(qtbot, panel, monkeypatch):
+    from gui.panels import surface as surfacemod
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(surfacemod, "plane_surface", out_of_memory)
+    data = load("mnist").train.subset(100)
+    net = Network((784, 10), seed=0)
+    snap = Snapshot(sizes=net.sizes, activation="sigmoid", cost="mse", params=net.params.copy(),
+                    initial_params=net.params.copy(), train_set=data, image_shape=(28, 28))
+    panel.mode.setCurrentIndex(1)
+    panel.show_snapshot(snap)
+    assert panel.compute()
+    qtbot.waitUntil(lambda: "Not enough memory" in panel.status.text(), timeout=5000)
+    assert not panel.cancel_button.isEnabled() and panel.progress.value() == 0
+    assert panel.compute_button.isEnabled()
+
+
+def test_interpolate_is_exact_on_the_grid_and_linear_between():
+    from engine.landscape import interpolate
+
+    axis = np.linspace(-1, 1, 5)
+    surface = axis[None, :] * 2 + axis[:, None] * 3  # linear: 2α + 3β
+    points = np.array([[0.0, 0.0], [0.5, -0.5], [0.25, 0.1], [5.0, 0.0]])
+    np.testing.assert_allclose(interpolate(axis, surface, points), [0, -0.5, 0.8, 2.0])
+
+
+def test_the_3d_choice_comes_back_after_the_one_dimensional_curve(qtbot, panel):
+    panel._gl_ok = True  # as where OpenGL is available
+    _choose(panel, "curve")
+    assert not panel.three_d.isEnabled()
+    panel.mode.setCurrentIndex(1)
+    assert panel.three_d.isEnabled()
+    panel.mode.setCurrentIndex(0)
+    _choose(panel, "bumpy")
+    assert panel.three_d.isEnabled()
