@@ -1,20 +1,21 @@
 """The main window: docks, menus, shortcuts, status bar and settings (layout only, no math)."""
 
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
-                               QMessageBox, QPushButton, QToolBar, QWidget)
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWidget, QFileDialog,
+                               QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox,
+                               QPushButton, QTextBrowser, QToolBar, QVBoxLayout, QWidget)
 
 from engine import DigitDescentError, Network, TrainConfig, preset
 from engine.data import NAMES as DATASET_NAMES
 
 from .controller import TrainingController
+from .export import DEFAULT_WIDTH, export_picture
+from .keys import WindowKeys
 from .panels.activations import ActivationsPanel
 from .panels.confusion import ConfusionPanel
 from .panels.controls import ControlsPanel
@@ -33,6 +34,8 @@ SHORTCUTS = [
     ("Ctrl+E", "Train one epoch"),
     ("Ctrl+R", "Reset: new random weights from the seed"),
     ("F11", "Full screen"),
+    ("Escape", "Leave a text field: the keys above work wherever the focus is, except → and "
+               "← inside the layers field"),
     ("Ctrl+O / Ctrl+S", "Open / save a model"),
     ("Ctrl+Q", "Quit"),
 ]
@@ -121,6 +124,11 @@ class MainWindow(QMainWindow):
         self.export_csv_action = self._action("Export cost history (CSV)…", self._export_csv_dialog)
         self.quit_action = self._action("Quit", self.close, "Ctrl+Q")
         self.reset_layout_action = self._action("Reset layout", self.reset_layout)
+        self.leave_field_action = self._action("Leave the field", self.leave_field, "Escape",
+                                               "Give the keys back to the window")
+        self._keys = WindowKeys(self, [self.train_action, self.step_action, self.epoch_action,
+                                       self.reset_action, self.fullscreen_action,
+                                       self.leave_field_action])
 
     def _build_toolbars(self):
         bar = QToolBar("Training")
@@ -189,7 +197,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         export = file_menu.addMenu("Export picture of a panel")
         for key, panel in self.panels.items():
-            export.addAction(self._action(f"{panel.title}…", lambda _=False, k=key: self._export_png_dialog(k)))
+            if hasattr(panel, "picture"):
+                export.addAction(self._action(f"{panel.title}…",
+                                              lambda _=False, k=key: self._export_picture_dialog(k)))
         file_menu.addAction(self.export_csv_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -209,9 +219,11 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action(f"About {APP_NAME}", lambda: QMessageBox.about(self, APP_NAME, ABOUT)))
 
     def _build_status_bar(self):
+        # A normal widget, not a permanent one: a message ("Saved …") takes its place for a while.
         self.status_text = QLabel("Loading MNIST…")
         self.status_text.setStyleSheet("font-size: 11pt;")
-        self.statusBar().addPermanentWidget(self.status_text, 1)
+        self.statusBar().setStyleSheet("font-size: 11pt;")
+        self.statusBar().addWidget(self.status_text, 1)
 
     def _connect(self):
         c = self.controller
@@ -379,18 +391,16 @@ class MainWindow(QMainWindow):
         source = path.parent if path.is_file() and "idx" in path.name else path
         self.apply_config(self.controls.config.replace(dataset=str(source)))
 
-    def export_png(self, key, path):
-        """Save a picture of one panel, atomically."""
-        fd, tmp = tempfile.mkstemp(dir=Path(path).parent, suffix=".png")
-        os.close(fd)
+    def export_picture(self, key, path, width=DEFAULT_WIDTH):
+        """Save the plot of one panel as PNG (``width`` pixels wide) or SVG; False if it failed."""
         try:
-            if not self.panels[key].grab().save(tmp, "PNG"):
-                raise OSError(f"cannot write {path}")
-            os.replace(tmp, path)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
-            QMessageBox.warning(self, APP_NAME, str(exc))
+            with self.panels[key].picture() as item:
+                export_picture(item, path, width)
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            QMessageBox.warning(self, APP_NAME, f"{path}: cannot save the picture ({reason})")
             return False
+        self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
     def export_csv(self, path):
@@ -418,10 +428,21 @@ class MainWindow(QMainWindow):
         if path:
             self.open_dataset(path)
 
-    def _export_png_dialog(self, key):
-        path, _ = QFileDialog.getSaveFileName(self, "Export picture", f"{key}.png", "PNG (*.png)")
-        if path:
-            self.export_png(key, path)
+    def _export_picture_dialog(self, key):
+        path, chosen = QFileDialog.getSaveFileName(
+            self, f"Export picture of the {self.panels[key].title} panel", f"{key}.png",
+            "PNG picture (*.png);;SVG drawing (*.svg)")
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".svg" if "svg" in chosen.lower() else ".png"
+        width = DEFAULT_WIDTH
+        if path.lower().endswith(".png"):
+            width, ok = QInputDialog.getInt(self, "Picture width", "Width in pixels:",
+                                            DEFAULT_WIDTH, 200, 8000, 10)
+            if not ok:
+                return
+        self.export_picture(key, path, width)
 
     def _export_csv_dialog(self):
         path, _ = QFileDialog.getSaveFileName(self, "Export cost history", "cost.csv", "CSV (*.csv)")
@@ -429,6 +450,13 @@ class MainWindow(QMainWindow):
             self.export_csv(path)
 
     # -------------------------------------------------------------- view
+    def leave_field(self):
+        """Escape: take the focus from whatever field has it, so every key reaches the window."""
+        focus = QApplication.focusWidget()
+        if focus is not None:
+            focus.clearFocus()
+        self.setFocus()
+
     def toggle_full_screen(self):
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
@@ -443,8 +471,20 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
 
     def show_panel_help(self):
-        text = "".join(f"<h3>{p.title}</h3><p>{p.help}</p>" for p in self.panels.values())
-        QMessageBox.information(self, "What the panels show", text)
+        """The panels' help texts in a scrolling window that fits any screen."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle("What the panels show")
+        text = QTextBrowser()
+        text.setHtml("".join(f"<h3>{p.title}</h3><p>{p.help}</p>" for p in self.panels.values()))
+        close = QDialogButtonBox(QDialogButtonBox.Close)
+        close.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text, 1)
+        layout.addWidget(close)
+        screen = self.screen().availableGeometry()
+        dialog.resize(min(760, screen.width() - 40), min(900, screen.height() - 80))
+        dialog.show()
+        return dialog
 
     # ---------------------------------------------------------- settings
     def _saved_config(self):

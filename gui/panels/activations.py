@@ -1,5 +1,7 @@
 """How the network decides: every layer's activations for the pad's drawing, 3Blue1Brown style."""
 
+from contextlib import nullcontext
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
@@ -15,6 +17,7 @@ from .reader import LIVE, SOURCES, NetworkChoice
 MAX_CIRCLES = 40  # wider layers are drawn as a strip of squares
 COLUMN_GAP = 34
 LINES = 60  # strongest connections drawn per pair of layers
+OUTPUT_LABEL_WIDTH = 12  # room right of the output neurons for "name  0.98"
 NO_DRAWING = "Draw a digit on the pad (or pick a test image there) to see the network read it."
 
 
@@ -37,6 +40,7 @@ class ActivationsPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.reader = NetworkChoice()
+        self._framed = None  # the layer sizes the view was last fitted to
         self.network = None
         self.x = None
         self.view = pg.GraphicsLayoutWidget()
@@ -75,6 +79,10 @@ class ActivationsPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.view, 1)
 
+    def picture(self):
+        """The plot to export (no controls)."""
+        return nullcontext(self.view.ci)
+
     def show_snapshot(self, snapshot):
         self.reader.snapshot = snapshot
         if self.source.currentIndex() == LIVE:
@@ -101,6 +109,11 @@ class ActivationsPanel(QWidget):
         positions, spots = self._layout(net, acts)
         self.neurons.setData(spots=spots)
         self._draw_lines(net, acts, positions)
+        if net.sizes != self._framed:  # frame a new network once; the user may zoom after
+            self._framed = net.sizes
+            right = positions[-1][:, 0].max() + (OUTPUT_LABEL_WIDTH if net.sizes[-1] <= MAX_CIRCLES
+                                                 else 2)
+            self.box.setRange(xRange=(0, right), yRange=(0, 28), padding=0.03)
         names = self.reader.class_names(self.source.currentIndex())
         self._label_outputs(positions[-1], acts[-1], names)
         best = int(np.argmax(acts[-1]))

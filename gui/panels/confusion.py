@@ -4,6 +4,8 @@ Reads the :class:`~engine.inspection.Evaluation` s the training thread computes
 at each epoch end (or on demand); nothing here runs the network.
 """
 
+from contextlib import nullcontext
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
@@ -107,6 +109,10 @@ class ConfusionPanel(QWidget):
         self.evaluate_button.clicked.connect(self.evaluateRequested)
         self.worst_button.clicked.connect(self.show_worst_mistakes)
         self.view.scene().sigMouseClicked.connect(self._on_clicked)
+
+    def picture(self):
+        """The plot to export (no controls)."""
+        return nullcontext(self.view.ci)
 
     # -------------------------------------------------------------- data
     @property

@@ -3,6 +3,7 @@
 import bisect
 import csv
 import io
+from contextlib import contextmanager
 
 import numpy as np
 import pyqtgraph as pg
@@ -353,6 +354,22 @@ class CostPanel(QWidget):
         self.readout.setText(text)
 
     # ---------------------------------------------------------- export
+    @contextmanager
+    def picture(self):
+        """The plot to export, with a legend drawn in it (on screen the legend is a label)."""
+        item = self.plot.getPlotItem()
+        legend = pg.LegendItem(offset=(-10, 10), labelTextSize="11pt", brush=pg.mkBrush(255, 255, 255, 220))
+        legend.setParentItem(item.vb)
+        for curve, name in ((self.raw_curve, "mini-batch cost"), (self.smooth_curve, "moving average"),
+                            (self.train_points, "training set"), (self.test_points, "test set"),
+                            (self.acc_curve, "test accuracy"),
+                            (self.train_acc_curve, "training accuracy")):
+            legend.addItem(curve, name)
+        try:
+            yield item
+        finally:
+            item.scene().removeItem(legend)
+
     def history_csv(self):
         """The cost history as CSV text: one row per recorded mini-batch, then one per epoch."""
         snap = self._snapshot

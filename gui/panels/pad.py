@@ -1,6 +1,7 @@
 """The drawing pad: draw a digit, see what the network sees and what it answers."""
 
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -280,6 +281,10 @@ class PadPanel(QWidget):
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addLayout(right, 2)
+
+    def picture(self):
+        """The plot to export (no controls)."""
+        return nullcontext(self.view.ci)
 
     # --------------------------------------------------------- network
     def show_snapshot(self, snapshot):

@@ -1,6 +1,8 @@
 """The loss surface: balls rolling downhill on teaching surfaces, and the real network's cost
 on a plane through its weights."""
 
+from contextlib import nullcontext
+
 import threading
 
 import numpy as np
@@ -287,6 +289,10 @@ class SurfacePanel(QWidget):
         self._poll = QTimer(self)
         self._poll.setInterval(50)
         self._poll.timeout.connect(self._poll_job)
+
+    def picture(self):
+        """The plot to export (no controls)."""
+        return nullcontext(self.item)
 
     # ---------------------------------------------------------- teaching
     @property

@@ -6,6 +6,8 @@ and networks whose input is not an image, are drawn as weight matrices. A
 bar chart shows the selected neuron's outgoing weights.
 """
 
+from contextlib import nullcontext
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -112,6 +114,10 @@ class WeightsPanel(QWidget):
         self._hover = pg.SignalProxy(self.view.scene().sigMouseMoved, rateLimit=30,
                                      slot=self._on_mouse_moved)
         self.view.scene().sigMouseClicked.connect(self._on_clicked)
+
+    def picture(self):
+        """The plot to export (no controls)."""
+        return nullcontext(self.view.ci)
 
     # -------------------------------------------------------------- data
     def show_snapshot(self, snapshot):

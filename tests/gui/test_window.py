@@ -37,7 +37,7 @@ def test_start_pause_step_reset(make_window, qtbot, small_config):
 def test_epoch_button_trains_one_epoch_and_evaluates(make_window, qtbot, small_config):
     w = make_window(small_config)
     w.controller.run_epoch()
-    qtbot.waitUntil(lambda: snap(w).epoch == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(snap(w).reports) > 0, timeout=5000)  # evaluated beside training
     report = snap(w).reports[-1]
     assert report.samples_seen == 2000 and 0.15 < report.test_accuracy <= 1  # chance is 0.1
 
@@ -126,7 +126,7 @@ def test_saturation_banner_and_recovery(make_window, qtbot, small_config):
     w.start_training()
     qtbot.waitUntil(lambda: w.banner_bar.isVisible(), timeout=5000)
     assert "learning rate 1000" in w.banner_text.text()
-    assert not snap(w).running
+    qtbot.waitUntil(lambda: not snap(w).running, timeout=2000)
     w.controls.lr_spin.setValue(1.0)
     w.banner_reset.click()
     assert not w.banner_bar.isVisible()
@@ -243,16 +243,82 @@ def test_save_and_open_model(make_window, qtbot, small_config, tmp_path, warning
     assert warnings and "bad.npz" in warnings[-1]
 
 
-def test_exports(make_window, qtbot, small_config, tmp_path):
+def test_exports(make_window, qtbot, small_config, tmp_path, warnings):
+    from PySide6.QtGui import QImage
+
     w = make_window(small_config)
     w.controller.step(30)
     qtbot.waitUntil(lambda: snap(w).step == 30, timeout=2000)
-    qtbot.wait(100)
+    qtbot.waitUntil(lambda: w.cost_panel._snapshot is snap(w), timeout=2000)
     assert w.export_csv(tmp_path / "cost.csv")
     lines = (tmp_path / "cost.csv").read_text().splitlines()
     assert lines[0].startswith("kind,samples_seen") and len(lines) == 31
-    assert w.export_png("cost", tmp_path / "cost.png")
-    assert (tmp_path / "cost.png").read_bytes()[:4] == b"\x89PNG"
+    # the plot only, at the chosen width: no combo boxes or hover read-out above it
+    assert w.export_picture("cost", tmp_path / "cost.png", width=1920)
+    image = QImage(str(tmp_path / "cost.png"))
+    plot = w.cost_panel.plot
+    assert image.width() == 1920
+    assert abs(image.height() / image.width() - plot.height() / plot.width()) < 0.02
+    assert (tmp_path / "cost.png").stat().st_mode & 0o777 == 0o666 & ~_umask()
+    assert "Saved" in w.statusBar().currentMessage()
+    assert w.export_picture("weights", tmp_path / "weights.svg")
+    assert b"<svg" in (tmp_path / "weights.svg").read_bytes()[:500]
+    assert not w.export_picture("cost", tmp_path / "missing" / "cost.png")
+    assert "cannot save the picture" in warnings[-1] and not (tmp_path / "missing").exists()
+    assert "Export picture of a panel" in [a.text() for a in w.menuBar().actions()[0].menu().actions()]
+
+
+def _umask():
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_status_messages_are_visible_over_the_training_status(make_window, qtbot, small_config):
+    w = make_window(small_config)
+    w.statusBar().showMessage("Saved somewhere", 5000)
+    assert w.statusBar().currentMessage() == "Saved somewhere"
+    assert not w.status_text.isVisible()  # the message has the room; the status comes back after
+    w.statusBar().clearMessage()
+    assert w.status_text.isVisible()
+
+
+def test_training_keys_work_wherever_the_focus_is(make_window, qtbot, small_config):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    w = make_window(small_config.replace(epochs=1000))
+    w.activateWindow()
+    for field in (w.controls.lr_spin, w.controls.batch_size, w.controls.speed,
+                  w.cost_panel.fit_button, w.controls.layers):
+        field.setFocus()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=1000)
+        step = snap(w).step
+        qtbot.keyClick(field, Qt.Key_Space)  # train…
+        qtbot.waitUntil(lambda: snap(w).running, timeout=2000)
+        qtbot.keyClick(field, Qt.Key_Space)  # …and pause
+        qtbot.waitUntil(lambda: not snap(w).running, timeout=2000)
+        assert snap(w).step > step
+    w.controls.lr_spin.setFocus()
+    step = snap(w).step
+    qtbot.keyClick(w.controls.lr_spin, Qt.Key_Right)
+    qtbot.waitUntil(lambda: snap(w).step == step + 1, timeout=2000)
+    qtbot.keyClick(w.controls.lr_spin, Qt.Key_Escape)
+    assert QApplication.focusWidget() is not w.controls.lr_spin
+
+
+def test_the_window_fits_small_screens(make_window, qtbot):
+    w = make_window()
+    for key in ("surface", "pad", "confusion"):
+        w.docks[key].raise_()
+    w.surface_panel.mode.setCurrentIndex(1)
+    hint = w.minimumSizeHint().expandedTo(w.minimumSize())
+    assert hint.width() <= 1024 and hint.height() <= 720
+    help_dialog = w.show_panel_help()
+    qtbot.addWidget(help_dialog)
+    assert help_dialog.height() <= w.screen().availableGeometry().height()
 
 
 def test_epoch_end_fills_the_confusion_matrix_and_weights(make_window, qtbot, small_config):

@@ -1,0 +1,68 @@
+"""Screenshots of every panel, as a lecturer would see them: ``python scripts/screenshots.py``.
+
+Opens the window at the given size with a preset (fresh settings), trains a few epochs and
+saves one PNG per panel brought to the front, plus the whole window. Runs offscreen.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", default="1920x1080", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--preset", default="3b1b")
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--subset", type=int, default=0, help="train on the first N images only")
+    parser.add_argument("--out", default="screenshots")
+    args = parser.parse_args(argv)
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtTest import QTest
+
+    from engine import preset
+    from gui.app import make_application
+    from gui.main_window import MainWindow
+
+    app = make_application()
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = QSettings(str(Path(tmp) / "s.ini"), QSettings.IniFormat)
+        config = preset(args.preset).replace(train_subset=args.subset or None)
+        window = MainWindow(config=config, settings=settings)
+        window.resize(width, height)
+        window.show()
+
+        def wait(condition, seconds=120):
+            for _ in range(int(seconds * 50)):
+                if condition():
+                    return
+                QTest.qWait(20)
+            raise TimeoutError("the window did not get there in time")
+
+        wait(lambda: window.controller.snapshot is not None)
+        for _ in range(args.epochs):
+            epoch = window.controller.snapshot.epoch
+            window.controller.run_epoch()
+            wait(lambda: window.controller.snapshot.epoch > epoch
+                 and window.controller.snapshot.evaluation is not None)
+        window.pad_panel.random_test_digit()
+        tag = f"{args.preset}-{width}x{height}"
+        for key, dock in window.docks.items():
+            dock.raise_()
+            QTest.qWait(400)
+            window.grab().save(str(out / f"{tag}-{key}.png"))
+        window.close()
+    print(f"saved {len(window.docks)} screenshots to {out}/")
+
+
+if __name__ == "__main__":
+    main()
