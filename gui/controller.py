@@ -1,8 +1,9 @@
 """The GUI side of training: commands to the worker, the newest snapshot to the panels.
 
-Panels connect to :attr:`TrainingController.snapshotChanged`. A redraw timer
-on the GUI thread looks at the worker's newest snapshot and emits it only when
-it is new: stale snapshots are skipped, never queued. While training runs the
+The main window connects to :attr:`TrainingController.snapshotChanged` and hands
+each snapshot to the panels on screen. A redraw timer on the GUI thread looks at
+the worker's newest snapshot and emits it only when it is new: stale snapshots
+are skipped, never queued. While training runs the
 timer ticks only as often as the panels on screen redraw
 (:attr:`TrainingController.running_poll_s`): every tick holds the GIL the
 training thread needs.

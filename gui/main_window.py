@@ -1,4 +1,5 @@
-"""The main window: docks, menus, shortcuts, status bar and settings (layout only, no math)."""
+"""The main window: docks, menus, shortcuts, status bar, settings, and the file dialogs and
+redraw scheduling that go with them. The math is in the engine; the panels draw."""
 
 import json
 import time

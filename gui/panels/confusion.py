@@ -9,7 +9,7 @@ from contextlib import nullcontext
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (QComboBox, QDialog, QGraphicsPixmapItem, QHBoxLayout, QLabel,
                                QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
@@ -245,7 +245,10 @@ def render_confusion(ev, percent=False):
     painter.translate(MARGIN_LEFT, MARGIN_TOP)
     texts = []
 
-    def text(s, x, y, align, size=12, bold=False, colour=style.INK):
+    def text(s, x, y, align, size=12, bold=False, colour=style.INK, fit=None):
+        """Draw ``s``; ``fit``: the width it must fit in (the font shrinks, down to 11 px)."""
+        if fit is not None:
+            size = fitting_size(s, fit, size, bold)
         painter.setFont(_font_px(size, bold))
         painter.setPen(QColor(colour))
         w, h = 240, 40
@@ -279,8 +282,10 @@ def render_confusion(ev, percent=False):
                 text(label, (j + 0.5) * CELL_W, i * CELL_H + 15, ("center", "center"),
                      size=21 if i == j else 18, bold=i == j)
     for i in range(k):
-        text(names[i], -8, (i + 0.5) * CELL_H, ("right", "center"), size=24, bold=True)
-        text(names[i], (i + 0.5) * CELL_W, -6, ("center", "bottom"), size=24, bold=True)
+        text(names[i], -8, (i + 0.5) * CELL_H, ("right", "center"), size=24, bold=True,
+             fit=MARGIN_LEFT - 12)
+        text(names[i], (i + 0.5) * CELL_W, -6, ("center", "bottom"), size=24, bold=True,
+             fit=CELL_W - 6)
         text(_pct(recall[i]), k * CELL_W + 8, (i + 0.5) * CELL_H, ("left", "center"), size=18)
         text(_pct(precision[i]), (i + 0.5) * CELL_W, k * CELL_H + 6, ("center", "top"), size=18)
     text("recall", k * CELL_W + 8, -6, ("left", "bottom"), size=18, colour=style.GREY)
@@ -291,6 +296,13 @@ def render_confusion(ev, percent=False):
          bold=True)
     painter.end()
     return image, texts
+
+
+def fitting_size(text, width, size, bold=False, smallest=11):
+    """The largest pixel size ≤ ``size`` at which ``text`` is at most ``width`` wide."""
+    while size > smallest and QFontMetrics(_font_px(size, bold)).horizontalAdvance(text) > width:
+        size -= 1
+    return size
 
 
 def _thumbnail_image(ev, k, scale=1):

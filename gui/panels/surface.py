@@ -1,9 +1,9 @@
 """The loss surface: balls rolling downhill on teaching surfaces, and the real network's cost
 on a plane through its weights."""
 
-from contextlib import nullcontext
-
 import threading
+from contextlib import nullcontext
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
@@ -50,6 +50,18 @@ def opengl_available():
     if ok:
         context.doneCurrent()
     return bool(ok)
+
+
+@dataclass
+class _SurfaceJob:
+    """A network-surface computation running on its own thread."""
+
+    thread: threading.Thread
+    cancel: threading.Event
+    result: dict  # "plane" (a PlaneSurface, None if cancelled) or "error" (a message)
+    rows_done: list  # [grid rows computed so far], written by the thread
+    step: int  # the training step of the weights it started from
+    n_samples: int
 
 
 class SurfaceView3D:
@@ -136,7 +148,7 @@ class SurfacePanel(QWidget):
         super().__init__(parent)
         self._snapshot = None
         self.balls = []  # (Ball, point item, trail item, arrow item)
-        self._job = None  # (thread, cancel event, result dict)
+        self._job = None  # the _SurfaceJob running, if any
         self._plane = None  # the PlaneSurface shown in network mode
         self._last_auto_step = 0
         self._minibatch = None  # built on first use: it needs the MNIST training set
@@ -564,7 +576,7 @@ class SurfacePanel(QWidget):
                 result["error"] = f"The cost surface could not be computed: {exc!r}"
 
         thread = threading.Thread(target=run, daemon=True, name="loss-surface")
-        self._job = (thread, cancel, result, done_rows, (snap.step, len(data)))
+        self._job = _SurfaceJob(thread, cancel, result, done_rows, snap.step, len(data))
         self.progress.setRange(0, n)
         self.progress.setValue(0)
         self.cancel_button.setEnabled(True)
@@ -576,8 +588,8 @@ class SurfacePanel(QWidget):
 
     def cancel(self):
         if self._job is not None:
-            self._job[1].set()
-            self._job[0].join(timeout=2)
+            self._job.cancel.set()
+            self._job.thread.join(timeout=2)
             self._job = None
             self._poll.stop()
             self.cancel_button.setEnabled(False)
@@ -586,9 +598,10 @@ class SurfacePanel(QWidget):
     def _poll_job(self):
         if self._job is None:
             return
-        thread, _, result, done_rows, info = self._job
-        self.progress.setValue(min(done_rows[0], self.progress.maximum()))
-        if thread.is_alive():
+        job = self._job
+        result = job.result
+        self.progress.setValue(min(job.rows_done[0], self.progress.maximum()))
+        if job.thread.is_alive():
             return
         self._job = None
         self._poll.stop()
@@ -600,7 +613,7 @@ class SurfacePanel(QWidget):
         plane = result.get("plane")
         if plane is None:
             return
-        step, n_samples = info
+        step, n_samples = job.step, job.n_samples
         self._plane = plane
         self._last_auto_step = step
         self._show_plane(plane)
@@ -623,7 +636,7 @@ class SurfacePanel(QWidget):
     def wait_for_surface(self, timeout=30.0):
         """Block until the running computation ends (for tests and scripts)."""
         if self._job is not None:
-            self._job[0].join(timeout)
+            self._job.thread.join(timeout)
             self._poll_job()
 
     def _draw_network_ball(self):

@@ -183,3 +183,16 @@ def test_nice_ceiling():
     assert [nice_ceiling(v) for v in (0.9, 1.0, 1.2, 2.5, 4.0, 6.0, 0.031)] == \
         [1.0, 1.0, 1.5, 3.0, 5.0, 7.0, 0.05]
     assert nice_ceiling(0) == 1.0 and nice_ceiling(float("nan")) == 1.0
+
+
+def test_long_class_names_fit_their_row_and_column(qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    from gui.panels.confusion import CELL_W, MARGIN_LEFT, _font_px, fitting_size
+
+    for name in ("T-shirt/top", "Ankle boot", "Pullover", "Sneaker"):
+        for width in (CELL_W - 6, MARGIN_LEFT - 12):
+            size = fitting_size(name, width, 24, bold=True)
+            assert 11 <= size <= 24
+            assert QFontMetrics(_font_px(size, True)).horizontalAdvance(name) <= width or size == 11
+    assert fitting_size("7", CELL_W - 6, 24, bold=True) == 24  # digits keep their size

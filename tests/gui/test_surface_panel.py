@@ -76,7 +76,7 @@ def test_cancel_mid_surface(qtbot, panel):
     panel.show_snapshot(snap)
     panel.compute()
     panel.cancel()
-    assert panel._job is None and panel.status.text() == "Cancelled."
+    assert not panel.cancel_button.isEnabled() and panel.status.text() == "Cancelled."
 
 
 def test_minibatch_mode_shifts_the_surface_while_the_ball_descends(qtbot, panel):
