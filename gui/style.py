@@ -41,6 +41,7 @@ def style_plot(plot_item, left="", bottom="", right=None):
         axis.setLabel(text, **{"font-size": f"{LABEL_FONT_PT}pt"})
         axis.setTextPen(INK)
         axis.setPen(INK)
+        axis.enableAutoSIPrefix(False)  # "−0.55", never "−550 (x0.001)"
 
 
 def diverging_colormap():

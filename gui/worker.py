@@ -36,6 +36,7 @@ TRAIN_EVAL_LIMIT = 5_000  # training-set samples evaluated at each epoch end (±
 CHUNK_S = 0.002  # mini-batches run back to back for about this long between command checks
 MAX_CHUNK = 64
 MAX_FRAME_WAIT_S = 0.25  # training waits at most this long for one GUI frame
+MIN_EVALUATION_S = 0.05  # epochs that end sooner after the last evaluated one are not evaluated
 
 
 def evaluate_epoch(network, train, test, epoch, with_train_evaluation):
@@ -90,6 +91,7 @@ class TrainingWorker(QThread):
         self._commands_done = 0
         self._last_publish = 0.0
         self._epoch_seconds = 0.0
+        self._evaluated_at = 0.0  # when the last epoch-end evaluation started
         self._initial = None
         self._evaluation = self._train_evaluation = None
         # Epoch-end evaluation runs beside training, on a copy of the weights.
@@ -292,9 +294,13 @@ class TrainingWorker(QThread):
         self._epoch_seconds += time.perf_counter() - start
         self.trajectory.record(trainer.steps, trainer.network.params)
         if trainer.epoch != epoch:
-            self._start_evaluation()
-            self.trajectory.record(trainer.steps, trainer.network.params, force=True)
-            if trainer.epoch >= self._config.epochs and self._running:
+            target = trainer.epoch >= self._config.epochs
+            # A tiny data set (Trask's 4 rows) ends an epoch at every step: evaluate and record
+            # its epoch ends only every MIN_EVALUATION_S, or training would do little else.
+            if target or time.perf_counter() - self._evaluated_at >= MIN_EVALUATION_S:
+                self._start_evaluation()
+                self.trajectory.record(trainer.steps, trainer.network.params, force=True)
+            if target and self._running:
                 self._running = False
                 self._collect_evaluation(wait=True)
                 self._publish()
@@ -308,6 +314,7 @@ class TrainingWorker(QThread):
         trainer = self.trainer
         end = trainer.epoch_end(self._epoch_seconds)
         self._epoch_seconds = 0.0
+        self._evaluated_at = time.perf_counter()
         future = self._evaluator.submit(
             evaluate_epoch, trainer.network.copy(), trainer.train, trainer.test, end.epoch,
             self._train_evaluation is not None)

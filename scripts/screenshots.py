@@ -19,7 +19,10 @@ def main(argv=None):
     parser.add_argument("--size", default="1920x1080", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--preset", default="3b1b")
     parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=0,
+                        help="train flat out this long instead of a number of epochs")
     parser.add_argument("--subset", type=int, default=0, help="train on the first N images only")
+    parser.add_argument("--log", action="store_true", help="cost on a log scale")
     parser.add_argument("--out", default="screenshots")
     args = parser.parse_args(argv)
 
@@ -49,12 +52,19 @@ def main(argv=None):
             raise TimeoutError("the window did not get there in time")
 
         wait(lambda: window.controller.snapshot is not None)
-        for _ in range(args.epochs):
+        window.cost_panel.log_scale.setChecked(args.log)
+        if args.seconds:
+            window.start_training()
+            QTest.qWait(int(1000 * args.seconds))
+            window.stop_training()
+            wait(lambda: not window.controller.snapshot.running)
+        for _ in range(0 if args.seconds else args.epochs):
             epoch = window.controller.snapshot.epoch
             window.controller.run_epoch()
             wait(lambda: window.controller.snapshot.epoch > epoch
                  and window.controller.snapshot.evaluation is not None)
-        window.pad_panel.random_test_digit()
+        if window.controller.snapshot.image_shape == (28, 28):
+            window.pad_panel.random_test_digit()
         tag = f"{args.preset}-{width}x{height}"
         for key, dock in window.docks.items():
             dock.raise_()

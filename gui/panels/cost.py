@@ -38,6 +38,7 @@ def ema(values, alpha, state=(0.0, 1.0)):
 
 ENVELOPE_BINS = 500
 MARKER_LIMIT = 60  # more epoch figures than this are drawn as lines without symbols
+RUN_FRACTION = 0.02  # the moving average spans at most about this much of the run so far
 
 
 def _bins(n, n_bins):
@@ -237,20 +238,33 @@ class CostPanel(QWidget):
         self._snapshot = snapshot
         self._redraw()
 
-    def _alpha(self):
-        """EMA weight per mini-batch: slider 0 → none, 50 → 0.99, 100 → 0.9999."""
-        return 1.0 - 10 ** (-self.smoothing.value() / 25)
+    def _span(self):
+        """The slider's averaging span in mini-batches: 0 → 1 (none), 50 → 100, 100 → 10,000."""
+        return 10 ** (self.smoothing.value() / 25)
+
+    def _alpha(self, steps=None):
+        """EMA weight per mini-batch. The span is at most about RUN_FRACTION of the ``steps``
+        trained so far (a power of two, so it changes rarely): a short run, or the first
+        steps of a long one, is averaged over a short span and the bold line does not trail
+        far behind the costs it averages."""
+        span = self._span()
+        if steps is not None:
+            span = min(span, 2.0 ** np.floor(np.log2(max(1.0, RUN_FRACTION * steps))))
+        return 1.0 - 1.0 / span
 
     def _on_smoothing_changed(self, *_):
-        span = 1 / max(1 - self._alpha(), 1e-9)
+        span = self._span()
         self.smoothing_text.setText("off" if self.smoothing.value() == 0 else f"~{span:,.0f} steps")
+        self.smoothing_text.setToolTip("The average spans this many mini-batches, or about "
+                                       f"{RUN_FRACTION:.0%} of the run so far if that is fewer")
         self._redraw()
 
     def smoothed(self, snapshot):
         """The moving average of the mini-batch cost, extended incrementally when possible."""
         _, _, mean = snapshot.history
         stride = snapshot.history_stride
-        alpha = self._alpha() ** stride  # the same smoothing per sample whatever the decimation
+        # the same smoothing per sample whatever the decimation
+        alpha = self._alpha(snapshot.step) ** stride
         cached = self._smooth_cache
         run = snapshot.initial_params  # a new object after a reset: a new history
         if (cached and cached[0] is run and cached[1:3] == (stride, alpha)

@@ -33,7 +33,8 @@ class WeightsPanel(QWidget):
             "negative (ink there pushes it down); pale is about zero. With no hidden layer the ten tiles are the digits' templates. "
             "'change since start' shows what training added to the random initial weights. "
             "Hover a tile for its numbers; click it for a closer look and the test images that "
-            "excite it most. Deeper layers are drawn as matrices (rows: neurons, columns: inputs).")
+            "excite it most. Deeper layers are drawn as matrices (rows: neurons, columns: inputs); "
+            "a toy network's small layers show every weight and bias as a number.")
     redraw_interval_s = 0.1  # painting holds the GIL the training thread needs
 
     neuronClicked = Signal(int, int)  # layer, neuron
@@ -260,14 +261,13 @@ class WeightsPanel(QWidget):
         font.setPointSize(12)
         bold = QFont(font)
         bold.setBold(True)
-        source = "input" if layer == 0 else f"layer {layer} neuron"
-        columns = [f"{source} {j + 1}" if layer == 0 else f"neuron {j + 1}" for j in range(n_in)]
-        heads = [(j + 0.5, name) for j, name in enumerate(columns)] + [(n_in + 1.5, "bias")]
+        source = "x" if layer == 0 else "h"  # the inputs, or the previous layer's neurons
+        heads = [(j + 0.5, f"{source}{j}") for j in range(n_in)] + [(n_in + 1.5, "bias")]
         for x, name in heads:
             self.labels.append(self._add_label(name, (x, n_out + 0.1), (0.5, 0), bold))
         kind = "output" if layer == len(snap.sizes) - 2 else "neuron"
         for i in range(n_out):
-            self.labels.append(self._add_label(f"{kind} {i + 1}", (-0.1, i + 0.5), (1, 0.5), bold))
+            self.labels.append(self._add_label(f"{kind} {i}", (-0.1, i + 0.5), (1, 0.5), bold))
             for x in [*range(n_in), n_in + 1]:
                 self.values_text.append(self._add_label("", (x + 0.5, i + 0.5), (0.5, 0.5), font))
 

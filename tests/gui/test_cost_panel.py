@@ -52,7 +52,7 @@ def test_smoothing_is_incremental_and_matches_full(qtbot):
     s2 = synthetic_snapshot(steps=100)
     panel.show_snapshot(s1)
     panel.show_snapshot(s2)
-    alpha = panel._alpha() ** s2.history_stride
+    alpha = panel._alpha(s2.step) ** s2.history_stride
     np.testing.assert_allclose(panel.smoothed(s2), ema(s2.history[2], alpha)[0])
 
 
@@ -160,3 +160,21 @@ def test_faint_colours_are_opaque_blends_over_the_background(qtbot):
     assert c.alpha() == 255 and c.getRgb()[:3] == (204, 204, 204)
     assert style.faint(style.SKY, 255).name() == style.SKY.lower()
     assert CostPanel().raw_curve.opts["pen"].color().alpha() == 255  # Qt's slow path otherwise
+
+
+def test_the_average_follows_a_short_run_closely(qtbot):
+    """Trask's run: a cost that falls over ~1,000 steps; a 250-step average trailed far above it."""
+    panel = CostPanel()
+    qtbot.addWidget(panel)
+    history = CostHistory()
+    costs = 0.25 / (1 + np.exp((np.arange(1, 1501) - 700) / 100))
+    for i, c in enumerate(costs, start=1):
+        history.append(4 * i, c)
+    params = np.zeros(21, np.float32)
+    s = Snapshot(sizes=(3, 4, 1), activation="sigmoid", cost="mse", params=params,
+                 initial_params=params, step=1500, n_train=4, history=tuple(history.arrays()),
+                 history_stride=history.stride)
+    panel.show_snapshot(s)
+    smooth = panel.smoothed(s)
+    assert np.max(np.abs(smooth - costs)) < 0.01  # within 4% of the cost's range, everywhere
+    assert panel.smoothing_text.text() == "~251 steps"  # the slider keeps its setting

@@ -76,11 +76,11 @@ def test_toy_network_weights_are_plain_matrices(qtbot):
     np.testing.assert_allclose(image[:, :3], net.weights[0])
     np.testing.assert_allclose(image[:, 4], net.biases[0])
     names = {label.toPlainText() for label in panel.labels}
-    assert {"input 1", "input 3", "bias", "neuron 1", "neuron 4"} <= names
+    assert {"x0", "x2", "bias", "neuron 0", "neuron 3"} <= names
     values = [label.toPlainText() for label in panel.values_text]
     assert len(values) == 4 * 4 and values[3] == "+0.50" and values[7] == "-0.25"
     panel.layer.setCurrentIndex(1)  # 4 → 1: the output
-    assert {"neuron 4", "bias", "output 1"} <= {label.toPlainText() for label in panel.labels}
+    assert {"h3", "bias", "output 0"} <= {label.toPlainText() for label in panel.labels}
 
 
 def test_nan_weights_show_a_message(qtbot, mnist):

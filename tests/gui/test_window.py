@@ -394,3 +394,14 @@ def test_stopping_inside_a_frame_does_not_wait_on_itself(qtbot, small_config):
     qtbot.waitUntil(lambda: c.running, timeout=2000)
     with c.worker.gui_frame():  # e.g. Ctrl+C closing the window while a panel draws
         assert c.shutdown(timeout_ms=1000)
+
+
+def test_a_tiny_data_set_is_evaluated_now_and_then_not_at_every_step(make_window, qtbot):
+    """Trask's table ends an epoch at every step: evaluating each one left training at ~16 steps/s."""
+    w = make_window(preset("trask").replace(epochs=3000))
+    with qtbot.waitSignal(w.controller.targetReached, timeout=60000):
+        w.start_training()
+    qtbot.waitUntil(lambda: not snap(w).running, timeout=2000)
+    reports = snap(w).reports
+    assert snap(w).epoch == 3000 and reports[-1].epoch == 3000
+    assert len(reports) < 3000 and [r.epoch for r in reports] == sorted({r.epoch for r in reports})
