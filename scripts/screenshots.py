@@ -18,6 +18,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", default="1920x1080", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--preset", default="3b1b")
+    parser.add_argument("--dataset", help="another data set than the preset's")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=0,
                         help="train flat out this long instead of a number of epochs")
@@ -26,8 +27,7 @@ def main(argv=None):
     parser.add_argument("--out", default="screenshots")
     args = parser.parse_args(argv)
 
-    from PySide6.QtCore import QSettings
-    from PySide6.QtTest import QTest
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
     from engine import preset
     from gui.app import make_application
@@ -39,23 +39,29 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         settings = QSettings(str(Path(tmp) / "s.ini"), QSettings.IniFormat)
-        config = preset(args.preset).replace(train_subset=args.subset or None)
+        config = preset(args.preset).replace(train_subset=args.subset or None,
+                                             dataset=args.dataset)
         window = MainWindow(config=config, settings=settings)
         window.resize(width, height)
         window.show()
+
+        def pause(ms):  # QTest.qWait would hold the GIL and starve the training thread
+            loop = QEventLoop()
+            QTimer.singleShot(ms, loop.quit)
+            loop.exec()
 
         def wait(condition, seconds=120):
             for _ in range(int(seconds * 50)):
                 if condition():
                     return
-                QTest.qWait(20)
+                pause(20)
             raise TimeoutError("the window did not get there in time")
 
         wait(lambda: window.controller.snapshot is not None)
         window.cost_panel.log_scale.setChecked(args.log)
         if args.seconds:
             window.start_training()
-            QTest.qWait(int(1000 * args.seconds))
+            pause(int(1000 * args.seconds))
             window.stop_training()
             wait(lambda: not window.controller.snapshot.running)
         for _ in range(0 if args.seconds else args.epochs):
@@ -65,10 +71,10 @@ def main(argv=None):
                  and window.controller.snapshot.evaluation is not None)
         if window.controller.snapshot.image_shape == (28, 28):
             window.pad_panel.random_test_digit()
-        tag = f"{args.preset}-{width}x{height}"
+        tag = f"{args.preset}{'-' + args.dataset if args.dataset else ''}-{width}x{height}"
         for key, dock in window.docks.items():
             dock.raise_()
-            QTest.qWait(400)
+            pause(400)
             window.grab().save(str(out / f"{tag}-{key}.png"))
         window.close()
     print(f"saved {len(window.docks)} screenshots to {out}/")

@@ -245,10 +245,7 @@ def render_confusion(ev, percent=False):
     painter.translate(MARGIN_LEFT, MARGIN_TOP)
     texts = []
 
-    def text(s, x, y, align, size=12, bold=False, colour=style.INK, fit=None):
-        """Draw ``s``; ``fit``: the width it must fit in (the font shrinks, down to 11 px)."""
-        if fit is not None:
-            size = fitting_size(s, fit, size, bold)
+    def text(s, x, y, align, size=12, bold=False, colour=style.INK):
         painter.setFont(_font_px(size, bold))
         painter.setPen(QColor(colour))
         w, h = 240, 40
@@ -259,6 +256,9 @@ def render_confusion(ev, percent=False):
         painter.drawText(QRectF(x + dx, y + dy, w, h), flags, s)
         texts.append(s)
 
+    # one size for all the names of a row or column header, the largest at which all fit
+    row_size = min(fitting_size(name, MARGIN_LEFT - 12, 24, bold=True) for name in names)
+    column_size = min(fitting_size(name, CELL_W - 6, 24, bold=True) for name in names)
     green, orange = QColor(style.GREEN), QColor(style.ORANGE)
     for i in range(k):
         for j in range(k):
@@ -282,10 +282,8 @@ def render_confusion(ev, percent=False):
                 text(label, (j + 0.5) * CELL_W, i * CELL_H + 15, ("center", "center"),
                      size=21 if i == j else 18, bold=i == j)
     for i in range(k):
-        text(names[i], -8, (i + 0.5) * CELL_H, ("right", "center"), size=24, bold=True,
-             fit=MARGIN_LEFT - 12)
-        text(names[i], (i + 0.5) * CELL_W, -6, ("center", "bottom"), size=24, bold=True,
-             fit=CELL_W - 6)
+        text(names[i], -8, (i + 0.5) * CELL_H, ("right", "center"), size=row_size, bold=True)
+        text(names[i], (i + 0.5) * CELL_W, -6, ("center", "bottom"), size=column_size, bold=True)
         text(_pct(recall[i]), k * CELL_W + 8, (i + 0.5) * CELL_H, ("left", "center"), size=18)
         text(_pct(precision[i]), (i + 0.5) * CELL_W, k * CELL_H + 6, ("center", "top"), size=18)
     text("recall", k * CELL_W + 8, -6, ("left", "bottom"), size=18, colour=style.GREY)
