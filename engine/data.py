@@ -6,7 +6,7 @@ flattened to rows of float32 pixels in [0, 1]; a problem with a file raises
 """
 
 import gzip
-import zipfile
+import math
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import DataError
+from .files import MAX_ARRAY_BYTES, check_regular_file, read_npz
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 MNIST_PATH = RESOURCES / "mnist.npz"
@@ -128,48 +129,48 @@ def _split(name, arrays, class_names):
 def load_npz(path, name=None, class_names=DIGITS):
     """Our ``resources/mnist.npz`` or a Keras-style ``mnist.npz``.
 
-    Keys ``x_train (n, 28, 28) uint8, y_train (n,), x_test, y_test``.
+    Keys ``x_train (n, 28, 28) uint8, y_train (n,), x_test, y_test``; every array's declared
+    size is checked before it is read.
     """
     path = Path(path)
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            missing = [k for k in IDX_FILES if k not in f.files]
-            if missing:
-                raise DataError(f"{path}: not an MNIST-style .npz (missing {', '.join(missing)})")
-            arrays = {k: f[k] for k in IDX_FILES}
-    except DataError:
-        raise
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zlib.error) as exc:
-        raise DataError(f"{path}: damaged or not a .npz file ({exc})") from None
+    arrays = read_npz(path, tuple(IDX_FILES), DataError)
     _check_arrays(path, arrays)
     return _split(name or path.stem, arrays, class_names)
 
 
 def read_idx(path):
-    """An array from an IDX file (``*-idx3-ubyte``, gzipped or not)."""
+    """An array from an IDX file (``*-idx3-ubyte``, gzipped or not).
+
+    The header is read first; a file whose header announces more than MAX_ARRAY_BYTES is
+    refused before anything else is read or decompressed.
+    """
     path = Path(path)
+    check_regular_file(path, DataError)
     try:
-        raw = path.read_bytes()
-        if raw[:2] == b"\x1f\x8b":
-            raw = gzip.decompress(raw)
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
+        with open(path, "rb") as raw:
+            gzipped = raw.read(2) == b"\x1f\x8b"
+        with (gzip.open(path, "rb") if gzipped else open(path, "rb")) as f:
+            magic = f.read(4)
+            if len(magic) < 4 or magic[:2] != b"\0\0" or magic[2] != 0x08 or not 1 <= magic[3] <= 4:
+                raise DataError(f"{path}: not an IDX file of unsigned bytes (bad magic number)")
+            ndim = magic[3]
+            header = f.read(4 * ndim)
+            if len(header) < 4 * ndim:
+                raise DataError(f"{path}: truncated IDX header")
+            dims = tuple(int.from_bytes(header[4 * i:4 * i + 4], "big") for i in range(ndim))
+            size = math.prod(dims)
+            if size > MAX_ARRAY_BYTES:
+                raise DataError(f"{path}: the header announces {size:,} bytes for shape {dims}; "
+                                f"the limit is {MAX_ARRAY_BYTES // 2**20:,} MB")
+            data = f.read(size + 1)  # one more: a padded file is as wrong as a short one
+    except PermissionError:
+        raise DataError(f"{path}: permission denied") from None
     except (OSError, EOFError, zlib.error) as exc:
         raise DataError(f"{path}: damaged gzip file ({exc})") from None
-    if len(raw) < 4 or raw[:2] != b"\0\0" or raw[2] != 0x08 or not 1 <= raw[3] <= 4:
-        raise DataError(f"{path}: not an IDX file of unsigned bytes (bad magic number)")
-    ndim = raw[3]
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise DataError(f"{path}: truncated IDX header")
-    dims = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
-    expected = header + int(np.prod(dims))
-    if len(raw) != expected:
-        raise DataError(f"{path}: truncated or padded: {len(raw)} bytes, the header "
-                        f"announces {expected} for shape {dims}")
-    return np.frombuffer(raw, np.uint8, offset=header).reshape(dims)
+    if len(data) != size:
+        raise DataError(f"{path}: truncated or padded: the header announces {size:,} bytes of "
+                        f"pixels for shape {dims}")
+    return np.frombuffer(data, np.uint8).reshape(dims)
 
 
 def _find_idx(folder, stem):
@@ -233,7 +234,7 @@ def load(source="mnist"):
     path = Path(source)
     if path.is_dir():
         return load_idx_folder(path)
-    if path.suffix == ".npz" or path.is_file():
-        return load_npz(path)
+    if path.exists():
+        return load_npz(path)  # refuses anything but a regular .npz file
     raise DataError(f"{source}: no such data set; use one of {', '.join(NAMES)}, "
                     "a folder of IDX files or a Keras-style .npz")

@@ -3,13 +3,12 @@
 import json
 import os
 import tempfile
-import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
 
 from .errors import ModelFileError
+from .files import MAX_META_BYTES, MAX_PARAMS, parse_json, read_npz
 
 FORMAT = "digit-descent-model"
 VERSION = 1
@@ -53,37 +52,68 @@ def save(network, path, **metadata):
 def load(path):
     """``(Network, metadata dict)`` from a file written by :func:`save`.
 
-    Raises :class:`ModelFileError` naming the file when it is missing,
-    damaged, truncated or not a Digit Descent model.
+    Raises :class:`ModelFileError` naming the file when it is missing, not a regular file,
+    damaged, truncated, foreign, too large for this app or holds non-finite weights. Sizes
+    are checked before anything is allocated.
     """
     from .network import Network
 
     path = Path(path)
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            if "meta" not in f.files or "params" not in f.files:
-                raise ModelFileError(f"{path}: not a Digit Descent model (no params/meta inside)")
-            meta = json.loads(str(f["meta"]))
-            params = f["params"]
-    except ModelFileError:
-        raise
-    except FileNotFoundError:
-        raise ModelFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ModelFileError(f"{path}: is a folder, not a model file") from None
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zlib.error) as exc:
-        raise ModelFileError(f"{path}: damaged or not a model file ({exc})") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+    arrays = read_npz(path, ("params", "meta"), ModelFileError,
+                      limits={"params": 8 * MAX_PARAMS, "meta": 4 * MAX_META_BYTES})
+    meta_array = arrays["meta"]
+    if meta_array.dtype.kind != "U" or meta_array.size != 1:
+        raise ModelFileError(f"{path}: not a Digit Descent model (no description inside)")
+    meta = parse_json(str(meta_array.reshape(())), path, ModelFileError)
+    if meta.get("format") != FORMAT:
         raise ModelFileError(f"{path}: not a Digit Descent model")
-    if meta.get("version", 0) > VERSION:
-        raise ModelFileError(f"{path}: written by a newer Digit Descent (format {meta['version']})")
+    version = meta.get("version", 0)
+    if not isinstance(version, int) or version > VERSION:
+        raise ModelFileError(f"{path}: written by a newer Digit Descent (format {version!r})")
+    config = _network_config(path, meta)
+    params = arrays["params"]
+    if params.dtype.kind != "f":
+        raise ModelFileError(f"{path}: its parameters are {params.dtype} values, not numbers "
+                             "of a network")
+    n_params = sum(n_out * (n_in + 1) for n_in, n_out in zip(config["sizes"], config["sizes"][1:]))
+    if params.shape != (n_params,):
+        raise ModelFileError(f"{path}: holds a parameter array of shape {params.shape}; the "
+                             f"layers {_layers(config['sizes'])} need {n_params:,} in one row")
+    if not np.isfinite(params).all():
+        raise ModelFileError(f"{path}: holds NaN or infinite weights (saved after training "
+                             "diverged?): refused")
     try:
-        net = Network(meta["sizes"], meta["activation"], meta["cost"], seed=meta.get("seed", 0),
-                      dtype=np.dtype(meta.get("dtype", "float32")), init=meta.get("init", "scaled"))
-    except (KeyError, TypeError, ValueError) as exc:
+        net = Network(**config)
+    except (TypeError, ValueError) as exc:
         raise ModelFileError(f"{path}: invalid model description ({exc})") from None
-    if params.shape != net.params.shape:
-        raise ModelFileError(f"{path}: holds {params.size} parameters, the layers "
-                             f"{meta['sizes']} need {net.n_params}")
     net.params[...] = params
     return net, meta
+
+
+def _layers(sizes):
+    return "-".join(map(str, sizes))
+
+
+def _network_config(path, meta):
+    """The Network arguments in ``meta``, checked (types, names, size) before anything is built."""
+    sizes = meta.get("sizes")
+    if (not isinstance(sizes, list) or len(sizes) < 2
+            or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in sizes)):
+        raise ModelFileError(f"{path}: invalid model description (layer sizes {str(sizes)[:60]})")
+    n_params = sum(n_out * (n_in + 1) for n_in, n_out in zip(sizes, sizes[1:]))
+    if n_params > MAX_PARAMS:
+        raise ModelFileError(f"{path}: a {_layers(sizes)[:80]} network has {n_params:,} weights "
+                             f"and biases; the limit is {MAX_PARAMS:,}")
+    config = {"sizes": sizes}
+    for key, default in (("activation", "sigmoid"), ("cost", "mse"), ("init", "scaled"),
+                         ("dtype", "float32")):
+        value = meta.get(key, default)
+        if not isinstance(value, str):
+            raise ModelFileError(f"{path}: invalid model description ({key} {value!r:.40})")
+        config[key] = value
+    if config["dtype"] not in ("float32", "float64"):
+        raise ModelFileError(f"{path}: invalid model description (dtype {config['dtype']!r:.40})")
+    seed = meta.get("seed", 0)
+    config["seed"] = seed if isinstance(seed, int) and not isinstance(seed, bool) else 0
+    config["dtype"] = np.dtype(config["dtype"])
+    return config

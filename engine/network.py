@@ -13,6 +13,7 @@ import numpy as np
 from . import model_io
 from .activations import ACTIVATIONS
 from .costs import COSTS
+from .files import MAX_PARAMS
 
 INITS = ("scaled", "normal")
 
@@ -75,6 +76,10 @@ class Network:
             raise ValueError(f"unknown cost {cost!r}; choose from {sorted(COSTS)}")
         if init not in INITS:
             raise ValueError(f"unknown init {init!r}; choose from {INITS}")
+        n_params = sum(n_out * (n_in + 1) for n_in, n_out in zip(sizes, sizes[1:]))
+        if n_params > MAX_PARAMS:
+            raise ValueError(f"a {'-'.join(map(str, sizes))[:80]} network has {n_params:,} "
+                             f"weights and biases; the limit is {MAX_PARAMS:,}")
         self.sizes = sizes
         self.activation_name, self.cost_name, self.init = activation, cost, init
         self.activation, self.cost = ACTIVATIONS[activation], COSTS[cost]
