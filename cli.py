@@ -16,6 +16,7 @@ from engine.costs import COSTS
 from engine.network import INITS
 from engine.optimizers import OPTIMIZERS
 from engine.threads import limit_blas_threads
+from engine.model_io import check_save_target
 from engine.trainer import make_trainer
 
 
@@ -35,6 +36,26 @@ def _positive_int(text):
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _non_negative_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 2³²−1, got {value}")
+    return value
+
+
+def _positive_seconds(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 3600, got {text}")
     return value
 
 
@@ -99,7 +120,7 @@ def build_parser():
                        help="randomly shift, rotate, scale and thicken the training images")
     train.add_argument("--batch-size", type=_positive_int)
     train.add_argument("--epochs", type=_positive_int)
-    train.add_argument("--seed", type=int)
+    train.add_argument("--seed", type=_non_negative_int)
     train.add_argument("--shuffle-labels", action="store_true", default=None,
                        help="train on randomly permuted labels (memorisation experiment)")
     train.add_argument("--dataset", help="mnist, fashion, a folder of IDX files or a Keras-style .npz")
@@ -113,7 +134,7 @@ def build_parser():
 
     bench = sub.add_parser("bench", help="check this machine: training speed and GUI smoothness")
     bench.add_argument("--json", action="store_true")
-    bench.add_argument("--seconds", type=float, default=6.0,
+    bench.add_argument("--seconds", type=_positive_seconds, default=6.0,
                        help="seconds of live training per view (as many again headless)")
     return parser
 
@@ -160,38 +181,64 @@ def _format_report(r, epochs):
 
 def run_train(args, out=sys.stdout, err=sys.stderr):
     cfg = config_from_args(args)
+    if args.save:
+        check_save_target(args.save)  # now, not after an hour of training
     try:
         trainer = make_trainer(cfg)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     limit_blas_threads(1)
     show_bar = not args.json and err.isatty()
-    for epoch in range(1, cfg.epochs + 1):
-        bar = _ProgressBar(err, epoch, cfg.epochs) if show_bar else None
-        report = trainer.run_epoch(on_step=bar)
-        if bar:
-            bar.clear()
-        if args.json:
-            out.write(json.dumps(report.to_dict()) + "\n")
-        else:
-            out.write(_format_report(report, cfg.epochs) + "\n")
-        out.flush()
+    try:
+        for epoch in range(1, cfg.epochs + 1):
+            bar = _ProgressBar(err, epoch, cfg.epochs) if show_bar else None
+            report = trainer.run_epoch(on_step=bar)
+            if bar:
+                bar.clear()
+            if args.json:
+                out.write(json.dumps(report.to_dict()) + "\n")
+            else:
+                out.write(_format_report(report, cfg.epochs) + "\n")
+            out.flush()
+    except KeyboardInterrupt:
+        if args.save and trainer.reports:
+            _save(trainer, cfg, args.save)
+            err.write(f"\ninterrupted: saved the {trainer.reports[-1].epoch} whole epoch(s) "
+                      f"trained so far to {args.save}\n")
+        raise
     if args.save:
-        last = trainer.reports[-1]
-        trainer.network.save(args.save, dataset=cfg.dataset, train_config=cfg.to_dict(),
-                             summary={"epochs": last.epoch, "test_accuracy": last.test_accuracy,
-                                      "test_cost": last.test_cost})
+        _save(trainer, cfg, args.save)
         if not args.json:
             out.write(f"saved {args.save}\n")
     return 0
+
+
+def _save(trainer, cfg, path):
+    """Save the network as it was at the end of the last whole epoch trained."""
+    last = trainer.reports[-1]
+    network = trainer.network
+    if trainer.epoch_progress:  # interrupted mid-epoch: the weights of the last epoch end
+        network = network.copy()
+        network.params[...] = trainer.last_epoch_params
+    network.save(path, dataset=cfg.dataset, train_config=cfg.to_dict(),
+                 summary={"epochs": last.epoch, "test_accuracy": last.test_accuracy,
+                          "test_cost": last.test_cost})
 
 
 def run_eval(args, out=sys.stdout):
     from engine.network import Network
 
     net = Network.load(args.model)
-    split = datamod.load(args.dataset or net.metadata.get("dataset", "mnist"))
+    learned = net.metadata.get("dataset")
+    learned = learned if isinstance(learned, str) and learned in datamod.NAMES else None
+    split = datamod.load(args.dataset or learned or "mnist")
     test = split.test
+    warning = None
+    if learned and datamod.class_names(learned) != test.class_names:
+        warning = (f"the model learned {learned}'s classes, this is {split.name}: its answers "
+                   "name other things, so the accuracy compares unlike with unlike")
+        if not args.json:
+            sys.stderr.write(f"warning: {warning}\n")
     if net.sizes[0] != test.n_inputs or net.sizes[-1] != test.n_outputs:
         raise UsageError(f"{args.model}: a {'-'.join(map(str, net.sizes))} network does not fit "
                          f"the {split.name} data ({test.n_inputs} inputs, {test.n_outputs} outputs)")
@@ -200,8 +247,11 @@ def run_eval(args, out=sys.stdout):
     confusion = metrics.confusion_matrix(test.labels, predicted, k)
     acc = metrics.accuracy(test.labels, predicted)
     if args.json:
-        out.write(json.dumps({"model": str(args.model), "dataset": split.name,
-                              "test_accuracy": acc, "confusion": confusion.tolist()}) + "\n")
+        result = {"model": str(args.model), "dataset": split.name, "test_accuracy": acc,
+                  "confusion": confusion.tolist()}
+        if warning:
+            result["warning"] = warning
+        out.write(json.dumps(result) + "\n")
         return 0
     out.write(f"{args.model}: test accuracy {acc:.2%} on {len(test):,} {split.name} images\n")
     out.write("rows: actual, columns: predicted\n")

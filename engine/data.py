@@ -223,6 +223,12 @@ def xor():
     return _table("xor", [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0], ("0", "1"))
 
 
+def class_names(name):
+    """The class names of the named data set (``mnist``, ``fashion``, ``trask``, ``xor``)."""
+    return FASHION_CLASSES if name == "fashion" else ("0", "1") if name in ("trask", "xor") \
+        else DIGITS
+
+
 def load(source="mnist"):
     """A data set by name (``mnist``, ``fashion``, ``trask``, ``xor``) or path.
 

@@ -1,8 +1,10 @@
 """Saving and loading networks: ``.npz`` (no pickles) with JSON metadata, written atomically."""
 
+import glob
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -14,12 +16,21 @@ FORMAT = "digit-descent-model"
 VERSION = 1
 
 
+STALE_TMP_S = 60  # a temporary file of an earlier save older than this was left by a crash
+
+
 def atomic_write(path, write):
     """Call ``write(file)`` on a temporary file beside ``path``, then rename it into place.
 
-    A crash or error mid-write leaves any existing ``path`` untouched.
+    A crash or error mid-write leaves any existing ``path`` untouched. A symbolic link is
+    followed (the file it points to is replaced, the link stays a link); a read-only target
+    is refused with PermissionError, as editors do. Temporary files that an earlier,
+    killed save left behind are removed.
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path))
+    if _read_only(path):
+        raise PermissionError(13, "the file is read-only", str(path))
+    _remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
@@ -31,6 +42,38 @@ def atomic_write(path, write):
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _remove_stale_temporaries(path):
+    now = time.time()
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if now - stale.stat().st_mtime > STALE_TMP_S:
+                stale.unlink()
+        except OSError:
+            pass  # another process's, or already gone
+
+
+def check_writable(path):
+    """Raise OSError now if ``path`` could not be saved later (no folder, no right, read-only)."""
+    path = Path(os.path.realpath(path))
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a folder", str(path))
+    if not path.parent.is_dir():
+        raise FileNotFoundError(2, "no such folder", str(path.parent))
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise PermissionError(13, "the folder cannot be written", str(path.parent))
+    if _read_only(path):
+        raise PermissionError(13, "the file is read-only", str(path))
+
+
+def _read_only(path):
+    """True for an existing file nobody may write (mode bits: root could, but must not)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return False
+    return not os.access(path, os.W_OK) or not mode & 0o222
 
 
 def _umask():
@@ -47,6 +90,14 @@ def save(network, path, **metadata):
         atomic_write(path, lambda f: np.savez(f, params=network.params, meta=meta_json))
     except OSError as exc:
         raise ModelFileError(f"{path}: cannot write the model ({exc.strerror or exc})") from None
+
+
+def check_save_target(path):
+    """Raise ModelFileError now if a model could not be saved to ``path`` later."""
+    try:
+        check_writable(path)
+    except OSError as exc:
+        raise ModelFileError(f"{path}: cannot save the model there ({exc.strerror or exc})") from None
 
 
 def load(path):

@@ -142,6 +142,7 @@ class Trainer:
         self.base_lr = config.lr
         self.history = CostHistory()
         self.reports = []
+        self.last_epoch_params = None  # the weights at the last epoch end finish_epoch evaluated
         self.reset(config.seed)
 
     def reset(self, seed=None):
@@ -272,6 +273,7 @@ class Trainer:
         """
         train = self.evaluate(self.train, self.train_eval_limit)
         test = test if test is not None else self.evaluate(self.test)
+        self.last_epoch_params = self.network.params.copy()
         return self.record(self.epoch_end(seconds).report(train, test))
 
     def epoch_end(self, seconds):

@@ -90,3 +90,46 @@ def test_every_training_setting_has_a_flag():
     assert cfg.layers == (784, 30, 10)  # the rest is the preset's
     defaults = config_from_args(build_parser().parse_args(["train", "--preset", "nielsen"]))
     assert defaults.augment is False and defaults.lr_decay == 1.0
+
+
+@pytest.mark.parametrize("args, flag", [(("train", "--seed", "-1"), "--seed"),
+                                        (("bench", "--seconds", "nan"), "--seconds"),
+                                        (("bench", "--seconds", "-5"), "--seconds")])
+def test_bad_numbers_name_their_flag(args, flag):
+    r = run(*args)
+    assert r.returncode == 2 and r.stderr.startswith("error: ") and flag in r.stderr
+    assert "Traceback" not in r.stderr and "QThread" not in r.stderr
+
+
+def test_save_target_is_checked_before_training(tmp_path):
+    r = run("train", "--preset", "3b1b", "--save", str(tmp_path / "missing" / "m.npz"))
+    assert r.returncode == 2 and "no such folder" in r.stderr and not r.stdout
+
+
+def test_ctrl_c_during_train_save_keeps_the_epochs_trained(tmp_path):
+    import signal
+    import time
+
+    model = tmp_path / "m.npz"
+    process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "train", "--preset", "3b1b",
+                                "--epochs", "1000", "--save", str(model)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = process.stdout.readline()  # the first epoch's report
+    assert first.startswith("epoch 1/1000"), process.stderr.read()
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and "saved the" in err and "Traceback" not in err
+    from engine import Network
+
+    net = Network.load(model)
+    assert net.metadata["summary"]["epochs"] >= 1
+
+
+def test_a_model_of_other_classes_is_evaluated_with_a_warning(tmp_path):
+    from engine import Network
+
+    model = tmp_path / "fashion.npz"
+    Network((784, 10)).save(model, dataset="fashion")
+    r = run("eval", str(model), "--dataset", "mnist", "--json")
+    assert r.returncode == 0 and "warning" in json.loads(r.stdout)
+    assert "fashion" in json.loads(r.stdout)["warning"]

@@ -83,3 +83,38 @@ def test_saved_file_gets_ordinary_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o666 & ~umask  # not mkstemp's 0600
+
+
+def test_saving_through_a_symlink_replaces_its_target(tmp_path):
+    import os
+
+    target = tmp_path / "real.npz"
+    Network((3, 2), seed=0).save(target)
+    link = tmp_path / "link.npz"
+    os.symlink(target, link)
+    Network((3, 2), seed=1).save(link)
+    assert link.is_symlink() and np.array_equal(Network.load(target).params,
+                                                Network((3, 2), seed=1).params)
+
+
+def test_a_read_only_file_is_not_replaced(tmp_path):
+    path = tmp_path / "m.npz"
+    Network((3, 2), seed=0).save(path)
+    path.chmod(0o444)
+    before = path.read_bytes()
+    with pytest.raises(ModelFileError, match="read-only"):
+        Network((3, 2), seed=1).save(path)
+    assert path.read_bytes() == before and path.stat().st_mode & 0o777 == 0o444
+
+
+def test_temporary_files_of_a_killed_save_are_cleaned_up(tmp_path):
+    import os
+    import time
+
+    path = tmp_path / "m.npz"
+    stale = tmp_path / ".m.npz.abc123.tmp"
+    stale.write_bytes(b"x" * 1000)
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    Network((3, 2)).save(path)
+    assert not stale.exists() and path.exists()
