@@ -36,7 +36,8 @@ TRAIN_EVAL_LIMIT = 5_000  # training-set samples evaluated at each epoch end (±
 CHUNK_S = 0.002  # mini-batches run back to back for about this long between command checks
 MAX_CHUNK = 64
 MAX_FRAME_WAIT_S = 0.25  # training waits at most this long for one GUI frame
-MIN_EVALUATION_S = 0.05  # epochs that end sooner after the last evaluated one are not evaluated
+LONG_EPOCH_STEPS = 100  # every epoch of at least this many mini-batches is evaluated;
+MIN_EVALUATION_S = 0.05  # a shorter one only this long after the last evaluated one
 
 
 def evaluate_epoch(network, train, test, epoch, with_train_evaluation):
@@ -296,8 +297,11 @@ class TrainingWorker(QThread):
         if trainer.epoch != epoch:
             target = trainer.epoch >= self._config.epochs
             # A tiny data set (Trask's 4 rows) ends an epoch at every step: evaluate and record
-            # its epoch ends only every MIN_EVALUATION_S, or training would do little else.
-            if target or time.perf_counter() - self._evaluated_at >= MIN_EVALUATION_S:
+            # the ends of such short epochs only every MIN_EVALUATION_S, or training would do
+            # little else.
+            long_epoch = -(-len(trainer.train) // trainer.batch_size) >= LONG_EPOCH_STEPS
+            if (target or long_epoch
+                    or time.perf_counter() - self._evaluated_at >= MIN_EVALUATION_S):
                 self._start_evaluation()
                 self.trajectory.record(trainer.steps, trainer.network.params, force=True)
             if target and self._running:
