@@ -5,6 +5,7 @@ Every user error prints one ``error: …`` line on stderr and exits with code 2.
 
 import argparse
 import json
+import signal
 import sys
 import time
 
@@ -266,17 +267,18 @@ def main(argv=None):
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        if args.command is None:
+            from gui.app import run_app  # installs its own signal handlers first thing
+
+            return run_app(preset_name=args.preset, start=args.train)
+        if args.command == "bench":
+            from gui.selfcheck import run_bench
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # KeyboardInterrupt from here
         if args.command == "train":
             return run_train(args)
         if args.command == "eval":
             return run_eval(args)
-        if args.command == "bench":
-            from gui.selfcheck import run_bench
-
-            return run_bench(args)
-        from gui.app import run_app
-
-        return run_app(preset_name=args.preset, start=args.train)
+        return run_bench(args)
     except DigitDescentError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2

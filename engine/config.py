@@ -41,11 +41,61 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, d):
-        known = {f.name for f in fields(cls)}
-        d = {k: v for k, v in d.items() if k in known}
-        if "layers" in d:
-            d["layers"] = tuple(int(n) for n in d["layers"])
-        return cls(**d)
+        """A config from ``d`` (saved settings, a file): each valid value is taken, each
+        missing, unknown or invalid one falls back to the default.
+
+        Returns ``(config, problems)``, ``problems`` a list of one-line notices.
+        """
+        if not isinstance(d, dict):
+            return cls(), ["the saved training settings are not readable: defaults used"]
+        values, problems = {}, []
+        for f in fields(cls):
+            if f.name not in d:
+                continue
+            try:
+                values[f.name] = _checked(f.name, d[f.name])
+            except (TypeError, ValueError) as exc:
+                problems.append(f"setting {f.name}: {exc}; the default {f.default!r} is used")
+        return cls(**values), problems
+
+
+def _checked(name, value):
+    """``value`` of setting ``name``, converted and checked; raises ValueError saying why not."""
+    from .activations import ACTIVATIONS
+    from .costs import COSTS
+    from .files import MAX_PARAMS
+    from .optimizers import OPTIMIZERS
+
+    choices = {"activation": ACTIVATIONS, "cost": COSTS, "optimizer": OPTIMIZERS,
+               "init": ("scaled", "normal")}
+    ranges = {"lr": (1e-5, 1000.0), "lr_decay": (1e-6, 1.0), "momentum": (0.0, 0.999),
+              "weight_decay": (0.0, 0.999), "batch_size": (1, 60000), "epochs": (1, 1_000_000),
+              "seed": (0, 2**31 - 1), "train_subset": (0, 10**8)}
+    if name == "layers":
+        layers = parse_layers("-".join(str(n) for n in value) if isinstance(value, (list, tuple))
+                              else value)
+        if sum(b * (a + 1) for a, b in zip(layers, layers[1:])) > MAX_PARAMS:
+            raise ValueError(f"{'-'.join(map(str, layers))[:60]} is larger than this app trains")
+        return layers
+    if name in choices:
+        if value not in choices[name]:
+            raise ValueError(f"{str(value)[:40]!r} is not one of {', '.join(choices[name])}")
+        return value
+    if name in ("shuffle_labels", "augment"):
+        if not isinstance(value, bool):
+            raise ValueError(f"{str(value)[:40]!r} is not true or false")
+        return value
+    if name == "dataset":
+        if not isinstance(value, str) or not value or len(value) > 4096:
+            raise ValueError("not a data set name or path")
+        return value
+    low, high = ranges[name]
+    number = float(value) if isinstance(low, float) else value
+    if isinstance(low, int) and not (isinstance(value, int) and not isinstance(value, bool)):
+        raise ValueError(f"{str(value)[:40]!r} is not a whole number")
+    if isinstance(value, bool) or not low <= number <= high:  # also refuses NaN
+        raise ValueError(f"{str(value)[:40]!r} is not between {low:g} and {high:g}")
+    return number
 
 
 def parse_layers(text):

@@ -57,6 +57,7 @@ class Snapshot:
     trajectory: tuple = ((), ())
     evaluation: object = None
     train_evaluation: object = None
+    config: object = None  # the TrainConfig the run was built from
     serial: int = field(default=0, compare=False)
     commands_done: int = 0
 

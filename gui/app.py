@@ -1,7 +1,9 @@
 """Start the desktop app."""
 
+import os
 import signal
 import sys
+import traceback
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -27,17 +29,57 @@ def make_application(argv=None):
 
 
 def run_app(preset_name=None, start=False):
-    """Open the main window (optionally training at once); returns the exit code."""
+    """Open the main window (optionally training at once); returns the exit code.
+
+    Ctrl+C (exit code 130), SIGTERM and SIGHUP (0) close the window as its Quit does, with
+    the settings saved, at any moment from the first instant on. An exception that escapes
+    a slot becomes a message in the window, not a silent failure.
+    """
+    state = {"window": None, "code": 0, "asked": False}
+
+    def on_signal(signum, _frame):
+        state["code"] = 130 if signum == signal.SIGINT else 0
+        state["asked"] = True
+        if state["window"] is not None:  # closed from the event loop, once it runs
+            QTimer.singleShot(0, state["window"].close)
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
     from .main_window import MainWindow
 
     app = make_application()
     window = MainWindow(config=preset(preset_name) if preset_name else None)
-    window.show()
-    if start:
-        QTimer.singleShot(0, window.start_training)
-    # Ctrl+C in the terminal closes the window cleanly; the timer lets Python see the signal.
-    signal.signal(signal.SIGINT, lambda *_: window.close())
-    wake = QTimer()
-    wake.start(200)
-    wake.timeout.connect(lambda: None)
-    return app.exec()
+    state["window"] = window
+    sys.excepthook = _show_in(window)
+    if state["asked"]:  # a signal came while the window was being built
+        window.close()  # saves the settings and stops the training thread
+        code = state["code"]
+    else:
+        window.show()
+        if start:
+            QTimer.singleShot(0, window.start_training)
+        wake = QTimer()  # lets Python see a signal while Qt waits for events
+        wake.start(200)
+        wake.timeout.connect(lambda: None)
+        code = app.exec() or state["code"]
+    if window.controller.worker.isRunning():
+        # The training thread is still inside one long NumPy call (a large network's
+        # evaluation): the settings are saved; end now rather than wait or abort in Qt.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _show_in(window):
+    """An excepthook that shows a bug as one line in ``window`` and the traceback on stderr."""
+    def hook(kind, value, tb):
+        traceback.print_exception(kind, value, tb)
+        if issubclass(kind, KeyboardInterrupt):
+            return
+        try:
+            window.show_banner(f"Something went wrong ({kind.__name__}: {value}). The app carries "
+                               "on; details are printed on the terminal.")
+        except RuntimeError:  # the window is already gone
+            pass
+    return hook

@@ -50,6 +50,14 @@ Fashion-MNIST is © Zalando SE (MIT licence).</p>
 of Python</i>.</p>"""
 
 
+def _boolean(value):
+    if value in (True, "true"):
+        return True
+    if value in (False, "false"):
+        return False
+    raise ValueError(value)
+
+
 class MainWindow(QMainWindow):
     """The whole app. ``MainWindow()`` opens on the embedded MNIST with the remembered
     (or ``3b1b``) settings; ``start_training()`` / ``stop_training()`` drive it from code.
@@ -488,39 +496,75 @@ class MainWindow(QMainWindow):
         return dialog
 
     # ---------------------------------------------------------- settings
+    def _notice(self, text):
+        """A problem found while reading the saved settings, shown once the window is up."""
+        self._startup_message = " ".join(filter(None, [self._startup_message, text]))
+
     def _saved_config(self):
-        """Last session's settings, or None if they are unreadable or their data set is gone."""
+        """Last session's settings (each bad value replaced by its default, with a notice), or
+        None if there are none or their data set is gone."""
         raw = self.settings.value("config")
         if not raw:
             return None
         try:
-            config = TrainConfig.from_dict(json.loads(raw))
-        except (TypeError, ValueError):
+            config, problems = TrainConfig.from_dict(json.loads(str(raw)))
+        except (TypeError, ValueError, RecursionError):
+            self._notice("The saved training settings could not be read: opened the 3b1b preset.")
             return None
+        for problem in problems:
+            self._notice(f"Saved settings: {problem}.")
         if config.dataset not in DATASET_NAMES and not Path(config.dataset).exists():
-            self._startup_message = (f"The data set used last time ({config.dataset}) is no longer "
-                                     "there: opened the embedded MNIST with the 3b1b preset instead.")
+            self._notice(f"The data set used last time ({config.dataset}) is no longer there: "
+                         "opened the embedded MNIST with the 3b1b preset instead.")
             return None
         return config
 
+    def _setting(self, key, convert, default, valid=lambda value: True):
+        """One saved setting, converted and checked; its default (with a notice) if it is bad."""
+        raw = self.settings.value(key)
+        if raw is None:
+            return default
+        try:
+            value = convert(raw)
+            if valid(value):
+                return value
+        except (TypeError, ValueError):
+            pass
+        self._notice(f"Saved setting {key} was not valid ({str(raw)[:30]!r}): the default is used.")
+        return default
+
     def _restore_settings(self):
-        s = self.settings
-        geometry, state = s.value("geometry"), s.value("windowState")
+        geometry = self.settings.value("geometry")
+        state = self.settings.value("windowState")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        if isinstance(state, QByteArray) and not self.restoreState(state):
+            self._notice("The saved window layout could not be read: the default layout is used.")
         cost = self.cost_panel
-        cost.x_axis.setCurrentIndex(int(s.value("cost/x_axis", 0)))
-        cost.log_scale.setChecked(s.value("cost/log_scale", "false") in (True, "true"))
-        cost.smoothing.setValue(int(s.value("cost/smoothing", cost.smoothing.value())))
-        self.controls.speed.setValue(int(s.value("speed", self.controls.speed.value())))
+        cost.x_axis.setCurrentIndex(self._setting("cost/x_axis", int, 0, lambda v: v in (0, 1)))
+        cost.log_scale.setChecked(self._setting("cost/log_scale", _boolean, False))
+        cost.smoothing.setValue(self._setting("cost/smoothing", int, cost.smoothing.value(),
+                                              lambda v: 0 <= v <= 100))
+        speed = self.controls.speed
+        speed.setValue(self._setting("speed", int, speed.value(),
+                                     lambda v: speed.minimum() <= v <= speed.maximum()))
+
+    def _config_to_save(self):
+        """The configuration the training thread runs (a refused one is never saved), with the
+        live learning rate, batch size and epoch target."""
+        snap = self.controller.snapshot
+        if snap is None or snap.config is None:
+            return None
+        live = self.controls.config
+        return snap.config.replace(lr=live.lr, batch_size=live.batch_size, epochs=live.epochs)
 
     def save_settings(self):
         s = self.settings
         s.setValue("geometry", self.saveGeometry())
         s.setValue("windowState", self.saveState())
-        s.setValue("config", json.dumps(self.controls.config.to_dict()))
+        config = self._config_to_save()
+        if config is not None:
+            s.setValue("config", json.dumps(config.to_dict()))
         s.setValue("cost/x_axis", self.cost_panel.x_axis.currentIndex())
         s.setValue("cost/log_scale", self.cost_panel.log_scale.isChecked())
         s.setValue("cost/smoothing", self.cost_panel.smoothing.value())

@@ -14,6 +14,7 @@ training loses only the frame's own time.
 """
 
 import queue
+import sys
 import threading
 import time
 import traceback
@@ -23,7 +24,7 @@ from contextlib import contextmanager
 import numpy as np
 from PySide6.QtCore import QThread, Signal
 
-from engine import DigitDescentError, DivergedError
+from engine import DigitDescentError, DivergedError, preset
 from engine import data as datamod
 from engine import inspection
 from engine.snapshot import Snapshot
@@ -134,6 +135,8 @@ class TrainingWorker(QThread):
     def run(self):
         limit_blas_threads(1)
         self._configure(self._config)
+        if self.trainer is None:  # the saved data set was refused: never leave the app without one
+            self._configure(preset("3b1b"))
         while not self._quit:
             self._handle_commands()
             if self._quit:
@@ -147,7 +150,7 @@ class TrainingWorker(QThread):
                     if self._collect_evaluation():
                         self._publish()
             except Exception:  # noqa: BLE001 - relayed to the GUI, never lost in a thread
-                self._fail("Unexpected error in the training thread:\n" + traceback.format_exc(limit=4))
+                self._unexpected()
         self._evaluator.shutdown(wait=False, cancel_futures=True)
 
     def _handle_commands(self):
@@ -157,12 +160,21 @@ class TrainingWorker(QThread):
             except queue.Empty:
                 return
             self._commands_done += 1  # counted first: the snapshot the command publishes shows it
+            if self.trainer is None and command not in ("quit", "configure"):
+                continue  # nothing to train yet
             try:
                 getattr(self, "_cmd_" + command)(*args)
             except DigitDescentError as exc:
                 self._fail(str(exc))
             except Exception:  # noqa: BLE001 - relayed to the GUI, never lost in a thread
-                self._fail("Unexpected error in the training thread:\n" + traceback.format_exc(limit=4))
+                self._unexpected()
+
+    def _unexpected(self):
+        """A bug: one line for the user, the traceback on the terminal for whoever fixes it."""
+        kind, value, _ = sys.exc_info()
+        traceback.print_exc()
+        self._fail(f"Unexpected error in the training thread ({kind.__name__}: {value}); "
+                   "training is paused. Details are printed on the terminal.")
 
     def _fail(self, message):
         self._running = False
@@ -251,6 +263,10 @@ class TrainingWorker(QThread):
                               train_eval_limit=TRAIN_EVAL_LIMIT)
         except (ValueError, DigitDescentError) as exc:
             self._fail(str(exc))
+            return
+        except MemoryError:
+            self._fail(f"Not enough memory for the {config.dataset} data with layers "
+                       f"{'-'.join(map(str, config.layers))}: the previous setting is kept.")
             return
         if network is not None:
             trainer.network.params[...] = network.params
@@ -389,5 +405,5 @@ class TrainingWorker(QThread):
             self.trainer, self._initial, samples_per_s=rate, running=self._running,
             message=message, serial=self._serial, commands_done=self._commands_done,
             test_set=self.trainer.test,
-            train_set=self.trainer.train, trajectory=self.trajectory.frozen,
+            train_set=self.trainer.train, trajectory=self.trajectory.frozen, config=self._config,
             evaluation=self._evaluation, train_evaluation=self._train_evaluation)

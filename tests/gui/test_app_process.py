@@ -1,3 +1,5 @@
+"""The app as a process: signals at any moment end it cleanly, with the settings saved."""
+
 import os
 import signal
 import subprocess
@@ -5,16 +7,85 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_ctrl_c_mid_training_exits_cleanly(tmp_path):
+def launch(tmp_path, *args):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
            "XDG_CONFIG_HOME": str(tmp_path)}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--train", "--preset", "nielsen"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(4)  # window up, data loaded, training under way
+    return subprocess.Popen([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def settings_file(tmp_path):
+    return tmp_path / "DigitDescent" / "DigitDescent.conf"
+
+
+@pytest.mark.parametrize("after_s", [0.3, 0.8, 1.5, 4.0])
+def test_ctrl_c_at_any_moment_exits_cleanly(tmp_path, after_s):
+    proc = launch(tmp_path, "--train", "--preset", "nielsen")
+    time.sleep(after_s)  # the moment of the Ctrl+C: while importing, building, training
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "QThread: Destroyed" not in err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_save_the_settings(tmp_path, signum):
+    proc = launch(tmp_path, "--preset", "hidden10")
+    deadline = time.monotonic() + 20
+    time.sleep(3)  # window up
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=max(1, deadline - time.monotonic()))
     assert proc.returncode == 0, err
     assert "Traceback" not in err and "QThread: Destroyed" not in err
+    saved = settings_file(tmp_path).read_text()
+    assert "geometry" in saved  # saved on the way out
+    assert "config" not in saved or "784, 10, 10" in saved  # once the run had started
+
+
+def test_corrupt_settings_fall_back_per_key_with_a_notice(tmp_path, qtbot):
+    from PySide6.QtCore import QSettings
+
+    from gui.main_window import MainWindow
+
+    path = tmp_path / "s.ini"
+    path.write_text('[General]\nconfig="{\\"layers\\": [784, 30, 10], \\"lr\\": \\"fast\\", '
+                    '\\"batch_size\\": -4, \\"dataset\\": \\"mnist\\"}"\n'
+                    'speed=quick\ncost%2Fsmoothing=1000\ncost%2Fx_axis=7\ngeometry=@ByteArray(xx)\n'
+                    'windowState=@ByteArray(garbage)\n')
+    window = MainWindow(settings=QSettings(str(path), QSettings.IniFormat))
+    window.confirm = lambda question: True
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.controller.snapshot is not None, timeout=15000)
+    config = window.controller.snapshot.config
+    assert config.layers == (784, 30, 10)  # the good value is kept
+    assert config.lr == 1.0 and config.batch_size == 10  # the bad ones fall back
+    text = window.banner_text.text()
+    assert "lr" in text and "batch_size" in text and "speed" in text and "smoothing" in text
+    assert window.controls.speed.value() == window.controls.speed.maximum()
+    window.close()
+
+
+def test_a_refused_data_set_is_not_saved_and_the_app_stays_usable(tmp_path, qtbot, warnings):
+    from PySide6.QtCore import QSettings
+
+    from engine import preset
+    from gui.main_window import MainWindow
+
+    path = tmp_path / "s.ini"
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    window = MainWindow(config=preset("3b1b").replace(dataset=str(fifo)),
+                        settings=QSettings(str(path), QSettings.IniFormat))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.controller.snapshot is not None, timeout=15000)
+    assert window.controller.snapshot.dataset == "mnist"  # the default, not a hang
+    qtbot.waitUntil(lambda: "not a regular file" in window.banner_text.text(), timeout=5000)
+    window.controller.step()
+    qtbot.waitUntil(lambda: window.controller.snapshot.step == 1, timeout=5000)
+    window.close()
+    assert "pipe.npz" not in path.read_text()
