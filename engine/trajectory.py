@@ -14,7 +14,8 @@ class Trajectory:
 
     def __init__(self, n_params, max_bytes=64 * 2**20, max_points=400, dtype=np.float32):
         per_point = max(1, n_params * np.dtype(dtype).itemsize)
-        self.capacity = int(max(8, min(max_points, max_bytes // per_point)))
+        # at least the start and the newest point, even when one point alone exceeds max_bytes
+        self.capacity = int(max(2, min(max_points, max_bytes // per_point)))
         self.steps = []
         self.params = []
         self.frozen = ((), ())  # (steps, params) as tuples: safe to hand to another thread

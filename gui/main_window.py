@@ -16,6 +16,7 @@ from engine.data import NAMES as DATASET_NAMES
 
 from .controller import TrainingController
 from .export import DEFAULT_WIDTH, export_picture
+from .jobs import Jobs
 from .keys import WindowKeys
 from .panels.activations import ActivationsPanel
 from .panels.confusion import ConfusionPanel
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self._startup_message = ""
         config = config or self._saved_config() or preset("3b1b")
         self.confirm = self._ask  # replaced in tests
+        self._jobs = Jobs(self)
 
         self.controller = TrainingController(config, parent=self)
         self.controller.draws(self)
@@ -367,17 +369,23 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------- files
     def open_model(self, path):
-        """Continue from a saved model; returns False (and says why) if it cannot be read."""
-        try:
-            network = Network.load(path)
-        except DigitDescentError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return False
-        dataset = network.metadata.get("dataset", self.controls.config.dataset)
+        """Continue from a saved model, read off the GUI thread; a problem is a message."""
+        self.statusBar().showMessage(f"Opening {path}…")
+        self._jobs.start(lambda: Network.load(path), lambda net: self._use_model(net, path),
+                         lambda error: self._warn(f"{error}"))
+
+    def _use_model(self, network, path):
+        # The model's data set is a hint: only a built-in name is followed, never a path in it.
+        hint = network.metadata.get("dataset")
+        dataset = hint if isinstance(hint, str) and hint in DATASET_NAMES \
+            else self.controls.config.dataset
         self.controller.load_network(network, dataset)
         self.controls.set_config(self.controller.config)
         self.statusBar().showMessage(f"Opened {path}", 5000)
-        return True
+
+    def _warn(self, message):
+        self.statusBar().clearMessage()
+        QMessageBox.warning(self, APP_NAME, message)
 
     def save_model(self, path):
         snap = self.controller.snapshot

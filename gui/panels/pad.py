@@ -1,6 +1,5 @@
 """The drawing pad: draw a digit, see what the network sees and what it answers."""
 
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -12,11 +11,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, Q
                                QLabel, QMessageBox, QPushButton, QSizePolicy, QSlider, QVBoxLayout,
                                QWidget)
 
-from engine import load
+from engine import DataError, load
+from engine.files import check_regular_file
 from engine.inspection import input_gradient
 from engine.preprocess import to_mnist
 
 from .. import style
+from ..jobs import Jobs
 from .reader import LIVE, SHIPPED, SOURCES, NetworkChoice
 
 CANVAS = 280  # the drawing's resolution, whatever the widget's size
@@ -150,6 +151,24 @@ def saliency_rgba(x, gradient):
     return rgba
 
 
+def read_drawing(path):
+    """An image file → the 28×28 MNIST-style input it shows (for a background job).
+
+    Raises DataError for anything but a regular image file of at most MAX_IMAGE_PIXELS.
+    """
+    name = Path(path).name
+    check_regular_file(path, DataError)
+    reader = QImageReader(str(path))
+    size = reader.size()  # from the header: a huge image is refused before it is decoded
+    if size.isValid() and size.width() * size.height() > MAX_IMAGE_PIXELS:
+        raise DataError(f"{name}: the image is too large ({size.width()}×{size.height()} "
+                        f"pixels; the limit is {MAX_IMAGE_PIXELS:,})")
+    image = reader.read()
+    if image.isNull():
+        raise DataError(f"{name}: not an image this app can read (PNG, JPEG…)")
+    return to_mnist(image_to_ink(image))
+
+
 def image_to_ink(image):
     """A loaded QImage → ``(h, w)`` ink in [0, 1]: transparency is background, and
     dark-on-light or light-on-dark is detected from the border colour."""
@@ -184,7 +203,9 @@ class PadPanel(QWidget):
         super().__init__(parent)
         self._snapshot = None
         self.reader = NetworkChoice()
-        self._mnist_test = None  # Future of MNIST's test set, when the trained data is not MNIST
+        self._mnist_test = None  # MNIST's test set, loaded when the trained data is not MNIST
+        self._mnist_jobs, self._jobs = Jobs(self), Jobs(self)
+        self._random_when_loaded = False
         self.last_input = np.zeros((28, 28), np.float32)
         self._labelled = None  # (image on the canvas, its true label) for a test image
         self.last_output = None
@@ -366,45 +387,51 @@ class PadPanel(QWidget):
         self._labelled = None if label is None else (self.canvas.exact, int(label))
         self.predict()
 
-    def random_test_digit(self):
-        """Draw a random test image of the data the reading network learned; returns its index."""
-        test = self._test_images()
-        i = int(self._rng.integers(len(test)))
-        self.show_image(test.x[i], test.labels[i])
-        return i
-
     def _test_images(self):
+        """The test set the reading network learned; None while MNIST is still being loaded."""
         snap = self._snapshot
         if snap is not None and snap.test_set is not None:
             live = self.source.currentIndex() == LIVE and snap.image_shape == (28, 28)
             if live or snap.test_set.name == "mnist":
                 return snap.test_set
         self._prefetch_mnist()
-        return self._mnist_test.result()  # loaded in the background since the data changed
+        return self._mnist_test
+
+    def random_test_digit(self):
+        """Draw a random test image of the data the reading network learned; returns its index
+        (None while MNIST's test images are loading: one is drawn when they are there)."""
+        test = self._test_images()
+        if test is None:
+            self._random_when_loaded = True
+            self.confidence.setText("loading MNIST's test images…")
+            return None
+        i = int(self._rng.integers(len(test)))
+        self.show_image(test.x[i], test.labels[i])
+        return i
 
     def _prefetch_mnist(self):
         """Start loading MNIST's test set (the pretrained network's) off the GUI thread."""
-        if self._mnist_test is None:
-            self._mnist_test = ThreadPoolExecutor(max_workers=1).submit(lambda: load("mnist").test)
+        if self._mnist_test is None and not self._mnist_jobs.busy:
+            self._mnist_jobs.start(lambda: load("mnist").test, self._on_mnist_loaded,
+                                   lambda error: self._show_problem(f"MNIST: {error}"))
+
+    def _on_mnist_loaded(self, test):
+        self._mnist_test = test
+        if self._random_when_loaded:
+            self._random_when_loaded = False
+            self.random_test_digit()
 
     def noise(self):
         self.canvas.set_array(self._rng.random((28, 28)) * (self._rng.random((28, 28)) > 0.6))
 
     def load_image(self, path):
-        """Draw an image file on the pad; returns False (and says why) when it cannot."""
-        reader = QImageReader(str(path))
-        size = reader.size()  # from the header: a huge image is refused before it is decoded
-        if size.isValid() and size.width() * size.height() > MAX_IMAGE_PIXELS:
-            QMessageBox.warning(self, "Digit Descent", f"{Path(path).name}: the image is too large "
-                                f"({size.width()}×{size.height()} pixels)")
-            return False
-        image = reader.read()
-        if image.isNull():
-            QMessageBox.warning(self, "Digit Descent",
-                                f"{Path(path).name}: not an image this app can read (PNG, JPEG…)")
-            return False
-        self.canvas.set_array(to_mnist(image_to_ink(image)))
-        return True
+        """Draw an image file on the pad; it is read off the GUI thread, a problem is a message."""
+        self.confidence.setText("reading the image…")
+        self._jobs.start(lambda: read_drawing(path), self.canvas.set_array, self._show_problem)
+
+    def _show_problem(self, message):
+        self.confidence.setText(" ")
+        QMessageBox.warning(self, "Digit Descent", message)
 
     def _load_dialog(self):
         path, _ = QFileDialog.getOpenFileName(self, "Load a digit image", "",

@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -18,6 +20,14 @@ def pad(qtbot):
     panel.show()
     qtbot.waitExposed(panel)
     return panel
+
+
+def random_digit(qtbot, pad):
+    """A random test image on the pad; None comes back while MNIST loads in the background."""
+    drawn = []
+    qtbot.waitUntil(lambda: drawn.append(pad.random_test_digit()) or drawn[-1] is not None,
+                    timeout=10000)
+    return drawn[-1]
 
 
 def draw_one(qtbot, canvas):
@@ -47,7 +57,7 @@ def test_random_test_digits_are_read_correctly(qtbot, pad):
     test = load("mnist").test
     right = 0
     for _ in range(20):
-        i = pad.random_test_digit()
+        i = random_digit(qtbot, pad)
         pad.predict()
         right += int(pad.answer.text() == str(test.labels[i]))
     assert right >= 18
@@ -63,7 +73,7 @@ def test_noise_still_gets_a_confident_answer(qtbot, pad):
 
 @pytest.mark.skipif(not PRETRAINED.exists(), reason="resources/strong.npz not built")
 def test_saliency_overlay(qtbot, pad):
-    pad.random_test_digit()
+    random_digit(qtbot, pad)
     pad.saliency.setChecked(True)
     rgba = pad.overlay.image
     assert pad.overlay.isVisible() and rgba.shape == (28, 28, 4)
@@ -83,8 +93,14 @@ def test_a_toy_network_disables_the_pad_with_a_reason(qtbot, pad):
 def test_unreadable_file_is_a_message(qtbot, pad, tmp_path, warnings):
     bad = tmp_path / "digit.png"
     bad.write_bytes(b"not a png")
-    assert not pad.load_image(bad)
-    assert warnings and "digit.png" in warnings[-1]
+    pad.load_image(bad)
+    qtbot.waitUntil(lambda: len(warnings) > 0, timeout=3000)
+    assert "digit.png" in warnings[-1]
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    pad.load_image(fifo)  # would block forever if opened
+    qtbot.waitUntil(lambda: len(warnings) > 1, timeout=3000)
+    assert "not a regular file" in warnings[-1]
 
 
 @pytest.mark.parametrize("mode", ["dark-on-light", "light-on-dark", "transparent"])
@@ -102,8 +118,8 @@ def test_loaded_images_are_read_either_way_round(qtbot, pad, tmp_path, mode):
     image.save(str(path))
     ink_map = image_to_ink(QImage(str(path)))
     assert ink_map[45, 60] > 0.9 and ink_map[45, 10] < 0.1
-    assert pad.load_image(path)
-    assert pad.canvas.array().sum() > 0
+    pad.load_image(path)
+    qtbot.waitUntil(lambda: pad.canvas.array().sum() > 0, timeout=3000)
 
 
 @pytest.mark.skipif(not PRETRAINED.exists(), reason="resources/strong.npz not built")
@@ -116,7 +132,7 @@ def test_activation_view_and_backprop_dialog(qtbot, pad):
     view.source.setCurrentIndex(SHIPPED)
     pad.predict()  # nothing drawn yet
     assert "Draw a digit" in view.message.text() and not view.neurons.data.size
-    pad.random_test_digit()
+    random_digit(qtbot, pad)
     net = pad.network()[0]
     assert len(view.neurons.data) == sum(net.sizes[1:])
     assert len(view.lines_up.getData()[0]) + len(view.lines_down.getData()[0]) > 0
@@ -149,7 +165,7 @@ def test_activations_follow_the_network_being_trained(qtbot, pad):
                     image_shape=(28, 28), class_names=tuple("0123456789"))
     view.show_snapshot(snap)
     pad.show_snapshot(snap)
-    pad.random_test_digit()
+    random_digit(qtbot, pad)
     assert len(view.neurons.data) == 12 + 10
     toy = Network((2, 4, 1))  # xor: no image to read; the old lines and answer go
     view.show_snapshot(Snapshot(sizes=toy.sizes, activation="sigmoid", cost="mse",
@@ -165,7 +181,8 @@ def test_huge_image_is_refused_before_decoding(qtbot, pad, tmp_path, warnings, m
     image.fill(QColor("white"))
     path = tmp_path / "big.png"
     image.save(str(path))
-    assert not pad.load_image(path)
+    pad.load_image(path)
+    qtbot.waitUntil(lambda: len(warnings) > 0, timeout=3000)
     assert "too large" in warnings[-1] and "200×200" in warnings[-1]
 
 
@@ -186,7 +203,7 @@ def test_pad_speaks_the_data_of_the_network_that_reads_it(qtbot, pad):
 
     pad.show_snapshot(snap)  # starts loading MNIST for the pretrained network in the background
     pad.source.setCurrentIndex(LIVE)  # the network being trained: its own test images and names
-    i = pad.random_test_digit()
+    i = random_digit(qtbot, pad)
     assert np.abs(shown() - fashion.x[i].reshape(28, 28)).mean() < 0.05
     pad.predict()
     best = int(pad.answer.text())
@@ -198,7 +215,7 @@ def test_pad_speaks_the_data_of_the_network_that_reads_it(qtbot, pad):
     pad.predict()
     assert not np.allclose(pad.last_input, fashion.x[i].reshape(28, 28))
     pad.source.setCurrentIndex(SHIPPED)  # the pretrained network learned MNIST
-    i = pad.random_test_digit()
+    i = random_digit(qtbot, pad)
     assert pad.random_button.text() == "Random test digit"
     assert np.abs(shown() - mnist.x[i].reshape(28, 28)).mean() < 0.05
     assert np.abs(shown() - fashion.x[i % 50].reshape(28, 28)).mean() > 0.3
@@ -207,7 +224,7 @@ def test_pad_speaks_the_data_of_the_network_that_reads_it(qtbot, pad):
 @pytest.mark.skipif(not PRETRAINED.exists(), reason="resources/strong.npz not built")
 def test_a_test_image_shows_its_true_label_until_drawn_on(qtbot, pad):
     test = load("mnist").test
-    i = pad.random_test_digit()
+    i = random_digit(qtbot, pad)
     label = int(test.labels[i])
     assert pad.true_label() == label
     verdict = "right" if pad.answer.text() == str(label) else "wrong"

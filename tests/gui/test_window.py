@@ -235,12 +235,23 @@ def test_save_and_open_model(make_window, qtbot, small_config, tmp_path, warning
     assert np.array_equal(saved.params, snap(w).params)
     w.reset_weights()
     qtbot.waitUntil(lambda: snap(w).step == 0, timeout=1000)
-    assert w.open_model(path)
+    w.open_model(path)  # read off the GUI thread
     qtbot.waitUntil(lambda: np.array_equal(snap(w).params, saved.params), timeout=3000)
+    assert "Opened" in w.statusBar().currentMessage()
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"garbage")
-    assert not w.open_model(bad)
-    assert warnings and "bad.npz" in warnings[-1]
+    w.open_model(bad)
+    qtbot.waitUntil(lambda: len(warnings) > 0, timeout=3000)
+    assert "bad.npz" in warnings[-1]
+
+
+def test_a_model_names_its_data_set_as_a_hint_only(make_window, qtbot, small_config, tmp_path):
+    w = make_window(small_config)
+    path = tmp_path / "m.npz"
+    Network((784, 16, 16, 10)).save(path, dataset=str(tmp_path / "some" / "folder"))
+    w.open_model(path)
+    qtbot.waitUntil(lambda: "Opened" in w.statusBar().currentMessage(), timeout=3000)
+    assert w.controller.config.dataset == "mnist"
 
 
 def test_exports(make_window, qtbot, small_config, tmp_path, warnings):
@@ -343,7 +354,7 @@ def test_evaluate_now_and_loaded_model_are_evaluated(make_window, qtbot, small_c
     assert w.save_model(path)
     w.reset_weights()
     qtbot.waitUntil(lambda: snap(w).evaluation is None, timeout=2000)
-    assert w.open_model(path)
+    w.open_model(path)
     qtbot.waitUntil(lambda: snap(w).evaluation is not None, timeout=5000)
 
 
