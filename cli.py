@@ -1,6 +1,7 @@
 """Command line: ``python main.py [train|eval|bench] …``; no subcommand opens the GUI.
 
-Every user error prints one ``error: …`` line on stderr and exits with code 2.
+Every user error prints one ``error: …`` line on stderr and exits with code 2; a training
+run that ends no better than guessing warns and exits with code 1; Ctrl+C exits with 130.
 """
 
 import argparse
@@ -18,7 +19,7 @@ from engine.network import INITS
 from engine.optimizers import OPTIMIZERS
 from engine.threads import limit_blas_threads
 from engine.model_io import check_save_target
-from engine.trainer import make_trainer
+from engine.trainer import make_trainer, smaller_lr
 
 
 class UsageError(DigitDescentError):
@@ -211,7 +212,20 @@ def run_train(args, out=sys.stdout, err=sys.stderr):
         _save(trainer, cfg, args.save)
         if not args.json:
             out.write(f"saved {args.save}\n")
-    return 0
+    return _learned_something(trainer, cfg, err)
+
+
+def _learned_something(trainer, cfg, err):
+    """0, or 1 with a warning when a run on ten-class data ended no better than guessing."""
+    last = trainer.reports[-1]
+    classes = trainer.test.n_outputs
+    chance = 1 / classes
+    if cfg.shuffle_labels or classes < 3 or not last.test_accuracy <= 1.2 * chance:
+        return 0
+    err.write(f"warning: the network learned nothing: test accuracy {last.test_accuracy:.2%}, "
+              f"guessing gives {chance:.0%}, cost {last.test_cost:.4g}. With learning rate "
+              f"{cfg.lr:g} the neurons may have saturated: try --lr {smaller_lr(cfg.lr):g}\n")
+    return 1
 
 
 def _save(trainer, cfg, path):

@@ -133,3 +133,9 @@ def test_a_model_of_other_classes_is_evaluated_with_a_warning(tmp_path):
     r = run("eval", str(model), "--dataset", "mnist", "--json")
     assert r.returncode == 0 and "warning" in json.loads(r.stdout)
     assert "fashion" in json.loads(r.stdout)["warning"]
+
+
+def test_a_run_that_learned_nothing_says_so():
+    r = run("train", "--activation", "tanh", "--lr", "100", "--epochs", "1", "--layers",
+            "784,16,10", "--json")
+    assert r.returncode == 1 and "learned nothing" in r.stderr and "--lr 10" in r.stderr
