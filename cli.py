@@ -100,6 +100,8 @@ def build_parser():
     parser.add_argument("--train", action="store_true", help="open the app and start training at once")
     parser.add_argument("--preset", choices=list(PRESETS),
                         help="preset to open the app with (default: the last one used, or 3b1b)")
+    parser.add_argument("--reset-settings", action="store_true",
+                        help="forget the app's saved settings (layout, last configuration) first")
     sub = parser.add_subparsers(dest="command", metavar="{train,eval,bench}")
 
     train = sub.add_parser("train", help="train headless and report each epoch")
@@ -282,7 +284,10 @@ def main(argv=None):
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            from gui.app import run_app  # installs its own signal handlers first thing
+            from gui.app import reset_settings, run_app  # run_app installs its signal handlers
+
+            if args.reset_settings:
+                sys.stderr.write(f"forgot the settings in {reset_settings()}\n")
 
             return run_app(preset_name=args.preset, start=args.train)
         if args.command == "bench":

@@ -13,6 +13,7 @@ from engine import preset
 from . import style
 
 GIL_SWITCH_INTERVAL_S = 0.0002
+ORGANIZATION = APPLICATION = "DigitDescent"  # where QSettings keeps the settings
 
 
 def make_application(argv=None):
@@ -22,10 +23,25 @@ def make_application(argv=None):
     # switch interval for it every time a Qt call has released it. 0.2 ms (default 5 ms)
     # keeps the GUI responsive; measured with main.py bench.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
-    app.setOrganizationName("DigitDescent")
+    app.setOrganizationName(ORGANIZATION)
     app.setApplicationName("Digit Descent")
     style.configure_pyqtgraph()
     return app
+
+
+def settings():
+    """The app's saved settings (on Linux ``~/.config/DigitDescent/DigitDescent.conf``)."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
+def reset_settings():
+    """Forget every saved setting; returns the file they were kept in."""
+    s = settings()
+    s.clear()
+    s.sync()
+    return s.fileName()
 
 
 def run_app(preset_name=None, start=False):

@@ -5,7 +5,7 @@ import json
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWidget, QFileDialog,
                                QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWid
 from engine import DigitDescentError, Network, TrainConfig, preset
 from engine.data import NAMES as DATASET_NAMES
 
+from .app import settings as app_settings
 from .controller import TrainingController
 from .export import DEFAULT_WIDTH, export_picture
 from .jobs import Jobs
@@ -66,7 +67,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, config=None, settings=None, parent=None):
         super().__init__(parent)
-        self.settings = settings if settings is not None else QSettings("DigitDescent", "DigitDescent")
+        self.settings = settings if settings is not None else app_settings()
         self.setWindowTitle(APP_NAME)
         self.setDockNestingEnabled(True)
         self._startup_message = ""

@@ -33,7 +33,7 @@ def main(argv=None):
     from gui.app import make_application
     from gui.main_window import MainWindow
 
-    app = make_application()
+    make_application()
     width, height = (int(v) for v in args.size.lower().split("x"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

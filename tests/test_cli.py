@@ -108,7 +108,6 @@ def test_save_target_is_checked_before_training(tmp_path):
 
 def test_ctrl_c_during_train_save_keeps_the_epochs_trained(tmp_path):
     import signal
-    import time
 
     model = tmp_path / "m.npz"
     process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "train", "--preset", "3b1b",
@@ -139,3 +138,19 @@ def test_a_run_that_learned_nothing_says_so():
     r = run("train", "--activation", "tanh", "--lr", "100", "--epochs", "1", "--layers",
             "784,16,10", "--json")
     assert r.returncode == 1 and "learned nothing" in r.stderr and "--lr 10" in r.stderr
+
+
+def test_reset_settings_forgets_them(tmp_path):
+    import os
+
+    conf = tmp_path / "DigitDescent" / "DigitDescent.conf"
+    conf.parent.mkdir()
+    conf.write_text("[General]\nspeed=12\n")
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path),
+           "QT_QPA_PLATFORM": "offscreen"}
+    code = ("import sys; sys.argv = ['main.py', '--reset-settings']; import gui.app as a; "
+            "a.run_app = lambda **k: 0; import cli; sys.exit(cli.main())")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0 and "forgot the settings" in r.stderr
+    assert "speed" not in conf.read_text()

@@ -1,7 +1,6 @@
 import numpy as np
-import pytest
 
-from engine import Network, TrainConfig, preset
+from engine import Network, preset
 
 
 def snap(w):
