@@ -48,16 +48,23 @@ def run_app(preset_name=None, start=False):
     """Open the main window (optionally training at once); returns the exit code.
 
     Ctrl+C (exit code 130), SIGTERM and SIGHUP (0) close the window as its Quit does, with
-    the settings saved, at any moment from the first instant on. An exception that escapes
+    the settings saved, at any moment from the first instant on; a second one ends the
+    process at once. An exception that escapes
     a slot becomes a message in the window, not a silent failure.
     """
     state = {"window": None, "code": 0, "asked": False}
 
     def on_signal(signum, _frame):
+        if state["asked"]:  # a second Ctrl+C: the settings were saved by the first
+            os._exit(state["code"])
         state["code"] = 130 if signum == signal.SIGINT else 0
         state["asked"] = True
         if state["window"] is not None:  # closed from the event loop, once it runs
-            QTimer.singleShot(0, state["window"].close)
+            QTimer.singleShot(0, close_and_quit)
+
+    def close_and_quit():
+        state["window"].close()
+        QApplication.instance().quit()
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, on_signal)

@@ -12,11 +12,24 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def launch(tmp_path, *args):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
-           "XDG_CONFIG_HOME": str(tmp_path)}
-    return subprocess.Popen([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+@pytest.fixture
+def launch(tmp_path):
+    """Start the app as a process; it is killed after the test if it is still running."""
+    processes = []
+
+    def start(*args):
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+               "XDG_CONFIG_HOME": str(tmp_path)}
+        processes.append(subprocess.Popen([sys.executable, str(ROOT / "main.py"), *args],
+                                          cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                          stderr=subprocess.PIPE, text=True))
+        return processes[-1]
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
 
 
 def settings_file(tmp_path):
@@ -24,8 +37,8 @@ def settings_file(tmp_path):
 
 
 @pytest.mark.parametrize("after_s", [0.3, 0.8, 1.5, 4.0])
-def test_ctrl_c_at_any_moment_exits_cleanly(tmp_path, after_s):
-    proc = launch(tmp_path, "--train", "--preset", "nielsen")
+def test_ctrl_c_at_any_moment_exits_cleanly(launch, after_s):
+    proc = launch("--train", "--preset", "nielsen")
     time.sleep(after_s)  # the moment of the Ctrl+C: while importing, building, training
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=20)
@@ -34,8 +47,8 @@ def test_ctrl_c_at_any_moment_exits_cleanly(tmp_path, after_s):
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_sigterm_and_sighup_save_the_settings(tmp_path, signum):
-    proc = launch(tmp_path, "--preset", "hidden10")
+def test_sigterm_and_sighup_save_the_settings(launch, tmp_path, signum):
+    proc = launch("--preset", "hidden10")
     deadline = time.monotonic() + 20
     time.sleep(3)  # window up
     proc.send_signal(signum)
