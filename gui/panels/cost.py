@@ -158,6 +158,7 @@ class CostPanel(QWidget):
                                                symbolBrush=style.ORANGE, symbolPen=None)
         self.acc_view.addItem(self.train_acc_curve)
         self.acc_view.addItem(self.acc_curve)
+        self._markers = True  # the epoch figures are drawn with symbols
         self._symbols = {curve: curve.opts["symbol"] for curve in
                          (self.train_points, self.test_points, self.acc_curve, self.train_acc_curve)}
         self._acc_low = None
@@ -332,9 +333,11 @@ class CostPanel(QWidget):
                              r.test_accuracy) for r in (reports[i] for i in keep)], np.float64)
         ex = self._x(figures[:, 0], snap)
         few = len(reports) <= MARKER_LIMIT
-        self.train_points.setPen(None if few else style.pen(style.ORANGE, 2))
-        for curve in items:
-            curve.setSymbol(self._symbols[curve] if few else None)
+        if few != self._markers:  # each change rebuilds the items: only when it changes
+            self._markers = few
+            self.train_points.setPen(None if few else style.pen(style.ORANGE, 2))
+            for curve in items:
+                curve.setSymbol(self._symbols[curve] if few else None)
         self.train_points.setData(ex, self._cost_values(figures[:, 1]))
         self.test_points.setData(ex, self._cost_values(figures[:, 2]))
         self.train_acc_curve.setData(ex, 100 * figures[:, 3])

@@ -102,3 +102,32 @@ def test_a_refused_data_set_is_not_saved_and_the_app_stays_usable(tmp_path, qtbo
     qtbot.waitUntil(lambda: window.controller.snapshot.step == 1, timeout=5000)
     window.close()
     assert "pipe.npz" not in path.read_text()
+
+
+def test_closing_while_the_training_thread_is_stuck_in_a_long_call(tmp_path):
+    """A large network's evaluation can hold the thread for many seconds: closing must not
+    abort with 'QThread: Destroyed while thread is still running', nor wait for it."""
+    code = f"""
+import sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from PySide6.QtCore import QTimer
+from gui import worker, main_window, app
+
+worker.TrainingWorker._cmd_evaluate = lambda self: time.sleep(60)  # a very long evaluation
+show = main_window.MainWindow.show
+def show_then_close(window):
+    show(window)
+    QTimer.singleShot(500, window.controller.evaluate)
+    QTimer.singleShot(1500, window.close)
+main_window.MainWindow.show = show_then_close
+sys.exit(app.run_app())
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path)}
+    start = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=40)
+    assert run.returncode == 0, run.stderr
+    assert "QThread: Destroyed" not in run.stderr and "Traceback" not in run.stderr
+    assert time.monotonic() - start < 20  # not the 60 s of the stuck call
+    assert "geometry" in settings_file(tmp_path).read_text()
