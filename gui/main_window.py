@@ -2,7 +2,6 @@
 redraw scheduling that go with them. The math is in the engine; the panels draw."""
 
 import json
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
@@ -19,18 +18,13 @@ from .controller import TrainingController
 from .export import DEFAULT_WIDTH, export_picture
 from .jobs import Jobs
 from .keys import WindowKeys
-from .panels.activations import ActivationsPanel
-from .panels.confusion import ConfusionPanel
-from .panels.controls import ControlsPanel
-from .panels.cost import CostPanel
-from .panels.pad import PadPanel
+from .panels import PANELS
 from .panels.reader import LIVE
-from .panels.surface import SurfacePanel
-from .panels.weights import NeuronDialog, WeightsPanel
+from .panels.weights import NeuronDialog
+from .scheduler import RedrawScheduler
 
 APP_NAME = "Digit Descent"
 STATUS_INTERVAL_S = 0.25  # status-bar refresh while training
-TIMER_SLACK_S = 0.02  # a redraw due within this is done now, not one poll later
 SHORTCUTS = [
     ("Space", "Train / pause"),
     ("→", "One mini-batch step"),
@@ -52,14 +46,6 @@ Fashion-MNIST is © Zalando SE (MIT licence).</p>
 of Python</i>.</p>"""
 
 
-def _boolean(value):
-    if value in (True, "true"):
-        return True
-    if value in (False, "false"):
-        return False
-    raise ValueError(value)
-
-
 class MainWindow(QMainWindow):
     """The whole app. ``MainWindow()`` opens on the embedded MNIST with the remembered
     (or ``3b1b``) settings; ``start_training()`` / ``stop_training()`` drive it from code.
@@ -77,21 +63,18 @@ class MainWindow(QMainWindow):
 
         self.controller = TrainingController(config, parent=self)
         self.controller.draws(self)
-        self.controls = ControlsPanel(config)
+        self.panels = {cls.key: cls() for cls in PANELS}
+        self.controls = self.panels["controls"]
+        self.controls.set_config(config)
         self.controls.setMaximumWidth(440)
-        self.cost_panel = CostPanel()
-        self.weights_panel = WeightsPanel()
-        self.confusion_panel = ConfusionPanel()
-        self.pad_panel = PadPanel()
-        self.activations_panel = ActivationsPanel()
-        self.surface_panel = SurfacePanel()
-        self.panels = {"controls": self.controls, "cost": self.cost_panel,
-                       "weights": self.weights_panel, "confusion": self.confusion_panel,
-                       "surface": self.surface_panel, "pad": self.pad_panel,
-                       "activations": self.activations_panel}
+        self.cost_panel = self.panels["cost"]
+        self.weights_panel = self.panels["weights"]
+        self.confusion_panel = self.panels["confusion"]
+        self.pad_panel = self.panels["pad"]
+        self.activations_panel = self.panels["activations"]
+        self.surface_panel = self.panels["surface"]
+        self.scheduler = RedrawScheduler(self.controller, self.panels, self)
         self.docks = {}
-        self._last_redraw = {}
-        self._shown = set()  # keys of the panels on screen
 
         self._build_actions()
         self._build_toolbars()
@@ -100,7 +83,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect()
         self.resize(1366, 768)
-        self.resizeDocks([self.docks["controls"], self.docks["cost"]], [340, 1020], Qt.Horizontal)
+        self.resizeDocks([self.docks["controls"], self.docks[PANELS[1].key]], [340, 1020],
+                         Qt.Horizontal)
         self._default_state = self.saveState()
         self._restore_settings()
         if self._startup_message:
@@ -180,7 +164,7 @@ class MainWindow(QMainWindow):
         placeholder = QWidget()
         placeholder.setMaximumSize(0, 0)
         self.setCentralWidget(placeholder)
-        areas = {"controls": Qt.LeftDockWidgetArea, "cost": Qt.RightDockWidgetArea}
+        tabbed = []
         for key, panel in self.panels.items():
             dock = QDockWidget(panel.title, self)
             dock.setObjectName(f"dock-{key}")
@@ -188,17 +172,17 @@ class MainWindow(QMainWindow):
             dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
                              | QDockWidget.DockWidgetClosable)
             dock.visibilityChanged.connect(
-                lambda visible, k=key: self._on_dock_visibility(k, visible))
-            self.addDockWidget(areas.get(key, Qt.RightDockWidgetArea), dock)
+                lambda visible, k=key: self.scheduler.set_shown(k, visible))
+            left = panel.area == "left"
+            self.addDockWidget(Qt.LeftDockWidgetArea if left else Qt.RightDockWidgetArea, dock)
             self.controller.draws(dock)  # it is a window of its own when floating
             self.docks[key] = dock
+            if not left:
+                tabbed.append(dock)
         # The panels share one tabbed area by default: a hidden panel costs nothing to keep.
-        self.tabifyDockWidget(self.docks["cost"], self.docks["weights"])
-        self.tabifyDockWidget(self.docks["weights"], self.docks["confusion"])
-        self.tabifyDockWidget(self.docks["confusion"], self.docks["surface"])
-        self.tabifyDockWidget(self.docks["surface"], self.docks["pad"])
-        self.tabifyDockWidget(self.docks["pad"], self.docks["activations"])
-        self.docks["cost"].raise_()
+        for first, second in zip(tabbed, tabbed[1:]):
+            self.tabifyDockWidget(first, second)
+        tabbed[0].raise_()
 
     def _build_menus(self):
         menu = self.menuBar()
@@ -209,7 +193,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         export = file_menu.addMenu("Export picture of a panel")
         for key, panel in self.panels.items():
-            if hasattr(panel, "picture"):
+            if panel.picture() is not None:
                 export.addAction(self._action(f"{panel.title}…",
                                               lambda _=False, k=key: self._export_picture_dialog(k)))
         file_menu.addAction(self.export_csv_action)
@@ -239,7 +223,8 @@ class MainWindow(QMainWindow):
 
     def _connect(self):
         c = self.controller
-        c.snapshotChanged.connect(self._on_snapshot_changed)
+        self.scheduler.subscribe("status", self._update_status, STATUS_INTERVAL_S)
+        self.scheduler.panelFailed.connect(self.show_banner)
         c.runningChanged.connect(self._on_running_changed)
         c.failed.connect(self.show_banner)
         c.targetReached.connect(lambda n: self.statusBar().showMessage(f"Finished {n} epochs", 5000))
@@ -287,45 +272,6 @@ class MainWindow(QMainWindow):
         return QMessageBox.question(self, APP_NAME, question) == QMessageBox.Yes
 
     # ---------------------------------------------------------- snapshots
-    def _on_snapshot_changed(self, snapshot):
-        now = time.perf_counter()
-        for key, panel in self.panels.items():
-            if not hasattr(panel, "show_snapshot") or not self._is_shown(key):
-                continue
-            # Panels with a slower redraw rate still get every paused / stepped snapshot.
-            interval = getattr(panel, "redraw_interval_s", 0.0) if snapshot.running else 0.0
-            if now - self._last_redraw.get(key, 0.0) >= interval - TIMER_SLACK_S:
-                self._last_redraw[key] = now
-                try:
-                    panel.show_snapshot(snapshot)
-                except Exception as exc:  # noqa: BLE001 - one panel's bug must not stop the lecture
-                    self.show_banner(f"The {panel.title} panel could not draw this state: {exc!r}")
-        if (not snapshot.running
-                or now - self._last_redraw.get("status", 0.0) >= STATUS_INTERVAL_S - TIMER_SLACK_S):
-            self._last_redraw["status"] = now
-            self._update_status(snapshot)
-
-    def _on_dock_visibility(self, key, visible):
-        """Track which panels are on screen (a tab behind another is not): asking Qt at every
-        frame would cost a GIL hand-over per call while training runs."""
-        if visible:
-            self._shown.add(key)
-            self._refresh(self.panels[key])
-        else:
-            self._shown.discard(key)
-        intervals = [getattr(self.panels[k], "redraw_interval_s", 0.0) for k in self._shown
-                     if hasattr(self.panels[k], "show_snapshot")]
-        self.controller.running_poll_s = min([STATUS_INTERVAL_S] + intervals)
-
-    def _is_shown(self, key):
-        return key in self._shown
-
-    def _refresh(self, panel):
-        if panel is self.activations_panel:  # it draws whatever is on the pad
-            self.pad_panel.predict()
-        if self.controller.snapshot is not None and hasattr(panel, "show_snapshot"):
-            panel.show_snapshot(self.controller.snapshot)
-
     def _update_status(self, s):
         parts = [f"{s.dataset}", f"epoch {s.epoch} ({s.epoch_progress:.0%})", f"step {s.step:,}",
                  f"{s.samples_seen:,} samples"]
@@ -549,14 +495,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray) and not self.restoreState(state):
             self._notice("The saved window layout could not be read: the default layout is used.")
-        cost = self.cost_panel
-        cost.x_axis.setCurrentIndex(self._setting("cost/x_axis", int, 0, lambda v: v in (0, 1)))
-        cost.log_scale.setChecked(self._setting("cost/log_scale", _boolean, False))
-        cost.smoothing.setValue(self._setting("cost/smoothing", int, cost.smoothing.value(),
-                                              lambda v: 0 <= v <= 100))
-        speed = self.controls.speed
-        speed.setValue(self._setting("speed", int, speed.value(),
-                                     lambda v: speed.minimum() <= v <= speed.maximum()))
+        for key, panel in self.panels.items():
+            panel.restore_settings(
+                lambda name, convert, default, valid=lambda value: True, k=key:
+                self._setting(f"{k}/{name}", convert, default, valid))
 
     def _config_to_save(self):
         """The configuration the training thread runs (a refused one is never saved), with the
@@ -574,14 +516,13 @@ class MainWindow(QMainWindow):
         config = self._config_to_save()
         if config is not None:
             s.setValue("config", json.dumps(config.to_dict()))
-        s.setValue("cost/x_axis", self.cost_panel.x_axis.currentIndex())
-        s.setValue("cost/log_scale", self.cost_panel.log_scale.isChecked())
-        s.setValue("cost/smoothing", self.cost_panel.smoothing.value())
-        s.setValue("speed", self.controls.speed.value())
+        for key, panel in self.panels.items():
+            panel.save_settings(lambda name, value, k=key: s.setValue(f"{k}/{name}", value))
         s.sync()
 
     def closeEvent(self, event):
         self.save_settings()
-        self.surface_panel.cancel()
+        for panel in self.panels.values():
+            panel.shutdown()
         self.controller.shutdown()
         super().closeEvent(event)

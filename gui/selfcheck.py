@@ -71,11 +71,17 @@ def first_window_seconds():
     return float(out.stdout.split()[-1]) - start
 
 
-PANELS = ("cost", "weights", "confusion")
+def bench_views():
+    """The keys of the panels measured one by one (and then side by side): those whose
+    contract says ``bench_view``."""
+    from .panels import PANELS
+
+    return tuple(cls.key for cls in PANELS if cls.bench_view)
+
 ROUND_S = 0.5  # one live and one headless measurement, alternated: the machine's speed drifts
 
 
-def gui_measurements(seconds, panels=PANELS):
+def gui_measurements(seconds, panels=None):
     """Throughput and event-loop lateness with the window training, one panel in view at a time.
 
     For each of ``panels`` (and then all of them side by side, key ``side_by_side``, at 1920×1080),
@@ -90,6 +96,7 @@ def gui_measurements(seconds, panels=PANELS):
     from .app import make_application
     from .main_window import MainWindow
 
+    panels = bench_views() if panels is None else panels
     app = make_application()
     headless = _HeadlessTrainer()
     results = {}
@@ -183,7 +190,7 @@ def _interleaved(app, window, headless, seconds):
 
 def _pad_latency(app, repeats=20):
     """Median ms from a finished stroke to the pad's answer (preprocess, forward, redraw)."""
-    from .panels.pad import PadPanel
+    from .panels.pad import COALESCE_MS, PadPanel
 
     pad = PadPanel()
     pad.resize(900, 600)
@@ -198,7 +205,7 @@ def _pad_latency(app, repeats=20):
         pad.repaint()
         times.append((time.perf_counter() - start) * 1e3)
     pad.close()
-    return float(np.median(times)) + pad._timer.interval()  # plus the coalescing delay
+    return float(np.median(times)) + COALESCE_MS  # plus the pen movements' coalescing delay
 
 
 def _measure_live(window, seconds):

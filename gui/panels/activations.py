@@ -6,12 +6,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QHBoxLayout, QLabel,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QPushButton, QSpinBox, QVBoxLayout)
 
 from engine.data import one_hot
 from engine.inspection import grid_shape
 
 from .. import style
+from .base import Panel
 from .reader import LIVE, SOURCES, NetworkChoice
 
 MAX_CIRCLES = 40  # wider layers are drawn as a strip of squares
@@ -25,9 +26,10 @@ def _name(names, index):
     return names[index] if index < len(names) else str(index)
 
 
-class ActivationsPanel(QWidget):
+class ActivationsPanel(Panel):
     """Columns of neurons lit by their activation; lines for the strongest contributions."""
 
+    key = "activations"
     title = "Activations"
     help = ("The network reading the pad's drawing: the 28×28 input, then each layer as a column "
             "of neurons, white when active and black when not, the outputs named. Lines show the "
@@ -91,6 +93,11 @@ class ActivationsPanel(QWidget):
     def show_input(self, x):
         """Read the 784 inputs ``x`` (the pad's drawing; zeros or None: nothing drawn)."""
         self.x = None if x is None else np.asarray(x, np.float32).reshape(-1)
+        if self.isVisible():  # a hidden panel draws when it is shown
+            self.redraw()
+
+    def showEvent(self, event):
+        super().showEvent(event)
         self.redraw()
 
     def redraw(self, *_):

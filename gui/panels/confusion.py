@@ -11,11 +11,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (QComboBox, QDialog, QGraphicsPixmapItem, QHBoxLayout, QLabel,
-                               QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
+                               QListWidget, QListWidgetItem, QPushButton, QVBoxLayout)
 
 from engine.metrics import recall_precision
 
 from .. import style
+from .base import Panel
 
 THUMBS = 3  # examples shown per cell
 RENDER_SCALE = 2  # picture pixels per unit: sharp on a 1920×1080 projector
@@ -39,9 +40,11 @@ def _font_px(pixels, bold=False):
     return f
 
 
-class ConfusionPanel(QWidget):
+class ConfusionPanel(Panel):
     """Rows: actual class; columns: predicted class."""
 
+    key = "confusion"
+    bench_view = True
     title = "Confusion matrix"
     help = ("How often each digit (row) was read as each digit (column), on the test set or the "
             "training set. The diagonal (green) is right; everything else (orange) is a "
@@ -86,11 +89,11 @@ class ConfusionPanel(QWidget):
         self.box.setMenuEnabled(False)
         # The whole matrix is one picture, rendered once per evaluation: a hundred text items
         # would each be repainted at every frame, and painting holds the GIL training needs.
-        self.picture = QGraphicsPixmapItem()
-        self.picture.setTransformationMode(Qt.SmoothTransformation)
-        self.picture.setScale(1 / RENDER_SCALE)
-        self.picture.setPos(-MARGIN_LEFT, -MARGIN_TOP)
-        self.box.addItem(self.picture)
+        self.matrix_item = QGraphicsPixmapItem()
+        self.matrix_item.setTransformationMode(Qt.SmoothTransformation)
+        self.matrix_item.setScale(1 / RENDER_SCALE)
+        self.matrix_item.setPos(-MARGIN_LEFT, -MARGIN_TOP)
+        self.box.addItem(self.matrix_item)
         self.drawn_texts = []  # what the picture says, for tests and accessibility
         self.message = pg.TextItem("", color=style.GREY, anchor=(0.5, 0.5))
         self.message.setFont(_font(15))
@@ -147,7 +150,7 @@ class ConfusionPanel(QWidget):
         self._draw(ev)
 
     def _show_message(self, text):
-        self.picture.hide()
+        self.matrix_item.hide()
         self.drawn_texts = []
         self.message.setText(text)
         self.message.setPos(0, 0)
@@ -158,8 +161,8 @@ class ConfusionPanel(QWidget):
         self.message.setText("")
         self._k = ev.n_classes
         image, self.drawn_texts = render_confusion(ev, percent=self.mode.currentIndex() == 1)
-        self.picture.setPixmap(QPixmap.fromImage(image))
-        self.picture.show()
+        self.matrix_item.setPixmap(QPixmap.fromImage(image))
+        self.matrix_item.show()
         k = self._k
         self.box.setRange(xRange=(-MARGIN_LEFT, k * CELL_W + MARGIN_RIGHT),
                           yRange=(-MARGIN_TOP, k * CELL_H + MARGIN_BOTTOM), padding=0)

@@ -4,13 +4,15 @@ import math
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QSlider, QSpinBox, QVBoxLayout, QWidget)
+                               QLabel, QLineEdit, QSlider, QSpinBox, QVBoxLayout)
 
 from engine import PRESETS, TrainConfig, parse_layers
 from engine.activations import ACTIVATIONS
 from engine.costs import COSTS
 from engine.data import NAMES as DATASET_NAMES
 from engine.optimizers import OPTIMIZERS
+
+from .base import Panel
 
 LR_MIN, LR_MAX = 1e-5, 1000.0
 LR_TICKS_PER_DECADE = 100
@@ -29,7 +31,7 @@ def speed_label(position):
     return f"{steps:g} step/s" if steps == 1 else f"{steps:g} steps/s"
 
 
-class ControlsPanel(QWidget):
+class ControlsPanel(Panel):
     """Edits a :class:`TrainConfig`.
 
     Changes that need a new network (preset, data, layers, activation, cost,
@@ -38,6 +40,8 @@ class ControlsPanel(QWidget):
     signals.
     """
 
+    key = "controls"
+    area = "left"
     title = "Training"
     help = ("Choose a preset from the lectures or set up your own network: the layer sizes "
             "(input first), the activation of the hidden layers, the cost, the optimizer and "
@@ -233,6 +237,13 @@ class ControlsPanel(QWidget):
     def _on_speed(self, position):
         self.speed_text.setText(speed_label(position))
         self.speedChanged.emit(speed_from_slider(position))
+
+    def save_settings(self, write):
+        write("speed", self.speed.value())
+
+    def restore_settings(self, read):
+        self.speed.setValue(read("speed", int, self.speed.value(),
+                                 lambda v: self.speed.minimum() <= v <= self.speed.maximum()))
 
     def _set_live(self, **changes):
         self._config = self._config.replace(**changes)

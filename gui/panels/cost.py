@@ -10,11 +10,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider,
-                               QVBoxLayout, QWidget)
+                               QVBoxLayout)
 
 from engine.model_io import atomic_write
 
 from .. import style
+from .base import Panel
 
 
 def ema(values, alpha, state=(0.0, 1.0)):
@@ -63,9 +64,11 @@ def bin_mean(x, y, n_bins):
     return x[starts], np.add.reduceat(y, starts) / counts
 
 
-class CostPanel(QWidget):
+class CostPanel(Panel):
     """Live cost curve. Feed it snapshots with :meth:`show_snapshot`."""
 
+    key = "cost"
+    bench_view = True
     title = "Cost"
     redraw_interval_s = 0.2  # the curve moves slowly; painting holds the GIL training needs
     help = ("The cost (how wrong the network is) after every mini-batch — faint, noisy — "
@@ -370,6 +373,18 @@ class CostPanel(QWidget):
                      f"accuracy {r.train_accuracy:.2%} train, {r.test_accuracy:.2%} test")
         self.readout.setText(text)
 
+    # -------------------------------------------------------- settings
+    def save_settings(self, write):
+        write("x_axis", self.x_axis.currentIndex())
+        write("log_scale", self.log_scale.isChecked())
+        write("smoothing", self.smoothing.value())
+
+    def restore_settings(self, read):
+        self.x_axis.setCurrentIndex(read("x_axis", int, 0, lambda v: v in (0, 1)))
+        self.log_scale.setChecked(read("log_scale", _boolean, False))
+        self.smoothing.setValue(read("smoothing", int, self.smoothing.value(),
+                                     lambda v: 0 <= v <= 100))
+
     # ---------------------------------------------------------- export
     @contextmanager
     def picture(self):
@@ -410,6 +425,15 @@ class CostPanel(QWidget):
     def export_csv(self, path):
         text = self.history_csv().encode()
         atomic_write(path, lambda f: f.write(text))
+
+
+def _boolean(value):
+    """A saved true/false (QSettings gives back "true"/"false" from an INI file)."""
+    if value in (True, "true"):
+        return True
+    if value in (False, "false"):
+        return False
+    raise ValueError(value)
 
 
 def thin(n, limit):

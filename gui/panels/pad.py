@@ -17,12 +17,14 @@ from engine.inspection import input_gradient
 from engine.preprocess import to_mnist
 
 from .. import style
+from .base import Panel
 from ..jobs import Jobs
 from .reader import LIVE, SHIPPED, SOURCES, NetworkChoice
 
 CANVAS = 280  # the drawing's resolution, whatever the widget's size
 MAX_IMAGE_PIXELS = 40_000_000
 UNDO_DEPTH = 30
+COALESCE_MS = 15  # pen movements within this are read once: the answer follows in ~20 ms
 
 
 class DrawingCanvas(QWidget):
@@ -185,9 +187,10 @@ def image_to_ink(image):
     return 1 - grey if border.mean() > 0.5 else grey
 
 
-class PadPanel(QWidget):
+class PadPanel(Panel):
     """Draw, and read the network's answer. Feed it snapshots with :meth:`show_snapshot`."""
 
+    key = "pad"
     title = "Drawing pad"
     help = ("Draw a digit with the mouse (right button erases). The small picture is what the "
             "network sees: your drawing cropped, scaled to 20×20 and centred like MNIST's digits. "
@@ -213,7 +216,7 @@ class PadPanel(QWidget):
         self._build()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(15)  # coalesce pen movements; the answer follows within ~20 ms
+        self._timer.setInterval(COALESCE_MS)
         self._timer.timeout.connect(self.predict)
 
     def _build(self):

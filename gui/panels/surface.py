@@ -18,6 +18,7 @@ from engine.landscape import (SURFACES, Ball, MiniBatchProblem, grid, interpolat
                               project)
 
 from .. import style
+from .base import Panel
 
 BALL_COLOURS = [style.VERMILION, style.BLUE, style.GREEN, style.PURPLE, style.ORANGE, style.SKY]
 CONTOURS = 12
@@ -130,9 +131,10 @@ class SurfaceView3D:
                            color=np.array(colour_list) if colour_list else (1, 0, 0, 1))
 
 
-class SurfacePanel(QWidget):
+class SurfacePanel(Panel):
     """Two modes: teaching surfaces with balls, and the network's own cost surface."""
 
+    key = "surface"
     title = "Loss surface"
     help = ("Gradient descent made visible. Teaching surfaces: click to drop a ball; it rolls "
             "downhill by gradient descent (step = learning rate × slope), the arrow shows −∇C. "
@@ -585,6 +587,10 @@ class SurfacePanel(QWidget):
         thread.start()
         self._poll.start()
         return True
+
+    def shutdown(self):
+        self.play.setChecked(False)
+        self.cancel()
 
     def cancel(self):
         if self._job is not None:

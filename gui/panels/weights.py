@@ -13,20 +13,23 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel, QSpinBox,
-                               QVBoxLayout, QWidget)
+                               QVBoxLayout)
 
 from engine import inspection
 from engine.network import unflatten
 
 from .. import style
+from .base import Panel
 
 PAGE = 256  # tiles shown at once
 SMALL = 48  # a layer with at most this many weights and biases is drawn with its numbers
 
 
-class WeightsPanel(QWidget):
+class WeightsPanel(Panel):
     """Weight images / matrices of the newest snapshot. Feed it with :meth:`show_snapshot`."""
 
+    key = "weights"
+    bench_view = True
     title = "Weights"
     help = ("Each tile is one hidden neuron: its 784 incoming weights drawn as a 28×28 image. "
             "Yellow pixels are positive weights (ink there pushes the neuron up), blue pixels "

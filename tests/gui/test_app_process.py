@@ -68,7 +68,7 @@ def test_corrupt_settings_fall_back_per_key_with_a_notice(tmp_path, qtbot):
     path = tmp_path / "s.ini"
     path.write_text('[General]\nconfig="{\\"layers\\": [784, 30, 10], \\"lr\\": \\"fast\\", '
                     '\\"batch_size\\": -4, \\"dataset\\": \\"mnist\\"}"\n'
-                    'speed=quick\ncost%2Fsmoothing=1000\ncost%2Fx_axis=7\ngeometry=@ByteArray(xx)\n'
+                    'controls%2Fspeed=quick\ncost%2Fsmoothing=1000\ncost%2Fx_axis=7\ngeometry=@ByteArray(xx)\n'
                     'windowState=@ByteArray(garbage)\n')
     window = MainWindow(settings=QSettings(str(path), QSettings.IniFormat))
     window.confirm = lambda question: True

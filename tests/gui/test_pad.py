@@ -128,6 +128,7 @@ def test_activation_view_and_backprop_dialog(qtbot, pad):
 
     view = ActivationsPanel()
     qtbot.addWidget(view)
+    view.show()  # a hidden panel draws when it is shown
     pad.inputChanged.connect(view.show_input)
     view.source.setCurrentIndex(SHIPPED)
     pad.predict()  # nothing drawn yet
@@ -157,6 +158,7 @@ def test_activations_follow_the_network_being_trained(qtbot, pad):
 
     view = ActivationsPanel()
     qtbot.addWidget(view)
+    view.show()
     pad.inputChanged.connect(view.show_input)
     assert view.source.currentIndex() == LIVE  # the network being trained, by default
     net = Network((784, 12, 10), cost="cross-entropy")

@@ -273,6 +273,11 @@ def test_exports(make_window, qtbot, small_config, tmp_path, warnings):
     assert "Saved" in w.statusBar().currentMessage()
     assert w.export_picture("weights", tmp_path / "weights.svg")
     assert b"<svg" in (tmp_path / "weights.svg").read_bytes()[:500]
+    exportable = [k for k, panel in w.panels.items() if panel.picture() is not None]
+    assert set(exportable) == set(w.panels) - {"controls"}
+    for key in exportable:  # every panel's picture, hidden tab or not
+        assert w.export_picture(key, tmp_path / f"{key}.png", width=640), warnings
+        assert QImage(str(tmp_path / f"{key}.png")).width() == 640
     assert not w.export_picture("cost", tmp_path / "missing" / "cost.png")
     assert "cannot save the picture" in warnings[-1] and not (tmp_path / "missing").exists()
     assert "Export picture of a panel" in [a.text() for a in w.menuBar().actions()[0].menu().actions()]
