@@ -18,7 +18,7 @@ from engine.costs import COSTS
 from engine.network import INITS
 from engine.optimizers import OPTIMIZERS
 from engine.threads import limit_blas_threads
-from engine.model_io import check_save_target
+from engine.model_io import check_save_target, load_model, save_model
 from engine.trainer import make_trainer, smaller_lr
 
 
@@ -237,15 +237,13 @@ def _save(trainer, cfg, path):
     if trainer.epoch_progress:  # interrupted mid-epoch: the weights of the last epoch end
         network = network.copy()
         network.params[...] = trainer.last_epoch_params
-    network.save(path, dataset=cfg.dataset, train_config=cfg.to_dict(),
+    save_model(network, path, dataset=cfg.dataset, train_config=cfg.to_dict(),
                  summary={"epochs": last.epoch, "test_accuracy": last.test_accuracy,
                           "test_cost": last.test_cost})
 
 
 def run_eval(args, out=sys.stdout):
-    from engine.network import Network
-
-    net = Network.load(args.model)
+    net = load_model(args.model)
     learned = net.metadata.get("dataset")
     learned = learned if isinstance(learned, str) and learned in datamod.NAMES else None
     split = datamod.load(args.dataset or learned or "mnist")
@@ -284,7 +282,8 @@ def main(argv=None):
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            from gui.app import reset_settings, run_app  # run_app installs its signal handlers
+            from gui.app import run_app  # installs its own signal handlers first thing
+            from gui.settings import reset_settings
 
             if args.reset_settings:
                 sys.stderr.write(f"forgot the settings in {reset_settings()}\n")

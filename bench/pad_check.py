@@ -22,7 +22,7 @@ from PySide6.QtCore import QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter, QTransform  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from engine import Network, load  # noqa: E402
+from engine import load, load_model  # noqa: E402
 from engine.preprocess import to_mnist  # noqa: E402
 from gui.panels.pad import CANVAS, PRETRAINED  # noqa: E402
 
@@ -57,7 +57,7 @@ def main(argv=None):
     QApplication.instance() or QApplication([])
     families = QFontDatabase.families()
     rng = np.random.default_rng(args.seed)
-    net = Network.load(PRETRAINED)
+    net = load_model(PRETRAINED)
     labels, inputs = [], []
     for _ in range(args.count):
         digit = int(rng.integers(10))

@@ -11,6 +11,7 @@ import numpy as np
 
 from .errors import ModelFileError
 from .files import MAX_META_BYTES, MAX_PARAMS, parse_json, read_npz
+from .network import Network
 
 FORMAT = "digit-descent-model"
 VERSION = 1
@@ -82,8 +83,8 @@ def _umask():
     return mask
 
 
-def save(network, path, **metadata):
-    """Write ``network`` and JSON-serialisable ``metadata`` to ``path`` (.npz)."""
+def save_model(network, path, **metadata):
+    """Write ``network`` and JSON-serialisable ``metadata`` to ``path`` (.npz + JSON, atomically)."""
     meta = {"format": FORMAT, "version": VERSION, **network.config(), **metadata}
     meta_json = np.array(json.dumps(meta))
     try:
@@ -100,15 +101,14 @@ def check_save_target(path):
         raise ModelFileError(f"{path}: cannot save the model there ({exc.strerror or exc})") from None
 
 
-def load(path):
-    """``(Network, metadata dict)`` from a file written by :func:`save`.
+def load_model(path):
+    """The :class:`Network` saved in ``path`` by :func:`save_model`; its metadata dict is in
+    ``.metadata``.
 
     Raises :class:`ModelFileError` naming the file when it is missing, not a regular file,
     damaged, truncated, foreign, too large for this app or holds non-finite weights. Sizes
     are checked before anything is allocated.
     """
-    from .network import Network
-
     path = Path(path)
     arrays = read_npz(path, ("params", "meta"), ModelFileError,
                       limits={"params": 8 * MAX_PARAMS, "meta": 4 * MAX_META_BYTES})
@@ -138,7 +138,8 @@ def load(path):
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"{path}: invalid model description ({exc})") from None
     net.params[...] = params
-    return net, meta
+    net.metadata = meta
+    return net
 
 
 def _layers(sizes):

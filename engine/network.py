@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import model_io
 from .activations import ACTIVATIONS
 from .costs import COSTS
 from .files import MAX_PARAMS
@@ -131,17 +130,6 @@ class Network:
         return {"sizes": list(self.sizes), "activation": self.activation_name,
                 "cost": self.cost_name, "init": self.init, "seed": self.seed,
                 "dtype": self.dtype.name}
-
-    def save(self, path, **metadata):
-        """Write to ``path`` (.npz + JSON metadata, atomically); see :mod:`engine.model_io`."""
-        model_io.save(self, path, **metadata)
-
-    @classmethod
-    def load(cls, path):
-        """A network from ``path``; its metadata dict is in ``.metadata``."""
-        net, meta = model_io.load(path)
-        net.metadata = meta
-        return net
 
     def copy(self):
         other = Network(**{**self.config(), "dtype": self.dtype})

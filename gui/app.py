@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication
 from engine import preset
 
 from . import style
+from .settings import ORGANIZATION
 
 GIL_SWITCH_INTERVAL_S = 0.0002
-ORGANIZATION = APPLICATION = "DigitDescent"  # where QSettings keeps the settings
 
 
 def make_application(argv=None):
@@ -27,21 +27,6 @@ def make_application(argv=None):
     app.setApplicationName("Digit Descent")
     style.configure_pyqtgraph()
     return app
-
-
-def settings():
-    """The app's saved settings (on Linux ``~/.config/DigitDescent/DigitDescent.conf``)."""
-    from PySide6.QtCore import QSettings
-
-    return QSettings(ORGANIZATION, APPLICATION)
-
-
-def reset_settings():
-    """Forget every saved setting; returns the file they were kept in."""
-    s = settings()
-    s.clear()
-    s.sync()
-    return s.fileName()
 
 
 def run_app(preset_name=None, start=False):

@@ -10,10 +10,9 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWid
                                QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QPushButton, QTextBrowser, QToolBar, QVBoxLayout, QWidget)
 
-from engine import DigitDescentError, Network, TrainConfig, preset
+from engine import DigitDescentError, TrainConfig, load_model, model_io, preset
 from engine.data import NAMES as DATASET_NAMES
 
-from .app import settings as app_settings
 from .controller import TrainingController
 from .export import DEFAULT_WIDTH, export_picture
 from .jobs import Jobs
@@ -22,6 +21,7 @@ from .panels import PANELS
 from .panels.reader import LIVE
 from .panels.weights import NeuronDialog
 from .scheduler import RedrawScheduler
+from .settings import settings as app_settings
 
 APP_NAME = "Digit Descent"
 STATUS_INTERVAL_S = 0.25  # status-bar refresh while training
@@ -318,7 +318,7 @@ class MainWindow(QMainWindow):
     def open_model(self, path):
         """Continue from a saved model, read off the GUI thread; a problem is a message."""
         self.statusBar().showMessage(f"Opening {path}…")
-        self._jobs.start(lambda: Network.load(path), lambda net: self._use_model(net, path),
+        self._jobs.start(lambda: load_model(path), lambda net: self._use_model(net, path),
                          lambda error: self._warn(f"{error}"))
 
     def _use_model(self, network, path):
@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
         if snap.reports:
             summary["test_accuracy"] = snap.reports[-1].test_accuracy
         try:
-            snap.network().save(path, dataset=self.controller.config.dataset,
+            model_io.save_model(snap.network(), path, dataset=self.controller.config.dataset,
                                 train_config=self.controller.config.to_dict(), summary=summary)
         except DigitDescentError as exc:
             QMessageBox.warning(self, APP_NAME, str(exc))

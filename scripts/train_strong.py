@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine import make_trainer, preset  # noqa: E402
+from engine import make_trainer, preset, save_model  # noqa: E402
 from engine.threads import limit_blas_threads  # noqa: E402
 
 OUTPUT = ROOT / "resources" / "strong.npz"
@@ -31,7 +31,7 @@ def main(argv=None):
         report = trainer.run_epoch()
         print(f"epoch {report.epoch}: test accuracy {report.test_accuracy:.2%} "
               f"({report.seconds:.1f} s)", flush=True)
-    trainer.network.save(args.output, dataset="mnist", preset="strong",
+    save_model(trainer.network, args.output, dataset="mnist", preset="strong",
                          train_config=config.to_dict(),
                          summary={"epochs": report.epoch, "test_accuracy": report.test_accuracy,
                                   "test_cost": report.test_cost})

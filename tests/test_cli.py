@@ -118,17 +118,17 @@ def test_ctrl_c_during_train_save_keeps_the_epochs_trained(tmp_path):
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130 and "saved the" in err and "Traceback" not in err
-    from engine import Network
+    from engine import load_model
 
-    net = Network.load(model)
+    net = load_model(model)
     assert net.metadata["summary"]["epochs"] >= 1
 
 
 def test_a_model_of_other_classes_is_evaluated_with_a_warning(tmp_path):
-    from engine import Network
+    from engine import Network, save_model
 
     model = tmp_path / "fashion.npz"
-    Network((784, 10)).save(model, dataset="fashion")
+    save_model(Network((784, 10)), model, dataset="fashion")
     r = run("eval", str(model), "--dataset", "mnist", "--json")
     assert r.returncode == 0 and "warning" in json.loads(r.stdout)
     assert "fashion" in json.loads(r.stdout)["warning"]

@@ -4,7 +4,7 @@ Shared by the drawing pad and the activations panel, so both say the same thing 
 network that cannot read the drawing.
 """
 
-from engine import DigitDescentError, Network
+from engine import DigitDescentError, load_model
 from engine.data import DIGITS, RESOURCES
 
 PRETRAINED = RESOURCES / "strong.npz"
@@ -25,7 +25,7 @@ class NetworkChoice:
         if source == SHIPPED:
             if self._pretrained is None:
                 try:
-                    self._pretrained = Network.load(PRETRAINED)
+                    self._pretrained = load_model(PRETRAINED)
                 except DigitDescentError as exc:
                     return None, f"The pretrained model cannot be read: {exc}"
             return self._pretrained, ""

@@ -1,6 +1,6 @@
 import numpy as np
 
-from engine import Network, preset
+from engine import Network, load_model, preset, save_model
 
 
 def snap(w):
@@ -230,7 +230,7 @@ def test_save_and_open_model(make_window, qtbot, small_config, tmp_path, warning
     qtbot.waitUntil(lambda: snap(w).step == 20, timeout=2000)
     path = tmp_path / "m.npz"
     assert w.save_model(path)
-    saved = Network.load(path)
+    saved = load_model(path)
     assert np.array_equal(saved.params, snap(w).params)
     w.reset_weights()
     qtbot.waitUntil(lambda: snap(w).step == 0, timeout=1000)
@@ -247,7 +247,7 @@ def test_save_and_open_model(make_window, qtbot, small_config, tmp_path, warning
 def test_a_model_names_its_data_set_as_a_hint_only(make_window, qtbot, small_config, tmp_path):
     w = make_window(small_config)
     path = tmp_path / "m.npz"
-    Network((784, 16, 16, 10)).save(path, dataset=str(tmp_path / "some" / "folder"))
+    save_model(Network((784, 16, 16, 10)), path, dataset=str(tmp_path / "some" / "folder"))
     w.open_model(path)
     qtbot.waitUntil(lambda: "Opened" in w.statusBar().currentMessage(), timeout=3000)
     assert w.controller.config.dataset == "mnist"

@@ -1,0 +1,55 @@
+"""No import cycles among the modules of engine/ and gui/ (lazy imports inside functions
+included: they only hide a cycle)."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _module_name(path):
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path, modules):
+    """The modules of engine/ and gui/ that ``path`` imports: ``from pkg import sub`` is an
+    import of ``pkg.sub`` when that is a module, else of ``pkg``."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            base = base[:len(base) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            targets = [f"{module}.{alias.name}" if f"{module}.{alias.name}" in modules
+                       else module for alias in node.names]
+        else:
+            continue
+        found |= {t for t in targets if t.split(".")[0] in ("engine", "gui")}
+    return found
+
+
+def test_no_import_cycles():
+    paths = [p for pkg in ("engine", "gui") for p in (ROOT / pkg).rglob("*.py")]
+    modules = {_module_name(p): p for p in paths}
+    graph = {name: {t for t in _imports(path, modules) if t in modules and t != name}
+             for name, path in modules.items()}
+    state, cycles = {}, []
+
+    def visit(node, stack):
+        state[node] = "open"
+        for nxt in graph[node]:
+            if state.get(nxt) == "open":
+                cycles.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt, stack + [nxt])
+        state[node] = "done"
+
+    for node in graph:
+        if node not in state:
+            visit(node, [node])
+    assert not cycles, "import cycles: " + "; ".join(" → ".join(c) for c in cycles)
