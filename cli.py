@@ -12,7 +12,7 @@ import time
 
 from engine import PRESETS, DigitDescentError, parse_layers, preset
 from engine import data as datamod
-from engine import metrics
+from engine import inspection
 from engine.activations import ACTIVATIONS
 from engine.costs import COSTS
 from engine.network import INITS
@@ -257,10 +257,9 @@ def run_eval(args, out=sys.stdout):
     if net.sizes[0] != test.n_inputs or net.sizes[-1] != test.n_outputs:
         raise UsageError(f"{args.model}: a {'-'.join(map(str, net.sizes))} network does not fit "
                          f"the {split.name} data ({test.n_inputs} inputs, {test.n_outputs} outputs)")
-    predicted = net.predict(test.x)
-    k = max(2, test.n_outputs)
-    confusion = metrics.confusion_matrix(test.labels, predicted, k)
-    acc = metrics.accuracy(test.labels, predicted)
+    evaluation = inspection.evaluate(net, test)
+    confusion, acc = evaluation.confusion(), evaluation.accuracy
+    k = len(confusion)
     if args.json:
         result = {"model": str(args.model), "dataset": split.name, "test_accuracy": acc,
                   "confusion": confusion.tolist()}

@@ -9,7 +9,9 @@ A cost object knows three things (Nielsen's strategy pattern):
     (already divided by the batch size), written into ``delta``; ``tmp`` is
     scratch space of the same shape;
 ``value(z, a, y)``
-    the mean cost only.
+    the mean cost only;
+``output_gradient(a, c)``
+    ``∂a_c/∂z`` ``(n_out,)`` of one sample's output activations ``a`` ``(n_out,)``.
 
 Shapes: ``z, a, y, delta`` are ``(n, n_out)``; ``y`` is one-hot (or 0/1 with a
 single output).
@@ -44,6 +46,11 @@ class MSE:
         d = (a - y).reshape(-1)
         return float(np.dot(d, d)) / a.shape[0]
 
+    @staticmethod
+    def output_gradient(a, c):
+        """Sigmoid outputs: only a_c depends on z_c, by σ' = a_c (1 − a_c)."""
+        return np.where(np.arange(len(a)) == c, a * (1 - a), 0.0)
+
 
 class CrossEntropy:
     """Softmax output with the mean negative log-likelihood.
@@ -73,6 +80,13 @@ class CrossEntropy:
         shifted = z - np.maximum.reduce(z, axis=1, keepdims=True)
         log_norm = np.log(np.add.reduce(np.exp(shifted), axis=1))
         return (float(log_norm.sum()) - float(np.dot(y.reshape(-1), shifted.reshape(-1)))) / n
+
+    @staticmethod
+    def output_gradient(a, c):
+        """Softmax: ∂a_c/∂z_j = a_c (δ_cj − a_j); a single output is a sigmoid."""
+        if len(a) == 1:
+            return MSE.output_gradient(a, c)
+        return a[c] * ((np.arange(len(a)) == c) - a)
 
     @classmethod
     def value_and_delta(cls, z, a, y, delta, tmp):

@@ -1,56 +1,11 @@
 """What a network has learned, as pure functions for the inspection panels."""
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from .metrics import confusion_matrix
+from .metrics import accuracy, confusion_matrix
 from .network import labels_from_outputs
-
-
-def grid_shape(n):
-    """``(rows, cols)`` for ``n`` tiles, as square as possible, wider than tall (30 → 5×6)."""
-    cols = math.ceil(math.sqrt(n))
-    return math.ceil(n / cols), cols
-
-
-def mosaic(tiles, cols=None, pad=1, fill=np.nan):
-    """Tile ``(n, h, w)`` images into one ``(rows·(h+pad)−pad, cols·(w+pad)−pad)`` array.
-
-    Gaps hold ``fill``. Returns ``(image, rows, cols)``.
-    """
-    tiles = np.asarray(tiles, np.float32)
-    n, h, w = tiles.shape
-    cols = cols or grid_shape(n)[1]
-    rows = math.ceil(n / cols)
-    padded = np.full((rows * cols, h + pad, w + pad), fill, np.float32)
-    padded[:n, :h, :w] = tiles
-    out = padded.reshape(rows, cols, h + pad, w + pad).transpose(0, 2, 1, 3)
-    out = out.reshape(rows * (h + pad), cols * (w + pad))
-    return np.ascontiguousarray(out[:out.shape[0] - pad, :out.shape[1] - pad]), rows, cols
-
-
-def tile_at(x, y, tile_h, tile_w, cols, n, pad=1):
-    """Index of the tile under mosaic pixel ``(x, y)``, or None in a gap or outside."""
-    if x < 0 or y < 0:
-        return None
-    c, cx = divmod(int(x), tile_w + pad)
-    r, cy = divmod(int(y), tile_h + pad)
-    i = r * cols + c
-    if cx >= tile_w or cy >= tile_h or c >= cols or i >= n:
-        return None
-    return i
-
-
-def symmetric_limit(values, percentile=99.5):
-    """Colour limits ±L centred on 0: L is a high percentile of |values| (1 if all are 0).
-
-    A percentile rather than the maximum, so that a few large weights do not wash out the rest.
-    """
-    finite = np.abs(values[np.isfinite(values)])
-    limit = float(np.percentile(finite, percentile)) if finite.size else 0.0
-    return limit if limit > 0 else 1.0
 
 
 def top_activating(weights_row, bias, X, count=8):
@@ -68,21 +23,13 @@ def input_gradient(network, x, cls):
     activation (not the cost) through the network's layers.
     """
     t = network.trace(x[None, :], np.zeros((1, network.sizes[-1])))
-    a_out = t.activations[-1][0]
-    k = len(a_out)
-    if network.cost_name == "cross-entropy" and k > 1:  # softmax: ∂a_c/∂z_j = a_c (δ_cj − a_j)
-        delta = a_out[cls] * ((np.arange(k) == cls) - a_out)
-    else:  # sigmoid outputs
-        delta = np.where(np.arange(k) == cls, a_out * (1 - a_out), 0.0)
-    delta = delta.astype(np.float64)
+    delta = network.cost.output_gradient(t.activations[-1][0].astype(np.float64), cls)
     for l in range(network.n_layers - 1, -1, -1):
         back = network.weights[l].T.astype(np.float64) @ delta
         if l == 0:
             return back
         a = t.activations[l][0].astype(np.float64)
-        name = network.activation_name
-        derivative = a * (1 - a) if name == "sigmoid" else (a > 0) if name == "relu" else 1 - a * a
-        delta = back * derivative
+        delta = network.activation.backward(back, a, np.empty_like(a))
     return delta
 
 
@@ -113,7 +60,7 @@ class Evaluation:
 
     @property
     def accuracy(self):
-        return float(np.mean(self.actual == self.predicted)) if len(self.actual) else float("nan")
+        return accuracy(self.actual, self.predicted)
 
     def cell(self, actual, predicted, count=None):
         """Indices of the examples in one cell, most confident first."""
@@ -141,18 +88,14 @@ class Evaluation:
 
 
 def evaluate(network, dataset, epoch=0, limit=None):
-    """An :class:`Evaluation` of ``network`` on ``dataset`` (its first ``limit`` samples)."""
+    """An :class:`Evaluation` of ``network`` on ``dataset`` (its first ``limit`` samples):
+    the one whole-set evaluation of the app and the command line."""
     if limit is not None and limit < len(dataset):
         dataset = dataset.subset(limit)
     with np.errstate(all="ignore"):
-        out = network.forward(dataset.x)
+        out, cost = network.outputs_and_cost(dataset.x, dataset.targets)
     predicted = labels_from_outputs(out)
     probs = np.concatenate([1 - out, out], axis=1) if out.shape[1] == 1 else out
-    rows = np.arange(len(predicted))
     actual = dataset.labels.astype(np.int64)
-    with np.errstate(all="ignore"):
-        if network.cost_name == "mse":  # mean over samples of Σ_j (a_j − y_j)²
-            cost = float(np.square(out - dataset.targets).sum(dtype=np.float64)) / max(len(out), 1)
-        else:  # −log of the probability given to the right answer (softmax, or sigmoid for 0/1)
-            cost = float(-np.log(np.maximum(probs[rows, actual], 1e-30)).mean(dtype=np.float64))
-    return Evaluation(dataset, probs, actual, predicted, probs[rows, predicted], epoch, cost)
+    confidence = probs[np.arange(len(predicted)), predicted]
+    return Evaluation(dataset, probs, actual, predicted, confidence, epoch, cost)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .network import unflatten
+from .optimizers import make_optimizer
 
 # ------------------------------------------------------------------ teaching surfaces
 
@@ -130,9 +131,10 @@ def grid(surface, n=161, cost=None):
 class Ball:
     """A point rolling down a surface by gradient descent, leaving a trail.
 
-    ``optimizer``: ``sgd`` (step = η × slope), ``momentum`` or ``adam``;
-    ``noise``: standard deviation of Gaussian noise added to the gradient (the
-    stochastic gradient of mini-batches).
+    ``optimizer``: ``sgd`` (step = η × slope), ``momentum`` or ``adam`` — the engine's own
+    optimizers (:mod:`engine.optimizers`), on the two coordinates; ``noise``: standard
+    deviation of Gaussian noise added to the gradient (the stochastic gradient of
+    mini-batches). ``lr``, ``momentum`` and ``optimizer`` may change between steps.
     """
 
     def __init__(self, surface, start, lr=0.1, optimizer="sgd", momentum=0.9, noise=0.0, seed=0):
@@ -140,9 +142,16 @@ class Ball:
         self.position = np.array(start, np.float64)
         self.trail = [self.position.copy()]
         self.lr, self.optimizer, self.momentum, self.noise = lr, optimizer, momentum, noise
-        self.velocity = np.zeros(2)
-        self.m, self.v, self.t = np.zeros(2), np.zeros(2), 0
+        self._rule = None  # the optimizer object, rebuilt when ``optimizer`` names another
         self.rng = np.random.default_rng(seed)
+
+    def _optimizer(self):
+        if self._rule is None or self._rule.name != self.optimizer:
+            self._rule = make_optimizer(self.optimizer, self.position, self.lr, self.momentum)
+        self._rule.lr = float(self.lr)
+        if hasattr(self._rule, "momentum"):
+            self._rule.momentum = float(self.momentum)
+        return self._rule
 
     def gradient(self):
         g = np.array(self.surface.grad(*self.position), np.float64)
@@ -162,21 +171,11 @@ class Ball:
     def step(self):
         if self.escaped:
             return self.position
-        g = self.gradient()
-        if self.optimizer == "momentum":
-            self.velocity = self.momentum * self.velocity - self.lr * g
-            move = self.velocity
-        elif self.optimizer == "adam":
-            self.t += 1
-            self.m = 0.9 * self.m + 0.1 * g
-            self.v = 0.999 * self.v + 0.001 * g * g
-            m_hat, v_hat = self.m / (1 - 0.9 ** self.t), self.v / (1 - 0.999 ** self.t)
-            move = -self.lr * m_hat / (np.sqrt(v_hat) + 1e-8)
-        else:
-            move = -self.lr * g
+        position = self.position.copy()
         with np.errstate(all="ignore"):
-            self.position = self.position + move
-        self.trail.append(self.position.copy())
+            self._optimizer().step(position, self.gradient())
+        self.position = position
+        self.trail.append(position.copy())
         return self.position
 
 
@@ -300,13 +299,5 @@ def loss_surface(network, X, Y, d1, d2, alphas, betas, should_stop=None):
 
 def _costs(network, z, Y):
     """The mean cost for each of a stack of output pre-activations ``z`` ``(m, n, k)``."""
-    n, k = z.shape[1], z.shape[2]
-    if network.cost_name == "mse" or k == 1:
-        a = 0.5 * np.tanh(0.5 * z) + 0.5  # sigmoid outputs
-        if network.cost_name == "mse":
-            return ((a - Y) ** 2).sum(axis=(1, 2)) / n
-        a = np.clip(a, 1e-7, 1 - 1e-7)
-        return -(Y * np.log(a) + (1 - Y) * np.log1p(-a)).sum(axis=(1, 2)) / n
-    shifted = z - z.max(axis=2, keepdims=True)
-    log_norm = np.log(np.exp(shifted).sum(axis=2))  # (m, n)
-    return (log_norm.sum(axis=1) - (Y * shifted).sum(axis=(1, 2))) / n
+    cost = network.cost
+    return np.array([cost.value(zi, cost.output(zi, np.empty_like(zi)), Y) for zi in z])

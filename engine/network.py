@@ -232,19 +232,19 @@ class Network:
         t = self.trace(X, Y)
         return t.dW, t.db
 
-    def evaluate(self, X, Y, labels):
-        """``(mean cost, accuracy)`` on a whole data set, in chunks."""
+    def outputs_and_cost(self, X, Y, chunk=8192):
+        """``(outputs (n, sizes[-1]), mean cost)`` over a whole data set, in chunks."""
         X = self._as_input(X)
-        n, total, correct = X.shape[0], 0.0, 0
-        if n == 0:
-            return float("nan"), float("nan")
-        for start in range(0, n, 8192):
-            part = X[start:start + 8192]
+        n = X.shape[0]
+        out = np.empty((n, self.sizes[-1]), self.dtype)
+        total = 0.0
+        for start in range(0, n, chunk):
+            part = X[start:start + chunk]
             ws = self._workspace(part.shape[0])
-            a = self._forward(part, ws)
-            total += self.cost.value(ws.z[-1], a, Y[start:start + 8192]) * part.shape[0]
-            correct += int(np.count_nonzero(labels_from_outputs(a) == labels[start:start + 8192]))
-        return total / n, correct / n
+            out[start:start + chunk] = self._forward(part, ws)
+            y = np.asarray(Y[start:start + chunk], self.dtype)
+            total += self.cost.value(ws.z[-1], ws.a[-1], y) * part.shape[0]
+        return out, (total / n if n else float("nan"))
 
 
 def unflatten(sizes, flat):

@@ -50,6 +50,22 @@ def bilinear(images, y, x):
     return out
 
 
+def ink_from_rgba(rgba):
+    """An ``(h, w, 4)`` uint8 RGBA picture → ``(h, w)`` ink in [0, 1].
+
+    Transparency is background; otherwise dark-on-light or light-on-dark is told from the
+    colour of the border.
+    """
+    raw = np.asarray(rgba, np.float32) / 255
+    grey = raw[..., :3].mean(axis=2)
+    alpha = raw[..., 3]
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    border_alpha = np.concatenate([alpha[0], alpha[-1], alpha[:, 0], alpha[:, -1]])
+    if border_alpha.mean() < 0.5:  # transparent background: ink is whatever is opaque
+        return alpha * (1 - grey) if grey[alpha > 0.5].mean() < 0.5 else alpha * grey
+    return 1 - grey if border.mean() > 0.5 else grey
+
+
 def to_mnist(canvas):
     """A drawing → ``(28, 28)`` float32 in [0, 1], prepared as MNIST's digits were.
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import data as datamod
+from . import inspection
 from .config import TrainConfig
 from .errors import DivergedError
 from .network import Network
@@ -297,9 +298,8 @@ def smaller_lr(lr):
 
 def cost_and_accuracy(network, dataset, limit=None):
     """``(mean cost, accuracy)`` of ``network`` on ``dataset`` (its first ``limit`` samples)."""
-    if limit is not None and limit < len(dataset):
-        dataset = dataset.subset(limit)
-    return network.evaluate(dataset.x, dataset.targets, dataset.labels)
+    evaluation = inspection.evaluate(network, dataset, limit=limit)
+    return evaluation.cost, evaluation.accuracy
 
 
 def make_trainer(config, split=None):

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QHBoxLayout, 
                                QPushButton, QSpinBox, QVBoxLayout)
 
 from engine.data import one_hot
-from engine.inspection import grid_shape
 
 from .. import style
+from ..display import grid_shape
 from .base import Panel
 from .reader import LIVE, SOURCES, NetworkChoice
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, Q
 from engine import DataError, load
 from engine.files import check_regular_file
 from engine.inspection import input_gradient
-from engine.preprocess import to_mnist
+from engine.preprocess import ink_from_rgba, to_mnist
 
 from .. import style
 from .base import Panel
@@ -168,23 +168,15 @@ def read_drawing(path):
     image = reader.read()
     if image.isNull():
         raise DataError(f"{name}: not an image this app can read (PNG, JPEG…)")
-    return to_mnist(image_to_ink(image))
+    return to_mnist(ink_from_rgba(rgba_pixels(image)))
 
 
-def image_to_ink(image):
-    """A loaded QImage → ``(h, w)`` ink in [0, 1]: transparency is background, and
-    dark-on-light or light-on-dark is detected from the border colour."""
+def rgba_pixels(image):
+    """A QImage → ``(h, w, 4)`` uint8 RGBA array (a copy)."""
     rgba = image.convertToFormat(QImage.Format_RGBA8888)
     h, w = rgba.height(), rgba.width()
     raw = np.frombuffer(rgba.constBits(), np.uint8, count=rgba.bytesPerLine() * h)
-    raw = raw.reshape(h, rgba.bytesPerLine())[:, :4 * w].reshape(h, w, 4).astype(np.float32) / 255
-    grey = raw[..., :3].mean(axis=2)
-    alpha = raw[..., 3]
-    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    border_alpha = np.concatenate([alpha[0], alpha[-1], alpha[:, 0], alpha[:, -1]])
-    if border_alpha.mean() < 0.5:  # transparent background: ink is whatever is opaque
-        return alpha * (1 - grey) if grey[alpha > 0.5].mean() < 0.5 else alpha * grey
-    return 1 - grey if border.mean() > 0.5 else grey
+    return raw.reshape(h, rgba.bytesPerLine())[:, :4 * w].reshape(h, w, 4).copy()
 
 
 class PadPanel(Panel):

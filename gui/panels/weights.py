@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabe
 from engine import inspection
 from engine.network import unflatten
 
-from .. import style
+from .. import display, style
 from .base import Panel
 
 PAGE = 256  # tiles shown at once
@@ -191,8 +191,8 @@ class WeightsPanel(Panel):
             tiles = tiles / np.where(scale > 0, scale, 1)[:, None, None]
         is_output = layer == len(snap.sizes) - 2
         pad = 9 if is_output else 1  # room for the digit names under output templates
-        image, rows, cols = inspection.mosaic(tiles, pad=pad)
-        limit = 1.0 if self.per_neuron.isChecked() else inspection.symmetric_limit(tiles)
+        image, rows, cols = display.mosaic(tiles, pad=pad)
+        limit = 1.0 if self.per_neuron.isChecked() else display.symmetric_limit(tiles)
         self._set_image(image, limit)
         self._tiles = (len(tiles), h, w, cols, first, pad)
         key = (layer, len(tiles), cols, first, snap.sizes)
@@ -231,7 +231,7 @@ class WeightsPanel(Panel):
                 biases = biases - unflatten(snap.sizes, snap.initial_params)[1][layer]
             gap = np.full((n_out, 1), np.nan, np.float32)
             values = np.hstack([values, gap, biases[:, None]]).astype(np.float32)
-        limit = inspection.symmetric_limit(values)
+        limit = display.symmetric_limit(values)
         if self.per_neuron.isChecked():
             scale = np.nanmax(np.abs(values), axis=1, keepdims=True)
             values = values / np.where(scale > 0, scale, 1)
@@ -343,7 +343,7 @@ class WeightsPanel(Panel):
         if h == 1:  # matrix: rows are neurons
             row = int(np.floor(p.y()))
             return row if 0 <= row < n and 0 <= p.x() < w else None
-        i = inspection.tile_at(p.x(), p.y(), h, w, cols, n, pad)
+        i = display.tile_at(p.x(), p.y(), h, w, cols, n, pad)
         return None if i is None else first + i
 
     def _on_mouse_moved(self, event):
@@ -401,7 +401,7 @@ class NeuronDialog(QDialog):
             box = view.addViewBox(row=0, col=col)
             box.setAspectLocked(True)
             box.invertY(True)
-            limit = inspection.symmetric_limit(values)
+            limit = display.symmetric_limit(values)
             img = pg.ImageItem(values.reshape(shape).astype(np.float32), axisOrder="row-major")
             img.setLookupTable(style.diverging_colormap().getLookupTable(nPts=256))
             img.setLevels((-limit, limit))
@@ -412,7 +412,7 @@ class NeuronDialog(QDialog):
         if layer == 0 and test is not None and snapshot.image_shape:
             top, z = inspection.top_activating(w, b, test.x, count=8)
             tiles = test.x[top].reshape(-1, *snapshot.image_shape)
-            image, _, _ = inspection.mosaic(tiles, cols=8, fill=1.0)
+            image, _, _ = display.mosaic(tiles, cols=8, fill=1.0)
             box = view.addViewBox(row=2, col=0, colspan=2)
             box.setAspectLocked(True)
             box.invertY(True)

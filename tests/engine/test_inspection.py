@@ -2,34 +2,7 @@ import numpy as np
 import pytest
 
 from engine import Network, load
-from engine.inspection import (evaluate, grid_shape, mosaic, symmetric_limit, tile_at,
-                               top_activating)
-
-
-@pytest.mark.parametrize("n,shape", [(16, (4, 4)), (30, (5, 6)), (100, (10, 10)), (10, (3, 4)),
-                                     (1, (1, 1))])
-def test_grid_shapes(n, shape):
-    assert grid_shape(n) == shape
-
-
-def test_mosaic_places_every_tile_and_finds_it_again():
-    tiles = np.arange(10, dtype=np.float32)[:, None, None] * np.ones((10, 28, 28), np.float32)
-    image, rows, cols = mosaic(tiles, pad=2)
-    assert (rows, cols) == (3, 4) and image.shape == (3 * 30 - 2, 4 * 30 - 2)
-    for i in range(10):
-        r, c = divmod(i, cols)
-        y, x = r * 30 + 5, c * 30 + 7
-        assert image[y, x] == i
-        assert tile_at(x, y, 28, 28, cols, 10, pad=2) == i
-    assert np.isnan(image[28, 0])  # the gap
-    assert tile_at(28.5, 3, 28, 28, cols, 10, pad=2) is None
-    assert tile_at(3 * 30 + 3, 2 * 30 + 3, 28, 28, cols, 10, pad=2) is None  # past the last tile
-
-
-def test_symmetric_limit_ignores_nan_and_outliers():
-    values = np.concatenate([np.linspace(-1, 1, 1000), [50.0, np.nan]])
-    assert 0.9 < symmetric_limit(values) < 1.1
-    assert symmetric_limit(np.zeros(5)) == 1.0
+from engine.inspection import evaluate, top_activating
 
 
 def test_top_activating_is_strongest_first():
@@ -83,11 +56,3 @@ def test_evaluation_cost_is_the_networks_loss(test_subset, sizes, cost):
     net = Network(sizes, "relu", cost, seed=2)
     ev = evaluate(net, test_subset)
     assert ev.cost == pytest.approx(net.loss(test_subset.x, test_subset.targets), rel=1e-4)
-
-
-@pytest.mark.parametrize("cost", ["mse", "cross-entropy"])
-def test_evaluation_cost_with_one_output(cost):
-    split = load("xor")
-    net = Network((2, 4, 1), "tanh", cost, seed=0, dtype=np.float64)
-    ev = evaluate(net, split.test)
-    assert ev.cost == pytest.approx(net.loss(split.test.x, split.test.targets), rel=1e-6)

@@ -8,7 +8,8 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from engine import Network, load
 from engine.snapshot import Snapshot
 from gui.panels import pad as padmod
-from gui.panels.pad import PadPanel, image_to_ink
+from engine.preprocess import ink_from_rgba
+from gui.panels.pad import PadPanel, rgba_pixels
 from gui.panels.reader import LIVE, PRETRAINED, SHIPPED
 
 
@@ -116,7 +117,7 @@ def test_loaded_images_are_read_either_way_round(qtbot, pad, tmp_path, mode):
     p.end()
     path = tmp_path / "one.png"
     image.save(str(path))
-    ink_map = image_to_ink(QImage(str(path)))
+    ink_map = ink_from_rgba(rgba_pixels(QImage(str(path))))
     assert ink_map[45, 60] > 0.9 and ink_map[45, 10] < 0.1
     pad.load_image(path)
     qtbot.waitUntil(lambda: pad.canvas.array().sum() > 0, timeout=3000)

@@ -1,0 +1,52 @@
+"""Arranging arrays for display: tile mosaics, their hit-testing, colour limits.
+
+Pure NumPy, no Qt; shared by the weights panel, its neuron dialog and the activations panel.
+"""
+
+import math
+
+import numpy as np
+
+
+def grid_shape(n):
+    """``(rows, cols)`` for ``n`` tiles, as square as possible, wider than tall (30 → 5×6)."""
+    cols = math.ceil(math.sqrt(n))
+    return math.ceil(n / cols), cols
+
+
+def mosaic(tiles, cols=None, pad=1, fill=np.nan):
+    """Tile ``(n, h, w)`` images into one ``(rows·(h+pad)−pad, cols·(w+pad)−pad)`` array.
+
+    Gaps hold ``fill``. Returns ``(image, rows, cols)``.
+    """
+    tiles = np.asarray(tiles, np.float32)
+    n, h, w = tiles.shape
+    cols = cols or grid_shape(n)[1]
+    rows = math.ceil(n / cols)
+    padded = np.full((rows * cols, h + pad, w + pad), fill, np.float32)
+    padded[:n, :h, :w] = tiles
+    out = padded.reshape(rows, cols, h + pad, w + pad).transpose(0, 2, 1, 3)
+    out = out.reshape(rows * (h + pad), cols * (w + pad))
+    return np.ascontiguousarray(out[:out.shape[0] - pad, :out.shape[1] - pad]), rows, cols
+
+
+def tile_at(x, y, tile_h, tile_w, cols, n, pad=1):
+    """Index of the tile under mosaic pixel ``(x, y)``, or None in a gap or outside."""
+    if x < 0 or y < 0:
+        return None
+    c, cx = divmod(int(x), tile_w + pad)
+    r, cy = divmod(int(y), tile_h + pad)
+    i = r * cols + c
+    if cx >= tile_w or cy >= tile_h or c >= cols or i >= n:
+        return None
+    return i
+
+
+def symmetric_limit(values, percentile=99.5):
+    """Colour limits ±L centred on 0: L is a high percentile of |values| (1 if all are 0).
+
+    A percentile rather than the maximum, so that a few large weights do not wash out the rest.
+    """
+    finite = np.abs(values[np.isfinite(values)])
+    limit = float(np.percentile(finite, percentile)) if finite.size else 0.0
+    return limit if limit > 0 else 1.0
