@@ -70,6 +70,11 @@ class TrainingController(QObject):
             self._timer.setInterval(interval)
 
     @property
+    def poll_interval_ms(self):
+        """How often the worker's newest snapshot is looked at now."""
+        return self._timer.interval()
+
+    @property
     def running(self):
         return self._running
 

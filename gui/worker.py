@@ -121,6 +121,11 @@ class TrainingWorker(QThread):
             if not self._gui_depth:
                 self._gui_turn.release()
 
+    @property
+    def frames_drawing(self):
+        """GUI frames being drawn now (nested); training waits while there are any."""
+        return self._gui_depth
+
     def stop(self, timeout_ms=2000):
         """Ask the thread to finish and wait for it (call from the GUI thread).
 

@@ -29,6 +29,7 @@ class Panel(QWidget):
 
     key = ""
     title = ""
+    snapshot = None  # the snapshot drawn last (panels that take snapshots keep it here)
     help = ""
     redraw_interval_s = None
     bench_view = False

@@ -62,7 +62,7 @@ class ConfusionPanel(Panel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._snapshot = None
+        self.snapshot = None
         self._shown = None  # (evaluation, mode) drawn last
         self._k = 0
         self._build()
@@ -120,22 +120,22 @@ class ConfusionPanel(Panel):
     # -------------------------------------------------------------- data
     @property
     def evaluation(self):
-        snap = self._snapshot
+        snap = self.snapshot
         if snap is None:
             return None
         return snap.train_evaluation if self.which.currentIndex() == 1 else snap.evaluation
 
     def show_snapshot(self, snapshot):
-        self._snapshot = snapshot
+        self.snapshot = snapshot
         self._redraw()
 
     def _on_which_changed(self, index):
-        if index == 1 and self._snapshot is not None and self._snapshot.train_evaluation is None:
+        if index == 1 and self.snapshot is not None and self.snapshot.train_evaluation is None:
             self.evaluateRequested.emit()
         self._redraw()
 
     def _redraw(self, *_):
-        snap, ev = self._snapshot, self.evaluation
+        snap, ev = self.snapshot, self.evaluation
         key = (ev, self.mode.currentIndex())
         if key == self._shown and ev is not None:
             return

@@ -80,7 +80,7 @@ class CostPanel(Panel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._snapshot = None
+        self.snapshot = None
         self._smooth_cache = None  # (run, stride, alpha, count, smoothed, ema state)
         self._x_top = self._y_top = None
         self._epoch_key = None  # what the epoch points show now
@@ -239,14 +239,14 @@ class CostPanel(Panel):
 
     # ------------------------------------------------------------- data
     def show_snapshot(self, snapshot):
-        self._snapshot = snapshot
+        self.snapshot = snapshot
         self._redraw()
 
     def _span(self):
         """The slider's averaging span in mini-batches: 0 → 1 (none), 50 → 100, 100 → 10,000."""
         return 10 ** (self.smoothing.value() / 25)
 
-    def _alpha(self, steps=None):
+    def smoothing_alpha(self, steps=None):
         """EMA weight per mini-batch. The span is at most about RUN_FRACTION of the ``steps``
         trained so far (a power of two, so it changes rarely): a short run, or the first
         steps of a long one, is averaged over a short span and the bold line does not trail
@@ -268,7 +268,7 @@ class CostPanel(Panel):
         _, _, mean = snapshot.history
         stride = snapshot.history_stride
         # the same smoothing per sample whatever the decimation
-        alpha = self._alpha(snapshot.step) ** stride
+        alpha = self.smoothing_alpha(snapshot.step) ** stride
         cached = self._smooth_cache
         run = snapshot.initial_params  # a new object after a reset: a new history
         if (cached and cached[0] is run and cached[1:3] == (stride, alpha)
@@ -292,7 +292,7 @@ class CostPanel(Panel):
         return np.log10(np.maximum(values, 1e-12)) if self.log_scale.isChecked() else values
 
     def _redraw(self, *_):
-        snap = self._snapshot
+        snap = self.snapshot
         if snap is None:
             return
         samples, raw, mean = snap.history
@@ -354,7 +354,7 @@ class CostPanel(Panel):
 
     # ----------------------------------------------------------- hover
     def _on_mouse_moved(self, event):
-        snap = self._snapshot
+        snap = self.snapshot
         pos = event[0]
         item = self.plot.getPlotItem()
         if snap is None or not item.sceneBoundingRect().contains(pos) or not len(snap.history[0]):
@@ -404,7 +404,7 @@ class CostPanel(Panel):
 
     def history_csv(self):
         """The cost history as CSV text: one row per recorded mini-batch, then one per epoch."""
-        snap = self._snapshot
+        snap = self.snapshot
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(["kind", "samples_seen", "epoch", "minibatch_cost", "smoothed_cost",

@@ -196,7 +196,7 @@ class PadPanel(Panel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._snapshot = None
+        self.snapshot = None
         self.reader = NetworkChoice()
         self._mnist_test = None  # MNIST's test set, loaded when the trained data is not MNIST
         self._mnist_jobs, self._jobs = Jobs(self), Jobs(self)
@@ -304,7 +304,7 @@ class PadPanel(Panel):
 
     # --------------------------------------------------------- network
     def show_snapshot(self, snapshot):
-        self._snapshot = self.reader.snapshot = snapshot
+        self.snapshot = self.reader.snapshot = snapshot
         if snapshot.test_set is not None and snapshot.test_set.name != "mnist":
             self._prefetch_mnist()  # random digits for the pretrained network, without a freeze
         if self.source.currentIndex() == LIVE:
@@ -384,7 +384,7 @@ class PadPanel(Panel):
 
     def _test_images(self):
         """The test set the reading network learned; None while MNIST is still being loaded."""
-        snap = self._snapshot
+        snap = self.snapshot
         if snap is not None and snap.test_set is not None:
             live = self.source.currentIndex() == LIVE and snap.image_shape == (28, 28)
             if live or snap.test_set.name == "mnist":

@@ -148,7 +148,7 @@ class SurfacePanel(Panel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._snapshot = None
+        self.snapshot = None
         self.balls = []  # (Ball, point item, trail item, arrow item)
         self._job = None  # the _SurfaceJob running, if any
         self._plane = None  # the PlaneSurface shown in network mode
@@ -161,9 +161,9 @@ class SurfacePanel(Panel):
         super().showEvent(event)
         if not self._started:
             self._started = True
-            self._gl_ok = opengl_available()
+            self.opengl = opengl_available()
             self.three_d.setToolTip("Show the surface as a 3-D landscape (drag to turn it)"
-                                    if self._gl_ok else
+                                    if self.opengl else
                                     "OpenGL is not available here, so the surface is shown in 2-D")
             self.set_surface()
 
@@ -268,7 +268,7 @@ class SurfacePanel(Panel):
         self.three_d = QCheckBox("3-D")
         self.three_d.setEnabled(False)
         self.view3d = None
-        self._gl_ok = False  # checked when the panel is first shown (importing OpenGL is slow)
+        self.opengl = False  # checked when the panel is first shown (importing OpenGL is slow)
         self.three_d.toggled.connect(self._on_three_d)
         top = QHBoxLayout()
         top.addWidget(QLabel("mode"))
@@ -320,7 +320,7 @@ class SurfacePanel(Panel):
             self.set_surface()
         else:
             self.clear_balls()
-            self.three_d.setEnabled(self._gl_ok)
+            self.three_d.setEnabled(self.opengl)
             self._show_network_state()
 
     def current_surface(self):
@@ -328,7 +328,7 @@ class SurfacePanel(Panel):
         if name != MiniBatchProblem.name:
             return SURFACES[name]
         if self._minibatch is None:
-            snap = self._snapshot
+            snap = self.snapshot
             train = snap.train_set if snap is not None and snap.dataset == "mnist" else None
             self._minibatch = MiniBatchProblem(train if train is not None else load("mnist").train)
         return self._minibatch
@@ -338,7 +338,7 @@ class SurfacePanel(Panel):
         self.overlay.setVisible(s is self._minibatch)
         if s.one_d:  # a curve has no landscape to turn around
             self.three_d.setChecked(False)
-        self.three_d.setEnabled(self._gl_ok and not s.one_d)
+        self.three_d.setEnabled(self.opengl and not s.one_d)
         self.colorbar.setLabel("left", "cost")
         self.colorbar.setVisible(not s.one_d)
         self.hint.hide()
@@ -511,7 +511,7 @@ class SurfacePanel(Panel):
 
     # ----------------------------------------------------------- network
     def show_snapshot(self, snapshot):
-        self._snapshot = snapshot
+        self.snapshot = snapshot
         if self.teaching:
             return
         every = self.auto.value()
@@ -521,7 +521,7 @@ class SurfacePanel(Panel):
 
     def _show_network_state(self):
         """Network mode: the last computed surface, or an empty plot saying what to do."""
-        snap = self._snapshot
+        snap = self.snapshot
         self.item.setLabels(left="β (direction 2)", bottom="α (direction 1)")
         self.item.vb.setAspectLocked(False)
         if self._plane is not None:
@@ -544,7 +544,7 @@ class SurfacePanel(Panel):
 
     def compute(self):
         """Start computing the network's surface in a background thread (cancels a running one)."""
-        snap = self._snapshot
+        snap = self.snapshot
         if snap is None or snap.train_set is None:
             self.status.setText("Waiting for the network…")
             return False
@@ -648,7 +648,7 @@ class SurfacePanel(Panel):
     def _draw_network_ball(self):
         """The current weights as the ball; the trail is the path recorded up to the surface's
         computation, then straight on to the ball (projecting only the current weights)."""
-        snap, plane = self._snapshot, self._plane
+        snap, plane = self.snapshot, self._plane
         if plane is None or snap is None or self.teaching:
             return
         here = project(snap.params, plane.origin, plane.d1, plane.d2)[0]

@@ -7,6 +7,7 @@ bar chart shows the selected neuron's outgoing weights.
 """
 
 from contextlib import nullcontext
+from typing import NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
@@ -22,6 +23,19 @@ from .. import display, style
 from .base import Panel
 
 PAGE = 256  # tiles shown at once
+
+
+class Tiles(NamedTuple):
+    """How the shown image is laid out: ``n`` tiles of ``h``×``w`` in ``cols`` columns with
+    ``pad`` between them, the first being neuron ``first`` (a matrix: one row a neuron)."""
+
+    n: int
+    h: int
+    w: int
+    cols: int
+    first: int
+    pad: int
+
 SMALL = 48  # a layer with at most this many weights and biases is drawn with its numbers
 
 
@@ -44,9 +58,9 @@ class WeightsPanel(Panel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._snapshot = None
+        self.snapshot = None
         self._layout_key = None
-        self._tiles = (0, 0, 0, 0, 0, 1)  # n, h, w, cols, first, pad
+        self.tiles = Tiles(0, 0, 0, 0, 0, 1)
         self._bars_key = self._bars_top = self._levels = None
         self.selected = 0
         self._build()
@@ -125,8 +139,8 @@ class WeightsPanel(Panel):
 
     # -------------------------------------------------------------- data
     def show_snapshot(self, snapshot):
-        previous = self._snapshot
-        self._snapshot = snapshot
+        previous = self.snapshot
+        self.snapshot = snapshot
         if previous is None or previous.sizes != snapshot.sizes:
             self._fill_layer_choices(snapshot)
         self._redraw()
@@ -154,7 +168,7 @@ class WeightsPanel(Panel):
         return w
 
     def _on_layout_changed(self, *_):
-        snap = self._snapshot
+        snap = self.snapshot
         if snap is None:
             return
         self._levels = None
@@ -166,7 +180,7 @@ class WeightsPanel(Panel):
         self._redraw()
 
     def _redraw(self, *_):
-        snap = self._snapshot
+        snap = self.snapshot
         if snap is None:
             return
         layer = max(self.layer.currentIndex(), 0)
@@ -194,7 +208,7 @@ class WeightsPanel(Panel):
         image, rows, cols = display.mosaic(tiles, pad=pad)
         limit = 1.0 if self.per_neuron.isChecked() else display.symmetric_limit(tiles)
         self._set_image(image, limit)
-        self._tiles = (len(tiles), h, w, cols, first, pad)
+        self.tiles = Tiles(len(tiles), h, w, cols, first, pad)
         key = (layer, len(tiles), cols, first, snap.sizes)
         if key != self._layout_key:
             self._layout_key = key
@@ -237,7 +251,7 @@ class WeightsPanel(Panel):
             values = values / np.where(scale > 0, scale, 1)
             limit = 1.0
         self._set_image(np.ascontiguousarray(values, np.float32), limit)
-        self._tiles = (n_out, 1, values.shape[1], 1, 0, 0)
+        self.tiles = Tiles(n_out, 1, values.shape[1], 1, 0, 0)
         key = ("matrix", values.shape, layer, small)
         if key != self._layout_key:
             self._layout_key = key
@@ -321,7 +335,7 @@ class WeightsPanel(Panel):
             self.bars_plot.setYRange(-self._bars_top, self._bars_top, padding=0)
 
     def _show_selection(self):
-        n, h, w, cols, first, pad = self._tiles
+        n, h, w, cols, first, pad = self.tiles
         i = self.selected - first
         if not 0 <= i < n:
             self.highlight.hide()
@@ -336,10 +350,10 @@ class WeightsPanel(Panel):
     # ------------------------------------------------------------ mouse
     def neuron_at(self, scene_pos):
         """The neuron index under a scene position, or None."""
-        if self._snapshot is None or not self.image_box.sceneBoundingRect().contains(scene_pos):
+        if self.snapshot is None or not self.image_box.sceneBoundingRect().contains(scene_pos):
             return None
         p = self.image_box.mapSceneToView(scene_pos)
-        n, h, w, cols, first, pad = self._tiles
+        n, h, w, cols, first, pad = self.tiles
         if h == 1:  # matrix: rows are neurons
             row = int(np.floor(p.y()))
             return row if 0 <= row < n and 0 <= p.x() < w else None
@@ -348,7 +362,7 @@ class WeightsPanel(Panel):
 
     def _on_mouse_moved(self, event):
         neuron = self.neuron_at(event[0])
-        snap = self._snapshot
+        snap = self.snapshot
         if neuron is None or snap is None:
             return
         layer = max(self.layer.currentIndex(), 0)

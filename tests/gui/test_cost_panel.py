@@ -52,7 +52,7 @@ def test_smoothing_is_incremental_and_matches_full(qtbot):
     s2 = synthetic_snapshot(steps=100)
     panel.show_snapshot(s1)
     panel.show_snapshot(s2)
-    alpha = panel._alpha(s2.step) ** s2.history_stride
+    alpha = panel.smoothing_alpha(s2.step) ** s2.history_stride
     np.testing.assert_allclose(panel.smoothed(s2), ema(s2.history[2], alpha)[0])
 
 

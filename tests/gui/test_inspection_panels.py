@@ -31,7 +31,7 @@ def test_weight_mosaic_for_several_architectures(qtbot, mnist, sizes, tiles, gri
     qtbot.addWidget(panel)
     net = Network(sizes, seed=1)
     panel.show_snapshot(snapshot_of(net, mnist))
-    n, h, w, cols, first, pad = panel._tiles
+    n, h, w, cols, first, pad = panel.tiles
     assert (n, h, w, cols) == (tiles, 28, 28, grid[1])
     image = panel.image.image
     assert image.shape == (grid[0] * (28 + pad) - pad, grid[1] * (28 + pad) - pad)

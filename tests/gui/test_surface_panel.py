@@ -88,9 +88,9 @@ def test_minibatch_mode_shifts_the_surface_while_the_ball_descends(qtbot, panel)
     first = panel.image.image.copy()
     panel.step_balls(1)
     assert not np.allclose(first, panel.image.image)
-    start = panel._minibatch.full_cost(4.5, 4.5)
+    start = panel.current_surface().full_cost(4.5, 4.5)
     panel.step_balls(150)
-    assert panel._minibatch.full_cost(*ball.position) < 0.5 * start
+    assert panel.current_surface().full_cost(*ball.position) < 0.5 * start
 
 
 def test_without_opengl_the_3d_view_falls_back_to_2d(qtbot, panel):
@@ -170,7 +170,7 @@ def test_interpolate_is_exact_on_the_grid_and_linear_between():
 
 
 def test_the_3d_choice_comes_back_after_the_one_dimensional_curve(qtbot, panel):
-    panel._gl_ok = True  # as where OpenGL is available
+    panel.opengl = True  # as where OpenGL is available
     _choose(panel, "curve")
     assert not panel.three_d.isEnabled()
     panel.mode.setCurrentIndex(1)

@@ -103,11 +103,10 @@ def test_snapshots_are_looked_at_only_as_often_as_the_panels_redraw(make_window,
     qtbot.waitUntil(lambda: w.controller.running_poll_s == 0.25, timeout=2000)
     w.docks["weights"].raise_()
     qtbot.waitUntil(lambda: w.controller.running_poll_s == 0.1, timeout=2000)
-    timer = w.controller._timer
     w.start_training()
-    qtbot.waitUntil(lambda: timer.interval() == 100, timeout=3000)
+    qtbot.waitUntil(lambda: w.controller.poll_interval_ms == 100, timeout=3000)
     w.stop_training()
-    assert timer.interval() < 50  # a command's answer is looked for at once
+    assert w.controller.poll_interval_ms < 50  # a command's answer is looked for at once
     qtbot.waitUntil(lambda: not snap(w).running, timeout=1000)
 
 
@@ -259,7 +258,7 @@ def test_exports(make_window, qtbot, small_config, tmp_path, warnings):
     w = make_window(small_config)
     w.controller.step(30)
     qtbot.waitUntil(lambda: snap(w).step == 30, timeout=2000)
-    qtbot.waitUntil(lambda: w.cost_panel._snapshot is snap(w), timeout=2000)
+    qtbot.waitUntil(lambda: w.cost_panel.snapshot is snap(w), timeout=2000)
     assert w.export_csv(tmp_path / "cost.csv")
     lines = (tmp_path / "cost.csv").read_text().splitlines()
     assert lines[0].startswith("kind,samples_seen") and len(lines) == 31
@@ -344,7 +343,7 @@ def test_epoch_end_fills_the_confusion_matrix_and_weights(make_window, qtbot, sm
     qtbot.waitUntil(lambda: w.confusion_panel.evaluation is snap(w).evaluation, timeout=2000)
     assert snap(w).evaluation.confusion().sum() == 10000
     w.docks["weights"].raise_()
-    qtbot.waitUntil(lambda: w.weights_panel._snapshot is not None, timeout=2000)
+    qtbot.waitUntil(lambda: w.weights_panel.snapshot is not None, timeout=2000)
     dialog = w.show_neuron(0, 3)
     assert dialog.windowTitle() == "Layer 1, neuron 3"
 
@@ -381,7 +380,7 @@ def test_training_waits_while_the_gui_draws_a_frame(make_window, qtbot, small_co
 
     class Probe(QWidget):
         def paintEvent(self, event):
-            depths.append(worker._gui_depth)
+            depths.append(worker.frames_drawing)
 
     probe = Probe()
     probe.setFixedSize(12, 12)
