@@ -1,10 +1,12 @@
 """Work that must not freeze the window: one small pattern for every background job.
 
-``start_job(fn, on_done, on_error)`` runs ``fn()`` on a daemon thread and calls
+``Jobs.start(fn, on_done, on_error)`` runs ``fn(job)`` on a daemon thread and calls
 ``on_done(result)`` or ``on_error(message)`` on the GUI thread (a signal emitted from the
-job's thread is queued to the GUI thread). A user-facing error (DigitDescentError) keeps its
-message; anything else becomes one line naming the exception, its traceback printed on the
-terminal. A newer job of the same ``Jobs`` owner makes the older one's result be ignored.
+job's thread is queued to the GUI thread). ``job`` is a :class:`Job`: the function reports
+its progress there and asks it whether it was cancelled. A user-facing error
+(DigitDescentError) keeps its message; anything else becomes one line naming the exception,
+its traceback printed on the terminal. A newer job of the same ``Jobs`` owner, or
+:meth:`Jobs.cancel`, makes the older one's outcome be ignored.
 """
 
 import sys
@@ -16,6 +18,21 @@ from PySide6.QtCore import QObject, Signal
 from engine import DigitDescentError
 
 
+class Job:
+    """What a running job shares with its owner: progress, and a request to stop."""
+
+    def __init__(self):
+        self.progress = 0  # written by the job (any count it likes), read by the GUI
+        self._cancelled = threading.Event()
+
+    def cancel(self):
+        self._cancelled.set()
+
+    @property
+    def cancelled(self):
+        return self._cancelled.is_set()
+
+
 class Jobs(QObject):
     """Runs background jobs for one owner; only the newest job's outcome is delivered."""
 
@@ -25,6 +42,7 @@ class Jobs(QObject):
         super().__init__(parent)
         self._serial = 0
         self._running = 0
+        self.current = None  # the newest Job, while it runs
         self._finished.connect(self._deliver)
 
     @property
@@ -32,14 +50,19 @@ class Jobs(QObject):
         return self._running > 0
 
     def start(self, fn, on_done, on_error):
-        """Run ``fn()`` off the GUI thread; then ``on_done(result)`` or ``on_error(message)``."""
+        """Run ``fn(job)`` off the GUI thread; then ``on_done(result)`` or ``on_error(message)``.
+
+        Returns the :class:`Job`.
+        """
+        self.cancel()
         self._serial += 1
         serial = self._serial
         self._running += 1
+        job = self.current = Job()
 
         def run():
             try:
-                result = fn()
+                result = fn(job)
             except DigitDescentError as exc:
                 self._finished.emit(serial, on_error, None, str(exc))
             except MemoryError:
@@ -51,9 +74,18 @@ class Jobs(QObject):
                 self._finished.emit(serial, on_done, result, None)
 
         threading.Thread(target=run, daemon=True, name="background-job").start()
+        return job
+
+    def cancel(self):
+        """Ask the newest job to stop; its outcome will not be delivered."""
+        if self.current is not None:
+            self.current.cancel()
+            self.current = None
+            self._serial += 1
 
     def _deliver(self, serial, callback, result, error):
         self._running -= 1
         if serial != self._serial:
-            return  # a newer job replaced this one
+            return  # cancelled, or a newer job replaced this one
+        self.current = None
         callback(error if error is not None else result)

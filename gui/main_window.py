@@ -318,7 +318,7 @@ class MainWindow(QMainWindow):
     def open_model(self, path):
         """Continue from a saved model, read off the GUI thread; a problem is a message."""
         self.statusBar().showMessage(f"Opening {path}…")
-        self._jobs.start(lambda: load_model(path), lambda net: self._use_model(net, path),
+        self._jobs.start(lambda job: load_model(path), lambda net: self._use_model(net, path),
                          lambda error: self._warn(f"{error}"))
 
     def _use_model(self, network, path):

@@ -407,7 +407,7 @@ class PadPanel(Panel):
     def _prefetch_mnist(self):
         """Start loading MNIST's test set (the pretrained network's) off the GUI thread."""
         if self._mnist_test is None and not self._mnist_jobs.busy:
-            self._mnist_jobs.start(lambda: load("mnist").test, self._on_mnist_loaded,
+            self._mnist_jobs.start(lambda job: load("mnist").test, self._on_mnist_loaded,
                                    lambda error: self._show_problem(f"MNIST: {error}"))
 
     def _on_mnist_loaded(self, test):
@@ -422,7 +422,7 @@ class PadPanel(Panel):
     def load_image(self, path):
         """Draw an image file on the pad; it is read off the GUI thread, a problem is a message."""
         self.confidence.setText("reading the image…")
-        self._jobs.start(lambda: read_drawing(path), self.canvas.set_array, self._show_problem)
+        self._jobs.start(lambda job: read_drawing(path), self.canvas.set_array, self._show_problem)
 
     def _show_problem(self, message):
         self.confidence.setText(" ")

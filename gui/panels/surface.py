@@ -1,9 +1,7 @@
 """The loss surface: balls rolling downhill on teaching surfaces, and the real network's cost
 on a plane through its weights."""
 
-import threading
 from contextlib import nullcontext
-from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
@@ -13,11 +11,12 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout
                                QProgressBar, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout,
                                QWidget)
 
-from engine import load
+from engine import DataError, load
 from engine.landscape import (SURFACES, Ball, MiniBatchProblem, grid, interpolate, plane_surface,
                               project)
 
 from .. import style
+from ..jobs import Jobs
 from .base import Panel
 
 BALL_COLOURS = [style.VERMILION, style.BLUE, style.GREEN, style.PURPLE, style.ORANGE, style.SKY]
@@ -51,18 +50,6 @@ def opengl_available():
     if ok:
         context.doneCurrent()
     return bool(ok)
-
-
-@dataclass
-class _SurfaceJob:
-    """A network-surface computation running on its own thread."""
-
-    thread: threading.Thread
-    cancel: threading.Event
-    result: dict  # "plane" (a PlaneSurface, None if cancelled) or "error" (a message)
-    rows_done: list  # [grid rows computed so far], written by the thread
-    step: int  # the training step of the weights it started from
-    n_samples: int
 
 
 class SurfaceView3D:
@@ -150,7 +137,8 @@ class SurfacePanel(Panel):
         super().__init__(parent)
         self.snapshot = None
         self.balls = []  # (Ball, point item, trail item, arrow item)
-        self._job = None  # the _SurfaceJob running, if any
+        self._jobs, self._data_jobs = Jobs(self), Jobs(self)
+        self._job = None  # the Job computing the network's surface, if any
         self._plane = None  # the PlaneSurface shown in network mode
         self._last_auto_step = 0
         self._minibatch = None  # built on first use: it needs the MNIST training set
@@ -300,9 +288,9 @@ class SurfacePanel(Panel):
         self.compute_button.clicked.connect(self.compute)
         self.cancel_button.clicked.connect(self.cancel)
         self.plot.scene().sigMouseClicked.connect(self._on_clicked)
-        self._poll = QTimer(self)
+        self._poll = QTimer(self)  # the progress bar follows the job's rows
         self._poll.setInterval(50)
-        self._poll.timeout.connect(self._poll_job)
+        self._poll.timeout.connect(self._show_progress)
 
     def picture(self):
         """The plot to export (no controls)."""
@@ -324,17 +312,32 @@ class SurfacePanel(Panel):
             self._show_network_state()
 
     def current_surface(self):
+        """The chosen teaching surface; None while the mini-batch problem's MNIST digits load
+        (off the GUI thread: the surface is drawn when they are there)."""
         name = self.surface.currentData()
         if name != MiniBatchProblem.name:
             return SURFACES[name]
         if self._minibatch is None:
             snap = self.snapshot
-            train = snap.train_set if snap is not None and snap.dataset == "mnist" else None
-            self._minibatch = MiniBatchProblem(train if train is not None else load("mnist").train)
+            if snap is not None and snap.dataset == "mnist" and snap.train_set is not None:
+                self._minibatch = MiniBatchProblem(snap.train_set)
+            elif not self._data_jobs.busy:
+                self._data_jobs.start(lambda job: MiniBatchProblem(load("mnist").train),
+                                      self._on_minibatch_loaded,
+                                      lambda error: self.status.setText(f"MNIST: {error}"))
         return self._minibatch
+
+    def _on_minibatch_loaded(self, problem):
+        self._minibatch = problem
+        if self.teaching and self.surface.currentData() == MiniBatchProblem.name:
+            self.set_surface()
 
     def set_surface(self, *_):
         s = self.current_surface()
+        if s is None:
+            self.clear_balls()
+            self.status.setText("Loading MNIST's digits for this surface…")
+            return
         self.overlay.setVisible(s is self._minibatch)
         if s.one_d:  # a curve has no landscape to turn around
             self.three_d.setChecked(False)
@@ -422,7 +425,10 @@ class SurfacePanel(Panel):
         self.contours = []
 
     def drop_ball(self, x, y):
+        """Drop a ball at (x, y) of the current teaching surface; None while it loads."""
         s = self.current_surface()
+        if s is None:
+            return None
         colour = BALL_COLOURS[len(self.balls) % len(BALL_COLOURS)]
         ball = Ball(s, (x, 0.0 if s.one_d else y), seed=len(self.balls))
         point = pg.ScatterPlotItem(size=16, brush=colour, pen=pg.mkPen("w", width=2))
@@ -446,13 +452,17 @@ class SurfacePanel(Panel):
             for it in items:
                 self.item.removeItem(it)
         self.balls = []
-        if self.teaching:
-            self.status.setText(f"{self.current_surface().title}: click to drop a ball, then Play.")
+        surface = self.current_surface() if self.teaching else None
+        if surface is not None:
+            self.status.setText(f"{surface.title}: click to drop a ball, then Play.")
         if self.view3d is not None:
             self.view3d.set_paths([])
 
     def step_balls(self, count=1):
-        minibatch = self.current_surface() is self._minibatch
+        surface = self.current_surface()
+        if surface is None:
+            return
+        minibatch = surface is self._minibatch
         for _ in range(count):
             if minibatch:
                 self._minibatch.resample()  # every step sees a fresh mini-batch
@@ -464,6 +474,8 @@ class SurfacePanel(Panel):
 
     def _draw_balls(self):
         s = self.current_surface()
+        if s is None:
+            return
         escaped = []
         for i, (ball, point, trail, arrow) in enumerate(self.balls):
             path = np.array(ball.trail)
@@ -505,8 +517,11 @@ class SurfacePanel(Panel):
         if not self.teaching or event.button() != Qt.LeftButton:
             return
         p = self.item.vb.mapSceneToView(event.scenePos())
-        x0, x1, y0, y1 = self.current_surface().extent
-        if x0 <= p.x() <= x1 and (self.current_surface().one_d or y0 <= p.y() <= y1):
+        surface = self.current_surface()
+        if surface is None:
+            return
+        x0, x1, y0, y1 = surface.extent
+        if x0 <= p.x() <= x1 and (surface.one_d or y0 <= p.y() <= y1):
             self.drop_ball(p.x(), p.y())
 
     # ----------------------------------------------------------- network
@@ -515,7 +530,7 @@ class SurfacePanel(Panel):
         if self.teaching:
             return
         every = self.auto.value()
-        if every and snapshot.step - self._last_auto_step >= every and self._job is None:
+        if every and snapshot.step - self._last_auto_step >= every and not self.computing:
             self.compute()
         self._draw_network_ball()
 
@@ -560,31 +575,27 @@ class SurfacePanel(Panel):
         self.cancel()
         net = snap.network()
         data = snap.train_set.subset(min(self.samples.value(), len(snap.train_set)))
-        n = self.resolution.value()
-        cancel, result, done_rows = threading.Event(), {}, [0]
+        n, span, step = self.resolution.value(), self.span.value(), snap.step
 
-        def should_stop():
-            done_rows[0] += 1
-            return cancel.is_set()
+        def run(job):  # directions, PCA and the grid: all off the GUI thread
+            def should_stop():
+                job.progress += 1  # one more row of the grid
+                return job.cancelled
 
-        def run():  # directions, PCA and the grid: all off the GUI thread
             try:
-                result["plane"] = plane_surface(net, data.x, data.targets, points, method,
-                                                self.span.value(), n, snap.step, should_stop)
+                return plane_surface(net, data.x, data.targets, points, method, span, n, step,
+                                     should_stop)
             except MemoryError:
-                result["error"] = (f"Not enough memory for a {n}×{n} grid over {len(data):,} "
-                                   "images: choose fewer samples or a coarser grid.")
-            except Exception as exc:  # noqa: BLE001 - relayed to the panel, never lost in a thread
-                result["error"] = f"The cost surface could not be computed: {exc!r}"
+                raise DataError(f"Not enough memory for a {n}×{n} grid over {len(data):,} "
+                                "images: choose fewer samples or a coarser grid.") from None
 
-        thread = threading.Thread(target=run, daemon=True, name="loss-surface")
-        self._job = _SurfaceJob(thread, cancel, result, done_rows, snap.step, len(data))
+        self._job = self._jobs.start(run, lambda plane: self._on_plane(plane, step, len(data)),
+                                     self._on_plane_failed)
         self.progress.setRange(0, n)
         self.progress.setValue(0)
         self.cancel_button.setEnabled(True)
         self.status.setText(f"Computing the cost on a {n}×{n} grid over {len(data):,} training "
                             "images…")
-        thread.start()
         self._poll.start()
         return True
 
@@ -592,34 +603,35 @@ class SurfacePanel(Panel):
         self.play.setChecked(False)
         self.cancel()
 
+    @property
+    def computing(self):
+        """True while the network's surface is being computed."""
+        return self._job is not None
+
     def cancel(self):
         if self._job is not None:
-            self._job.cancel.set()
-            self._job.thread.join(timeout=2)
-            self._job = None
-            self._poll.stop()
-            self.cancel_button.setEnabled(False)
+            self._jobs.cancel()
+            self._job_ended()
             self.status.setText("Cancelled.")
 
-    def _poll_job(self):
-        if self._job is None:
-            return
-        job = self._job
-        result = job.result
-        self.progress.setValue(min(job.rows_done[0], self.progress.maximum()))
-        if job.thread.is_alive():
-            return
+    def _job_ended(self):
         self._job = None
         self._poll.stop()
-        self.cancel_button.setEnabled(False)
         self.progress.setValue(0)
-        if "error" in result:
-            self.status.setText(result["error"])
-            return
-        plane = result.get("plane")
+        self.cancel_button.setEnabled(False)
+
+    def _show_progress(self):
+        if self._job is not None:
+            self.progress.setValue(min(self._job.progress, self.progress.maximum()))
+
+    def _on_plane_failed(self, message):
+        self._job_ended()
+        self.status.setText(f"The cost surface could not be computed: {message}")
+
+    def _on_plane(self, plane, step, n_samples):
+        self._job_ended()
         if plane is None:
             return
-        step, n_samples = job.step, job.n_samples
         self._plane = plane
         self._last_auto_step = step
         self._show_plane(plane)
@@ -638,12 +650,6 @@ class SurfacePanel(Panel):
         self.colorbar.setLabel("left", "log₁₀ cost")
         self.item.setLabels(left="β (direction 2)", bottom="α (direction 1)")
         self._draw_network_ball()
-
-    def wait_for_surface(self, timeout=30.0):
-        """Block until the running computation ends (for tests and scripts)."""
-        if self._job is not None:
-            self._job.thread.join(timeout)
-            self._poll_job()
 
     def _draw_network_ball(self):
         """The current weights as the ball; the trail is the path recorded up to the surface's

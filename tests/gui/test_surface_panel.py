@@ -46,7 +46,7 @@ def test_network_surface_in_the_background(qtbot, panel):
     panel.samples.setValue(300)
     panel.show_snapshot(snap)
     assert panel.compute()
-    panel.wait_for_surface()
+    qtbot.waitUntil(lambda: not panel.computing, timeout=30000)
     surface = panel.image.image  # shown as log10(cost)
     assert surface.shape == (11, 11)
     assert 10 ** surface[5, 5] == pytest.approx(net.loss(data.x[:300], data.targets[:300]), rel=1e-4)
@@ -81,8 +81,11 @@ def test_cancel_mid_surface(qtbot, panel):
 
 def test_minibatch_mode_shifts_the_surface_while_the_ball_descends(qtbot, panel):
     names = [panel.surface.itemData(i) for i in range(panel.surface.count())]
-    panel.surface.setCurrentIndex(names.index("minibatch"))
-    assert panel.contours and panel.overlay.isVisible()
+    panel.surface.setCurrentIndex(names.index("minibatch"))  # MNIST loads off the GUI thread
+    assert "Loading MNIST" in panel.status.text()
+    qtbot.waitUntil(lambda: panel.current_surface() is not None and len(panel.contours) > 0,
+                    timeout=10000)
+    assert panel.overlay.isVisible()
     ball = panel.drop_ball(4.5, 4.5)
     panel.lr.setValue(1.0)
     first = panel.image.image.copy()
