@@ -19,7 +19,8 @@ from engine.network import INITS
 from engine.optimizers import OPTIMIZERS
 from engine.threads import limit_blas_threads
 from engine.model_io import check_save_target, load_model, save_model
-from engine.trainer import make_trainer, smaller_lr
+from engine.session import Session
+from engine.trainer import smaller_lr
 
 
 class UsageError(DigitDescentError):
@@ -188,7 +189,7 @@ def run_train(args, out=sys.stdout, err=sys.stderr):
     if args.save:
         check_save_target(args.save)  # now, not after an hour of training
     try:
-        trainer = make_trainer(cfg)
+        session = Session(cfg)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     limit_blas_threads(1)
@@ -196,7 +197,7 @@ def run_train(args, out=sys.stdout, err=sys.stderr):
     try:
         for epoch in range(1, cfg.epochs + 1):
             bar = _ProgressBar(err, epoch, cfg.epochs) if show_bar else None
-            report = trainer.run_epoch(on_step=bar)
+            report = session.run_epoch(on_step=bar)
             if bar:
                 bar.clear()
             if args.json:
@@ -205,22 +206,32 @@ def run_train(args, out=sys.stdout, err=sys.stderr):
                 out.write(_format_report(report, cfg.epochs) + "\n")
             out.flush()
     except KeyboardInterrupt:
-        if args.save and trainer.reports:
-            _save(trainer, cfg, args.save)
-            err.write(f"\ninterrupted: saved the {trainer.reports[-1].epoch} whole epoch(s) "
+        if args.save and session.reports:
+            _save(session, cfg, args.save)
+            err.write(f"\ninterrupted: saved the {session.reports[-1].epoch} whole epoch(s) "
                       f"trained so far to {args.save}\n")
         raise
     if args.save:
-        _save(trainer, cfg, args.save)
+        _save(session, cfg, args.save)
         if not args.json:
             out.write(f"saved {args.save}\n")
-    return _learned_something(trainer, cfg, err)
+    return _learned_something(session, cfg, err)
 
 
-def _learned_something(trainer, cfg, err):
+def _save(session, cfg, path):
+    """Save the network as it was at the end of the last whole epoch trained."""
+    last = session.reports[-1]
+    network = session.network.copy()
+    network.params[...] = session.last_epoch_params
+    save_model(network, path, dataset=cfg.dataset, train_config=cfg.to_dict(),
+               summary={"epochs": last.epoch, "test_accuracy": last.test_accuracy,
+                        "test_cost": last.test_cost})
+
+
+def _learned_something(session, cfg, err):
     """0, or 1 with a warning when a run on ten-class data ended no better than guessing."""
-    last = trainer.reports[-1]
-    classes = trainer.test.n_outputs
+    last = session.reports[-1]
+    classes = session.trainer.test.n_outputs
     chance = 1 / classes
     if cfg.shuffle_labels or classes < 3 or not last.test_accuracy <= 1.2 * chance:
         return 0
@@ -228,18 +239,6 @@ def _learned_something(trainer, cfg, err):
               f"guessing gives {chance:.0%}, cost {last.test_cost:.4g}. With learning rate "
               f"{cfg.lr:g} the neurons may have saturated: try --lr {smaller_lr(cfg.lr):g}\n")
     return 1
-
-
-def _save(trainer, cfg, path):
-    """Save the network as it was at the end of the last whole epoch trained."""
-    last = trainer.reports[-1]
-    network = trainer.network
-    if trainer.epoch_progress:  # interrupted mid-epoch: the weights of the last epoch end
-        network = network.copy()
-        network.params[...] = trainer.last_epoch_params
-    save_model(network, path, dataset=cfg.dataset, train_config=cfg.to_dict(),
-                 summary={"epochs": last.epoch, "test_accuracy": last.test_accuracy,
-                          "test_cost": last.test_cost})
 
 
 def run_eval(args, out=sys.stdout):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import load, make_trainer, preset  # noqa: E402
+from engine import Session, load, preset  # noqa: E402
 from engine.threads import limit_blas_threads  # noqa: E402
 
 TARGETS = {"3b1b": 0.945, "3b1b-tweaked": 0.958, "strong": 0.98, "nielsen": 0.95, "templates": 0.90}
@@ -29,9 +29,9 @@ def main(argv=None):
     for name in args.presets:
         for seed in args.seeds:
             cfg = preset(name).replace(seed=seed)
-            trainer = make_trainer(cfg, split)
+            session = Session(cfg, split)
             start = time.perf_counter()
-            curve = [trainer.run_epoch().test_accuracy for _ in range(cfg.epochs)]
+            curve = [session.run_epoch().test_accuracy for _ in range(cfg.epochs)]
             total = time.perf_counter() - start
             target = TARGETS.get(name, 0)
             verdict = "meets" if curve[-1] >= target else "MISSES"

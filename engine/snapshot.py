@@ -1,6 +1,6 @@
 """Immutable pictures of a training run, safe to hand to another thread."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,8 +25,8 @@ class Snapshot:
     training one; ``trajectory`` is ``(steps, params)``, tuples of the weights
     recorded so far (see :class:`~engine.trajectory.Trajectory`); ``evaluation`` and
     ``train_evaluation`` are the latest :class:`~engine.inspection.Evaluation` s,
-    or None before the first. ``commands_done`` counts the commands the training
-    thread had carried out.
+    or None before the first. Nothing here says who made it: a snapshot from the training
+    thread, a saved session or an older step of the trajectory look alike.
     """
 
     sizes: tuple
@@ -42,8 +42,6 @@ class Snapshot:
     lr_decay: float = 1.0
     batch_size: int = 1
     last_cost: float = float("nan")
-    samples_per_s: float = 0.0
-    running: bool = False
     dataset: str = ""
     image_shape: tuple = None
     class_names: tuple = ()
@@ -51,15 +49,12 @@ class Snapshot:
     history: tuple = (np.zeros(0), np.zeros(0, np.float32), np.zeros(0, np.float32))
     history_stride: int = 1
     reports: tuple = ()
-    message: str = ""
     test_set: object = None
     train_set: object = None
     trajectory: tuple = ((), ())
     evaluation: object = None
     train_evaluation: object = None
     config: object = None  # the TrainConfig the run was built from
-    serial: int = field(default=0, compare=False)
-    commands_done: int = 0
 
     @classmethod
     def capture(cls, trainer, initial_params, **extra):
@@ -74,7 +69,7 @@ class Snapshot:
             last_cost=trainer.last_cost, dataset=train.name, image_shape=train.image_shape,
             class_names=train.class_names, n_train=len(train),
             history=tuple(trainer.history.arrays()), history_stride=trainer.history.stride,
-            reports=tuple(trainer.reports), **extra)
+            **extra)
 
     @property
     def weights(self):

@@ -1,12 +1,11 @@
-"""Epochs of shuffled mini-batches, for the GUI's worker and the command line alike.
+"""Shuffled mini-batches of gradient descent.
 
-The trainer never prints and never sleeps: it does one mini-batch per
-:meth:`Trainer.step`, and :meth:`Trainer.run_epoch` loops over steps, asking a
-``should_stop`` callable between mini-batches so a caller can pause or stop.
+The trainer never prints and never sleeps: it does one mini-batch per :meth:`Trainer.step`
+(:meth:`Trainer.run_steps` a few, up to an epoch's end). A whole run — epochs, their
+evaluations, the record of the weights — is a :class:`engine.session.Session`.
 """
 
 import math
-import time
 import warnings
 from dataclasses import dataclass
 
@@ -126,15 +125,11 @@ def build_network(config, split):
 class Trainer:
     """Mini-batch gradient descent of ``network`` on ``split.train``.
 
-    ``lr`` and ``batch_size`` may be changed between steps. ``train_eval_limit``
-    evaluates the training-set cost and accuracy at epoch ends on the first N
-    training samples only (the GUI's choice: the whole set costs as much as a
-    sixth of a 3b1b epoch).
+    ``lr`` and ``batch_size`` may be changed between steps.
     """
 
-    def __init__(self, network, split, config=TrainConfig(), train_eval_limit=None):
+    def __init__(self, network, split, config=TrainConfig()):
         self.network, self.split, self.config = network, split, config
-        self.train_eval_limit = train_eval_limit
         self.train, self.test = split.train, split.test
         self.grad = np.zeros_like(network.params)
         self._grad_w, self._grad_b = network.unflatten(self.grad)
@@ -142,8 +137,6 @@ class Trainer:
         self._augment = config.augment and split.train.image_shape == (28, 28)
         self.base_lr = config.lr
         self.history = CostHistory()
-        self.reports = []
-        self.last_epoch_params = None  # the weights at the last epoch end finish_epoch evaluated
         self.reset(config.seed)
 
     def reset(self, seed=None):
@@ -158,9 +151,7 @@ class Trainer:
         self._order = None
         self.last_cost = float("nan")
         self._explode_at = math.inf
-        self._epoch_seconds = 0.0
         self.history = CostHistory()
-        self.reports = []
 
     @property
     def lr(self):
@@ -246,46 +237,6 @@ class Trainer:
                 return done
         return count
 
-    def run_epoch(self, should_stop=None, on_step=None):
-        """Train to the end of the current epoch.
-
-        ``should_stop()`` is asked before every mini-batch; ``on_step(trainer)``
-        is called after it. Returns the :class:`EpochReport`, or ``None`` when
-        stopped early (the trainer then resumes mid-epoch next time).
-        """
-        epoch = self.epoch
-        start = time.perf_counter()
-        try:
-            while self.epoch == epoch:
-                if should_stop is not None and should_stop():
-                    return None
-                self.step()
-                if on_step is not None:
-                    on_step(self)
-        finally:
-            self._epoch_seconds += time.perf_counter() - start
-        seconds, self._epoch_seconds = self._epoch_seconds, 0.0
-        return self.finish_epoch(seconds)
-
-    def finish_epoch(self, seconds, test=None):
-        """Evaluate, record and return the report of the epoch just completed.
-
-        ``test``: the test set's ``(cost, accuracy)`` if the caller has computed them.
-        """
-        train = self.evaluate(self.train, self.train_eval_limit)
-        test = test if test is not None else self.evaluate(self.test)
-        self.last_epoch_params = self.network.params.copy()
-        return self.record(self.epoch_end(seconds).report(train, test))
-
-    def epoch_end(self, seconds):
-        """An :class:`EpochEnd` for the epoch just completed, to be reported once evaluated."""
-        return EpochEnd(self.epoch, self.samples_seen, seconds, self.lr)
-
-    def record(self, report):
-        """Append ``report`` to the run's reports and return it."""
-        self.reports.append(report)
-        return report
-
     def evaluate(self, dataset, limit=None):
         """``(mean cost, accuracy)`` of the current network on ``dataset``."""
         return cost_and_accuracy(self.network, dataset, limit)
@@ -303,6 +254,7 @@ def cost_and_accuracy(network, dataset, limit=None):
 
 
 def make_trainer(config, split=None):
-    """Data, network and trainer for ``config`` (``split`` defaults to the config's data set)."""
+    """Data, network and trainer for ``config`` (``split`` defaults to the config's data set);
+    mini-batch steps only (a whole run with its evaluations is a Session)."""
     split = prepare_data(config, split)
     return Trainer(build_network(config, split), split, config)

@@ -11,7 +11,7 @@ training thread needs.
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
-from .worker import TrainingWorker
+from .worker import TrainingWorker, WorkerStatus
 
 
 class TrainingController(QObject):
@@ -38,6 +38,8 @@ class TrainingController(QObject):
         super().__init__(parent)
         self.config = config
         self.snapshot = None
+        self.status = WorkerStatus()  # the training thread's state with the newest snapshot
+        self._published = None
         self._running = False
         self.worker = TrainingWorker(config, publish_hz=publish_hz)
         self.worker.failed.connect(self.failed)
@@ -63,8 +65,7 @@ class TrainingController(QObject):
         self._retime()
 
     def _retime(self):
-        done = self.snapshot.commands_done if self.snapshot is not None else 0
-        fast = not self._running or done < self._sent
+        fast = not self._running or self.status.commands_done < self._sent
         interval = self._fast_ms if fast else self._running_ms
         if self._timer.interval() != interval:
             self._timer.setInterval(interval)
@@ -81,16 +82,17 @@ class TrainingController(QObject):
     def poll(self):
         """Emit the worker's newest snapshot if it is newer than the last one shown."""
         latest = self.worker.latest
-        if latest is None or latest is self.snapshot:
+        if latest is None or latest is self._published:
             return
         with self.worker.gui_frame():  # training waits while the panels take the snapshot in
-            self.snapshot = latest
-            changed = latest.running != self._running
-            self._running = latest.running
+            self._published = latest
+            self.snapshot, self.status = latest.snapshot, latest.status
+            changed = self.status.running != self._running
+            self._running = self.status.running
             self._retime()
             if changed:
                 self.runningChanged.emit(self._running)
-            self.snapshotChanged.emit(latest)
+            self.snapshotChanged.emit(self.snapshot)
 
     def draws(self, widget):
         """Let ``widget`` (a window) paint with training waiting: see :mod:`gui.worker`."""
@@ -103,52 +105,52 @@ class TrainingController(QObject):
 
     # Commands (all return at once; the worker acts between mini-batches) ----
     def start(self):
-        self._send("start")
+        self._send(self.worker.start_training)
 
     def pause(self):
-        self._send("pause")
+        self._send(self.worker.pause)
 
     def toggle(self):
         self.pause() if self._running else self.start()
 
     def step(self, count=1):
-        self._send("step", count)
+        self._send(self.worker.step, count)
 
     def run_epoch(self):
-        self._send("epoch")
+        self._send(self.worker.epoch)
 
     def reset(self, seed=None):
-        self._send("reset", seed)
+        self._send(self.worker.reset, seed)
 
     def evaluate(self):
         """Evaluate the current network on the test and training sets (off the GUI thread)."""
-        self._send("evaluate")
+        self._send(self.worker.evaluate)
 
     def set_lr(self, lr):
-        self._send("set_lr", float(lr))
+        self._send(self.worker.set_lr, float(lr))
 
     def set_batch_size(self, batch_size):
-        self._send("set_batch_size", int(batch_size))
+        self._send(self.worker.set_batch_size, int(batch_size))
 
     def set_epochs(self, epochs):
         self.config = self.config.replace(epochs=int(epochs))
-        self._send("set_epochs", int(epochs))
+        self._send(self.worker.set_epochs, int(epochs))
 
     def set_speed(self, steps_per_s):
         """Mini-batches per second; ``None`` trains flat out."""
-        self._send("set_speed", steps_per_s)
+        self._send(self.worker.set_speed, steps_per_s)
 
     def configure(self, config):
         """Rebuild data, network and trainer (new architecture, data set, seed…)."""
         self.config = config
-        self._send("configure", config)
+        self._send(self.worker.configure, config)
 
     def load_network(self, network, dataset=None):
         """Continue from a loaded network (its shape replaces the configured one)."""
         self.config = self.config.replace(
             layers=network.sizes, activation=network.activation_name, cost=network.cost_name,
             dataset=dataset)
-        self._send("configure", self.config, network)
+        self._send(self.worker.configure, self.config, network)
 
     def shutdown(self, timeout_ms=2000):
         """Stop the training thread and wait for it; True if it ended in time."""

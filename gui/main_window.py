@@ -275,8 +275,9 @@ class MainWindow(QMainWindow):
     def _update_status(self, s):
         parts = [f"{s.dataset}", f"epoch {s.epoch} ({s.epoch_progress:.0%})", f"step {s.step:,}",
                  f"{s.samples_seen:,} samples"]
-        if s.running:
-            parts.append(f"{s.samples_per_s:,.0f} samples/s")
+        status = self.controller.status
+        if status.running:
+            parts.append(f"{status.samples_per_s:,.0f} samples/s")
         decay = f" (× {s.lr_decay:g} per epoch)" if s.lr_decay != 1 else ""
         parts.append(f"η = {s.lr:.3g}{decay}, batch {s.batch_size}")
         if s.step:

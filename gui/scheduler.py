@@ -63,7 +63,7 @@ class RedrawScheduler(QObject):
         now = time.perf_counter()
         for name, callback, interval in list(self._receivers()):
             # Panels with a slower redraw rate still get every paused / stepped snapshot.
-            due = interval if snapshot.running else 0.0
+            due = interval if self.controller.running else 0.0
             if now - self._last.get(name, 0.0) >= due - TIMER_SLACK_S:
                 self._draw(name, callback, snapshot, now)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine import make_trainer, preset, save_model  # noqa: E402
+from engine import Session, preset, save_model  # noqa: E402
 from engine.threads import limit_blas_threads  # noqa: E402
 
 OUTPUT = ROOT / "resources" / "strong.npz"
@@ -26,15 +26,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
     limit_blas_threads(1)
     config = preset("strong").replace(epochs=args.epochs, seed=args.seed)
-    trainer = make_trainer(config)
+    session = Session(config)
     for _ in range(config.epochs):
-        report = trainer.run_epoch()
+        report = session.run_epoch()
         print(f"epoch {report.epoch}: test accuracy {report.test_accuracy:.2%} "
               f"({report.seconds:.1f} s)", flush=True)
-    save_model(trainer.network, args.output, dataset="mnist", preset="strong",
-                         train_config=config.to_dict(),
-                         summary={"epochs": report.epoch, "test_accuracy": report.test_accuracy,
-                                  "test_cost": report.test_cost})
+    save_model(session.network, args.output, dataset="mnist", preset="strong",
+               train_config=config.to_dict(),
+               summary={"epochs": report.epoch, "test_accuracy": report.test_accuracy,
+                        "test_cost": report.test_cost})
     print(f"wrote {args.output}")
 
 

@@ -17,7 +17,7 @@ class NetworkChoice:
 
     def __init__(self):
         self.snapshot = None
-        self._live = None  # (serial, Network) built from the newest snapshot
+        self._live = None  # (snapshot, Network built from it)
         self._pretrained = None
 
     def network(self, source):
@@ -37,8 +37,8 @@ class NetworkChoice:
                           "images: choose an MNIST preset, or the pretrained network.")
         if not snap.finite:
             return None, "The network's weights are NaN (training diverged): press Reset."
-        if self._live is None or self._live[0] != snap.serial:
-            self._live = (snap.serial, snap.network())
+        if self._live is None or self._live[0] is not snap:
+            self._live = (snap, snap.network())
         return self._live[1], ""
 
     def class_names(self, source):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from engine import DivergedError, TrainConfig, load, make_trainer, preset
+from engine import DivergedError, Session, TrainConfig, load, make_trainer, preset
 from engine.trainer import CostHistory
 
 
@@ -12,12 +12,13 @@ def small_mnist():
 
 
 def test_training_learns_mnist_subset(small_mnist):
-    tr = make_trainer(preset("3b1b").replace(epochs=3), small_mnist)
+    session = Session(preset("3b1b").replace(epochs=3), small_mnist)
+    tr = session.trainer
     before = tr.evaluate(small_mnist.test)
-    reports = [tr.run_epoch() for _ in range(3)]
+    reports = [session.run_epoch() for _ in range(3)]
     assert reports[-1].test_accuracy > 0.75 > before[1]
     assert reports[-1].test_cost < before[0]
-    assert [r.epoch for r in reports] == [1, 2, 3]
+    assert [r.epoch for r in reports] == [1, 2, 3] and session.reports == reports
     assert tr.samples_seen == 6000 and tr.steps == 600
 
 
@@ -30,12 +31,13 @@ def test_same_seed_is_deterministic(small_mnist):
 
 
 def test_stop_between_mini_batches_and_resume(small_mnist):
-    tr = make_trainer(preset("3b1b"), small_mnist)
-    calls = []
-    assert tr.run_epoch(should_stop=lambda: len(calls) >= 5, on_step=lambda t: calls.append(t.steps)) is None
-    assert tr.steps == 5 and tr.epoch == 0
-    report = tr.run_epoch()
-    assert report.epoch == 1 and tr.steps == 200
+    session = Session(preset("3b1b"), small_mnist)
+    for _ in range(5):
+        assert not session.run_steps(1)
+    assert session.trainer.steps == 5 and session.trainer.epoch == 0
+    steps = []
+    report = session.run_epoch(on_step=lambda t: steps.append(t.steps))
+    assert report.epoch == 1 and session.trainer.steps == 200 and steps == list(range(6, 201))
 
 
 def test_run_steps_stops_at_the_epoch_end(small_mnist):
@@ -47,8 +49,9 @@ def test_run_steps_stops_at_the_epoch_end(small_mnist):
 
 @pytest.mark.parametrize("batch_size", [1, 7, 2000, 5000])
 def test_any_batch_size(small_mnist, batch_size):
-    tr = make_trainer(preset("3b1b").replace(batch_size=batch_size), small_mnist)
-    tr.run_epoch()
+    session = Session(preset("3b1b").replace(batch_size=batch_size), small_mnist)
+    tr = session.trainer
+    session.run_epoch()
     assert tr.samples_seen == 2000 and tr.steps == -(-2000 // batch_size)
 
 
@@ -61,21 +64,22 @@ def test_live_lr_and_batch_size(small_mnist):
 
 
 def test_lr_decays_per_epoch(small_mnist):
-    tr = make_trainer(preset("3b1b").replace(lr=1.0, lr_decay=0.5), small_mnist)
-    tr.run_epoch()
-    tr.run_epoch()
-    assert [r.lr for r in tr.reports] == [0.5, 0.25]
+    session = Session(preset("3b1b").replace(lr=1.0, lr_decay=0.5), small_mnist)
+    session.run_epoch()
+    session.run_epoch()
+    assert [r.lr for r in session.reports] == [0.5, 0.25]
 
 
 def test_a_typed_learning_rate_is_the_current_one_and_decays_from_there(small_mnist):
     """Typing η = 1000 after some decayed epochs showed η = 321: the schedule rescaled it."""
-    tr = make_trainer(preset("3b1b").replace(lr=1.0, lr_decay=0.5), small_mnist)
-    tr.run_epoch()
-    tr.run_epoch()
+    session = Session(preset("3b1b").replace(lr=1.0, lr_decay=0.5), small_mnist)
+    tr = session.trainer
+    session.run_epoch()
+    session.run_epoch()
     tr.lr = 8.0
     assert tr.lr == 8.0
-    tr.run_epoch()
-    assert tr.reports[-1].lr == 4.0
+    session.run_epoch()
+    assert session.reports[-1].lr == 4.0
     tr.reset()
     assert tr.lr == 8.0
 
@@ -97,20 +101,22 @@ def test_divergence_raises_a_clear_error(small_mnist):
 
 
 def test_reset_restores_initial_weights(small_mnist):
-    tr = make_trainer(preset("3b1b"), small_mnist)
+    session = Session(preset("3b1b"), small_mnist)
+    tr = session.trainer
     start = tr.network.params.copy()
-    tr.run_epoch()
-    tr.reset()
-    assert np.array_equal(tr.network.params, start) and tr.steps == 0 and not tr.reports
+    session.run_epoch()
+    session.reset()
+    assert np.array_equal(tr.network.params, start) and tr.steps == 0 and not session.reports
+    assert len(session.trajectory) == 1 and np.array_equal(session.initial, start)
 
 
 def test_shuffled_labels_are_memorised_not_generalised():
     split = load("mnist")
     split = type(split)(split.name, split.train, split.test.subset(2000))
     cfg = preset("shuffled").replace(train_subset=300, epochs=40, layers=(784, 128, 10))
-    tr = make_trainer(cfg, split)
+    session = Session(cfg, split)
     for _ in range(40):
-        r = tr.run_epoch()
+        r = session.run_epoch()
     assert r.train_accuracy > 0.9
     assert r.test_accuracy < 0.2
 

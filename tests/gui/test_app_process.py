@@ -111,9 +111,10 @@ def test_closing_while_the_training_thread_is_stuck_in_a_long_call(tmp_path):
 import sys, time
 sys.path.insert(0, {str(ROOT)!r})
 from PySide6.QtCore import QTimer
-from gui import worker, main_window, app
+from engine import session
+from gui import main_window, app
 
-worker.evaluate_epoch = lambda *args, **kwargs: time.sleep(60)  # a very long evaluation
+session.evaluate_epoch = lambda *args, **kwargs: time.sleep(60)  # a very long evaluation
 show = main_window.MainWindow.show
 def show_then_close(window):
     show(window)

@@ -19,10 +19,10 @@ def test_start_pause_step_reset(make_window, qtbot, small_config):
     w = make_window(small_config.replace(epochs=1000))
     initial = snap(w).params.copy()
     w.start_training()
-    qtbot.waitUntil(lambda: snap(w).running and snap(w).step > 50, timeout=5000)
+    qtbot.waitUntil(lambda: w.controller.running and snap(w).step > 50, timeout=5000)
     assert w.train_action.text() == "Pause"
     w.stop_training()
-    qtbot.waitUntil(lambda: not snap(w).running, timeout=1000)
+    qtbot.waitUntil(lambda: not w.controller.running, timeout=1000)
     paused_at = snap(w).step
     qtbot.wait(200)
     assert snap(w).step == paused_at
@@ -45,7 +45,7 @@ def test_training_stops_at_the_epoch_target(make_window, qtbot, small_config):
     w = make_window(small_config.replace(epochs=2))
     with qtbot.waitSignal(w.controller.targetReached, timeout=10000):
         w.start_training()
-    qtbot.waitUntil(lambda: not snap(w).running, timeout=1000)
+    qtbot.waitUntil(lambda: not w.controller.running, timeout=1000)
     assert snap(w).epoch == 2
     # evaluated beside training, reported in order, the last one before the target is announced
     reports = snap(w).reports
@@ -64,7 +64,7 @@ def test_an_unexpected_error_in_training_reaches_the_window(make_window, qtbot, 
     with qtbot.waitSignal(w.controller.failed, timeout=3000) as failed:
         w.start_training()
     assert "boom" in failed.args[0]
-    qtbot.waitUntil(lambda: not snap(w).running, timeout=1000)
+    qtbot.waitUntil(lambda: not w.controller.running, timeout=1000)
     assert w.controller.worker.isRunning()  # the thread lives on: Reset recovers
 
 
@@ -75,10 +75,10 @@ def test_latest_snapshot_wins(qtbot, small_config):
     try:
         qtbot.waitUntil(lambda: c.snapshot is not None, timeout=15000)
         seen = []
-        c.snapshotChanged.connect(lambda s: seen.append(s.serial))
+        c.snapshotChanged.connect(lambda s: seen.append(c.status.serial))
         c.start()
         qtbot.wait(1000)
-        published = c.worker.latest.serial
+        published = c.worker.latest.status.serial
     finally:
         assert c.shutdown()
     assert len(seen) <= 25  # one per redraw tick at most, never a backlog
@@ -91,7 +91,7 @@ def test_flat_out_training_keeps_the_log_spaced_trajectory(make_window, qtbot, s
     w.start_training()
     qtbot.waitUntil(lambda: snap(w).step > 600, timeout=10000)  # 3 epochs of 200 steps
     w.stop_training()
-    qtbot.waitUntil(lambda: not snap(w).running, timeout=2000)
+    qtbot.waitUntil(lambda: not w.controller.running, timeout=2000)
     steps = snap(w).trajectory[0]
     assert {0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512} <= set(steps)
     assert {200, 400, 600} <= set(steps)  # epoch ends
@@ -107,13 +107,13 @@ def test_snapshots_are_looked_at_only_as_often_as_the_panels_redraw(make_window,
     qtbot.waitUntil(lambda: w.controller.poll_interval_ms == 100, timeout=3000)
     w.stop_training()
     assert w.controller.poll_interval_ms < 50  # a command's answer is looked for at once
-    qtbot.waitUntil(lambda: not snap(w).running, timeout=1000)
+    qtbot.waitUntil(lambda: not w.controller.running, timeout=1000)
 
 
 def test_close_during_training_stops_the_worker(make_window, qtbot, small_config):
     w = make_window(small_config)
     w.start_training()
-    qtbot.waitUntil(lambda: snap(w).running, timeout=2000)
+    qtbot.waitUntil(lambda: w.controller.running, timeout=2000)
     w.close()
     assert not w.controller.worker.isRunning()
 
@@ -124,7 +124,7 @@ def test_saturation_banner_and_recovery(make_window, qtbot, small_config):
     w.start_training()
     qtbot.waitUntil(lambda: w.banner_bar.isVisible(), timeout=5000)
     assert "learning rate 1000" in w.banner_text.text()
-    qtbot.waitUntil(lambda: not snap(w).running, timeout=2000)
+    qtbot.waitUntil(lambda: not w.controller.running, timeout=2000)
     w.controls.lr_spin.setValue(1.0)
     w.banner_reset.click()
     assert not w.banner_bar.isVisible()
@@ -204,7 +204,7 @@ def test_speed_control_slows_training(make_window, qtbot, small_config):
     w.start_training()
     qtbot.wait(700)
     w.stop_training()
-    qtbot.waitUntil(lambda: not snap(w).running, timeout=1000)
+    qtbot.waitUntil(lambda: not w.controller.running, timeout=1000)
     assert 1 <= snap(w).step <= 20
 
 
@@ -311,9 +311,9 @@ def test_training_keys_work_wherever_the_focus_is(make_window, qtbot, small_conf
         qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=1000)
         step = snap(w).step
         qtbot.keyClick(field, Qt.Key_Space)  # train…
-        qtbot.waitUntil(lambda: snap(w).running, timeout=2000)
+        qtbot.waitUntil(lambda: w.controller.running, timeout=2000)
         qtbot.keyClick(field, Qt.Key_Space)  # …and pause
-        qtbot.waitUntil(lambda: not snap(w).running, timeout=2000)
+        qtbot.waitUntil(lambda: not w.controller.running, timeout=2000)
         assert snap(w).step > step
     w.controls.lr_spin.setFocus()
     step = snap(w).step
@@ -386,7 +386,7 @@ def test_training_waits_while_the_gui_draws_a_frame(make_window, qtbot, small_co
     probe.setFixedSize(12, 12)
     w.statusBar().addWidget(probe)
     w.start_training()
-    qtbot.waitUntil(lambda: snap(w).running, timeout=2000)
+    qtbot.waitUntil(lambda: w.controller.running, timeout=2000)
     with worker.gui_frame(), worker.gui_frame():  # nested frames are fine
         seen = worker.trainer.samples_seen
         qtbot.wait(300)  # the event loop runs, but training waits
@@ -415,7 +415,7 @@ def test_a_tiny_data_set_is_evaluated_now_and_then_not_at_every_step(make_window
     w = make_window(preset("trask").replace(epochs=3000))
     with qtbot.waitSignal(w.controller.targetReached, timeout=60000):
         w.start_training()
-    qtbot.waitUntil(lambda: not snap(w).running, timeout=2000)
+    qtbot.waitUntil(lambda: not w.controller.running, timeout=2000)
     reports = snap(w).reports
     assert snap(w).epoch == 3000 and reports[-1].epoch == 3000
     assert len(reports) < 3000 and [r.epoch for r in reports] == sorted({r.epoch for r in reports})
