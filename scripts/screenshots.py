@@ -63,7 +63,7 @@ def main(argv=None):
             window.start_training()
             pause(int(1000 * args.seconds))
             window.stop_training()
-            wait(lambda: not window.controller.snapshot.running)
+            wait(lambda: not window.controller.running)
         for _ in range(0 if args.seconds else args.epochs):
             epoch = window.controller.snapshot.epoch
             window.controller.run_epoch()

@@ -87,6 +87,7 @@ class ControlsPanel(Panel):
         self.lr_slider.setRange(round(math.log10(LR_MIN) * LR_TICKS_PER_DECADE),
                                 round(math.log10(LR_MAX) * LR_TICKS_PER_DECADE))
         self.lr_slider.setToolTip("Learning rate η (log scale): the size of each downhill step")
+        self.lr_slider.setMinimumWidth(80)  # still a slider in a narrow column
         self.lr_spin = QDoubleSpinBox()
         self.lr_spin.setDecimals(5)
         self.lr_spin.setRange(LR_MIN, LR_MAX)
@@ -115,6 +116,7 @@ class ControlsPanel(Panel):
         self.speed.setRange(0, SPEED_MAX)
         self.speed.setValue(SPEED_MAX)
         self.speed.setToolTip("From one mini-batch per second (to watch single steps) to flat out")
+        self.speed.setMinimumWidth(80)
         self.speed_text = QLabel(speed_label(SPEED_MAX))
         self.speed_text.setMinimumWidth(90)
         speed_row = QHBoxLayout()

@@ -55,7 +55,7 @@ class DrawingCanvas(QWidget):
         return QSize(CANVAS + 40, CANVAS + 40)
 
     def _square(self):
-        side = min(self.width(), self.height())
+        side = min(self.width(), self.height()) - 1  # the frame's right and bottom lines inside
         return QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
 
     def _to_canvas(self, pos):
