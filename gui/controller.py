@@ -1,12 +1,13 @@
 """The GUI side of training: commands to the worker, the newest snapshot to the panels.
 
-The main window connects to :attr:`TrainingController.snapshotChanged` and hands
-each snapshot to the panels on screen. A redraw timer on the GUI thread looks at
-the worker's newest snapshot and emits it only when it is new: stale snapshots
-are skipped, never queued. While training runs the
-timer ticks only as often as the panels on screen redraw
-(:attr:`TrainingController.running_poll_s`): every tick holds the GIL the
-training thread needs.
+The window's :class:`~gui.scheduler.RedrawScheduler` connects to
+:attr:`TrainingController.snapshotChanged` and hands each snapshot to the panels on
+screen. A redraw timer on the GUI thread looks at the worker's newest publication and
+emits its snapshot only when it is new: stale ones are skipped, never queued; the
+worker's status beside it is :attr:`TrainingController.status`. While training runs
+the timer ticks only as often as the panels on screen redraw
+(:attr:`TrainingController.running_poll_s`): every tick holds the GIL the training
+thread needs.
 """
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
