@@ -32,60 +32,33 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def _number(convert, ok, rule):
+    """An argparse type: ``convert(text)``, kept when ``ok(value)``; ``rule`` says what is
+    allowed (argparse names the flag in its message)."""
+    kind = "a whole number" if convert is int else "a number"
+
+    def parse(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {kind}, got {text!r}") from None
+        if not ok(value):
+            raise argparse.ArgumentTypeError(f"must be {rule}, got {text}")
+        return value
+    return parse
 
 
-def _non_negative_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 2³²−1, got {value}")
-    return value
-
-
-def _positive_seconds(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 3600, got {text}")
-    return value
-
-
-def _learning_rate(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
-    return value
+_positive_int = _number(int, lambda v: v >= 1, "at least 1")
+_non_negative_int = _number(int, lambda v: 0 <= v < 2**32, "a whole number from 0 to 2³²−1")
+_positive_seconds = _number(float, lambda v: 0 < v <= 3600, "more than 0 and at most 3600")
+_learning_rate = _number(float, lambda v: 0 < v < float("inf"), "a positive number")
 
 
 def _fraction(low_open, high_open):
     """A float in [0, 1] (ends excluded as asked)."""
-    def parse(text):
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        above = 0 < value if low_open else 0 <= value
-        below = value < 1 if high_open else value <= 1
-        if not (above and below):
-            lo, hi = "(" if low_open else "[", ")" if high_open else "]"
-            raise argparse.ArgumentTypeError(f"must be in {lo}0, 1{hi}, got {text}")
-        return value
-    return parse
+    lo, hi = "(" if low_open else "[", ")" if high_open else "]"
+    return _number(float, lambda v: (0 < v if low_open else 0 <= v) and (v < 1 if high_open else v <= 1),
+                   f"in {lo}0, 1{hi}")
 
 
 def _layers(text):
