@@ -57,8 +57,10 @@ _learning_rate = _number(float, lambda v: 0 < v < float("inf"), "a positive numb
 def _fraction(low_open, high_open):
     """A float in [0, 1] (ends excluded as asked)."""
     lo, hi = "(" if low_open else "[", ")" if high_open else "]"
-    return _number(float, lambda v: (0 < v if low_open else 0 <= v) and (v < 1 if high_open else v <= 1),
-                   f"in {lo}0, 1{hi}")
+
+    def inside(v):
+        return (0 < v if low_open else 0 <= v) and (v < 1 if high_open else v <= 1)
+    return _number(float, inside, f"in {lo}0, 1{hi}")
 
 
 def _layers(text):

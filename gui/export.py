@@ -1,7 +1,7 @@
 """Pictures of a panel's plots for slides: PNG at a chosen width, or SVG.
 
-Only the plot is drawn (the panel's graphics item is rendered, not its widgets), and the file is written like any other the app saves: atomically, with the
-user's usual permissions.
+Only the plot is drawn (the panel's graphics item is rendered, not its widgets), and the
+file is written like any other the app saves: atomically, with the user's usual permissions.
 """
 
 from pathlib import Path
