@@ -20,6 +20,7 @@ from engine.optimizers import OPTIMIZERS
 from engine.threads import limit_blas_threads
 from engine.model_io import check_save_target, load_model, save_model
 from engine.session import Session
+from engine.session_io import is_session_file, load_session, save_session
 from engine.trainer import smaller_lr
 
 
@@ -105,10 +106,16 @@ def build_parser():
                        help="train on randomly permuted labels (memorisation experiment)")
     train.add_argument("--dataset", help="mnist, fashion, a folder of IDX files or a Keras-style .npz")
     train.add_argument("--save", metavar="PATH", help="save the trained model (.npz)")
+    train.add_argument("--session", metavar="PATH",
+                       help="save the whole run (weights along the way, costs, reports) to PATH")
     train.add_argument("--json", action="store_true", help="one JSON object per line per epoch")
 
     ev = sub.add_parser("eval", help="test accuracy and confusion matrix of a saved model")
-    ev.add_argument("model", help="a model saved by 'train --save' or the app")
+    ev.add_argument("model", help="a model saved by 'train --save' or the app, or a session "
+                                  "saved by 'train --session'")
+    ev.add_argument("--step", type=_non_negative_int,
+                    help="a session's network as it was at this step (the last recorded one "
+                         "at or before it; default: the end of the run)")
     ev.add_argument("--dataset", help="override the data set the model was trained on")
     ev.add_argument("--json", action="store_true")
 
@@ -161,8 +168,9 @@ def _format_report(r, epochs):
 
 def run_train(args, out=sys.stdout, err=sys.stderr):
     cfg = config_from_args(args)
-    if args.save:
-        check_save_target(args.save)  # now, not after an hour of training
+    for target in (args.save, args.session):
+        if target:
+            check_save_target(target)  # now, not after an hour of training
     try:
         session = Session(cfg)
     except ValueError as exc:
@@ -185,11 +193,18 @@ def run_train(args, out=sys.stdout, err=sys.stderr):
             _save(session, cfg, args.save)
             err.write(f"\ninterrupted: saved the {session.reports[-1].epoch} whole epoch(s) "
                       f"trained so far to {args.save}\n")
+        if args.session:
+            save_session(session, args.session)
+            err.write(f"\ninterrupted: saved the run so far to {args.session}\n")
         raise
     if args.save:
         _save(session, cfg, args.save)
         if not args.json:
             out.write(f"saved {args.save}\n")
+    if args.session:
+        save_session(session, args.session)
+        if not args.json:
+            out.write(f"saved the session in {args.session}\n")
     return _learned_something(session, cfg, err)
 
 
@@ -217,7 +232,15 @@ def _learned_something(session, cfg, err):
 
 
 def run_eval(args, out=sys.stdout):
-    net = load_model(args.model)
+    step = None
+    if is_session_file(args.model):
+        record = load_session(args.model)
+        step, net = record.network_at(args.step)
+        net.metadata = {"dataset": record.config.dataset}
+    elif args.step is not None:
+        raise UsageError(f"{args.model}: --step needs a session file (train --session)")
+    else:
+        net = load_model(args.model)
     learned = net.metadata.get("dataset")
     learned = learned if isinstance(learned, str) and learned in datamod.NAMES else None
     split = datamod.load(args.dataset or learned or "mnist")
@@ -237,11 +260,14 @@ def run_eval(args, out=sys.stdout):
     if args.json:
         result = {"model": str(args.model), "dataset": split.name, "test_accuracy": acc,
                   "confusion": confusion.tolist()}
+        if step is not None:
+            result["step"] = step
         if warning:
             result["warning"] = warning
         out.write(json.dumps(result) + "\n")
         return 0
-    out.write(f"{args.model}: test accuracy {acc:.2%} on {len(test):,} {split.name} images\n")
+    at = f" at step {step:,}" if step is not None else ""
+    out.write(f"{args.model}{at}: test accuracy {acc:.2%} on {len(test):,} {split.name} images\n")
     out.write("rows: actual, columns: predicted\n")
     out.write("      " + "".join(f"{c:>6}" for c in range(k)) + "\n")
     for i, row in enumerate(confusion):

@@ -15,3 +15,7 @@ class ModelFileError(DigitDescentError):
 
 class DivergedError(DigitDescentError):
     """Training produced a NaN or infinite cost."""
+
+
+class SessionFileError(DigitDescentError):
+    """A saved session is missing, damaged, truncated or foreign."""

@@ -1,0 +1,153 @@
+"""Session files: a whole training run in one ``.npz`` (no pickles) with a JSON description.
+
+A session file keeps what a run showed: its configuration, the weights at every recorded
+step of its trajectory (log-spaced, plus every epoch end evaluated), the mini-batch cost
+history and the per-epoch reports, and whatever the app adds to the description (its
+panel layout, say). Written atomically; read with the same checks as model files.
+"""
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import TrainConfig
+from .errors import SessionFileError
+from .files import MAX_META_BYTES, parse_json, read_npz
+from .model_io import atomic_write
+from .network import Network
+from .trainer import EpochReport
+
+FORMAT = "digit-descent-session"
+VERSION = 1
+ARRAYS = ("meta", "steps", "trajectory", "initial", "params", "history_samples",
+          "history_raw", "history_mean")
+REPORT_FIELDS = ("epoch", "samples_seen", "train_cost", "test_cost", "train_accuracy",
+                 "test_accuracy", "seconds", "lr")
+
+
+@dataclass(frozen=True, eq=False)
+class SessionRecord:
+    """A run read back from a session file.
+
+    steps: ``(T,)`` recorded steps, increasing; trajectory: ``(T, n_params)`` the weights at
+    them; params: the weights at ``step`` (the end of the run); history: ``(samples_seen,
+    raw_cost, mean_cost)``; reports: tuple of :class:`EpochReport`; extra: the rest of the
+    description (e.g. the app's layout).
+    """
+
+    config: TrainConfig
+    sizes: tuple
+    step: int
+    epoch: int
+    samples_seen: int
+    steps: np.ndarray
+    trajectory: np.ndarray
+    initial: np.ndarray
+    params: np.ndarray
+    history: tuple
+    history_stride: int
+    reports: tuple
+    extra: dict
+
+    def network_at(self, step=None):
+        """``(recorded step, Network)``: the weights at the last recorded step ≤ ``step``
+        (default: the end of the run)."""
+        if step is None or step >= self.step:
+            return self.step, self._network(self.params)
+        i = int(np.searchsorted(self.steps, step, side="right")) - 1
+        if i < 0:
+            raise ValueError(f"step {step} comes before the first recorded step")
+        return int(self.steps[i]), self._network(self.trajectory[i])
+
+    def _network(self, params):
+        c = self.config
+        net = Network(self.sizes, c.activation, c.cost, seed=c.seed, init=c.init)
+        net.params[...] = params
+        return net
+
+
+def save_session(session, path, **extra):
+    """Write ``session`` (an :class:`engine.session.Session`) to ``path``, atomically.
+
+    ``extra``: JSON-serialisable additions to the description (the app's layout, say).
+    Evaluations still being computed are waited for, so every epoch end is in the file.
+    """
+    session.collect(wait=True)
+    trainer = session.trainer
+    steps, points = session.trajectory.frozen
+    samples, raw, mean = trainer.history.arrays()
+    meta = {"format": FORMAT, "version": VERSION, "config": session.config.to_dict(),
+            "sizes": list(trainer.network.sizes), "step": trainer.steps, "epoch": trainer.epoch,
+            "samples_seen": trainer.samples_seen, "history_stride": trainer.history.stride,
+            "reports": [report.to_dict() for report in session.reports], **extra}
+    arrays = {"meta": np.array(json.dumps(meta)), "steps": np.array(steps, np.int64),
+              "trajectory": np.stack(points).astype(np.float32),
+              "initial": np.asarray(session.initial, np.float32),
+              "params": np.asarray(trainer.network.params, np.float32),
+              "history_samples": samples, "history_raw": raw, "history_mean": mean}
+    try:
+        atomic_write(path, lambda f: np.savez(f, **arrays))
+    except OSError as exc:
+        raise SessionFileError(f"{path}: cannot write the session ({exc.strerror or exc})") \
+            from None
+
+
+def is_session_file(path):
+    """True when ``path`` is a ``.npz`` whose description says it is a session (read first,
+    alone: a model file or anything else gives False)."""
+    try:
+        meta = read_npz(path, ("meta",), SessionFileError, limits={"meta": 4 * MAX_META_BYTES})
+        text = str(meta["meta"].reshape(())) if meta["meta"].dtype.kind == "U" else ""
+        return parse_json(text, path, SessionFileError).get("format") == FORMAT
+    except SessionFileError:
+        return False
+
+
+def load_session(path):
+    """The :class:`SessionRecord` in ``path``.
+
+    Raises SessionFileError naming the file when it is missing, not a regular file, damaged,
+    truncated, too large for this app or not a Digit Descent session; nothing is allocated
+    before the sizes it declares have been checked.
+    """
+    arrays = read_npz(path, ARRAYS, SessionFileError, limits={"meta": 4 * MAX_META_BYTES})
+    meta_array = arrays["meta"]
+    if meta_array.dtype.kind != "U" or meta_array.size != 1:
+        raise SessionFileError(f"{path}: not a Digit Descent session (no description inside)")
+    meta = parse_json(str(meta_array.reshape(())), path, SessionFileError)
+    if meta.get("format") != FORMAT:
+        raise SessionFileError(f"{path}: not a Digit Descent session")
+    version = meta.get("version", 0)
+    if not isinstance(version, int) or version > VERSION:
+        raise SessionFileError(f"{path}: written by a newer Digit Descent (format {version!r})")
+    config, problems = TrainConfig.from_dict(meta.get("config"))
+    if problems or not isinstance(meta.get("config"), dict):
+        raise SessionFileError(f"{path}: invalid training settings ({'; '.join(problems)[:200]})")
+    try:
+        sizes = tuple(int(n) for n in meta["sizes"])
+        numbers = {key: int(meta[key]) for key in ("step", "epoch", "samples_seen",
+                                                   "history_stride")}
+        reports = tuple(EpochReport(**{k: r[k] for k in REPORT_FIELDS}) for r in meta["reports"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SessionFileError(f"{path}: invalid description ({type(exc).__name__}: {exc})") \
+            from None
+    if sizes != tuple(config.layers):
+        raise SessionFileError(f"{path}: its layers {sizes} differ from its settings")
+    n_params = sum(n_out * (n_in + 1) for n_in, n_out in zip(sizes, sizes[1:]))
+    steps, trajectory = arrays["steps"], arrays["trajectory"]
+    history = tuple(arrays[k] for k in ("history_samples", "history_raw", "history_mean"))
+    if (steps.ndim != 1 or steps.dtype.kind not in "iu" or trajectory.shape != (len(steps), n_params)
+            or arrays["initial"].shape != (n_params,) or arrays["params"].shape != (n_params,)
+            or len({h.shape for h in history}) != 1 or history[0].ndim != 1
+            or np.any(np.diff(steps) <= 0)):
+        raise SessionFileError(f"{path}: its arrays do not fit its {'-'.join(map(str, sizes))} "
+                               "network (damaged or edited)")
+    for name in ("trajectory", "initial", "params"):
+        if arrays[name].dtype.kind != "f" or not np.isfinite(arrays[name]).all():
+            raise SessionFileError(f"{path}: '{name}' holds non-finite or non-numeric weights")
+    known = {"format", "version", "config", "sizes", "reports", *numbers}
+    return SessionRecord(config, sizes, numbers["step"], numbers["epoch"],
+                         numbers["samples_seen"], steps, trajectory, arrays["initial"],
+                         arrays["params"], history, numbers["history_stride"], reports,
+                         {k: v for k, v in meta.items() if k not in known})
