@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWid
 from engine import DigitDescentError, TrainConfig, load_model, model_io, preset
 from engine.data import NAMES as DATASET_NAMES
 
+from . import style
 from .controller import TrainingController
 from .export import DEFAULT_WIDTH, export_picture
 from .jobs import Jobs
@@ -31,6 +32,7 @@ SHORTCUTS = [
     ("Ctrl+E", "Train one epoch"),
     ("Ctrl+R", "Reset: new random weights from the seed"),
     ("F11", "Full screen"),
+    ("Ctrl + / Ctrl − / Ctrl 0", "Zoom in / out / back to actual size (text, lines, markers)"),
     ("Escape", "Leave a text field: the keys above work wherever the focus is, except → and "
                "← inside the layers field"),
     ("Ctrl+O / Ctrl+S", "Open / save a model"),
@@ -122,9 +124,16 @@ class MainWindow(QMainWindow):
         self.reset_layout_action = self._action("Reset layout", self.reset_layout)
         self.leave_field_action = self._action("Leave the field", self.leave_field, "Escape",
                                                "Give the keys back to the window")
+        self.zoom_in_action = self._action("Zoom in", lambda: self.zoom(style.ZOOM_STEP), "Ctrl++",
+                                           "Larger text, lines and markers everywhere")
+        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        self.zoom_out_action = self._action("Zoom out", lambda: self.zoom(1 / style.ZOOM_STEP),
+                                            "Ctrl+-", "Smaller text, lines and markers")
+        self.zoom_reset_action = self._action("Actual size", lambda: self.zoom(None), "Ctrl+0")
         self._keys = WindowKeys(self, [self.train_action, self.step_action, self.epoch_action,
                                        self.reset_action, self.fullscreen_action,
-                                       self.leave_field_action])
+                                       self.leave_field_action, self.zoom_in_action,
+                                       self.zoom_out_action, self.zoom_reset_action])
 
     def _build_toolbars(self):
         bar = QToolBar("Training")
@@ -135,7 +144,9 @@ class MainWindow(QMainWindow):
             bar.addAction(action)
         for action in bar.actions():
             bar.widgetForAction(action).setMinimumWidth(72)
-        bar.setStyleSheet("QToolBar { spacing: 6px; } QToolButton { font-size: 13pt; padding: 4px 10px; }")
+        style.keep(bar, lambda b: b.setStyleSheet(
+            f"QToolBar {{ spacing: 6px; }} QToolButton {{ font-size: {style.scaled(13):.1f}pt; "
+            "padding: 4px 10px; }"))
         self.addToolBar(Qt.TopToolBarArea, bar)
         self.addToolBarBreak()
 
@@ -155,7 +166,9 @@ class MainWindow(QMainWindow):
         row.addWidget(self.banner_text, 1)
         row.addWidget(self.banner_reset)
         row.addWidget(dismiss)
-        banner.setStyleSheet("QWidget { background: #FCE8C8; } QLabel { color: #5a2d00; font-size: 12pt; }")
+        style.keep(banner, lambda b: b.setStyleSheet(
+            "QWidget { background: #FCE8C8; } "
+            f"QLabel {{ color: #5a2d00; font-size: {style.scaled(12):.1f}pt; }}"))
         self.banner_bar.addWidget(banner)
         self.addToolBar(Qt.TopToolBarArea, self.banner_bar)
         self.banner_bar.hide()
@@ -204,6 +217,8 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
+        view.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
+        view.addSeparator()
         view.addActions([self.fullscreen_action, self.reset_layout_action])
 
         train = menu.addMenu("&Train")
@@ -217,8 +232,8 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self):
         # A normal widget, not a permanent one: a message ("Saved …") takes its place for a while.
         self.status_text = QLabel("Loading MNIST…")
-        self.status_text.setStyleSheet("font-size: 11pt;")
-        self.statusBar().setStyleSheet("font-size: 11pt;")
+        style.sized_text(self.status_text, 11)
+        style.sized_text(self.statusBar(), 11)
         self.statusBar().addWidget(self.status_text, 1)
 
     def _connect(self):
@@ -422,6 +437,12 @@ class MainWindow(QMainWindow):
             focus.clearFocus()
         self.setFocus()
 
+    def zoom(self, factor):
+        """Scale every font, tick label, line and marker by ``factor`` (None: back to 1)."""
+        z = style.set_zoom(1.0 if factor is None else style.zoom() * factor)
+        self.statusBar().showMessage(f"Zoom {z:.0%}", 2000)
+        return z
+
     def toggle_full_screen(self):
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
@@ -496,6 +517,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray) and not self.restoreState(state):
             self._notice("The saved window layout could not be read: the default layout is used.")
+        style.set_zoom(self._setting("zoom", float, 1.0,
+                                     lambda v: style.ZOOM_RANGE[0] <= v <= style.ZOOM_RANGE[1]))
         for key, panel in self.panels.items():
             panel.restore_settings(
                 lambda name, convert, default, valid=lambda value: True, k=key:
@@ -517,6 +540,7 @@ class MainWindow(QMainWindow):
         config = self._config_to_save()
         if config is not None:
             s.setValue("config", json.dumps(config.to_dict()))
+        s.setValue("zoom", style.zoom())
         for key, panel in self.panels.items():
             panel.save_settings(lambda name, value, k=key: s.setValue(f"{k}/{name}", value))
         s.sync()

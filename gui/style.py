@@ -1,7 +1,16 @@
-"""Colours, fonts and pens shared by the panels: legible on a projector, colour-blind safe."""
+"""Colours, fonts and pens shared by the panels: legible on a projector, colour-blind safe.
+
+One zoom factor scales every font, tick label, line and marker of the app together
+(View → Zoom, Ctrl + / Ctrl − / Ctrl 0). Sizes are given at zoom 1; the helpers below
+apply them scaled and apply them again whenever the zoom changes, for as long as the widget
+or item they styled lives.
+"""
+
+import weakref
 
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QApplication
 
 # Okabe & Ito's colour-blind-safe palette.
 BLUE = "#0072B2"
@@ -22,6 +31,85 @@ POSITIVE = "#A89008"
 
 AXIS_FONT_PT = 11
 LABEL_FONT_PT = 12
+APP_FONT_PT = 10  # widgets without a size of their own (menus, combo boxes, buttons…)
+ZOOM_RANGE = (0.6, 3.0)
+ZOOM_STEP = 1.2
+
+_zoom = [1.0]
+_styled = []  # (weak reference, restyle): everything to restyle when the zoom changes
+
+
+def zoom():
+    return _zoom[0]
+
+
+def scaled(size):
+    """``size`` (points, pixels of a pen…) at the current zoom."""
+    return size * _zoom[0]
+
+
+def set_zoom(factor):
+    """Zoom everything styled here (and the app's own font) to ``factor`` (clamped)."""
+    low, high = ZOOM_RANGE
+    _zoom[0] = min(high, max(low, float(factor)))
+    app = QApplication.instance()
+    if app is not None:
+        font = app.font()
+        font.setPointSizeF(scaled(APP_FONT_PT))
+        app.setFont(font)
+    alive = []
+    for ref, restyle in _styled:
+        target = ref()
+        if target is None:
+            continue
+        try:
+            restyle(target)
+        except RuntimeError:  # its Qt object was deleted
+            continue
+        alive.append((ref, restyle))
+    _styled[:] = alive
+    return _zoom[0]
+
+
+def keep(target, restyle):
+    """``restyle(target)`` now, and again at every zoom change while ``target`` lives."""
+    restyle(target)
+    _styled.append((weakref.ref(target), restyle))
+    return target
+
+
+def font(points, bold=False):
+    """A QFont of ``points`` at the current zoom."""
+    f = QFont()
+    f.setPointSizeF(scaled(points))
+    f.setBold(bold)
+    return f
+
+
+def sized_font(target, points, bold=False):
+    """Give ``target`` (a widget or a text item) a font of ``points``, kept zoomed."""
+    return keep(target, lambda t: t.setFont(font(points, bold)))
+
+
+def sized_text(widget, points, css=""):
+    """A style sheet with ``css`` and a font size of ``points`` for ``widget``, kept zoomed."""
+    return keep(widget, lambda w: w.setStyleSheet(f"{css} font-size: {scaled(points):.1f}pt;"))
+
+
+def sized_label(label, points):
+    """A pyqtgraph LabelItem (a plot's title, a layout's label) at ``points``, kept zoomed."""
+    return keep(label, lambda item: item.setText(item.text, size=f"{scaled(points):.1f}pt"))
+
+
+def sized_pen(item, colour, width=2.0, alpha=255, style=None):
+    """``item.setPen`` with a pen of ``width`` at the current zoom, kept zoomed."""
+    return keep(item, lambda i: i.setPen(pen(colour, scaled(width), alpha, style)))
+
+
+def sized_symbol(item, size):
+    """A PlotDataItem's or ScatterPlotItem's marker size, kept zoomed."""
+    setter = getattr(item, "setSymbolSize", None) or item.setSize
+    return keep(item, lambda i: setter(scaled(size)))
 
 
 def configure_pyqtgraph():
@@ -31,17 +119,37 @@ def configure_pyqtgraph():
 
 
 def style_plot(plot_item, left="", bottom="", right=None):
-    """Large tick labels and axis titles on a ``PlotItem``."""
-    font = QFont()
-    font.setPointSize(AXIS_FONT_PT)
+    """Large tick labels and axis titles on a ``PlotItem``, kept zoomed."""
     names = ["left", "bottom"] + (["right"] if right is not None else [])
     for name, text in zip(names, [left, bottom, right]):
         axis = plot_item.getAxis(name)
-        axis.setTickFont(font)
-        axis.setLabel(text, **{"font-size": f"{LABEL_FONT_PT}pt"})
         axis.setTextPen(INK)
-        axis.setPen(INK)
         axis.enableAutoSIPrefix(False)  # "−0.55", never "−550 (x0.001)"
+        axis.setLabel(text)
+        keep(axis, _restyle_axis)
+
+
+def style_colorbar(colorbar):
+    """A ColorBarItem's axis like the plots' (ticks, title, width), kept zoomed."""
+    colorbar.axis.setTextPen(INK)
+    keep(colorbar.axis, _restyle_colorbar_axis)
+
+
+def _restyle_colorbar_axis(axis):
+    _restyle_axis(axis)
+    axis.setWidth(int(round(scaled(48))))
+
+
+def axis_label(axis, text):
+    """Change an axis title (its size follows the zoom)."""
+    axis.setLabel(text, **{"font-size": f"{scaled(LABEL_FONT_PT):.1f}pt"})
+
+
+def _restyle_axis(axis):
+    axis.setTickFont(font(AXIS_FONT_PT))
+    axis.setPen(pg.mkPen(INK, width=scaled(1)))
+    axis.setStyle(tickTextOffset=int(round(scaled(4))), tickLength=int(round(scaled(-5))))
+    axis_label(axis, axis.labelText)
 
 
 def diverging_colormap():

@@ -24,6 +24,7 @@ def main(argv=None):
                         help="train flat out this long instead of a number of epochs")
     parser.add_argument("--subset", type=int, default=0, help="train on the first N images only")
     parser.add_argument("--log", action="store_true", help="cost on a log scale")
+    parser.add_argument("--zoom", type=float, default=1.0, help="the app's zoom (Ctrl +)")
     parser.add_argument("--out", default="screenshots")
     args = parser.parse_args(argv)
 
@@ -59,6 +60,7 @@ def main(argv=None):
 
         wait(lambda: window.controller.snapshot is not None)
         window.cost_panel.log_scale.setChecked(args.log)
+        window.zoom(args.zoom)
         if args.seconds:
             window.start_training()
             pause(int(1000 * args.seconds))
@@ -72,6 +74,7 @@ def main(argv=None):
         if window.controller.snapshot.image_shape == (28, 28):
             window.pad_panel.random_test_digit()
         tag = f"{args.preset}{'-' + args.dataset if args.dataset else ''}-{width}x{height}"
+        tag += f"-zoom{args.zoom:g}" if args.zoom != 1 else ""
         for key, dock in window.docks.items():
             dock.raise_()
             pause(400)

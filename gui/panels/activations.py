@@ -19,6 +19,7 @@ MAX_CIRCLES = 40  # wider layers are drawn as a strip of squares
 COLUMN_GAP = 34
 LINES = 60  # strongest connections drawn per pair of layers
 OUTPUT_LABEL_WIDTH = 12  # room right of the output neurons for "name  0.98"
+OUTPUT_FONT_PT = 12  # not zoomed: the neurons it names do not grow either
 NO_DRAWING = "Draw a digit on the pad (or pick a test image there) to see the network read it."
 
 
@@ -52,10 +53,10 @@ class ActivationsPanel(Panel):
         self.box.setMenuEnabled(False)
         self.input_image = pg.ImageItem(axisOrder="row-major")
         self.box.addItem(self.input_image)
-        self.lines_up = pg.PlotCurveItem(pen=style.pen(style.POSITIVE, 1.2, alpha=150),
-                                         connect="pairs")
-        self.lines_down = pg.PlotCurveItem(pen=style.pen(style.NEGATIVE, 1.2, alpha=150),
-                                           connect="pairs")
+        self.lines_up = style.sized_pen(pg.PlotCurveItem(connect="pairs"), style.POSITIVE, 1.2,
+                                        alpha=150)
+        self.lines_down = style.sized_pen(pg.PlotCurveItem(connect="pairs"), style.NEGATIVE, 1.2,
+                                          alpha=150)
         self.box.addItem(self.lines_up)
         self.box.addItem(self.lines_down)
         self.neurons = pg.ScatterPlotItem(pen=pg.mkPen(style.GREY), pxMode=False, hoverable=True,
@@ -67,7 +68,7 @@ class ActivationsPanel(Panel):
         self.source.setToolTip("Which network reads the pad's drawing")
         self.source.currentIndexChanged.connect(self.redraw)
         self.message = QLabel(NO_DRAWING)
-        self.message.setStyleSheet("font-size: 13pt;")
+        style.sized_text(self.message, 13)
         self.message.setWordWrap(True)
         self.backprop_button = QPushButton("Backpropagation…")
         self.backprop_button.setEnabled(False)
@@ -140,11 +141,11 @@ class ActivationsPanel(Panel):
         self.labels = []
         if len(outputs) > MAX_CIRCLES:
             return
-        font = QFont()
-        font.setPointSize(12)
         for i, ((x, y), value) in enumerate(zip(positions, outputs)):
             label = pg.TextItem(f"{_name(names, i)}  {value:.2f}", color=style.INK,
                                 anchor=(0, 0.5))
+            font = QFont()
+            font.setPointSize(OUTPUT_FONT_PT)
             label.setFont(font)
             label.setPos(x + 1.6, y)
             self.box.addItem(label)
@@ -240,7 +241,7 @@ class BackpropDialog(QDialog):
         self.apply_button.setToolTip("w ← w − η ∂C/∂w for this one image (on a copy of the network)")
         self.undo_button = QPushButton("Back to the start")
         self.summary = QLabel()
-        self.summary.setStyleSheet("font-size: 13pt;")
+        style.sized_text(self.summary, 13)
         self.summary.setWordWrap(True)
         self.view = pg.GraphicsLayoutWidget()
         controls = QHBoxLayout()
@@ -295,7 +296,8 @@ class BackpropDialog(QDialog):
             plot.addItem(pg.BarGraphItem(x=np.arange(len(d)), height=d, width=0.7,
                                          brushes=colours, pens=colours))
             name = "output" if l == len(trace.deltas) - 1 else f"layer {l + 1}"
-            plot.setTitle(f"δ of {name}", size="11pt")
+            plot.setTitle(f"δ of {name}")
+            style.sized_label(plot.titleLabel, 11)
         neuron = self.neuron.value()
         change = -lr * trace.dW[0][neuron]
         box = self.view.addViewBox(row=1, col=0)
@@ -317,7 +319,8 @@ class BackpropDialog(QDialog):
                                      brushes=colours, pens=colours))
         bars.getAxis("bottom").setTicks([[(i, _name(self.names, i)) for i in range(k)]])
         bars.setYRange(0, 1)
-        bars.setTitle("outputs: grey before any step, coloured now", size="11pt")
+        bars.setTitle("outputs: grey before any step, coloured now")
+        style.sized_label(bars.titleLabel, 11)
         before, now = self.first_output[label], outputs[label]
         moved = (f" After {self.steps} step{'s' if self.steps != 1 else ''}, output "
                  f"{_name(self.names, label)} went from {before:.3f} to {now:.3f}."

@@ -26,13 +26,6 @@ CELL_W = THUMBS * (THUMB + 2) + 2
 CELL_H = THUMB + 34  # room for the count above the thumbnails
 
 
-def _font(points, bold=False):
-    f = QFont()
-    f.setPointSize(points)
-    f.setBold(bold)
-    return f
-
-
 def _font_px(pixels, bold=False):
     f = QFont()
     f.setPixelSize(pixels)
@@ -96,10 +89,10 @@ class ConfusionPanel(Panel):
         self.box.addItem(self.matrix_item)
         self.drawn_texts = []  # what the picture says, for tests and accessibility
         self.message = pg.TextItem("", color=style.GREY, anchor=(0.5, 0.5))
-        self.message.setFont(_font(15))
+        style.sized_font(self.message, 15)
         self.box.addItem(self.message)
         self.summary = QLabel(" ")
-        self.summary.setStyleSheet("font-size: 13pt;")
+        style.sized_text(self.summary, 13)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

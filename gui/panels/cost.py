@@ -8,7 +8,6 @@ from contextlib import contextmanager
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider,
                                QVBoxLayout)
 
@@ -118,12 +117,12 @@ class CostPanel(Panel):
         style.style_plot(item, left="cost", bottom="samples seen", right="accuracy (%)")
         # A QLabel, not a pyqtgraph legend: it is painted once, not at every frame.
         self.legend = QLabel(" &nbsp; ".join(
-            f'<span style="color:{c}; font-size:15pt">{sym}</span>&nbsp;{text}' for c, sym, text in [
+            f'<span style="color:{c}; font-size:140%">{sym}</span>&nbsp;{text}' for c, sym, text in [
                 (style.SKY, "▮", "mini-batch cost"), (style.BLUE, "━", "moving average"),
                 (style.ORANGE, "●", "training set"), (style.GREEN, "■", "test set"),
                 (style.PURPLE, "▲", "test accuracy"), (style.ORANGE, "▲", "training accuracy")]))
         self.legend.setWordWrap(True)
-        self.legend.setStyleSheet("font-size: 11pt;")
+        style.sized_text(self.legend, 11)
         self.fit_button = QPushButton("Fit")
         self.fit_button.setToolTip("Show the whole run again after zooming or panning")
         self._follow = True  # ranges follow the data until the user zooms or pans
@@ -135,17 +134,17 @@ class CostPanel(Panel):
         # opaque zig-zag over at most ENVELOPE_BINS columns: Qt strokes wide, antialiased or
         # translucent zig-zags, or fills them, 10–100 times slower), and there is no grid.
         # Bare curve items: a PlotDataItem's setData costs ~4× more Python for symbols never drawn.
-        self.raw_curve = pg.PlotCurveItem(pen=style.pen(style.faint(style.SKY, 110), 1),
-                                          antialias=False)
-        self.smooth_curve = pg.PlotCurveItem(pen=style.pen(style.BLUE, 3), antialias=False)
+        self.raw_curve = style.sized_pen(pg.PlotCurveItem(antialias=False),
+                                         style.faint(style.SKY, 110), 1)
+        self.smooth_curve = style.sized_pen(pg.PlotCurveItem(antialias=False), style.BLUE, 3)
         item.addItem(self.raw_curve)
         item.addItem(self.smooth_curve)
         # Epoch figures: symbols while there are few of them, a plain line once there are many
         # (a 4-sample data set ends an epoch at every step).
-        self.train_points = item.plot(pen=None, symbol="o", symbolSize=13, symbolBrush=style.ORANGE,
-                                      symbolPen=style.INK)
-        self.test_points = item.plot(pen=style.pen(style.GREEN, 2), symbol="s", symbolSize=9,
-                                     symbolBrush=style.GREEN, symbolPen=style.INK)
+        self.train_points = style.sized_symbol(
+            item.plot(pen=None, symbol="o", symbolBrush=style.ORANGE, symbolPen=style.INK), 13)
+        self.test_points = style.sized_symbol(style.sized_pen(
+            item.plot(symbol="s", symbolBrush=style.GREEN, symbolPen=style.INK), style.GREEN, 2), 9)
 
         # Accuracies on a second view box sharing the x axis.
         self.acc_view = pg.ViewBox()
@@ -154,11 +153,12 @@ class CostPanel(Panel):
         self.acc_view.setXLink(item)
         self.acc_view.setYRange(0, 100, padding=0.03)  # room for the top tick label
         self.acc_view.setMouseEnabled(x=False, y=False)
-        self.acc_curve = pg.PlotDataItem(pen=style.pen(style.PURPLE, 2.5), symbol="t1",
-                                         symbolSize=10, symbolBrush=style.PURPLE, symbolPen=None)
-        self.train_acc_curve = pg.PlotDataItem(pen=style.pen(style.ORANGE, 2, style=Qt.DashLine),
-                                               symbol="t1", symbolSize=10,
-                                               symbolBrush=style.ORANGE, symbolPen=None)
+        self.acc_curve = style.sized_symbol(style.sized_pen(
+            pg.PlotDataItem(symbol="t1", symbolBrush=style.PURPLE, symbolPen=None),
+            style.PURPLE, 2.5), 10)
+        self.train_acc_curve = style.sized_symbol(style.sized_pen(
+            pg.PlotDataItem(symbol="t1", symbolBrush=style.ORANGE, symbolPen=None),
+            style.ORANGE, 2, style=Qt.DashLine), 10)
         self.acc_view.addItem(self.train_acc_curve)
         self.acc_view.addItem(self.acc_curve)
         self._markers = True  # the epoch figures are drawn with symbols
@@ -169,9 +169,7 @@ class CostPanel(Panel):
 
         self.empty_text = pg.TextItem("Press Space or Train to start", color=style.GREY,
                                       anchor=(0.5, 0.5))
-        font = QFont()
-        font.setPointSize(16)
-        self.empty_text.setFont(font)
+        style.sized_font(self.empty_text, 16)
         item.addItem(self.empty_text, ignoreBounds=True)
 
         self._mouse_proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30,
@@ -208,8 +206,7 @@ class CostPanel(Panel):
 
     def _on_x_axis_changed(self, *_):
         # setLabel redraws the axis: only when the label changes, not at every frame
-        self.plot.getPlotItem().getAxis("bottom").setLabel(
-            self.x_axis.currentText(), **{"font-size": f"{style.LABEL_FONT_PT}pt"})
+        style.axis_label(self.plot.getPlotItem().getAxis("bottom"), self.x_axis.currentText())
         self._epoch_key = None
         self._fit()
 
@@ -338,7 +335,7 @@ class CostPanel(Panel):
         few = len(reports) <= MARKER_LIMIT
         if few != self._markers:  # each change rebuilds the items: only when it changes
             self._markers = few
-            self.train_points.setPen(None if few else style.pen(style.ORANGE, 2))
+            self.train_points.setPen(None if few else style.pen(style.ORANGE, style.scaled(2)))
             for curve in items:
                 curve.setSymbol(self._symbols[curve] if few else None)
         self.train_points.setData(ex, self._cost_values(figures[:, 1]))

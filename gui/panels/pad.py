@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QImageReader, QPainter, QPen
+from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPen
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QHBoxLayout,
                                QLabel, QMessageBox, QPushButton, QSizePolicy, QSlider, QVBoxLayout,
                                QWidget)
@@ -254,17 +254,14 @@ class PadPanel(Panel):
         left.addLayout(tools)
 
         self.answer = QLabel("?")
-        font = QFont()
-        font.setPointSize(64)
-        font.setBold(True)
-        self.answer.setFont(font)
+        style.sized_font(self.answer, 64, bold=True)
         self.answer.setAlignment(Qt.AlignCenter)
         self.confidence = QLabel("draw a digit")
         self.confidence.setAlignment(Qt.AlignCenter)
-        self.confidence.setStyleSheet("font-size: 15pt;")
+        style.sized_text(self.confidence, 15)
         self.truth = QLabel(" ")
         self.truth.setAlignment(Qt.AlignCenter)
-        self.truth.setStyleSheet("font-size: 15pt;")
+        style.sized_text(self.truth, 15)
         self.view = pg.GraphicsLayoutWidget()
         self.seen_box = self.view.addViewBox(row=0, col=0)
         self.seen_box.setAspectLocked(True)
@@ -274,7 +271,7 @@ class PadPanel(Panel):
         self.seen_box.addItem(self.seen)
         self.overlay = pg.ImageItem(axisOrder="row-major")  # saliency, over the digit
         self.seen_box.addItem(self.overlay)
-        self.view.addLabel("what the network sees (28×28)", row=1, col=0, size="11pt")
+        style.sized_label(self.view.addLabel("what the network sees (28×28)", row=1, col=0), 11)
         self.bars_plot = self.view.addPlot(row=2, col=0)
         self.bars_plot.setMouseEnabled(False, False)
         self.bars_plot.setYRange(0, 1)
@@ -284,7 +281,7 @@ class PadPanel(Panel):
         self.bars_plot.addItem(self.bars)
         self.reason = QLabel()
         self.reason.setWordWrap(True)
-        self.reason.setStyleSheet(f"color: {style.VERMILION}; font-size: 13pt;")
+        style.sized_text(self.reason, 13, f"color: {style.VERMILION};")
         self.reason.hide()
         right = QVBoxLayout()
         right.addWidget(self.answer)

@@ -6,7 +6,6 @@ from contextlib import nullcontext
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout,
                                QWidget)
@@ -160,7 +159,7 @@ class SurfacePanel(Panel):
         self.mode = QComboBox()
         self.mode.addItems(["teaching surfaces", "the network's cost"])
         self.status = QLabel(" ")
-        self.status.setStyleSheet("font-size: 12pt;")
+        style.sized_text(self.status, 12)
         self.status.setWordWrap(True)
 
         # teaching controls
@@ -238,18 +237,18 @@ class SurfacePanel(Panel):
         self.image.setColorMap(pg.colormap.get("viridis"))
         self.item.addItem(self.image)
         self.contours = []
-        self.curve = self.item.plot(pen=style.pen(style.INK, 3))  # the 1-D mode
-        self.net_ball = pg.ScatterPlotItem(size=20, brush=style.VERMILION, pen=pg.mkPen("w", width=2))
-        self.net_trail = pg.PlotCurveItem(pen=style.pen("#ffffff", 2.5))
+        self.curve = style.sized_pen(self.item.plot(), style.INK, 3)  # the 1-D mode
+        self.net_ball = style.sized_symbol(style.sized_pen(
+            pg.ScatterPlotItem(brush=style.VERMILION), "w", 2), 20)
+        self.net_trail = style.sized_pen(pg.PlotCurveItem(), "#ffffff", 2.5)
         self.item.addItem(self.net_trail)
         self.item.addItem(self.net_ball)
         self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), interactive=False,
                                         width=16, label="cost")
+        style.style_colorbar(self.colorbar)
         self.colorbar.setImageItem(self.image, insert_in=self.item)
         self.hint = pg.TextItem("", color=style.GREY, anchor=(0.5, 0.5))
-        hint_font = QFont()
-        hint_font.setPointSize(15)
-        self.hint.setFont(hint_font)
+        style.sized_font(self.hint, 15)
         self.hint.hide()
         self.item.addItem(self.hint, ignoreBounds=True)
 
@@ -342,7 +341,7 @@ class SurfacePanel(Panel):
         if s.one_d:  # a curve has no landscape to turn around
             self.three_d.setChecked(False)
         self.three_d.setEnabled(self.opengl and not s.one_d)
-        self.colorbar.setLabel("left", "cost")
+        style.axis_label(self.colorbar.getAxis("left"), "cost")
         self.colorbar.setVisible(not s.one_d)
         self.hint.hide()
         self.clear_balls()
@@ -414,7 +413,7 @@ class SurfacePanel(Panel):
                                   axisOrder="row-major")
             iso.setParentItem(self.image)
             self.contours.append(iso)
-        self.item.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        self.item.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.03)  # edge ticks show
         self._update_3d_surface()
 
     def _clear_contours(self):
@@ -431,8 +430,8 @@ class SurfacePanel(Panel):
             return None
         colour = BALL_COLOURS[len(self.balls) % len(BALL_COLOURS)]
         ball = Ball(s, (x, 0.0 if s.one_d else y), seed=len(self.balls))
-        point = pg.ScatterPlotItem(size=16, brush=colour, pen=pg.mkPen("w", width=2))
-        trail = pg.PlotCurveItem(pen=style.pen(colour, 2.5))
+        point = style.sized_symbol(style.sized_pen(pg.ScatterPlotItem(brush=colour), "w", 2), 16)
+        trail = style.sized_pen(pg.PlotCurveItem(), colour, 2.5)
         arrow = pg.ArrowItem(pen=pg.mkPen(colour), brush=colour, headLen=14, tailWidth=3)
         for it in (trail, arrow, point):
             self.item.addItem(it)
@@ -647,7 +646,7 @@ class SurfacePanel(Panel):
         self.colorbar.show()
         # log10: the interesting structure is near the minimum, many times below the rim
         self._show_heat_map(np.log10(np.maximum(plane.surface, 1e-12)), (-span, span, -span, span))
-        self.colorbar.setLabel("left", "log₁₀ cost")
+        style.axis_label(self.colorbar.getAxis("left"), "log₁₀ cost")
         self.item.setLabels(left="β (direction 2)", bottom="α (direction 1)")
         self._draw_network_ball()
 

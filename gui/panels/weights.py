@@ -12,7 +12,6 @@ from typing import NamedTuple
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel, QSpinBox,
                                QVBoxLayout)
 
@@ -95,6 +94,7 @@ class WeightsPanel(Panel):
         self.image_box.addItem(self.image)
         self.colorbar = pg.ColorBarItem(colorMap=style.diverging_colormap(), interactive=False, width=18,
                                         label="weight")
+        style.style_colorbar(self.colorbar)
         self.colorbar.setImageItem(self.image)
         self.view.addItem(self.colorbar, row=0, col=1)
         self.highlight = pg.QtWidgets.QGraphicsRectItem()
@@ -104,21 +104,19 @@ class WeightsPanel(Panel):
         self.labels = []
         self.values_text = []  # one per cell of a small matrix
         self.message = pg.TextItem("", color=style.GREY, anchor=(0.5, 0.5))
-        font = QFont()
-        font.setPointSize(15)
-        self.message.setFont(font)
+        style.sized_font(self.message, 15)
         self.image_box.addItem(self.message)
 
         self.bars_plot = self.view.addPlot(row=1, col=0, colspan=2)
-        self.bars_plot.setMaximumHeight(170)
+        style.keep(self.bars_plot, lambda plot: plot.setMaximumHeight(style.scaled(170)))
         self.bars_plot.setMouseEnabled(x=False, y=False)
         style.style_plot(self.bars_plot, left="weight", bottom="")
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7)
         self.bars_plot.addItem(self.bars)
-        self.bars_plot.addLine(y=0, pen=style.pen(style.GREY, 1))
+        style.sized_pen(self.bars_plot.addLine(y=0), style.GREY, 1)
 
         self.readout = QLabel(" ")
-        self.readout.setStyleSheet("font-size: 12pt;")
+        style.sized_text(self.readout, 12)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(controls)
@@ -222,14 +220,11 @@ class WeightsPanel(Panel):
         self._clear_labels()
         if not is_output:
             return
-        font = QFont()
-        font.setPointSize(14)
-        font.setBold(True)
         for i in range(n):
             r, c = divmod(i, cols)
             name = snap.class_names[first + i] if first + i < len(snap.class_names) else str(first + i)
-            label = pg.TextItem(name, color=style.INK, anchor=(0.5, 0))
-            label.setFont(font)
+            label = style.sized_font(pg.TextItem(name, color=style.INK, anchor=(0.5, 0)), 14,
+                                     bold=True)
             label.setPos(c * (w + pad) + w / 2, r * (h + pad) + h)
             self.image_box.addItem(label)
             self.labels.append(label)
@@ -274,23 +269,19 @@ class WeightsPanel(Panel):
     def _place_matrix_labels(self, snap, layer, n_in, n_out):
         """Names of the rows (this layer's neurons) and columns (their inputs, then the bias),
         and one text item per cell for its value."""
-        font = QFont()
-        font.setPointSize(12)
-        bold = QFont(font)
-        bold.setBold(True)
         source = "x" if layer == 0 else "h"  # the inputs, or the previous layer's neurons
         heads = [(j + 0.5, f"{source}{j}") for j in range(n_in)] + [(n_in + 1.5, "bias")]
         for x, name in heads:
-            self.labels.append(self._add_label(name, (x, n_out + 0.1), (0.5, 0), bold))
+            self.labels.append(self._add_label(name, (x, n_out + 0.1), (0.5, 0), bold=True))
         kind = "output" if layer == len(snap.sizes) - 2 else "neuron"
         for i in range(n_out):
-            self.labels.append(self._add_label(f"{kind} {i}", (-0.1, i + 0.5), (1, 0.5), bold))
+            self.labels.append(self._add_label(f"{kind} {i}", (-0.1, i + 0.5), (1, 0.5),
+                                               bold=True))
             for x in [*range(n_in), n_in + 1]:
-                self.values_text.append(self._add_label("", (x + 0.5, i + 0.5), (0.5, 0.5), font))
+                self.values_text.append(self._add_label("", (x + 0.5, i + 0.5), (0.5, 0.5)))
 
-    def _add_label(self, text, pos, anchor, font):
-        label = pg.TextItem(text, color=style.INK, anchor=anchor)
-        label.setFont(font)
+    def _add_label(self, text, pos, anchor, bold=False):
+        label = style.sized_font(pg.TextItem(text, color=style.INK, anchor=anchor), 12, bold)
         label.setPos(*pos)
         self.image_box.addItem(label)
         return label
@@ -326,7 +317,8 @@ class WeightsPanel(Panel):
             self.bars_plot.getAxis("bottom").setTicks(
                 [[(i, names[i] if names else str(i)) for i in range(len(out))]]
                 if len(out) <= 32 else None)
-            self.bars_plot.setTitle(f"neuron {neuron}'s outgoing weights", size="11pt")
+            self.bars_plot.setTitle(f"neuron {neuron}'s outgoing weights")
+            style.sized_label(self.bars_plot.titleLabel, 11)
             self.bars_plot.setXRange(-0.6, len(out) - 0.4, padding=0)
             self._bars_top = None
         top = float(np.abs(out).max()) if out.size else 1.0
@@ -420,7 +412,7 @@ class NeuronDialog(QDialog):
             img.setLookupTable(style.diverging_colormap().getLookupTable(nPts=256))
             img.setLevels((-limit, limit))
             box.addItem(img)
-            view.addLabel(f"{title} (±{limit:.2f})", row=1, col=col, size="12pt")
+            style.sized_label(view.addLabel(f"{title} (±{limit:.2f})", row=1, col=col), 12)
         text = f"bias {b:+.3f}"
         test = snapshot.test_set
         if layer == 0 and test is not None and snapshot.image_shape:
@@ -431,9 +423,9 @@ class NeuronDialog(QDialog):
             box.setAspectLocked(True)
             box.invertY(True)
             box.addItem(pg.ImageItem(1 - image, axisOrder="row-major"))
-            view.addLabel("test images that excite it most (weighted input "
-                          + ", ".join(f"{v:.1f}" for v in z[:4]) + ", …)", row=3, col=0, colspan=2,
-                          size="12pt")
+            style.sized_label(view.addLabel(
+                "test images that excite it most (weighted input "
+                + ", ".join(f"{v:.1f}" for v in z[:4]) + ", …)", row=3, col=0, colspan=2), 12)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(text))
         layout.addWidget(view, 1)

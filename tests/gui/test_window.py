@@ -1,4 +1,6 @@
 import numpy as np
+import pytest
+from PySide6.QtCore import Qt
 
 from engine import Network, load_model, preset, save_model
 
@@ -300,7 +302,6 @@ def test_status_messages_are_visible_over_the_training_status(make_window, qtbot
 
 
 def test_training_keys_work_wherever_the_focus_is(make_window, qtbot, small_config):
-    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     w = make_window(small_config.replace(epochs=1000))
@@ -419,3 +420,29 @@ def test_a_tiny_data_set_is_evaluated_now_and_then_not_at_every_step(make_window
     reports = snap(w).reports
     assert snap(w).epoch == 3000 and reports[-1].epoch == 3000
     assert len(reports) < 3000 and [r.epoch for r in reports] == sorted({r.epoch for r in reports})
+
+
+def test_zoom_scales_text_ticks_lines_and_markers_together(make_window, qtbot, small_config,
+                                                            settings):
+    from gui import style
+
+    w = make_window(small_config)
+    cost = w.cost_panel
+    axis = cost.plot.getPlotItem().getAxis("left")
+    before = (axis.style["tickFont"].pointSizeF(), cost.smooth_curve.opts["pen"].widthF(),
+              cost.acc_curve.opts["symbolSize"], w.pad_panel.answer.font().pointSizeF())
+    try:
+        qtbot.keyClick(w, Qt.Key_Plus, Qt.ControlModifier)
+        qtbot.keyClick(w, Qt.Key_Plus, Qt.ControlModifier)
+        assert style.zoom() == pytest.approx(1.44)
+        after = (axis.style["tickFont"].pointSizeF(), cost.smooth_curve.opts["pen"].widthF(),
+                 cost.acc_curve.opts["symbolSize"], w.pad_panel.answer.font().pointSizeF())
+        assert after == pytest.approx(tuple(1.44 * v for v in before))
+        assert "15.8pt" in cost.legend.styleSheet()  # 11 pt × 1.44
+        w.close()
+        again = make_window(small_config, settings=settings)  # the zoom is remembered
+        assert style.zoom() == pytest.approx(1.44)
+        qtbot.keyClick(again, Qt.Key_0, Qt.ControlModifier)
+        assert style.zoom() == 1.0
+    finally:
+        style.set_zoom(1.0)
