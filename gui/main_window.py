@@ -21,6 +21,7 @@ from .keys import WindowKeys
 from .panels import PANELS
 from .panels.reader import LIVE
 from .panels.weights import NeuronDialog
+from .presenter import ARRANGEMENTS, Presenter
 from .scheduler import RedrawScheduler
 from .settings import settings as app_settings
 
@@ -33,6 +34,8 @@ SHORTCUTS = [
     ("Ctrl+R", "Reset: new random weights from the seed"),
     ("F11", "Full screen"),
     ("Ctrl + / Ctrl − / Ctrl 0", "Zoom in / out / back to actual size (text, lines, markers)"),
+    ("F5", "Presenter view: the panels full screen in large type (Esc leaves)"),
+    ("1 – 4", "Presenter view with 1: cost · 2: + weights · 3: + confusion matrix · 4: + pad"),
     ("Escape", "Leave a text field: the keys above work wherever the focus is, except → and "
                "← inside the layers field"),
     ("Ctrl+O / Ctrl+S", "Open / save a model"),
@@ -130,10 +133,20 @@ class MainWindow(QMainWindow):
         self.zoom_out_action = self._action("Zoom out", lambda: self.zoom(1 / style.ZOOM_STEP),
                                             "Ctrl+-", "Smaller text, lines and markers")
         self.zoom_reset_action = self._action("Actual size", lambda: self.zoom(None), "Ctrl+0")
+        self.presenter = Presenter(self)
+        self.presenter_action = self._action("Presenter view", self.toggle_presenter, "F5",
+                                             "Full-screen dashboard of the panels, large type")
+        self.arrangement_actions = [
+            self._action(f"Arrangement {n}: {', '.join(keys)}",
+                         lambda _=False, n=n: self.presenter.arrange(n), str(n))
+            for n, keys in ARRANGEMENTS.items()]
+        for action in self.arrangement_actions:
+            action.setEnabled(False)  # the digits are the presenter view's only
         self._keys = WindowKeys(self, [self.train_action, self.step_action, self.epoch_action,
                                        self.reset_action, self.fullscreen_action,
                                        self.leave_field_action, self.zoom_in_action,
-                                       self.zoom_out_action, self.zoom_reset_action])
+                                       self.zoom_out_action, self.zoom_reset_action,
+                                       self.presenter_action])
 
     def _build_toolbars(self):
         bar = QToolBar("Training")
@@ -218,6 +231,9 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         view.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
+        view.addSeparator()
+        view.addAction(self.presenter_action)
+        view.addActions(self.arrangement_actions)
         view.addSeparator()
         view.addActions([self.fullscreen_action, self.reset_layout_action])
 
@@ -431,11 +447,21 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------- view
     def leave_field(self):
-        """Escape: take the focus from whatever field has it, so every key reaches the window."""
+        """Escape: leave the presenter view, or take the focus from whatever field has it, so
+        every key reaches the window."""
+        if self.presenter.active:
+            self.toggle_presenter()
+            return
         focus = QApplication.focusWidget()
         if focus is not None:
             focus.clearFocus()
         self.setFocus()
+
+    def toggle_presenter(self):
+        """F5: into the presenter view, or back out of it."""
+        self.presenter.toggle()
+        for action in self.arrangement_actions:
+            action.setEnabled(self.presenter.active)
 
     def zoom(self, factor):
         """Scale every font, tick label, line and marker by ``factor`` (None: back to 1)."""
@@ -546,6 +572,7 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event):
+        self.presenter.leave()  # the settings keep the window as it was before F5
         self.save_settings()
         for panel in self.panels.values():
             panel.shutdown()

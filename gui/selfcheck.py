@@ -81,10 +81,11 @@ def bench_views():
 ROUND_S = 0.5  # one live and one headless measurement, alternated: the machine's speed drifts
 
 
-def gui_measurements(seconds, panels=None):
+def gui_measurements(seconds, panels=None, presenter=True):
     """Throughput and event-loop lateness with the window training, one panel in view at a time.
 
-    For each of ``panels`` (and then all of them side by side, key ``side_by_side``, at 1920×1080),
+    For each of ``panels`` (then all of them side by side, key ``side_by_side``, at 1920×1080,
+    and, if ``presenter``, the presenter view's four panels at its zoom, key ``presenter``),
     ``seconds`` of training with the window live are compared with as many seconds of
     headless training in the same process, alternated in rounds of ROUND_S: on a shared
     machine the speed of a core drifts by ±15% from one second to the next, so only
@@ -116,6 +117,14 @@ def gui_measurements(seconds, panels=None):
             window.docks[keys[0]].raise_()
             figures = _interleaved(app, window, headless, seconds)
             results.update({f"{name}_{k}": v for k, v in figures.items()})
+        if presenter:
+            window.presenter.enter(4)  # four panels at the presenter's zoom
+            window.showNormal()  # the offscreen screen is small: keep 1920×1080
+            window.resize(1920, 1080)
+            figures = _interleaved(app, window, headless, seconds)
+            results.update({f"presenter_{k}": v for k, v in figures.items()})
+            views.append(("presenter", []))
+            window.presenter.leave()
         window.close()
     results["pad_predict_ms"] = _pad_latency(app)
     names = [name for name, _ in views]

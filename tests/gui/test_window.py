@@ -446,3 +446,30 @@ def test_zoom_scales_text_ticks_lines_and_markers_together(make_window, qtbot, s
         assert style.zoom() == 1.0
     finally:
         style.set_zoom(1.0)
+
+
+def test_presenter_view_fills_the_screen_with_the_panels_and_puts_everything_back(
+        make_window, qtbot, small_config):
+    from gui import style
+
+    w = make_window(small_config)
+    layout = w.saveState()
+    try:
+        qtbot.keyClick(w, Qt.Key_F5)
+        assert w.presenter.active and w.isFullScreen() and not w.menuBar().isVisible()
+        assert style.zoom() == 1.5
+        qtbot.waitUntil(lambda: all(w.docks[k].isVisible()
+                                    for k in ("cost", "weights", "confusion", "pad")), timeout=3000)
+        assert not w.docks["controls"].isVisible() and not w.docks["surface"].isVisible()
+        assert not w.cost_panel.x_axis.isVisible()  # the panels' controls wait for the mouse
+        w.presenter.show_controls(True)
+        assert w.cost_panel.x_axis.isVisible()
+        qtbot.keyClick(w, Qt.Key_2)
+        qtbot.waitUntil(lambda: not w.docks["confusion"].isVisible(), timeout=3000)
+        assert w.docks["cost"].isVisible() and w.docks["weights"].isVisible()
+        qtbot.keyClick(w, Qt.Key_Escape)
+        assert not w.presenter.active and w.menuBar().isVisible() and style.zoom() == 1.0
+        assert w.docks["controls"].isVisible() and w.saveState() == layout
+        assert not w.weights_panel.first.isVisible()  # hidden by its panel before: still hidden
+    finally:
+        style.set_zoom(1.0)

@@ -1,0 +1,122 @@
+"""The presenter view: a full-screen dashboard of one to four panels for a lecture hall.
+
+F5 enters it: menus, toolbars, the status bar and the training controls go, the chosen
+panels fill the screen side by side at a large zoom, and each panel's own controls hide
+until the mouse moves. Keys 1–4 switch between the arrangements, Esc leaves and puts
+everything back as it was (layout, zoom, full screen or not).
+"""
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox,
+                               QLineEdit, QToolBar)
+
+from . import style
+
+ARRANGEMENTS = {  # key → panels, in reading order
+    1: ("cost",),
+    2: ("cost", "weights"),
+    3: ("cost", "weights", "confusion"),
+    4: ("cost", "weights", "confusion", "pad"),
+}
+PRESENTER_ZOOM = 1.5
+CONTROLS_SHOWN_S = 3.0  # after the mouse last moved
+CURSOR_POLL_MS = 250
+CONTROL_TYPES = (QComboBox, QAbstractButton, QAbstractSlider, QAbstractSpinBox, QLineEdit)
+
+
+class Presenter(QObject):
+    """Enters and leaves the presenter view of ``window`` (a MainWindow)."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.arrangement = 4
+        self._saved = None  # (window state, zoom, full screen) to go back to
+        self._hidden = None  # the panels' controls hidden while presenting
+        self._cursor = None
+        self._idle = QTimer(self)
+        self._idle.setInterval(CURSOR_POLL_MS)
+        self._idle.timeout.connect(self._watch_cursor)
+        self._hide_at = QTimer(self)
+        self._hide_at.setSingleShot(True)
+        self._hide_at.setInterval(int(CONTROLS_SHOWN_S * 1000))
+        self._hide_at.timeout.connect(lambda: self.show_controls(False))
+
+    @property
+    def active(self):
+        return self._saved is not None
+
+    def toggle(self):
+        self.leave() if self.active else self.enter()
+
+    def enter(self, arrangement=None):
+        """The dashboard, full screen, at PRESENTER_ZOOM (or the zoom already chosen if larger)."""
+        w = self.window
+        if not self.active:
+            self._saved = (w.saveState(), style.zoom(), w.isFullScreen())
+            w.menuBar().hide()
+            w.statusBar().hide()
+            for bar in w.findChildren(QToolBar):
+                bar.hide()
+            style.set_zoom(max(PRESENTER_ZOOM, style.zoom()))
+            w.showFullScreen()
+            self._cursor = QCursor.pos()
+            self._idle.start()
+        self.arrange(arrangement or self.arrangement)
+        self.show_controls(False)
+
+    def arrange(self, arrangement):
+        """Show the panels of ``arrangement`` (1–4) side by side, every other one closed."""
+        self.arrangement = arrangement
+        keys = ARRANGEMENTS[arrangement]
+        w, docks = self.window, self.window.docks
+        for dock in docks.values():
+            w.removeDockWidget(dock)
+        panels = [docks[key] for key in keys]
+        w.addDockWidget(Qt.RightDockWidgetArea, panels[0])
+        # a | b  on top, c | d  below: each split cuts the dock it names in two
+        splits = [(0, 1, Qt.Horizontal), (0, 2, Qt.Vertical), (1, 3, Qt.Vertical)]
+        for old, new, direction in splits[:len(panels) - 1]:
+            w.splitDockWidget(panels[old], panels[new], direction)
+        for dock in panels:
+            dock.setFloating(False)
+            dock.show()
+
+    def leave(self):
+        """Everything back as it was before F5."""
+        if not self.active:
+            return
+        state, zoom, full_screen = self._saved
+        self._saved = None
+        self._idle.stop()
+        self._hide_at.stop()
+        self.show_controls(True)
+        self._hidden = None
+        w = self.window
+        style.set_zoom(zoom)
+        w.restoreState(state)
+        w.menuBar().show()
+        w.statusBar().show()
+        if not full_screen:
+            w.showNormal()
+
+    def show_controls(self, visible):
+        """The panels' own controls (combo boxes, buttons, sliders…), shown or hidden; those a
+        panel had hidden itself stay hidden."""
+        if self._hidden is None:
+            self._hidden = [widget for panel in self.window.panels.values()
+                            if panel.area != "left" for kind in CONTROL_TYPES
+                            for widget in panel.findChildren(kind)
+                            if widget.window() is self.window and not widget.isHidden()
+                            and not isinstance(widget.parentWidget(),
+                                               (QAbstractSpinBox, QComboBox))]
+        for widget in self._hidden:
+            widget.setVisible(visible)
+
+    def _watch_cursor(self):
+        position = QCursor.pos()
+        if position != self._cursor:
+            self._cursor = position
+            self.show_controls(True)
+            self._hide_at.start()
