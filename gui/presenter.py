@@ -8,8 +8,7 @@ everything back as it was (layout, zoom, full screen or not).
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox,
-                               QLineEdit, QToolBar)
+from PySide6.QtWidgets import QToolBar
 
 from . import style
 
@@ -19,10 +18,16 @@ ARRANGEMENTS = {  # key → panels, in reading order
     3: ("cost", "weights", "confusion"),
     4: ("cost", "weights", "confusion", "pad"),
 }
-PRESENTER_ZOOM = 1.5
+PRESENTER_ZOOM = 1.5  # on a 1920×1080 screen; a smaller one gets proportionally less (≥ 1)
 CONTROLS_SHOWN_S = 3.0  # after the mouse last moved
+SEAM = 24  # pixels of a dock's title bar and the separator beside it
 CURSOR_POLL_MS = 250
-CONTROL_TYPES = (QComboBox, QAbstractButton, QAbstractSlider, QAbstractSpinBox, QLineEdit)
+
+
+def presenter_zoom(screen):
+    """PRESENTER_ZOOM on a 1920×1080 screen, less on a smaller one (never below 1): four
+    panels must fit side by side."""
+    return max(1.0, PRESENTER_ZOOM * min(screen.width() / 1920, screen.height() / 1080))
 
 
 class Presenter(QObject):
@@ -51,7 +56,8 @@ class Presenter(QObject):
         self.leave() if self.active else self.enter()
 
     def enter(self, arrangement=None):
-        """The dashboard, full screen, at PRESENTER_ZOOM (or the zoom already chosen if larger)."""
+        """The dashboard, full screen, at the presenter's zoom (or the zoom already chosen if
+        larger)."""
         w = self.window
         if not self.active:
             self._saved = (w.saveState(), style.zoom(), w.isFullScreen())
@@ -59,7 +65,7 @@ class Presenter(QObject):
             w.statusBar().hide()
             for bar in w.findChildren(QToolBar):
                 bar.hide()
-            style.set_zoom(max(PRESENTER_ZOOM, style.zoom()))
+            style.set_zoom(max(presenter_zoom(w.screen().geometry().size()), style.zoom()))
             w.showFullScreen()
             self._cursor = QCursor.pos()
             self._idle.start()
@@ -82,6 +88,12 @@ class Presenter(QObject):
         for dock in panels:
             dock.setFloating(False)
             dock.show()
+        size = w.size()  # equal columns and rows (less the separators and title bars)
+        if len(panels) > 1:
+            w.resizeDocks(panels[:2], [size.width() // 2 - SEAM] * 2, Qt.Horizontal)
+        for top, bottom in ((0, 2), (1, 3))[:len(panels) - 2]:
+            w.resizeDocks([panels[top], panels[bottom]], [size.height() // 2 - SEAM] * 2,
+                          Qt.Vertical)
 
     def leave(self):
         """Everything back as it was before F5."""
@@ -102,15 +114,11 @@ class Presenter(QObject):
             w.showNormal()
 
     def show_controls(self, visible):
-        """The panels' own controls (combo boxes, buttons, sliders…), shown or hidden; those a
-        panel had hidden itself stay hidden."""
+        """The panels' control rows (their contract's ``presenter_hides``), shown or hidden;
+        those a panel had hidden itself stay hidden."""
         if self._hidden is None:
             self._hidden = [widget for panel in self.window.panels.values()
-                            if panel.area != "left" for kind in CONTROL_TYPES
-                            for widget in panel.findChildren(kind)
-                            if widget.window() is self.window and not widget.isHidden()
-                            and not isinstance(widget.parentWidget(),
-                                               (QAbstractSpinBox, QComboBox))]
+                            for widget in panel.presenter_hides() if not widget.isHidden()]
         for widget in self._hidden:
             widget.setVisible(visible)
 

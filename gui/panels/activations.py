@@ -86,6 +86,9 @@ class ActivationsPanel(Panel):
         """The plot to export (no controls)."""
         return nullcontext(self.view.ci)
 
+    def presenter_hides(self):
+        return [self.source, self.backprop_button]
+
     def show_snapshot(self, snapshot):
         self.reader.snapshot = snapshot
         if self.source.currentIndex() == LIVE:

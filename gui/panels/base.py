@@ -49,5 +49,9 @@ class Panel(QWidget):
         """Take them back: ``read(name, convert, default, valid)`` is the checked value, or
         the default (with a notice) when the saved one is missing or bad."""
 
+    def presenter_hides(self):
+        """The widgets the presenter view hides until the mouse moves (control rows)."""
+        return []
+
     def shutdown(self):
         """Stop anything the panel runs (a timer, a background job) before the window closes."""

@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, QPixmap
-from PySide6.QtWidgets import (QComboBox, QDialog, QGraphicsPixmapItem, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QWidget, QComboBox, QDialog, QGraphicsPixmapItem, QHBoxLayout, QLabel,
                                QListWidget, QListWidgetItem, QPushButton, QVBoxLayout)
 
 from engine.metrics import recall_precision
@@ -93,10 +93,14 @@ class ConfusionPanel(Panel):
         self.box.addItem(self.message)
         self.summary = QLabel(" ")
         style.sized_text(self.summary, 13)
+        self.summary.setWordWrap(True)  # a long line must not widen the panel
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(controls)
+        self.control_bar = QWidget()
+        self.control_bar.setLayout(controls)
+        controls.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.control_bar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.summary)
 
@@ -117,6 +121,9 @@ class ConfusionPanel(Panel):
         if snap is None:
             return None
         return snap.train_evaluation if self.which.currentIndex() == 1 else snap.evaluation
+
+    def presenter_hides(self):
+        return [self.control_bar]
 
     def show_snapshot(self, snapshot):
         self.snapshot = snapshot

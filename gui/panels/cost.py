@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider,
+from PySide6.QtWidgets import (QWidget, QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider,
                                QVBoxLayout)
 
 from engine.model_io import atomic_write
@@ -181,7 +181,10 @@ class CostPanel(Panel):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(controls)
+        self.control_bar = QWidget()
+        self.control_bar.setLayout(controls)
+        controls.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.control_bar)
         legend_row = QHBoxLayout()
         legend_row.addWidget(self.legend, 1)
         legend_row.addWidget(self.fit_button)
@@ -235,6 +238,9 @@ class CostPanel(Panel):
             vb.setXRange(0, self._x_top, padding=0.01)
 
     # ------------------------------------------------------------- data
+    def presenter_hides(self):
+        return [self.control_bar]
+
     def show_snapshot(self, snapshot):
         self.snapshot = snapshot
         self._redraw()

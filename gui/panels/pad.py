@@ -251,7 +251,10 @@ class PadPanel(Panel):
         left = QVBoxLayout()
         left.addWidget(self.source)
         left.addWidget(self.canvas, 1)
-        left.addLayout(tools)
+        self.tools = QWidget()
+        self.tools.setLayout(tools)
+        tools.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.tools)
 
         self.answer = QLabel("?")
         style.sized_font(self.answer, 64, bold=True)
@@ -300,6 +303,9 @@ class PadPanel(Panel):
         return nullcontext(self.view.ci)
 
     # --------------------------------------------------------- network
+    def presenter_hides(self):
+        return [self.source, self.tools, self.saliency]
+
     def show_snapshot(self, snapshot):
         self.snapshot = self.reader.snapshot = snapshot
         if snapshot.test_set is not None and snapshot.test_set.name != "mnist":

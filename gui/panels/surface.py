@@ -264,8 +264,12 @@ class SurfacePanel(Panel):
         top.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
-        layout.addWidget(self.controls)
+        self.control_bar = QWidget()
+        bar = QVBoxLayout(self.control_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addLayout(top)
+        bar.addWidget(self.controls)
+        layout.addWidget(self.control_bar)
         self.views = QStackedWidget()
         self.views.addWidget(self.plot)
         layout.addWidget(self.views, 1)
@@ -597,6 +601,9 @@ class SurfacePanel(Panel):
                             "images…")
         self._poll.start()
         return True
+
+    def presenter_hides(self):
+        return [self.control_bar]
 
     def shutdown(self):
         self.play.setChecked(False)

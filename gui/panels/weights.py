@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel, QSpinBox,
+from PySide6.QtWidgets import (QWidget, QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel, QSpinBox,
                                QVBoxLayout)
 
 from engine import inspection
@@ -117,9 +117,13 @@ class WeightsPanel(Panel):
 
         self.readout = QLabel(" ")
         style.sized_text(self.readout, 12)
+        self.readout.setWordWrap(True)  # a long line must not widen the panel
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(controls)
+        self.control_bar = QWidget()
+        self.control_bar.setLayout(controls)
+        controls.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.control_bar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.readout)
 
@@ -136,6 +140,9 @@ class WeightsPanel(Panel):
         return nullcontext(self.view.ci)
 
     # -------------------------------------------------------------- data
+    def presenter_hides(self):
+        return [self.control_bar]
+
     def show_snapshot(self, snapshot):
         previous = self.snapshot
         self.snapshot = snapshot
