@@ -1,5 +1,7 @@
-"""The main window: docks, menus, shortcuts, status bar, settings, and the file dialogs and
-redraw scheduling that go with them. The math is in the engine; the panels draw."""
+"""The main window: docks, menus, shortcuts, status bar, settings and the file dialogs.
+
+The math is in the engine and the panels draw; which panel redraws when is
+gui/scheduler.py, the presenter view gui/presenter.py."""
 
 import json
 from pathlib import Path
@@ -35,7 +37,7 @@ SHORTCUTS = [
     ("F11", "Full screen"),
     ("Ctrl + / Ctrl − / Ctrl 0", "Zoom in / out / back to actual size (text, lines, markers)"),
     ("F5", "Presenter view: the panels full screen in large type (Esc leaves)"),
-    ("1 – 4", "Presenter view with 1: cost · 2: + weights · 3: + confusion matrix · 4: + pad"),
+    ("1 – 4", "In the presenter view: 1 cost · 2 + weights · 3 + confusion matrix · 4 + pad"),
     ("Escape", "Leave a text field: the keys above work wherever the focus is, except → and "
                "← inside the layers field"),
     ("Ctrl+O / Ctrl+S", "Open / save a model"),
