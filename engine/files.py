@@ -111,3 +111,21 @@ def parse_json(text, source, error, limit=MAX_META_BYTES):
     if not isinstance(value, dict):
         raise error(f"{source}: its description is not a JSON object")
     return value
+
+
+def read_described(path, names, error, kind, file_format, version, limits=None):
+    """``(arrays, description)`` of a Digit Descent ``.npz``: the arrays ``names`` and the JSON
+    object in its ``meta`` array, whose ``format`` must be ``file_format`` and ``version`` at
+    most ``version``. ``kind`` ("model", "session") names it in the messages."""
+    arrays = read_npz(path, ("meta", *names), error,
+                      limits={"meta": 4 * MAX_META_BYTES, **(limits or {})})
+    meta = arrays.pop("meta")
+    if meta.dtype.kind != "U" or meta.size != 1:
+        raise error(f"{path}: not a Digit Descent {kind} (no description inside)")
+    description = parse_json(str(meta.reshape(())), path, error)
+    if description.get("format") != file_format:
+        raise error(f"{path}: not a Digit Descent {kind}")
+    found = description.get("version", 0)
+    if not isinstance(found, int) or found > version:
+        raise error(f"{path}: written by a newer Digit Descent (format {found!r})")
+    return arrays, description

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ModelFileError
-from .files import MAX_META_BYTES, MAX_PARAMS, parse_json, read_npz
+from .files import MAX_PARAMS, read_described
 from .network import Network
 
 FORMAT = "digit-descent-model"
@@ -110,17 +110,8 @@ def load_model(path):
     are checked before anything is allocated.
     """
     path = Path(path)
-    arrays = read_npz(path, ("params", "meta"), ModelFileError,
-                      limits={"params": 8 * MAX_PARAMS, "meta": 4 * MAX_META_BYTES})
-    meta_array = arrays["meta"]
-    if meta_array.dtype.kind != "U" or meta_array.size != 1:
-        raise ModelFileError(f"{path}: not a Digit Descent model (no description inside)")
-    meta = parse_json(str(meta_array.reshape(())), path, ModelFileError)
-    if meta.get("format") != FORMAT:
-        raise ModelFileError(f"{path}: not a Digit Descent model")
-    version = meta.get("version", 0)
-    if not isinstance(version, int) or version > VERSION:
-        raise ModelFileError(f"{path}: written by a newer Digit Descent (format {version!r})")
+    arrays, meta = read_described(path, ("params",), ModelFileError, "model", FORMAT, VERSION,
+                                  limits={"params": 8 * MAX_PARAMS})
     config = _network_config(path, meta)
     params = arrays["params"]
     if params.dtype.kind != "f":

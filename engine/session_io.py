@@ -13,15 +13,15 @@ import numpy as np
 
 from .config import TrainConfig
 from .errors import SessionFileError
-from .files import MAX_META_BYTES, parse_json, read_npz
+from .files import read_described
 from .model_io import atomic_write
 from .network import Network
 from .trainer import EpochReport
 
 FORMAT = "digit-descent-session"
 VERSION = 1
-ARRAYS = ("meta", "steps", "trajectory", "initial", "params", "history_samples",
-          "history_raw", "history_mean")
+ARRAYS = ("steps", "trajectory", "initial", "params", "history_samples", "history_raw",
+          "history_mean")
 REPORT_FIELDS = ("epoch", "samples_seen", "train_cost", "test_cost", "train_accuracy",
                  "test_accuracy", "seconds", "lr")
 
@@ -97,11 +97,10 @@ def is_session_file(path):
     """True when ``path`` is a ``.npz`` whose description says it is a session (read first,
     alone: a model file or anything else gives False)."""
     try:
-        meta = read_npz(path, ("meta",), SessionFileError, limits={"meta": 4 * MAX_META_BYTES})
-        text = str(meta["meta"].reshape(())) if meta["meta"].dtype.kind == "U" else ""
-        return parse_json(text, path, SessionFileError).get("format") == FORMAT
+        read_described(path, (), SessionFileError, "session", FORMAT, VERSION)
     except SessionFileError:
         return False
+    return True
 
 
 def load_session(path):
@@ -111,16 +110,7 @@ def load_session(path):
     truncated, too large for this app or not a Digit Descent session; nothing is allocated
     before the sizes it declares have been checked.
     """
-    arrays = read_npz(path, ARRAYS, SessionFileError, limits={"meta": 4 * MAX_META_BYTES})
-    meta_array = arrays["meta"]
-    if meta_array.dtype.kind != "U" or meta_array.size != 1:
-        raise SessionFileError(f"{path}: not a Digit Descent session (no description inside)")
-    meta = parse_json(str(meta_array.reshape(())), path, SessionFileError)
-    if meta.get("format") != FORMAT:
-        raise SessionFileError(f"{path}: not a Digit Descent session")
-    version = meta.get("version", 0)
-    if not isinstance(version, int) or version > VERSION:
-        raise SessionFileError(f"{path}: written by a newer Digit Descent (format {version!r})")
+    arrays, meta = read_described(path, ARRAYS, SessionFileError, "session", FORMAT, VERSION)
     config, problems = TrainConfig.from_dict(meta.get("config"))
     if problems or not isinstance(meta.get("config"), dict):
         raise SessionFileError(f"{path}: invalid training settings ({'; '.join(problems)[:200]})")
