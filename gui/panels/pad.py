@@ -266,6 +266,8 @@ class PadPanel(Panel):
         self.truth.setAlignment(Qt.AlignCenter)
         style.sized_text(self.truth, 15)
         self.view = pg.GraphicsLayoutWidget()
+        self.view.setToolTip("Above: what the network sees, the drawing as MNIST's 28×28 pixels. "
+                             "Below: its outputs.")
         self.seen_box = self.view.addViewBox(row=0, col=0)
         self.seen_box.setAspectLocked(True)
         self.seen_box.invertY(True)
@@ -274,7 +276,7 @@ class PadPanel(Panel):
         self.seen_box.addItem(self.seen)
         self.overlay = pg.ImageItem(axisOrder="row-major")  # saliency, over the digit
         self.seen_box.addItem(self.overlay)
-        style.sized_label(self.view.addLabel("what the network sees (28×28)", row=1, col=0), 11)
+        style.sized_label(self.view.addLabel("what the network sees", row=1, col=0), 11)
         self.bars_plot = self.view.addPlot(row=2, col=0)
         self.bars_plot.setMouseEnabled(False, False)
         self.bars_plot.setYRange(0, 1)
