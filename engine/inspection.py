@@ -6,6 +6,7 @@ import numpy as np
 
 from .metrics import accuracy, confusion_matrix
 from .network import labels_from_outputs
+from .optimizers import make_optimizer
 
 
 def top_activating(weights_row, bias, X, count=8):
@@ -31,6 +32,17 @@ def input_gradient(network, x, cls):
         a = t.activations[l][0].astype(np.float64)
         delta = network.activation.backward(back, a, np.empty_like(a))
     return delta
+
+
+def descend(network, x, target, lr):
+    """One step of plain gradient descent on one example, in place: w ← w − η ∂C/∂w, by the
+    network's own backpropagation and the engine's SGD. ``x``: ``(n_in,)``, ``target``:
+    ``(n_out,)``."""
+    X = np.ascontiguousarray(np.reshape(x, (1, -1)), network.dtype)
+    Y = np.ascontiguousarray(np.reshape(target, (1, -1)), network.dtype)
+    grad = np.zeros_like(network.params)
+    network.backprop(X, Y, *network.unflatten(grad))
+    make_optimizer("sgd", network.params, lr).step(network.params, grad)
 
 
 @dataclass(frozen=True, eq=False)

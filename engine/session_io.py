@@ -7,6 +7,7 @@ panel layout, say). Written atomically; read with the same checks as model files
 """
 
 import json
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,7 +98,8 @@ def is_session_file(path):
     """True when ``path`` is a ``.npz`` whose description says it is a session (read first,
     alone: a model file or anything else gives False)."""
     try:
-        read_described(path, (), SessionFileError, "session", FORMAT, VERSION)
+        # any version: a newer one is a session too, and load_session says so
+        read_described(path, (), SessionFileError, "session", FORMAT, sys.maxsize)
     except SessionFileError:
         return False
     return True

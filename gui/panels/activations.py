@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QHBoxLayout, 
                                QPushButton, QSpinBox, QVBoxLayout)
 
 from engine.data import one_hot
+from engine.inspection import descend
 
 from .. import style
 from ..display import grid_shape
@@ -268,18 +269,16 @@ class BackpropDialog(QDialog):
     def outputs(self):
         return self.network.forward(self.x.reshape(1, -1))[0]
 
+    def _target(self):
+        label, k = self.label.currentIndex(), self.network.sizes[-1]
+        return one_hot([label], k) if k > 1 else np.array([[label]])
+
     def _trace(self):
-        net, label = self.network, self.label.currentIndex()
-        target = one_hot([label], net.sizes[-1]) if net.sizes[-1] > 1 else np.array([[label]])
-        return net.trace(self.x.reshape(1, -1), target)
+        return self.network.trace(self.x.reshape(1, -1), self._target())
 
     def apply_step(self):
         """Gradient descent on this one image: w ← w − η ∂C/∂w, b ← b − η ∂C/∂b."""
-        trace = self._trace()
-        lr = self.lr.value()
-        for w, b, dw, db in zip(self.network.weights, self.network.biases, trace.dW, trace.db):
-            w -= lr * dw
-            b -= lr * db
+        descend(self.network, self.x, self._target(), self.lr.value())
         self.steps += 1
         self.update_view()
 

@@ -56,3 +56,19 @@ def test_evaluation_cost_is_the_networks_loss(test_subset, sizes, cost):
     net = Network(sizes, "relu", cost, seed=2)
     ev = evaluate(net, test_subset)
     assert ev.cost == pytest.approx(net.loss(test_subset.x, test_subset.targets), rel=1e-4)
+
+
+def test_descend_is_one_sgd_step_on_one_example():
+    net = Network((4, 3, 2), seed=1)
+    x, target = np.array([0.2, 0.4, 0.1, 0.9]), np.array([1.0, 0.0])
+    before = net.params.copy()
+    t = net.trace(x[None], target[None])
+    from engine.inspection import descend
+
+    descend(net, x, target, 0.5)
+    expected = before.copy()
+    for w, b, dw, db in zip(*net.unflatten(expected), t.dW, t.db):
+        w -= 0.5 * dw
+        b -= 0.5 * db
+    np.testing.assert_allclose(net.params, expected, rtol=1e-6)
+    assert net.loss(x[None], target[None]) < t.cost
