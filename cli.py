@@ -1,4 +1,4 @@
-"""Command line: ``python main.py [train|eval|bench] …``; no subcommand opens the GUI.
+"""Command line: ``python main.py [train|eval|bench|lesson] …``; no subcommand opens the GUI.
 
 Every user error prints one ``error: …`` line on stderr and exits with code 2; a training
 run that ends no better than guessing warns and exits with code 1; Ctrl+C exits with 130.
@@ -79,7 +79,7 @@ def build_parser():
                         help="preset to open the app with (default: the last one used, or 3b1b)")
     parser.add_argument("--reset-settings", action="store_true",
                         help="forget the app's saved settings (layout, last configuration) first")
-    sub = parser.add_subparsers(dest="command", metavar="{train,eval,bench}")
+    sub = parser.add_subparsers(dest="command", metavar="{train,eval,bench,lesson}")
 
     train = sub.add_parser("train", help="train headless and report each epoch")
     train.add_argument("--preset", choices=list(PRESETS), default="3b1b",
@@ -123,6 +123,20 @@ def build_parser():
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--seconds", type=_positive_seconds, default=6.0,
                        help="seconds of live training per view (as many again headless)")
+
+    lesson = sub.add_parser("lesson", help="list the lessons, open the app on one, or run its "
+                                           "experiment headless")
+    lesson.add_argument("name", nargs="?", help="the lesson (without it: the list)")
+    lesson.add_argument("--list", action="store_true", help="list the lessons")
+    lesson.add_argument("--headless", action="store_true",
+                        help="run the lesson's experiment without a window; the last line "
+                             "holds its headline figures")
+    lesson.add_argument("--short", action="store_true",
+                        help="with --headless: a quick check on a fraction of the data")
+    lesson.add_argument("--data", metavar="FOLDER",
+                        help="the data a lesson needs and the app does not embed (cifar10: "
+                             "the folder cifar-10-batches-bin)")
+    lesson.add_argument("--json", action="store_true", help="JSON lines")
     return parser
 
 
@@ -275,6 +289,49 @@ def run_eval(args, out=sys.stdout):
     return 0
 
 
+def _checked_lesson(name, find):
+    try:
+        return find(name)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _plain(line):
+    """One line of a lesson's output for people: ``key value`` pairs, numbers rounded."""
+    def show(value):
+        if isinstance(value, float):
+            return f"{value:.6g}"
+        if isinstance(value, list):
+            return "[" + ", ".join(show(v) for v in value) + "]"
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{k}: {show(v)}" for k, v in value.items()) + "}"
+        return str(value)
+    return "  ".join(f"{key} {show(value)}" for key, value in line.items())
+
+
+def run_lesson(args, out=sys.stdout):
+    """``lesson [--list]``: the lessons; ``lesson NAME --headless``: its experiment."""
+    from engine.lessons import lesson, lessons
+
+    if not args.name or args.list:
+        for item in lessons():
+            if args.json:
+                out.write(json.dumps({"name": item.name, "title": item.title,
+                                      "source": item.source, "stages": len(item.stages)}) + "\n")
+            else:
+                out.write(f"{item.name:<14} {item.title}\n")
+        return 0
+    chosen = _checked_lesson(args.name, lesson)
+    if chosen.needs_data and not args.data:
+        from engine.data import CIFAR_MISSING
+        raise UsageError(f"lesson {chosen.name} needs --data FOLDER: {CIFAR_MISSING}")
+    limit_blas_threads(1)
+    for line in chosen.run(short=args.short, data=args.data):
+        out.write((json.dumps(line) if args.json else _plain(line)) + "\n")
+        out.flush()
+    return 0
+
+
 def main(argv=None):
     """Entry point; returns the process exit code."""
     parser = build_parser()
@@ -288,6 +345,12 @@ def main(argv=None):
                 sys.stderr.write(f"forgot the settings in {reset_settings()}\n")
 
             return run_app(preset_name=args.preset, start=args.train)
+        if args.command == "lesson" and args.name and not args.list and not args.headless:
+            from engine.lessons import lesson
+            from gui.app import run_app
+
+            return run_app(lesson_name=_checked_lesson(args.name, lesson).name,
+                           lesson_data=args.data)
         if args.command == "bench":
             from gui.selfcheck import run_bench
         signal.signal(signal.SIGINT, signal.default_int_handler)  # KeyboardInterrupt from here
@@ -295,6 +358,8 @@ def main(argv=None):
             return run_train(args)
         if args.command == "eval":
             return run_eval(args)
+        if args.command == "lesson":
+            return run_lesson(args)
         return run_bench(args)
     except DigitDescentError as exc:
         sys.stderr.write(f"error: {exc}\n")

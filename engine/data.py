@@ -29,6 +29,15 @@ IDX_FILES = {
     "y_test": "t10k-labels-idx1-ubyte",
 }
 NAMES = ("mnist", "fashion", "trask", "xor")
+CIFAR_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
+                 "truck")
+CIFAR_RECORD = 1 + 32 * 32 * 3  # a label byte, then the red, green and blue planes
+CIFAR_TRAIN = tuple(f"data_batch_{i}.bin" for i in range(1, 6))
+CIFAR_TEST = "test_batch.bin"
+CIFAR_MISSING = ("CIFAR-10 is not embedded (163 MB). Download its binary version, "
+                 "cifar-10-binary.tar.gz, from https://www.cs.toronto.edu/~kriz/cifar.html, "
+                 "unpack it and choose the folder cifar-10-batches-bin (it holds "
+                 "data_batch_1.bin … data_batch_5.bin and test_batch.bin)")
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,6 +198,51 @@ def load_idx_folder(folder, name=None, class_names=DIGITS):
     return _split(name or folder.name, arrays, class_names)
 
 
+def read_cifar_batch(path):
+    """``(images (n, 32, 32, 3) uint8, labels (n,))`` from one file of CIFAR-10's binary
+    version (records of 1 label byte + 3,072 pixel bytes, colour planes one after another)."""
+    path = Path(path)
+    check_regular_file(path, DataError)
+    size = path.stat().st_size
+    if size == 0 or size % CIFAR_RECORD:
+        raise DataError(f"{path}: not a CIFAR-10 binary batch ({size:,} bytes is not a whole "
+                        f"number of {CIFAR_RECORD:,}-byte records)")
+    if size > MAX_ARRAY_BYTES:
+        raise DataError(f"{path}: {size:,} bytes is over the limit of "
+                        f"{MAX_ARRAY_BYTES // 2**20:,} MB")
+    try:
+        records = np.fromfile(path, np.uint8).reshape(-1, CIFAR_RECORD)
+    except PermissionError:
+        raise DataError(f"{path}: permission denied") from None
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: cannot be read ({exc})") from None
+    labels = records[:, 0]
+    if labels.max() > 9:
+        raise DataError(f"{path}: label {labels.max()} found; CIFAR-10 labels are 0–9")
+    images = records[:, 1:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+    return np.ascontiguousarray(images), labels
+
+
+def is_cifar_folder(folder):
+    return (Path(folder) / CIFAR_TEST).is_file()
+
+
+def load_cifar10(folder):
+    """CIFAR-10's binary version from ``folder``: the training batches present (at least
+    ``data_batch_1.bin``) and ``test_batch.bin``; colour images of shape (32, 32, 3)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"{folder}: no such folder. {CIFAR_MISSING}")
+    train_files = [folder / name for name in CIFAR_TRAIN if (folder / name).is_file()]
+    if not train_files or not is_cifar_folder(folder):
+        raise DataError(f"{folder}: no data_batch_1.bin and test_batch.bin here. {CIFAR_MISSING}")
+    parts = [read_cifar_batch(f) for f in train_files]
+    arrays = {"x_train": np.concatenate([p[0] for p in parts]),
+              "y_train": np.concatenate([p[1] for p in parts])}
+    arrays["x_test"], arrays["y_test"] = read_cifar_batch(folder / CIFAR_TEST)
+    return _split("cifar10", arrays, CIFAR_CLASSES)
+
+
 def load_mnist():
     """The embedded MNIST: 60,000 training and 10,000 test images."""
     if not MNIST_PATH.is_file():
@@ -232,14 +286,15 @@ def class_names(name):
 def load(source="mnist"):
     """A data set by name (``mnist``, ``fashion``, ``trask``, ``xor``) or path.
 
-    A path is a folder holding the four IDX files, or a Keras-style ``.npz``.
+    A path is a folder holding the four IDX files or CIFAR-10's binary batches, or a
+    Keras-style ``.npz``.
     """
     loaders = {"mnist": load_mnist, "fashion": load_fashion, "trask": trask, "xor": xor}
     if str(source) in loaders:
         return loaders[str(source)]()
     path = Path(source)
     if path.is_dir():
-        return load_idx_folder(path)
+        return load_cifar10(path) if is_cifar_folder(path) else load_idx_folder(path)
     if path.exists():
         return load_npz(path)  # refuses anything but a regular .npz file
     raise DataError(f"{source}: no such data set; use one of {', '.join(NAMES)}, "

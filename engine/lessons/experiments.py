@@ -1,0 +1,289 @@
+"""The lessons' headless experiments: generators of JSON-ready dicts, headline figures last.
+
+``short=True`` runs a quick check of the same experiment on a fraction of the data (the
+tests use it); the figures the captions quote come from the full runs.
+"""
+
+import numpy as np
+
+from .. import data as datamod
+from .. import inspection, trask
+from ..config import preset
+from ..errors import DataError, DivergedError
+from ..landscape import SURFACES, Ball, MiniBatchProblem
+from ..session import Session
+
+SHORT_SUBSET = 10_000  # training images of a short run
+NOISE_IMAGES = 200
+
+
+def _mnist(short):
+    split = datamod.load("mnist")
+    if short:  # a short run is evaluated on 2,000 test images
+        split = datamod.DataSplit(split.name, split.train, split.test.subset(2000))
+    return split
+
+
+def _shortened(config, short, epochs=1, subset=SHORT_SUBSET):
+    return config.replace(train_subset=subset, epochs=epochs) if short else config
+
+
+def train(config, split, run=None):
+    """Train ``config`` on ``split`` to its epoch target, yielding each epoch's report (tagged
+    with ``run``); returns the Session. A run that diverges or stalls ends with a ``stopped``
+    line, and its network is evaluated as it stood."""
+    session = Session(config, split)
+    try:
+        for _ in range(config.epochs):
+            report = session.run_epoch().to_dict()
+            yield dict(report, run=run) if run is not None else report
+    except DivergedError as exc:
+        session.evaluate_now()
+        yield {"run": run, "stopped": str(exc), "test_accuracy": _last_accuracy(session)}
+    return session
+
+
+def _last_accuracy(session):
+    """The test accuracy of the latest evaluation (NaN when the weights are not finite)."""
+    return session.evaluation.accuracy if session.evaluation is not None else float("nan")
+
+
+# ----------------------------------------------------------------- 1. gradient descent
+DESCENT_STARTS = ((-2.6, 2.4), (2.5, 2.6), (2.6, -2.2), (-2.4, -2.6), (0.2, 2.8), (-2.8, 0.3),
+                  (1.0, -0.5))
+DESCENT_LR = 0.1
+DESCENT_STEPS = 400
+
+
+def distinct_points(points, tolerance=0.05):
+    """The points of ``points`` more than ``tolerance`` apart from every earlier one."""
+    kept = []
+    for p in points:
+        if all(np.hypot(*(np.asarray(p) - q)) > tolerance for q in kept):
+            kept.append(np.asarray(p))
+    return kept
+
+
+def descent(short=False, data=None):
+    """Balls dropped at several places roll to one minimum in a bowl, to several in a
+    bumpy bowl."""
+    headline = {}
+    for name in ("bowl", "bumpy"):
+        surface, ends = SURFACES[name], []
+        for start in DESCENT_STARTS:
+            ball = Ball(surface, start, lr=DESCENT_LR)
+            for _ in range(DESCENT_STEPS):
+                ball.step()
+            x, y = ball.position
+            ends.append((x, y))
+            yield {"surface": name, "start": list(start), "end": [round(x, 3), round(y, 3)],
+                   "cost": round(float(surface.cost(x, y)), 4)}
+        minima = distinct_points(ends)
+        headline[f"{name}_minima"] = len(minima)
+        headline[f"{name}_minimum_costs"] = sorted(round(float(surface.cost(*m)), 3)
+                                                   for m in minima)
+    yield headline
+
+
+# ------------------------------------------------------------------- 2. learning rate
+RATE_BALLS = ((-2.5, 2.0, 0.03), (-2.5, 2.0, 0.7), (-2.5, 2.0, 2.05))  # x, y, η on the bowl
+RATE_BALL_STEPS = 40
+NETWORK_RATES = (0.01, 1.0, 100.0)
+
+
+def learning_rate(short=False, data=None):
+    """Three balls at three learning rates, then the 3b1b network trained 2 epochs from the
+    same initial weights at η = 0.01, 1 and 100."""
+    bowl = SURFACES["bowl"]
+    for x, y, lr in RATE_BALLS:
+        ball = Ball(bowl, (x, y), lr=lr)
+        for _ in range(RATE_BALL_STEPS):
+            ball.step()
+        yield {"ball_lr": lr, "steps": RATE_BALL_STEPS, "escaped": ball.escaped,
+               "cost": None if ball.escaped else round(float(bowl.cost(*ball.position)), 5)}
+    split = _mnist(short)
+    base = _shortened(preset("3b1b").replace(epochs=2), short)
+    accuracies = {}
+    for lr in NETWORK_RATES:
+        session = yield from train(base.replace(lr=lr), split, run=f"lr {lr:g}")
+        accuracies[f"{lr:g}"] = _last_accuracy(session)
+    yield {"test_accuracy_by_lr": accuracies, "epochs": base.epochs}
+
+
+# ------------------------------------------------------- 3–6. networks and their numbers
+def _one_network(preset_name, short, epochs=1):
+    split = _mnist(short)
+    config = _shortened(preset(preset_name), short, epochs)
+    session = yield from train(config, split)
+    return session
+
+
+def three_blue_one_brown(short=False, data=None):
+    """784-16-16-10 sigmoid, squared error, plain SGD: 13,002 parameters, about 95%."""
+    session = yield from _one_network("3b1b", short)
+    yield {"parameters": session.network.n_params, "epochs": len(session.reports),
+           "test_accuracy": _last_accuracy(session)}
+
+
+TWEAK_LADDER = (("sigmoid, squared error, plain SGD (3Blue1Brown)", "3b1b"),
+                ("ReLU, softmax + cross-entropy, momentum (same 784-16-16-10)", "3b1b-tweaked"),
+                ("wider hidden layers 784-256-128-10, Adam, shifted and rotated images", "strong"))
+
+
+def tweaks(short=False, data=None):
+    """The same task, each rung of the ladder one set of changes more."""
+    split = _mnist(short)
+    rungs = []
+    for label, name in TWEAK_LADDER:
+        session = yield from train(_shortened(preset(name), short), split, run=name)
+        rungs.append({"preset": name, "change": label, "parameters": session.network.n_params,
+                      "test_accuracy": _last_accuracy(session)})
+    yield {"rungs": rungs}
+
+
+def templates(short=False, data=None):
+    """No hidden layer: ten weight templates, ~91%; the 3 → 5 confusions."""
+    session = yield from _one_network("templates", short)
+    evaluation = session.evaluation
+    yield {"test_accuracy": _last_accuracy(session),
+           "threes_read_as_fives": int(evaluation.confusion()[3, 5]),
+           "most_confident_3_as_5": [int(i) for i in evaluation.cell(3, 5, 5)]}
+
+
+def hidden_ten(short=False, data=None):
+    """A hidden layer of ten neurons: a small gain over the templates."""
+    session = yield from _one_network("hidden10", short)
+    yield {"test_accuracy": _last_accuracy(session)}
+
+
+# ------------------------------------------------------------------------ 7. noise
+NOISE_SEED = 1  # the seed of the lesson's network (see the lesson's caption: it matters)
+NOISE_CONFIG = preset("3b1b").replace(seed=NOISE_SEED)
+
+
+def noise_images(count=NOISE_IMAGES, n_inputs=784, seed=0):
+    """``count`` images of uniform random pixels."""
+    return np.random.default_rng(seed).random((count, n_inputs), dtype=np.float32)
+
+
+def noise_answers(network, images):
+    """``(answers, top outputs)`` of ``network`` for ``images``."""
+    out = network.forward(images)
+    return out.argmax(axis=1), out.max(axis=1)
+
+
+def noise(short=False, data=None):
+    """Random noise in, a confident answer out."""
+    split = _mnist(short)
+    session = yield from train(_shortened(NOISE_CONFIG, short), split)
+    answers, top = noise_answers(session.network, noise_images())
+    yield {"seed": NOISE_SEED, "noise_images": len(top), "test_accuracy": _last_accuracy(session),
+           "median_confidence": float(np.median(top)),
+           "answers": np.bincount(answers, minlength=10).tolist()}
+
+
+# --------------------------------------------------------------------- 8. shuffled
+def shuffled(short=False, data=None):
+    """The same network on shuffled and on true labels."""
+    split = _mnist(short)
+    config = preset("shuffled")
+    if short:
+        config = config.replace(train_subset=500, epochs=12)
+    runs = {}
+    for run, shuffle in (("shuffled", True), ("control", False)):
+        session = yield from train(config.replace(shuffle_labels=shuffle), split, run=run)
+        runs[run] = session.reports[-1]
+    yield {"train_accuracy": runs["shuffled"].train_accuracy,
+           "test_accuracy": runs["shuffled"].test_accuracy,
+           "control_train_accuracy": runs["control"].train_accuracy,
+           "control_test_accuracy": runs["control"].test_accuracy,
+           "images": config.train_subset, "epochs": config.epochs}
+
+
+# ------------------------------------------------------------------------ 9. Trask
+def trask_network(short=False, data=None):
+    """Trask's 3-4-1 network, exactly as published."""
+    yield from trask.train()
+
+
+# ------------------------------------------------------------------ 10. mini-batches
+MINIBATCH_START = (-4.0, 4.0)
+MINIBATCH_LR = 1.0
+MINIBATCH_STEPS = 60
+
+
+def minibatches(short=False, data=None):
+    """One ball follows the full-batch gradient, one the gradient of a fresh mini-batch of
+    16 at every step (whose cost surface shifts under it)."""
+    train_set = datamod.load("mnist").train
+    stochastic = MiniBatchProblem(train_set, batch_size=16, seed=0)
+    full = MiniBatchProblem(train_set, batch_size=len(stochastic.label), seed=0)
+    paths, shifts = {}, []
+    for name, problem in (("full_batch", full), ("minibatch", stochastic)):
+        ball = Ball(problem, MINIBATCH_START, lr=MINIBATCH_LR)
+        for _ in range(MINIBATCH_STEPS):
+            if problem is stochastic:
+                problem.resample()
+                shifts.append(abs(float(problem.cost(*ball.position)
+                                        - problem.full_cost(*ball.position))))
+            ball.step()
+        path = np.array(ball.trail)
+        paths[name] = path
+        yield {"ball": name, "end": [round(float(v), 3) for v in ball.position],
+               "full_cost": round(float(full.full_cost(*ball.position)), 4),
+               "path_length": round(float(np.hypot(*np.diff(path, axis=0).T).sum()), 3)}
+    yield {"steps": MINIBATCH_STEPS, "batch_size": stochastic.batch_size,
+           "full_batch_cost": float(full.full_cost(*paths["full_batch"][-1])),
+           "minibatch_cost": float(full.full_cost(*paths["minibatch"][-1])),
+           "mean_surface_shift": float(np.mean(shifts))}
+
+
+# ----------------------------------------------------------------- 11. backpropagation
+BACKPROP_LR = 1.0  # the 3b1b network's training rate
+
+
+def misread_image(network, dataset):
+    """The index of the first image of ``dataset`` that ``network`` reads wrong (else 0)."""
+    wrong = np.flatnonzero(network.predict(dataset.x[:1000]) != dataset.labels[:1000])
+    return int(wrong[0]) if wrong.size else 0
+
+
+def backprop(short=False, data=None):
+    """One image the network (trained one epoch) reads wrong: each layer's δ, the gradient,
+    one step of η and the outputs before and after."""
+    split = _mnist(short)
+    session = yield from train(_shortened(preset("3b1b"), short).replace(epochs=1), split)
+    network = session.network.copy()
+    index = misread_image(network, split.test)
+    x, target = split.test.x[index], split.test.targets[index]
+    label = int(split.test.labels[index])
+    t = network.trace(x[None, :], target[None, :])
+    for layer, (delta, dW) in enumerate(zip(t.deltas, t.dW), start=1):
+        yield {"layer": layer, "delta_norm": float(np.linalg.norm(delta)),
+               "gradient_norm": float(np.linalg.norm(dW))}
+    before = network.forward(x[None, :])[0]
+    inspection.descend(network, x, target, BACKPROP_LR)
+    after = network.forward(x[None, :])[0]
+    yield {"image": index, "label": label, "lr": BACKPROP_LR,
+           "read_before": int(before.argmax()), "read_after": int(after.argmax()),
+           "output_before": float(before[label]), "output_after": float(after[label]),
+           "cost_before": float(t.cost),
+           "cost_after": float(network.loss(x[None, :], target[None, :]))}
+
+
+# ---------------------------------------------------------------------- 12. CIFAR-10
+CIFAR_CONFIG = preset("templates").replace(layers=(3072, 10), lr=0.01, weight_decay=1e-3,
+                                           epochs=10)
+
+
+def cifar10(short=False, data=None):
+    """No hidden layer on CIFAR-10 (``data``: the folder of its binary version)."""
+    if not data:
+        raise DataError(datamod.CIFAR_MISSING)
+    split = datamod.load_cifar10(data)
+    config = CIFAR_CONFIG.replace(dataset=str(data))
+    if short:
+        config = config.replace(epochs=2)
+    session = yield from train(config, split)
+    yield {"test_accuracy": _last_accuracy(session), "images": len(split.train),
+           "epochs": len(session.reports)}
