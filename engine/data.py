@@ -234,7 +234,7 @@ def load_cifar10(folder):
     if not folder.is_dir():
         raise DataError(f"{folder}: no such folder. {CIFAR_MISSING}")
     train_files = [folder / name for name in CIFAR_TRAIN if (folder / name).is_file()]
-    if not train_files or not is_cifar_folder(folder):
+    if not (folder / CIFAR_TRAIN[0]).is_file() or not is_cifar_folder(folder):
         raise DataError(f"{folder}: no data_batch_1.bin and test_batch.bin here. {CIFAR_MISSING}")
     parts = [read_cifar_batch(f) for f in train_files]
     arrays = {"x_train": np.concatenate([p[0] for p in parts]),

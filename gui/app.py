@@ -29,8 +29,9 @@ def make_application(argv=None):
     return app
 
 
-def run_app(preset_name=None, start=False):
-    """Open the main window (optionally training at once); returns the exit code.
+def run_app(preset_name=None, start=False, lesson_name=None, lesson_data=None):
+    """Open the main window (optionally training at once, or on a lesson); returns the exit
+    code.
 
     Ctrl+C (exit code 130), SIGTERM and SIGHUP (0) close the window as its Quit does, with
     the settings saved, at any moment from the first instant on; a second one ends the
@@ -66,6 +67,8 @@ def run_app(preset_name=None, start=False):
         window.show()
         if start:
             QTimer.singleShot(0, window.start_training)
+        if lesson_name:
+            QTimer.singleShot(0, lambda: window.open_lesson(lesson_name, lesson_data))
         wake = QTimer()  # lets Python see a signal while Qt waits for events
         wake.start(200)
         wake.timeout.connect(lambda: None)

@@ -30,6 +30,12 @@ def mosaic(tiles, cols=None, pad=1, fill=np.nan):
     return np.ascontiguousarray(out[:out.shape[0] - pad, :out.shape[1] - pad]), rows, cols
 
 
+def colour_mosaic(tiles, cols=None, pad=1, fill=1.0):
+    """:func:`mosaic` of colour tiles ``(n, h, w, 3)``: an ``(H, W, 3)`` image."""
+    channels = [mosaic(tiles[..., c], cols, pad, fill) for c in range(3)]
+    return np.stack([c[0] for c in channels], axis=-1), channels[0][1], channels[0][2]
+
+
 def tile_at(x, y, tile_h, tile_w, cols, n, pad=1):
     """Index of the tile under mosaic pixel ``(x, y)``, or None in a gap or outside."""
     if x < 0 or y < 0:
@@ -50,3 +56,34 @@ def symmetric_limit(values, percentile=99.5):
     finite = np.abs(values[np.isfinite(values)])
     limit = float(np.percentile(finite, percentile)) if finite.size else 0.0
     return limit if limit > 0 else 1.0
+
+
+def is_colour(shape):
+    """True for colour images ``(h, w, 3)``; grey ones are ``(h, w)``."""
+    return shape is not None and len(shape) == 3 and shape[2] == 3
+
+
+def picture(x, shape):
+    """Pixels in [0, 1] as drawn: grey digits as dark ink on white (1 − x), colour photos as
+    they are. ``x``: ``(..., prod(shape))``; returns ``(..., *shape)``."""
+    images = np.asarray(x, np.float32).reshape(*np.shape(x)[:-1], *shape)
+    return images if is_colour(shape) else 1 - images
+
+
+def resample(images, size, colour=False):
+    """``(..., h, w)`` (or ``(..., h, w, 3)`` if ``colour``) images to ``size × size`` by
+    nearest pixels (thumbnails)."""
+    h, w = images.shape[-3:-1] if colour else images.shape[-2:]
+    rows, cols = np.arange(size) * h // size, np.arange(size) * w // size
+    if colour:
+        return images[..., rows[:, None], cols[None, :], :]
+    return images[..., rows[:, None], cols[None, :]]
+
+
+def colour_templates(tiles):
+    """Colour weight templates ``(n, h, w, 3)`` stretched to [0, 1] each, the way CIFAR-10
+    templates are shown (the lowest weight black, the highest bright)."""
+    flat = tiles.reshape(len(tiles), -1)
+    low, high = flat.min(axis=1), flat.max(axis=1)
+    span = np.where(high > low, high - low, 1)
+    return (tiles - low[:, None, None, None]) / span[:, None, None, None]

@@ -60,18 +60,24 @@ class Jobs(QObject):
         self._running += 1
         job = self.current = Job()
 
+        def deliver(*outcome):
+            try:
+                self._finished.emit(serial, *outcome)
+            except RuntimeError:  # the window closed while the job ran: nobody to tell
+                pass
+
         def run():
             try:
                 result = fn(job)
             except DigitDescentError as exc:
-                self._finished.emit(serial, on_error, None, str(exc))
+                deliver(on_error, None, str(exc))
             except MemoryError:
-                self._finished.emit(serial, on_error, None, "not enough memory for this")
+                deliver(on_error, None, "not enough memory for this")
             except Exception as exc:  # noqa: BLE001 - relayed to the window, never lost
                 traceback.print_exc(file=sys.stderr)
-                self._finished.emit(serial, on_error, None, f"{type(exc).__name__}: {exc}")
+                deliver(on_error, None, f"{type(exc).__name__}: {exc}")
             else:
-                self._finished.emit(serial, on_done, result, None)
+                deliver(on_done, result, None)
 
         threading.Thread(target=run, daemon=True, name="background-job").start()
         return job

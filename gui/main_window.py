@@ -6,6 +6,8 @@ gui/scheduler.py, the presenter view gui/presenter.py."""
 import json
 from pathlib import Path
 
+import numpy as np
+
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWidget, QFileDialog,
@@ -14,12 +16,16 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWid
 
 from engine import DigitDescentError, TrainConfig, load_model, model_io, preset
 from engine.data import NAMES as DATASET_NAMES
+from engine.data import is_cifar_folder
+from engine.lessons import lesson as find_lesson
+from engine.lessons import lessons
 
 from . import style
 from .controller import TrainingController
 from .export import DEFAULT_WIDTH, export_picture
 from .jobs import Jobs
 from .keys import WindowKeys
+from .lessons import LessonPlayer
 from .panels import PANELS
 from .panels.reader import LIVE
 from .panels.weights import NeuronDialog
@@ -37,7 +43,10 @@ SHORTCUTS = [
     ("F11", "Full screen"),
     ("Ctrl + / Ctrl − / Ctrl 0", "Zoom in / out / back to actual size (text, lines, markers)"),
     ("F5", "Presenter view: the panels full screen in large type (Esc leaves)"),
-    ("1 – 4", "In the presenter view: 1 cost · 2 + weights · 3 + confusion matrix · 4 + pad"),
+    ("1 – 4", "In the presenter view: 1 cost · 2 + weights · 3 + confusion matrix · 4 + pad "
+              "(or the arrangements you kept)"),
+    ("Ctrl+1 – Ctrl+4", "Keep the panels on screen (up to four) as arrangement 1–4"),
+    ("Page Down / Page Up", "A lesson's next / previous stage (a presentation clicker)"),
     ("Escape", "Leave a text field: the keys above work wherever the focus is, except → and "
                "← inside the layers field"),
     ("Ctrl+O / Ctrl+S", "Open / save a model"),
@@ -144,11 +153,23 @@ class MainWindow(QMainWindow):
             for n, keys in ARRANGEMENTS.items()]
         for action in self.arrangement_actions:
             action.setEnabled(False)  # the digits are the presenter view's only
+        self.keep_arrangement_actions = [
+            self._action(f"Keep the panels on screen as arrangement {n}",
+                         lambda _=False, n=n: self.keep_arrangement(n), f"Ctrl+{n}")
+            for n in ARRANGEMENTS]
+        self.lesson_player = LessonPlayer(self)
+        self.next_stage_action = self._action("Next stage", self.lesson_player.next_stage,
+                                              "PgDown", "The lesson's next stage")
+        self.previous_stage_action = self._action("Previous stage",
+                                                  self.lesson_player.previous_stage, "PgUp",
+                                                  "The lesson's stage before")
+        self.close_lesson_action = self._action("Close the lesson", self.lesson_player.close)
         self._keys = WindowKeys(self, [self.train_action, self.step_action, self.epoch_action,
                                        self.reset_action, self.fullscreen_action,
                                        self.leave_field_action, self.zoom_in_action,
                                        self.zoom_out_action, self.zoom_reset_action,
-                                       self.presenter_action])
+                                       self.presenter_action, self.next_stage_action,
+                                       self.previous_stage_action])
 
     def _build_toolbars(self):
         bar = QToolBar("Training")
@@ -236,11 +257,22 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addAction(self.presenter_action)
         view.addActions(self.arrangement_actions)
+        view.addActions(self.keep_arrangement_actions)
         view.addSeparator()
         view.addActions([self.fullscreen_action, self.reset_layout_action])
 
         train = menu.addMenu("&Train")
         train.addActions([self.train_action, self.step_action, self.epoch_action, self.reset_action])
+
+        lessons_menu = menu.addMenu("&Lessons")
+        for number, item in enumerate(lessons(), start=1):
+            action = self._action(f"{number}. {item.title}",
+                                  lambda _=False, name=item.name: self.open_lesson(name),
+                                  tip=f"{item.title} (after {item.source})")
+            lessons_menu.addAction(action)
+        lessons_menu.addSeparator()
+        lessons_menu.addActions([self.next_stage_action, self.previous_stage_action,
+                                 self.close_lesson_action])
 
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self._action("Keyboard shortcuts", self.show_shortcuts))
@@ -289,17 +321,37 @@ class MainWindow(QMainWindow):
         self.hide_banner()
         self.controller.reset(self.controls.config.seed)
 
-    def apply_config(self, config):
-        """Rebuild for a new architecture / data set; asks first if training has progressed."""
+    def apply_config(self, config, ask=True):
+        """Rebuild for a new architecture / data set; asks first (if ``ask``) when training has
+        progressed. False if the user chose to keep it."""
         snap = self.controller.snapshot
-        if snap is not None and (self.controller.running or snap.step > 0):
+        if ask and snap is not None and (self.controller.running or snap.step > 0):
             if not self.confirm("This builds a new network and discards the training so far. "
                                 "Continue?"):
                 self.controls.set_config(self.controller.config)
-                return
+                return False
         self.hide_banner()
         self.controls.set_config(config)
         self.controller.configure(config)
+        return True
+
+    def open_lesson(self, name, data=None):
+        """Set up the lesson called ``name`` at its first stage; ``data``: the folder it needs
+        (CIFAR-10's), else the one used last, else the user is asked. False if not opened."""
+        chosen = find_lesson(name)
+        if chosen.needs_data:
+            data = data or self.settings.value("lessons/cifar10") or self._ask_folder(chosen)
+            if data and not is_cifar_folder(data):
+                self._warn(f"{data}: no CIFAR-10 binary batches here (test_batch.bin, "
+                           "data_batch_1.bin …).")
+                data = None
+            if data:
+                self.settings.setValue("lessons/cifar10", str(data))
+        return self.lesson_player.open(chosen, data)
+
+    def _ask_folder(self, chosen):
+        return QFileDialog.getExistingDirectory(
+            self, f"The {chosen.name} lesson needs {chosen.needs_data}")
 
     def _ask(self, question):
         return QMessageBox.question(self, APP_NAME, question) == QMessageBox.Yes
@@ -326,6 +378,9 @@ class MainWindow(QMainWindow):
 
     def show_on_pad(self, image, label):
         """Read an example of the evaluated set on the pad, with the network being trained."""
+        if np.size(image) != 28 * 28:
+            self.statusBar().showMessage("The drawing pad reads 28×28 grey images only", 5000)
+            return
         self.pad_panel.source.setCurrentIndex(LIVE)
         self.pad_panel.show_image(image, label)
         self.docks["pad"].show()
@@ -349,19 +404,23 @@ class MainWindow(QMainWindow):
         self.banner_bar.hide()
 
     # ------------------------------------------------------------- files
-    def open_model(self, path):
-        """Continue from a saved model, read off the GUI thread; a problem is a message."""
+    def open_model(self, path, evaluate=False):
+        """Continue from a saved model, read off the GUI thread; a problem is a message.
+        ``evaluate``: evaluate it on the test set once it is in."""
         self.statusBar().showMessage(f"Opening {path}…")
-        self._jobs.start(lambda job: load_model(path), lambda net: self._use_model(net, path),
+        self._jobs.start(lambda job: load_model(path),
+                         lambda net: self._use_model(net, path, evaluate),
                          lambda error: self._warn(f"{error}"))
 
-    def _use_model(self, network, path):
+    def _use_model(self, network, path, evaluate=False):
         # The model's data set is a hint: only a built-in name is followed, never a path in it.
         hint = network.metadata.get("dataset")
         dataset = hint if isinstance(hint, str) and hint in DATASET_NAMES \
             else self.controls.config.dataset
         self.controller.load_network(network, dataset)
         self.controls.set_config(self.controller.config)
+        if evaluate:
+            self.controller.evaluate()
         self.statusBar().showMessage(f"Opened {path}", 5000)
 
     def _warn(self, message):
@@ -386,7 +445,10 @@ class MainWindow(QMainWindow):
 
     def open_dataset(self, path):
         path = Path(path)
-        source = path.parent if path.is_file() and "idx" in path.name else path
+        source = path.parent if path.is_file() and ("idx" in path.name
+                                                    or path.suffix == ".bin") else path
+        if is_cifar_folder(source):  # the CIFAR-10 lesson finds it there next time
+            self.settings.setValue("lessons/cifar10", str(source))
         self.apply_config(self.controls.config.replace(dataset=str(source)))
 
     def export_picture(self, key, path, width=DEFAULT_WIDTH):
@@ -421,8 +483,10 @@ class MainWindow(QMainWindow):
 
     def _open_dataset_dialog(self):
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open dataset: a Keras-style .npz, or any of the four IDX files in a folder", "",
-            "MNIST-style data (*.npz *idx*-ubyte *idx*-ubyte.gz);;All files (*)")
+            self, "Open dataset: a Keras-style .npz, any of the four IDX files in a folder, or "
+                  "a CIFAR-10 binary batch", "",
+            "MNIST-style data (*.npz *idx*-ubyte *idx*-ubyte.gz);;CIFAR-10 binary batches (*.bin)"
+            ";;All files (*)")
         if path:
             self.open_dataset(path)
 
@@ -464,6 +528,15 @@ class MainWindow(QMainWindow):
         self.presenter.toggle()
         for action in self.arrangement_actions:
             action.setEnabled(self.presenter.active)
+
+    def keep_arrangement(self, number):
+        """Ctrl+1…4: the panels on screen become presenter arrangement ``number``."""
+        keys = self.presenter.keep_arrangement(number)
+        if keys:
+            self.arrangement_actions[number - 1].setText(
+                f"Arrangement {number}: {', '.join(keys)}")
+            self.statusBar().showMessage(f"Arrangement {number}: {', '.join(keys)}", 5000)
+        return keys
 
     def zoom(self, factor):
         """Scale every font, tick label, line and marker by ``factor`` (None: back to 1)."""
@@ -547,6 +620,13 @@ class MainWindow(QMainWindow):
             self._notice("The saved window layout could not be read: the default layout is used.")
         style.set_zoom(self._setting("zoom", float, 1.0,
                                      lambda v: style.ZOOM_RANGE[0] <= v <= style.ZOOM_RANGE[1]))
+        for n in ARRANGEMENTS:
+            keys = self._setting(f"presenter/arrangement{n}", lambda v: tuple(str(v).split(",")),
+                                 None, lambda v: 1 <= len(v) <= 4 and set(v) <= set(self.docks)
+                                 and "controls" not in v)
+            if keys:
+                self.presenter.arrangements[n] = keys
+                self.arrangement_actions[n - 1].setText(f"Arrangement {n}: {', '.join(keys)}")
         for key, panel in self.panels.items():
             panel.restore_settings(
                 lambda name, convert, default, valid=lambda value: True, k=key:
@@ -569,6 +649,8 @@ class MainWindow(QMainWindow):
         if config is not None:
             s.setValue("config", json.dumps(config.to_dict()))
         s.setValue("zoom", style.zoom())
+        for n, keys in self.presenter.arrangements.items():
+            s.setValue(f"presenter/arrangement{n}", ",".join(keys))
         for key, panel in self.panels.items():
             panel.save_settings(lambda name, value, k=key: s.setValue(f"{k}/{name}", value))
         s.sync()

@@ -1,8 +1,8 @@
 """The presenter view: a full-screen dashboard of one to four panels for a lecture hall.
 
-F5 enters it: menus, toolbars, the status bar and the training controls go, the chosen
-panels fill the screen side by side at a large zoom, and each panel's own controls hide
-until the mouse moves. Keys 1–4 switch between the arrangements, Esc leaves and puts
+F5 enters it: menus, toolbars (not a lesson's caption strip), the status bar and the
+training controls go, the chosen panels fill the screen side by side at a large zoom, and
+each panel's own controls hide until the mouse moves. Keys 1–4 switch between the arrangements, Esc leaves and puts
 everything back as it was (layout, zoom, full screen or not).
 """
 
@@ -24,6 +24,30 @@ SEAM = 24  # pixels of a dock's title bar and the separator beside it
 CURSOR_POLL_MS = 250
 
 
+def layout_docks(window, keys, keep=()):
+    """The docks of ``keys`` (one to four panels) side by side, two rows of two for three or
+    four; the docks of ``keep`` stay where they are, every other one is closed."""
+    docks = window.docks
+    for key, dock in docks.items():
+        if key not in keep:
+            window.removeDockWidget(dock)
+    panels = [docks[key] for key in keys]
+    window.addDockWidget(Qt.RightDockWidgetArea, panels[0])
+    # a | b  on top, c | d  below: each split cuts the dock it names in two
+    splits = [(0, 1, Qt.Horizontal), (0, 2, Qt.Vertical), (1, 3, Qt.Vertical)]
+    for old, new, direction in splits[:len(panels) - 1]:
+        window.splitDockWidget(panels[old], panels[new], direction)
+    for dock in panels:
+        dock.setFloating(False)
+        dock.show()
+    width = window.width() - sum(docks[key].width() for key in keep if docks[key].isVisible())
+    height = window.height()  # equal columns and rows (less the separators and title bars)
+    if len(panels) > 1:
+        window.resizeDocks(panels[:2], [width // 2 - SEAM] * 2, Qt.Horizontal)
+    for top, bottom in ((0, 2), (1, 3))[:max(0, len(panels) - 2)]:
+        window.resizeDocks([panels[top], panels[bottom]], [height // 2 - SEAM] * 2, Qt.Vertical)
+
+
 def presenter_zoom(screen):
     """PRESENTER_ZOOM on a 1920×1080 screen, less on a smaller one (never below 1): four
     panels must fit side by side."""
@@ -37,6 +61,7 @@ class Presenter(QObject):
         super().__init__(window)
         self.window = window
         self.arrangement = 4
+        self.arrangements = dict(ARRANGEMENTS)  # the user's own replace these (Ctrl+1…4)
         self._saved = None  # (window state, zoom, full screen) to go back to
         self._hidden = None  # the panels' controls hidden while presenting
         self._cursor = None
@@ -64,7 +89,8 @@ class Presenter(QObject):
             w.menuBar().hide()
             w.statusBar().hide()
             for bar in w.findChildren(QToolBar):
-                bar.hide()
+                if not bar.property("presenter_keeps"):  # the lesson's caption strip stays
+                    bar.hide()
             style.set_zoom(max(presenter_zoom(w.screen().geometry().size()), style.zoom()))
             w.showFullScreen()
             self._cursor = QCursor.pos()
@@ -75,25 +101,23 @@ class Presenter(QObject):
     def arrange(self, arrangement):
         """Show the panels of ``arrangement`` (1–4) side by side, every other one closed."""
         self.arrangement = arrangement
-        keys = ARRANGEMENTS[arrangement]
-        w, docks = self.window, self.window.docks
-        for dock in docks.values():
-            w.removeDockWidget(dock)
-        panels = [docks[key] for key in keys]
-        w.addDockWidget(Qt.RightDockWidgetArea, panels[0])
-        # a | b  on top, c | d  below: each split cuts the dock it names in two
-        splits = [(0, 1, Qt.Horizontal), (0, 2, Qt.Vertical), (1, 3, Qt.Vertical)]
-        for old, new, direction in splits[:len(panels) - 1]:
-            w.splitDockWidget(panels[old], panels[new], direction)
-        for dock in panels:
-            dock.setFloating(False)
-            dock.show()
-        size = w.size()  # equal columns and rows (less the separators and title bars)
-        if len(panels) > 1:
-            w.resizeDocks(panels[:2], [size.width() // 2 - SEAM] * 2, Qt.Horizontal)
-        for top, bottom in ((0, 2), (1, 3))[:len(panels) - 2]:
-            w.resizeDocks([panels[top], panels[bottom]], [size.height() // 2 - SEAM] * 2,
-                          Qt.Vertical)
+        self.show_panels(self.arrangements[arrangement])
+
+    def keep_arrangement(self, number):
+        """Keep the panels on screen now (at most four, in reading order) as arrangement
+        ``number``; returns their keys (none: nothing kept)."""
+        w = self.window
+        shown = [(dock.geometry().top(), dock.geometry().left(), key)
+                 for key, dock in w.docks.items()
+                 if key != "controls" and dock.isVisible() and not dock.isFloating()]
+        keys = tuple(key for *_, key in sorted(shown))[:4]
+        if keys:
+            self.arrangements[number] = keys
+        return keys
+
+    def show_panels(self, keys):
+        """Show the panels ``keys`` (one to four, a lesson's) side by side."""
+        layout_docks(self.window, keys)
 
     def leave(self):
         """Everything back as it was before F5."""
@@ -106,8 +130,12 @@ class Presenter(QObject):
         self.show_controls(True)
         self._hidden = None
         w = self.window
+        kept = [bar for bar in w.findChildren(QToolBar)
+                if bar.property("presenter_keeps") and bar.isVisible()]
         style.set_zoom(zoom)
         w.restoreState(state)
+        for bar in kept:  # a lesson opened while presenting keeps its caption strip
+            bar.show()
         w.menuBar().show()
         w.statusBar().show()
         if not full_screen:

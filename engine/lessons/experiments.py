@@ -166,20 +166,26 @@ def noise_images(count=NOISE_IMAGES, n_inputs=784, seed=0):
     return np.random.default_rng(seed).random((count, n_inputs), dtype=np.float32)
 
 
-def noise_answers(network, images):
-    """``(answers, top outputs)`` of ``network`` for ``images``."""
-    out = network.forward(images)
-    return out.argmax(axis=1), out.max(axis=1)
+def noise_evaluation(network, class_names=datamod.DIGITS, count=NOISE_IMAGES):
+    """The network's answers to ``count`` noise images, as an Evaluation whose true labels
+    are −1 (there are none); ``confidence`` is the top output."""
+    n_in, n_out = network.sizes[0], network.sizes[-1]
+    images = noise_images(count, n_in)
+    shape = (28, 28) if n_in == 784 else None
+    dataset = datamod.Dataset("noise", images, np.full(count, -1, np.int64),
+                              np.zeros((count, n_out), np.float32), tuple(class_names), shape)
+    return inspection.evaluate(network, dataset)
 
 
 def noise(short=False, data=None):
     """Random noise in, a confident answer out."""
     split = _mnist(short)
     session = yield from train(_shortened(NOISE_CONFIG, short), split)
-    answers, top = noise_answers(session.network, noise_images())
-    yield {"seed": NOISE_SEED, "noise_images": len(top), "test_accuracy": _last_accuracy(session),
-           "median_confidence": float(np.median(top)),
-           "answers": np.bincount(answers, minlength=10).tolist()}
+    evaluation = noise_evaluation(session.network)
+    yield {"seed": NOISE_SEED, "noise_images": len(evaluation.predicted),
+           "test_accuracy": _last_accuracy(session),
+           "median_confidence": float(np.median(evaluation.confidence)),
+           "answers": np.bincount(evaluation.predicted, minlength=10).tolist()}
 
 
 # --------------------------------------------------------------------- 8. shuffled

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QWidget, QComboBox, QDialog, QGraphicsPixmapItem,
 
 from engine.metrics import recall_precision
 
-from .. import style
+from .. import display, style
 from .base import Panel
 
 THUMBS = 3  # examples shown per cell
@@ -183,7 +183,7 @@ class ConfusionPanel(Panel):
         """Index (in the evaluated set) of the example thumbnail under a scene position, or None."""
         cell = self.cell_at(scene_pos)
         ev = self.evaluation
-        if cell is None or ev.dataset.image_shape != (THUMB, THUMB):
+        if cell is None or ev.dataset.image_shape is None:
             return None
         p = self.box.mapSceneToView(scene_pos)
         x, y = p.x() - cell[1] * CELL_W - 2, p.y() - cell[0] * CELL_H - (CELL_H - THUMB - 3)
@@ -310,21 +310,25 @@ def _thumbnail_image(ev, k, scale=1):
     """A (k·CELL_H·scale, k·CELL_W·scale) ARGB QImage: each cell's most confident examples
     (pixels repeated ``scale`` times), transparent elsewhere."""
     shape = ev.dataset.image_shape
-    if shape is None or tuple(shape) != (THUMB, THUMB):
+    if shape is None:
         return None
+    colour = display.is_colour(shape)
     top = ev.top_per_cell(THUMBS)  # (k, k, THUMBS), −1 where a cell has fewer
-    tiles = ev.dataset.x[np.maximum(top, 0)].reshape(k, k, THUMBS, THUMB, THUMB)
+    tiles = display.resample(display.picture(ev.dataset.x[np.maximum(top, 0)], shape), THUMB,
+                             colour)
+    if not colour:
+        tiles = np.repeat(tiles[..., None], 3, axis=-1)
     present = top >= 0
-    grey = np.zeros((k, k, CELL_H, CELL_W), np.uint8)
+    rgb = np.zeros((k, k, CELL_H, CELL_W, 3), np.uint8)
     alpha = np.zeros((k, k, CELL_H, CELL_W), np.uint8)
     y0 = CELL_H - THUMB - 3
     for t in range(THUMBS):
         x0 = 2 + t * (THUMB + 2)
-        grey[:, :, y0:y0 + THUMB, x0:x0 + THUMB] = (255 * (1 - tiles[:, :, t])).astype(np.uint8)
+        rgb[:, :, y0:y0 + THUMB, x0:x0 + THUMB] = (255 * tiles[:, :, t]).astype(np.uint8)
         alpha[:, :, y0:y0 + THUMB, x0:x0 + THUMB] = np.where(present[:, :, t, None, None], 255, 0)
-    grey = grey.transpose(0, 2, 1, 3).reshape(k * CELL_H, k * CELL_W)
+    rgb = rgb.transpose(0, 2, 1, 3, 4).reshape(k * CELL_H, k * CELL_W, 3)
     alpha = alpha.transpose(0, 2, 1, 3).reshape(k * CELL_H, k * CELL_W)
-    bgra = np.stack([grey, grey, grey, alpha], axis=-1)
+    bgra = np.concatenate([rgb[..., ::-1], alpha[..., None]], axis=-1)
     bgra = np.ascontiguousarray(bgra.repeat(scale, axis=0).repeat(scale, axis=1))
     h, w = bgra.shape[:2]
     return QImage(bgra.data, w, h, 4 * w, QImage.Format_ARGB32).copy()
@@ -334,11 +338,14 @@ def _pct(value):
     return "–" if not np.isfinite(value) else f"{value:.1%}"
 
 
-def image_icon(pixels, size=56):
-    """A QIcon of a [0, 1] image drawn dark ink on white."""
-    grey = np.ascontiguousarray(255 - np.clip(pixels, 0, 1) * 255, np.uint8)
-    h, w = grey.shape
-    image = QImage(grey.data, w, h, w, QImage.Format_Grayscale8).copy()
+def image_icon(pixels, shape, size=56):
+    """A QIcon of a [0, 1] image: a grey one drawn dark ink on white, a colour one as it is."""
+    data = np.ascontiguousarray(np.clip(display.picture(pixels, shape), 0, 1) * 255, np.uint8)
+    h, w = data.shape[:2]
+    if display.is_colour(shape):
+        image = QImage(data.data, w, h, 3 * w, QImage.Format_RGB888).copy()
+    else:
+        image = QImage(data.data, w, h, w, QImage.Format_Grayscale8).copy()
     return QIcon(QPixmap.fromImage(image).scaled(size, size, Qt.KeepAspectRatio,
                                                  Qt.SmoothTransformation))
 
@@ -350,11 +357,14 @@ class GalleryDialog(QDialog):
     chosen = Signal(int)  # index of the clicked example in the evaluated set
 
     def __init__(self, evaluation, indices, title, parent=None):
+        """``indices``: the examples to show in order (None: all, most confident first). An
+        example whose true label is −1 (noise, say) has none to show."""
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(820, 600)
         self.evaluation = evaluation
-        self.indices = np.asarray(indices)
+        self.indices = np.argsort(-evaluation.confidence, kind="stable") if indices is None \
+            else np.asarray(indices)
         names = evaluation.dataset.class_names
         shape = evaluation.dataset.image_shape
         self.list = QListWidget()
@@ -366,10 +376,13 @@ class GalleryDialog(QDialog):
         self.list.setSpacing(6)
         for idx in self.indices[:self.LIMIT]:
             p = evaluation.confidence[idx]
-            actual, predicted = names[evaluation.actual[idx]], names[evaluation.predicted[idx]]
-            item = QListWidgetItem(f"read {predicted} ({p:.0%})\ntrue {actual}")
+            labelled = evaluation.actual[idx] >= 0
+            actual = names[evaluation.actual[idx]] if labelled else "none"
+            predicted = names[evaluation.predicted[idx]]
+            item = QListWidgetItem(f"read {predicted} ({p:.0%})"
+                                   + (f"\ntrue {actual}" if labelled else ""))
             if shape is not None:
-                item.setIcon(image_icon(evaluation.dataset.x[idx].reshape(shape)))
+                item.setIcon(image_icon(evaluation.dataset.x[idx], shape))
             item.setData(Qt.UserRole, int(idx))
             item.setToolTip(f"image #{idx}: actual {actual}, answered {predicted} with "
                             f"p = {p:.3f}. Click: show it on the drawing pad")
@@ -386,7 +399,8 @@ class GalleryDialog(QDialog):
     def _on_item_clicked(self, item):
         index = item.data(Qt.UserRole)
         self.chosen.emit(index)
-        InspectorDialog(self.evaluation, index, self).show()
+        if self.evaluation.actual[index] >= 0:
+            InspectorDialog(self.evaluation, index, self).show()
 
 
 class InspectorDialog(QDialog):
@@ -403,8 +417,8 @@ class InspectorDialog(QDialog):
             box = view.addViewBox(row=0, col=0)
             box.setAspectLocked(True)
             box.invertY(True)
-            box.addItem(pg.ImageItem(1 - ds.x[index].reshape(ds.image_shape), axisOrder="row-major",
-                                     levels=(0, 1)))
+            box.addItem(pg.ImageItem(display.picture(ds.x[index], ds.image_shape),
+                                     axisOrder="row-major", levels=(0, 1)))
         plot = view.addPlot(row=0, col=1)
         probs = evaluation.probs[index]
         colours = [style.GREEN if i == evaluation.actual[index] else style.ORANGE

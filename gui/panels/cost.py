@@ -4,6 +4,7 @@ import bisect
 import csv
 import io
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
@@ -37,8 +38,21 @@ def ema(values, alpha, state=(0.0, 1.0)):
 
 
 ENVELOPE_BINS = 500
+GHOST_COLOURS = ("#9a9a9a", "#c2a36b", "#8fb3c9")  # faint beside the live run's colours
 MARKER_LIMIT = 60  # more epoch figures than this are drawn as lines without symbols
 RUN_FRACTION = 0.02  # the moving average spans at most about this much of the run so far
+
+
+@dataclass(frozen=True, eq=False)
+class Ghost:
+    """An earlier run drawn faintly: its smoothed cost and test accuracy per epoch."""
+
+    label: str
+    samples: np.ndarray
+    cost: np.ndarray
+    n_train: int
+    report_samples: np.ndarray
+    accuracy: np.ndarray
 
 
 def _bins(n, n_bins):
@@ -83,6 +97,7 @@ class CostPanel(Panel):
         self._smooth_cache = None  # (run, stride, alpha, count, smoothed, ema state)
         self._x_top = self._y_top = None
         self._epoch_key = None  # what the epoch points show now
+        self.ghosts = []  # earlier runs kept to compare: (Ghost, cost item, accuracy item, label)
         self._build()
 
     # ------------------------------------------------------------ layout
@@ -199,18 +214,68 @@ class CostPanel(Panel):
         rect = vb.viewRect()
         self.empty_text.setPos(rect.center())
 
+    # ------------------------------------------------------------ ghosts
+    def add_ghost(self, label, snapshot):
+        """Keep ``snapshot``'s run as a faint curve labelled ``label`` (a lesson's or a
+        restart's earlier run), to compare with the runs after it."""
+        samples, _, mean = snapshot.history
+        smooth, _ = ema(mean, self.smoothing_alpha(snapshot.step) ** snapshot.history_stride)
+        keep = thin(len(samples), ENVELOPE_BINS)
+        reports = snapshot.reports
+        ghost = Ghost(label, np.asarray(samples)[keep], smooth[keep], snapshot.n_train,
+                      np.array([r.samples_seen for r in reports], np.float64),
+                      np.array([100 * r.test_accuracy for r in reports], np.float64))
+        item = self.plot.getPlotItem()
+        colour = GHOST_COLOURS[len(self.ghosts) % len(GHOST_COLOURS)]
+        cost = style.sized_pen(pg.PlotCurveItem(antialias=False), colour, 2.5)
+        accuracy = style.sized_pen(pg.PlotCurveItem(), colour, 2, style=Qt.DotLine)
+        text = pg.TextItem(label, color=colour, anchor=(1, 1), fill=pg.mkBrush(255, 255, 255, 210))
+        style.sized_font(text, 12)
+        item.addItem(cost)
+        item.addItem(text)
+        self.acc_view.addItem(accuracy)
+        self.ghosts.append((ghost, cost, accuracy, text))
+        self._draw_ghosts()
+
+    def clear_ghosts(self):
+        item = self.plot.getPlotItem()
+        for _, cost, accuracy, text in self.ghosts:
+            item.removeItem(cost)
+            item.removeItem(text)
+            self.acc_view.removeItem(accuracy)
+        self.ghosts = []
+
+    def _draw_ghosts(self):
+        for ghost, cost, accuracy, text in self.ghosts:
+            n_train = ghost.n_train if self.x_axis.currentIndex() == 1 else 0
+            x = ghost.samples / n_train if n_train else ghost.samples
+            y = self._cost_values(ghost.cost)
+            cost.setData(x, y, skipFiniteCheck=True)
+            ax = ghost.report_samples / n_train if n_train else ghost.report_samples
+            accuracy.setData(ax, ghost.accuracy)
+            if len(x):
+                text.setPos(float(x[-1]), float(y[-1]))
+
+    def _ghost_extent(self):
+        """``(x_last, y_max)`` of the ghosts as drawn (0, 0 without any)."""
+        extent = [(float(c.xData[-1]), float(np.nanmax(c.yData))) for _, c, _, _ in self.ghosts
+                  if c.xData is not None and len(c.xData)]
+        return (max(e[0] for e in extent), max(e[1] for e in extent)) if extent else (0.0, 0.0)
+
     def _on_log_toggled(self, on):
         # Only the cost axis is logarithmic: the curves are given log10 of the costs and the
         # left axis labels its ticks as powers of ten. PlotItem.setLogMode would also turn the
         # accuracy axis logarithmic and leave bare curve items untransformed.
         self.plot.getPlotItem().getAxis("left").setLogMode(y=on)
         self._epoch_key = None
+        self._draw_ghosts()
         self._fit()
 
     def _on_x_axis_changed(self, *_):
         # setLabel redraws the axis: only when the label changes, not at every frame
         style.axis_label(self.plot.getPlotItem().getAxis("bottom"), self.x_axis.currentText())
         self._epoch_key = None
+        self._draw_ghosts()
         self._fit()
 
     def _on_manual_range(self, *_):
@@ -324,7 +389,8 @@ class CostPanel(Panel):
             if reports:
                 epoch_max = max(max(r.train_cost, r.test_cost) for r in reports[-50:])
                 y_max = max(y_max, epoch_max if np.isfinite(epoch_max) else 0.0)
-            self._follow_data(float(x[-1]), y_max)
+            ghost_x, ghost_y = self._ghost_extent()
+            self._follow_data(max(float(x[-1]), ghost_x), max(y_max, ghost_y))
 
     def _draw_reports(self, snap):
         """The per-epoch costs and accuracies, thinned to at most ENVELOPE_BINS points."""
@@ -348,7 +414,8 @@ class CostPanel(Panel):
         self.test_points.setData(ex, self._cost_values(figures[:, 2]))
         self.train_acc_curve.setData(ex, 100 * figures[:, 3])
         self.acc_curve.setData(ex, 100 * figures[:, 4])
-        accuracy = 100 * figures[:, 3:5]
+        accuracy = np.concatenate([100 * figures[:, 3:5].ravel(),
+                                   *(ghost.accuracy for ghost, *_ in self.ghosts)])
         finite = accuracy[np.isfinite(accuracy)]
         low = max(0.0, 5 * np.floor(finite.min() / 5) - 5) if finite.size else 0.0
         if low != self._acc_low:

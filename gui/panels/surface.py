@@ -141,6 +141,7 @@ class SurfacePanel(Panel):
         self._plane = None  # the PlaneSurface shown in network mode
         self._last_auto_step = 0
         self._minibatch = None  # built on first use: it needs the MNIST training set
+        self._pending_balls = ()  # a lesson's balls, dropped once their surface is there
         self._build()
         self._started = False  # the first surface is drawn when the panel is first shown
 
@@ -334,6 +335,7 @@ class SurfacePanel(Panel):
         self._minibatch = problem
         if self.teaching and self.surface.currentData() == MiniBatchProblem.name:
             self.set_surface()
+            self._drop_pending()
 
     def set_surface(self, *_):
         s = self.current_surface()
@@ -427,13 +429,15 @@ class SurfacePanel(Panel):
                 c.scene().removeItem(c)
         self.contours = []
 
-    def drop_ball(self, x, y):
-        """Drop a ball at (x, y) of the current teaching surface; None while it loads."""
+    def drop_ball(self, x, y, lr=None):
+        """Drop a ball at (x, y) of the current teaching surface; None while it loads.
+        ``lr``: its own learning rate (else it follows the η box)."""
         s = self.current_surface()
         if s is None:
             return None
         colour = BALL_COLOURS[len(self.balls) % len(BALL_COLOURS)]
         ball = Ball(s, (x, 0.0 if s.one_d else y), seed=len(self.balls))
+        ball.own_lr = lr
         point = style.sized_symbol(style.sized_pen(pg.ScatterPlotItem(brush=colour), "w", 2), 16)
         trail = style.sized_pen(pg.PlotCurveItem(), colour, 2.5)
         arrow = pg.ArrowItem(pen=pg.mkPen(colour), brush=colour, headLen=14, tailWidth=3)
@@ -446,9 +450,31 @@ class SurfacePanel(Panel):
 
     def _update_ball_settings(self, *_):
         for ball, *_ in self.balls:
-            ball.lr, ball.optimizer = self.lr.value(), self.optimizer.currentText()
+            ball.lr = ball.own_lr or self.lr.value()
+            ball.optimizer = self.optimizer.currentText()
             ball.momentum = self.momentum.value()
             ball.noise = 0.8 if self.noisy.isChecked() else 0.0
+
+    def show_teaching(self, name, balls=()):
+        """Teaching surface ``name`` with ``balls`` ``(x, y, η)`` dropped and rolling (a
+        lesson's stage); the mini-batch surface drops them once its digits are loaded."""
+        self.mode.setCurrentIndex(0)
+        self.surface.setCurrentIndex(self.surface.findData(name))
+        self.clear_balls()
+        self._pending_balls = tuple(balls)
+        self._drop_pending()
+
+    def _drop_pending(self):
+        if not self._pending_balls or self.current_surface() is None:
+            return
+        rates = sorted({lr for *_, lr in self._pending_balls})
+        for x, y, lr in self._pending_balls:
+            self.drop_ball(x, y, lr)
+        self._pending_balls = ()
+        if len(rates) > 1:
+            self.status.setText("Each ball has its own learning rate: "
+                                + ", ".join(f"η = {lr:g}" for lr in rates))
+        self.play.setChecked(True)
 
     def clear_balls(self):
         for _, *items in self.balls:
@@ -487,7 +513,7 @@ class SurfacePanel(Panel):
             trail.setData(path[finite, 0], ys[finite])
             x, y = ball.position
             if ball.escaped:
-                escaped.append(i + 1)
+                escaped.append((i + 1, ball.lr))
                 point.setData([], [])
                 arrow.hide()
                 continue
@@ -505,9 +531,10 @@ class SurfacePanel(Panel):
                 paths.append((path, s.cost(path[:, 0], path[:, 1]), colour, not ball.escaped))
             self.view3d.set_paths(paths)
         if escaped:
-            self.status.setText(f"Ball {', '.join(map(str, escaped))} left the plot: the learning "
-                                f"rate η = {self.lr.value():g} is too large, each step overshoots "
-                                "the valley. Try a smaller one.")
+            numbers = ", ".join(str(n) for n, _ in escaped)
+            rates = ", ".join(sorted({f"{lr:g}" for _, lr in escaped}))
+            self.status.setText(f"Ball {numbers} left the plot: the learning rate η = {rates} "
+                                "is too large, each step overshoots the valley. Try a smaller one.")
 
     def _on_play(self, on):
         self.play.setText("Pause" if on else "Play")

@@ -202,17 +202,23 @@ class WeightsPanel(Panel):
         self._draw_outgoing(snap, layer)
 
     def _draw_tiles(self, snap, layer, values):
-        h, w = snap.image_shape
+        h, w = snap.image_shape[:2]
+        colour = display.is_colour(snap.image_shape)
         first = self.first.value() if self.first.isVisible() else 0
-        tiles = values[first:first + PAGE].reshape(-1, h, w)
-        if self.per_neuron.isChecked():
-            scale = np.abs(tiles).reshape(len(tiles), -1).max(axis=1)
-            tiles = tiles / np.where(scale > 0, scale, 1)[:, None, None]
+        tiles = values[first:first + PAGE].reshape(-1, *snap.image_shape)
         is_output = layer == len(snap.sizes) - 2
         pad = 9 if is_output else 1  # room for the digit names under output templates
-        image, rows, cols = display.mosaic(tiles, pad=pad)
-        limit = 1.0 if self.per_neuron.isChecked() else display.symmetric_limit(tiles)
-        self._set_image(image, limit)
+        if colour:  # each template stretched to [0, 1] in its own colours
+            image, rows, cols = display.colour_mosaic(display.colour_templates(tiles), pad=pad)
+            self.image.setImage(image, autoLevels=False, levels=(0, 1))
+        else:
+            if self.per_neuron.isChecked():
+                scale = np.abs(tiles).reshape(len(tiles), -1).max(axis=1)
+                tiles = tiles / np.where(scale > 0, scale, 1)[:, None, None]
+            image, rows, cols = display.mosaic(tiles, pad=pad)
+            limit = 1.0 if self.per_neuron.isChecked() else display.symmetric_limit(tiles)
+            self._set_image(image, limit)
+        self.colorbar.setVisible(not colour)
         self.tiles = Tiles(len(tiles), h, w, cols, first, pad)
         key = (layer, len(tiles), cols, first, snap.sizes)
         if key != self._layout_key:
@@ -410,26 +416,32 @@ class NeuronDialog(QDialog):
         change = w - _initial_weights(snapshot, layer)[neuron]
         view = pg.GraphicsLayoutWidget()
         shape = snapshot.image_shape if layer == 0 and snapshot.image_shape else (1, w.size)
+        colour = display.is_colour(shape)
         for col, (title, values) in enumerate([("weights", w), ("change since start", change)]):
             box = view.addViewBox(row=0, col=col)
             box.setAspectLocked(True)
             box.invertY(True)
             limit = display.symmetric_limit(values)
-            img = pg.ImageItem(values.reshape(shape).astype(np.float32), axisOrder="row-major")
-            img.setLookupTable(style.diverging_colormap().getLookupTable(nPts=256))
-            img.setLevels((-limit, limit))
+            if colour:  # stretched to [0, 1] in its own colours, as the panel shows it
+                img = pg.ImageItem(display.colour_templates(values.reshape(1, *shape))[0],
+                                   axisOrder="row-major", levels=(0, 1))
+            else:
+                img = pg.ImageItem(values.reshape(shape).astype(np.float32), axisOrder="row-major")
+                img.setLookupTable(style.diverging_colormap().getLookupTable(nPts=256))
+                img.setLevels((-limit, limit))
             box.addItem(img)
             style.sized_label(view.addLabel(f"{title} (±{limit:.2f})", row=1, col=col), 12)
         text = f"bias {b:+.3f}"
         test = snapshot.test_set
         if layer == 0 and test is not None and snapshot.image_shape:
             top, z = inspection.top_activating(w, b, test.x, count=8)
-            tiles = test.x[top].reshape(-1, *snapshot.image_shape)
-            image, _, _ = display.mosaic(tiles, cols=8, fill=1.0)
+            tiles = display.picture(test.x[top], snapshot.image_shape)
+            join = display.colour_mosaic if colour else display.mosaic
+            image, _, _ = join(tiles, cols=8, fill=1.0)
             box = view.addViewBox(row=2, col=0, colspan=2)
             box.setAspectLocked(True)
             box.invertY(True)
-            box.addItem(pg.ImageItem(1 - image, axisOrder="row-major"))
+            box.addItem(pg.ImageItem(image, axisOrder="row-major", levels=(0, 1)))
             style.sized_label(view.addLabel(
                 "test images that excite it most (weighted input "
                 + ", ".join(f"{v:.1f}" for v in z[:4]) + ", …)", row=3, col=0, colspan=2), 12)

@@ -131,20 +131,7 @@ def test_backprop_step_moves_the_output_toward_the_label():
 
 
 # ------------------------------------------------------------------ CIFAR-10 files
-def write_cifar(folder, n=60, seed=0):
-    """Tiny CIFAR-10 binary batches: the label decides which colour plane is bright."""
-    rng = np.random.default_rng(seed)
-    folder.mkdir(exist_ok=True)
-    for name in ("data_batch_1.bin", "data_batch_2.bin", "test_batch.bin"):
-        labels = rng.integers(0, 10, n).astype(np.uint8)
-        planes = rng.integers(0, 60, (n, 3, 32, 32)).astype(np.uint8)
-        planes[np.arange(n), labels % 3] += 180
-        records = np.concatenate([labels[:, None], planes.reshape(n, -1)], axis=1)
-        records.tofile(folder / name)
-    return folder
-
-
-def test_cifar_batches_are_read_as_colour_images(tmp_path):
+def test_cifar_batches_are_read_as_colour_images(tmp_path, write_cifar):
     folder = write_cifar(tmp_path / "cifar-10-batches-bin")
     split = load(folder)
     assert split.name == "cifar10"
@@ -163,15 +150,14 @@ def test_cifar_batches_are_read_as_colour_images(tmp_path):
     (lambda p: p.write_bytes(b"\x0c" + p.read_bytes()[1:]), "label 12"),
     (lambda p: p.unlink(), "no data_batch_1.bin"),
 ])
-def test_damaged_cifar_files_are_refused(tmp_path, damage, message):
+def test_damaged_cifar_files_are_refused(tmp_path, write_cifar, damage, message):
     folder = write_cifar(tmp_path / "c")
-    target = folder / ("test_batch.bin" if message != "no data_batch_1.bin" else "test_batch.bin")
-    damage(target)
+    damage(folder / ("data_batch_1.bin" if "no data" in message else "test_batch.bin"))
     with pytest.raises(DataError, match=message):
         load_cifar10(folder)
 
 
-def test_cifar_lesson_trains_on_the_users_copy(tmp_path):
+def test_cifar_lesson_trains_on_the_users_copy(tmp_path, write_cifar):
     folder = write_cifar(tmp_path / "cifar-10-batches-bin", n=200)
     _, top = headline("cifar10", data=str(folder))
     assert top["images"] == 400 and top["test_accuracy"] > 0.15

@@ -1,0 +1,197 @@
+"""Lessons in the window: the caption strip at the bottom and the player that sets up each
+stage (panels, training, teaching surface, the view a stage opens). Page Down goes to the
+next stage, Page Up back to the one before (its panels and caption; training goes on from
+where it is)."""
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolBar, QWidget
+
+from engine import TrainConfig, trask
+from engine.data import CIFAR_MISSING, RESOURCES
+from engine.lessons.experiments import misread_image, noise_evaluation
+
+from . import style
+from .jobs import Jobs
+from .panels.confusion import GalleryDialog
+from .presenter import layout_docks
+
+STRONG_MODEL = RESOURCES / "strong.npz"
+
+
+class CaptionStrip(QToolBar):
+    """The lesson's title, its stage and what to watch for, in large type, with ◀ ▶ ×."""
+
+    def __init__(self, player, parent=None):
+        super().__init__("Lesson", parent)
+        self.setObjectName("toolbar-lesson")
+        self.setMovable(False)
+        self.setProperty("presenter_keeps", True)
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(10, 6, 10, 6)
+        self.heading = QLabel()
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        text = QWidget()
+        column = QHBoxLayout(text)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.back = QPushButton("◀")
+        self.back.setToolTip("The stage before (Page Up)")
+        self.next = QPushButton("▶")
+        self.next.setToolTip("The next stage (Page Down)")
+        close = QPushButton("×")
+        close.setToolTip("Close the lesson")
+        self.back.clicked.connect(player.previous_stage)
+        self.next.clicked.connect(player.next_stage)
+        close.clicked.connect(player.close)
+        row.addWidget(self.heading)
+        row.addWidget(self.caption, 1)
+        for button in (self.back, self.next, close):
+            button.setFocusPolicy(Qt.NoFocus)
+            row.addWidget(button)
+        style.keep(box, lambda b: b.setStyleSheet(
+            "QWidget { background: #F3F0E6; } "
+            f"QLabel {{ color: {style.INK}; font-size: {style.scaled(15):.1f}pt; }} "
+            f"QPushButton {{ font-size: {style.scaled(14):.1f}pt; padding: 2px 12px; }}"))
+        self.addWidget(box)
+
+    def show_stage(self, lesson, index, extra=""):
+        count = len(lesson.stages)
+        self.heading.setText(f"<b>{lesson.title}</b><br>stage {index + 1} of {count}")
+        self.heading.setMaximumWidth(max(260, self.width() // 4))
+        self.heading.setWordWrap(True)
+        self.caption.setText(lesson.stages[index].caption + extra)
+        self.back.setEnabled(index > 0)
+        self.next.setEnabled(index < count - 1)
+
+
+class LessonPlayer(QObject):
+    """Opens a lesson in ``window`` (a MainWindow) and steps through its stages."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.lesson = None
+        self.index = -1
+        self.strip = CaptionStrip(self, window)
+        window.addToolBar(Qt.BottomToolBarArea, self.strip)
+        self.strip.hide()
+        self._jobs = Jobs(self)
+        self._fresh = False
+        self.dialog = None  # the view the current stage opened, if any
+
+    @property
+    def stage(self):
+        return self.lesson.stages[self.index] if self.lesson else None
+
+    def open(self, lesson, data=None):
+        """Set up ``lesson`` (``data``: the folder a lesson needs); False if the user kept the
+        training under way, or the lesson's data is missing (the caption says where to get
+        it)."""
+        config = lesson.config
+        if lesson.needs_data:
+            if not data:
+                self.window.show_banner(f"The {lesson.name} lesson needs {lesson.needs_data}. "
+                                        f"{CIFAR_MISSING}; then open the lesson again.")
+                return False
+            config = config.replace(dataset=str(data))
+        if not self.window.apply_config(config):
+            return False
+        self.window.cost_panel.clear_ghosts()
+        self.lesson, self.index = lesson, -1
+        self._fresh = True  # a new run: the newest snapshot may still be the old run's
+        self.strip.show()
+        self.next_stage()
+        return True
+
+    def close(self):
+        self.lesson, self.index = None, -1
+        self._close_dialog()
+        self.strip.hide()
+
+    def next_stage(self):
+        if self.lesson and self.index < len(self.lesson.stages) - 1:
+            self.index += 1
+            self._apply(self.stage, run=True)
+
+    def previous_stage(self):
+        if self.lesson and self.index > 0:
+            self.index -= 1
+            self._apply(self.stage, run=False)
+
+    # ------------------------------------------------------------ stages
+    def _apply(self, stage, run):
+        """Show ``stage``: its panels, caption and surface always; its training, restart and
+        view only when going forward (``run``)."""
+        w = self.window
+        self._close_dialog()
+        self.strip.show_stage(self.lesson, self.index)
+        if w.presenter.active:
+            w.presenter.show_panels(stage.panels)
+        else:
+            layout_docks(w, stage.panels, keep=("controls",))
+        if stage.surface:
+            w.surface_panel.show_teaching(stage.surface, stage.balls)
+        if not run:
+            return
+        if stage.restart:
+            self._restart(stage)
+        if stage.train_to:
+            w.controller.set_epochs(stage.train_to)
+            w.controls.set_config(w.controls.config.replace(epochs=stage.train_to))
+            snap = w.controller.snapshot
+            if self._fresh or snap is None or snap.epoch < stage.train_to:
+                w.start_training()
+        self._fresh = False
+        if stage.show:
+            self._show(stage.show)
+
+    def _restart(self, stage):
+        """The same initial weights (same seed and shape) with the stage's settings changed;
+        the run so far stays on the cost panel as a ghost."""
+        w = self.window
+        snap = w.controller.snapshot
+        if snap is not None and snap.step:
+            w.cost_panel.add_ghost(stage.ghost, snap)
+        config, _ = TrainConfig.from_dict({**w.controller.config.to_dict(), **stage.restart})
+        w.apply_config(config, ask=False)
+        self._fresh = True
+
+    def _show(self, what):
+        w = self.window
+        snap = w.controller.snapshot
+        if what == "noise" and snap is not None:
+            noise = noise_evaluation(snap.network(), snap.class_names)
+            self.dialog = GalleryDialog(noise, None, "Random noise: what the network answers", w)
+            self.dialog.chosen.connect(lambda i: w.show_on_pad(noise.dataset.x[i], None))
+            self.dialog.show()
+            w.show_on_pad(noise.dataset.x[0], None)
+        elif what == "backprop" and snap is not None and snap.test_set is not None:
+            index = misread_image(snap.network(), snap.test_set)
+            w.show_on_pad(snap.test_set.x[index], int(snap.test_set.labels[index]))
+            w.activations_panel.redraw()
+            if w.activations_panel.network is not None:
+                self.dialog = w.activations_panel.open_backprop()
+        elif what.startswith("cell ") and w.confusion_panel.evaluation is not None:
+            actual, predicted = map(int, what.split()[1:])
+            self.dialog = w.confusion_panel.open_cell(actual, predicted)
+        elif what == "model strong":
+            w.open_model(STRONG_MODEL, evaluate=True)
+        elif what == "trask":
+            self._jobs.start(lambda job: list(trask.train()), self._show_trask,
+                             w.show_banner)
+
+    def _show_trask(self, lines):
+        if self.lesson is None or self.stage.show != "trask":
+            return
+        errors = "  ".join(f"{line['error']:.6f}" for line in lines[:-1])
+        outputs = ", ".join(f"{v:.4f}" for v in lines[-1]["outputs"])
+        self.strip.show_stage(self.lesson, self.index,
+                              f"<br><tt>error every 10,000 iterations: {errors}<br>"
+                              f"outputs after 60,000: [{outputs}]</tt>")
+
+    def _close_dialog(self):
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog = None
