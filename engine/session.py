@@ -8,6 +8,7 @@ of the weights, while training goes on (``background=True``); the reports still 
 epoch order. Either way a :class:`~engine.snapshot.Snapshot` of the run is one call away.
 """
 
+import bisect
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from . import inspection
 from .snapshot import Snapshot
-from .trainer import EpochEnd, Trainer, build_network, prepare_data
+from .trainer import CostHistory, EpochEnd, Trainer, build_network, prepare_data
 from .trajectory import Trajectory
 
 LONG_EPOCH_STEPS = 100  # every epoch of at least this many mini-batches is evaluated;
@@ -68,7 +69,7 @@ class Session:
         self.initial = np.array(net.params, copy=True)
         self.initial.flags.writeable = False
         self.trajectory = Trajectory(net.n_params)
-        self.trajectory.record(0, net.params, force=True)
+        self.trajectory.record(0, net.params, 0, force=True)
         self.reports = []
         self.last_epoch_params = None  # the weights at the last epoch end evaluated
         self._pending = None  # (future, EpochEnd) of an epoch end being evaluated
@@ -85,6 +86,42 @@ class Session:
         self.trainer.reset(seed)
         self.evaluation = self.train_evaluation = None
         self._start_run()
+
+    def fork(self, step):
+        """Go back to the last recorded step ≤ ``step`` and train on from there (a new branch):
+        the weights, counters, cost history, reports and trajectory as they were then.
+        Returns the step gone back to."""
+        self.collect(wait=True)
+        steps, params, samples = self.trajectory.frozen
+        i = max(0, bisect.bisect_right(steps, step) - 1)
+        trainer = self.trainer
+        trainer.network.params[...] = params[i]
+        seen = samples[i]
+        self.reports = [r for r in self.reports if r.samples_seen <= seen]
+        trainer.history = trainer.history.cut(seen)
+        trainer.place(steps[i], seen, self.reports[-1].lr if self.reports else self.config.lr)
+        self.trajectory.truncate(steps[i])
+        self.evaluation = self.train_evaluation = None
+        self.last_epoch_params = None
+        return steps[i]
+
+    @classmethod
+    def from_record(cls, record, split=None, background=False, train_eval_limit=None):
+        """The run of a :class:`~engine.session_io.SessionRecord`, ready to train on from its
+        end (its weights, counters, history, reports and trajectory)."""
+        session = cls(record.config, split, train_eval_limit=train_eval_limit,
+                      background=background)
+        trainer = session.trainer
+        trainer.network.params[...] = record.params
+        session.initial = np.array(record.initial, copy=True)
+        session.initial.flags.writeable = False
+        trainer.history = CostHistory.restored(*record.history, record.history_stride)
+        session.reports = list(record.reports)
+        lr = record.reports[-1].lr if record.reports else record.config.lr
+        trainer.place(record.step, record.samples_seen, lr)
+        session.trajectory.restore(record.steps, record.trajectory, record.trajectory_samples)
+        session.trajectory.record(record.step, record.params, record.samples_seen, force=True)
+        return session
 
     def close(self):
         if self._executor is not None:
@@ -103,7 +140,7 @@ class Session:
         start = time.perf_counter()
         trainer.run_steps(count, before_step)
         self._epoch_seconds += time.perf_counter() - start
-        self.trajectory.record(trainer.steps, trainer.network.params)
+        self.trajectory.record(trainer.steps, trainer.network.params, trainer.samples_seen)
         if trainer.epoch == epoch:
             return False
         # A tiny data set (Trask's 4 rows) ends an epoch at every step: the ends of such short
@@ -112,7 +149,8 @@ class Session:
         if (long_epoch or trainer.epoch >= self.config.epochs
                 or time.perf_counter() - self._evaluated_at >= MIN_EVALUATION_S):
             self._start_evaluation()
-            self.trajectory.record(trainer.steps, trainer.network.params, force=True)
+            self.trajectory.record(trainer.steps, trainer.network.params, trainer.samples_seen,
+                                   force=True)
         return True
 
     def run_epoch(self, on_step=None):

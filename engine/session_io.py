@@ -32,9 +32,9 @@ class SessionRecord:
     """A run read back from a session file.
 
     steps: ``(T,)`` recorded steps, increasing; trajectory: ``(T, n_params)`` the weights at
-    them; params: the weights at ``step`` (the end of the run); history: ``(samples_seen,
-    raw_cost, mean_cost)``; reports: tuple of :class:`EpochReport`; extra: the rest of the
-    description (e.g. the app's layout).
+    them; trajectory_samples: ``(T,)`` the samples seen at them; params: the weights at
+    ``step`` (the end of the run); history: ``(samples_seen, raw_cost, mean_cost)``; reports:
+    tuple of :class:`EpochReport`; extra: the rest of the description (e.g. the app's layout).
     """
 
     config: TrainConfig
@@ -50,6 +50,7 @@ class SessionRecord:
     history_stride: int
     reports: tuple
     extra: dict
+    trajectory_samples: tuple = ()
 
     def network_at(self, step=None):
         """``(recorded step, Network)``: the weights at the last recorded step ≤ ``step``
@@ -68,25 +69,29 @@ class SessionRecord:
         return net
 
 
-def save_session(session, path, **extra):
-    """Write ``session`` (an :class:`engine.session.Session`) to ``path``, atomically.
+def save_session(run, path, **extra):
+    """Write ``run`` — an :class:`engine.session.Session`, or a
+    :class:`~engine.snapshot.Snapshot` of one — to ``path``, atomically.
 
     ``extra``: JSON-serialisable additions to the description (the app's layout, say).
-    Evaluations still being computed are waited for, so every epoch end is in the file.
+    A Session's evaluations still being computed are waited for, so every epoch end is in
+    the file.
     """
-    session.collect(wait=True)
-    trainer = session.trainer
-    steps, points = session.trajectory.frozen
-    samples, raw, mean = trainer.history.arrays()
-    meta = {"format": FORMAT, "version": VERSION, "config": session.config.to_dict(),
-            "sizes": list(trainer.network.sizes), "step": trainer.steps, "epoch": trainer.epoch,
-            "samples_seen": trainer.samples_seen, "history_stride": trainer.history.stride,
-            "reports": [report.to_dict() for report in session.reports], **extra}
+    if hasattr(run, "collect"):
+        run.collect(wait=True)
+        run = run.snapshot()
+    steps, points, samples = run.trajectory
+    history_samples, raw, mean = run.history
+    meta = {"format": FORMAT, "version": VERSION, "config": run.config.to_dict(),
+            "sizes": list(run.sizes), "step": run.step, "epoch": run.epoch,
+            "samples_seen": run.samples_seen, "history_stride": run.history_stride,
+            "reports": [report.to_dict() for report in run.reports],
+            "trajectory_samples": [int(s) for s in samples], **extra}
     arrays = {"meta": np.array(json.dumps(meta)), "steps": np.array(steps, np.int64),
               "trajectory": np.stack(points).astype(np.float32),
-              "initial": np.asarray(session.initial, np.float32),
-              "params": np.asarray(trainer.network.params, np.float32),
-              "history_samples": samples, "history_raw": raw, "history_mean": mean}
+              "initial": np.asarray(run.initial_params, np.float32),
+              "params": np.asarray(run.params, np.float32),
+              "history_samples": history_samples, "history_raw": raw, "history_mean": mean}
     try:
         atomic_write(path, lambda f: np.savez(f, **arrays))
     except OSError as exc:
@@ -121,6 +126,7 @@ def load_session(path):
         numbers = {key: int(meta[key]) for key in ("step", "epoch", "samples_seen",
                                                    "history_stride")}
         reports = tuple(EpochReport(**{k: r[k] for k in REPORT_FIELDS}) for r in meta["reports"])
+        samples = [int(s) for s in meta.get("trajectory_samples", [])]
     except (KeyError, TypeError, ValueError) as exc:
         raise SessionFileError(f"{path}: invalid description ({type(exc).__name__}: {exc})") \
             from None
@@ -132,14 +138,16 @@ def load_session(path):
     if (steps.ndim != 1 or steps.dtype.kind not in "iu" or trajectory.shape != (len(steps), n_params)
             or arrays["initial"].shape != (n_params,) or arrays["params"].shape != (n_params,)
             or len({h.shape for h in history}) != 1 or history[0].ndim != 1
-            or np.any(np.diff(steps) <= 0)):
+            or np.any(np.diff(steps) <= 0) or len(samples) not in (0, len(steps))):
         raise SessionFileError(f"{path}: its arrays do not fit its {'-'.join(map(str, sizes))} "
                                "network (damaged or edited)")
     for name in ("trajectory", "initial", "params"):
         if arrays[name].dtype.kind != "f" or not np.isfinite(arrays[name]).all():
             raise SessionFileError(f"{path}: '{name}' holds non-finite or non-numeric weights")
-    known = {"format", "version", "config", "sizes", "reports", *numbers}
+    if not samples:  # an older file: the samples of a constant batch size
+        samples = [min(int(s) * config.batch_size, numbers["samples_seen"]) for s in steps]
+    known = {"format", "version", "config", "sizes", "reports", "trajectory_samples", *numbers}
     return SessionRecord(config, sizes, numbers["step"], numbers["epoch"],
                          numbers["samples_seen"], steps, trajectory, arrays["initial"],
                          arrays["params"], history, numbers["history_stride"], reports,
-                         {k: v for k, v in meta.items() if k not in known})
+                         {k: v for k, v in meta.items() if k not in known}, tuple(samples))

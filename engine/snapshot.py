@@ -1,6 +1,7 @@
 """Immutable pictures of a training run, safe to hand to another thread."""
 
-from dataclasses import dataclass
+import bisect
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -22,8 +23,9 @@ class Snapshot:
     ``(samples_seen, raw_cost, mean_cost)`` of the mini-batches so far
     (decimated, see :class:`engine.trainer.CostHistory`). ``test_set`` is the
     (never modified) test :class:`~engine.data.Dataset` and ``train_set`` the
-    training one; ``trajectory`` is ``(steps, params)``, tuples of the weights
-    recorded so far (see :class:`~engine.trajectory.Trajectory`); ``evaluation`` and
+    training one; ``trajectory`` is ``(steps, params, samples)``, tuples of the weights
+    recorded so far and the samples seen at them (see
+    :class:`~engine.trajectory.Trajectory`); ``evaluation`` and
     ``train_evaluation`` are the latest :class:`~engine.inspection.Evaluation` s,
     or None before the first. Nothing here says who made it: a snapshot from the training
     thread, a saved session or an older step of the trajectory look alike.
@@ -51,10 +53,11 @@ class Snapshot:
     reports: tuple = ()
     test_set: object = None
     train_set: object = None
-    trajectory: tuple = ((), ())
+    trajectory: tuple = ((), (), ())
     evaluation: object = None
     train_evaluation: object = None
     config: object = None  # the TrainConfig the run was built from
+    live_step: int = None  # a look back (see :meth:`at`): the step the run had reached
 
     @classmethod
     def capture(cls, trainer, initial_params, **extra):
@@ -70,6 +73,20 @@ class Snapshot:
             class_names=train.class_names, n_train=len(train),
             history=tuple(trainer.history.arrays()), history_stride=trainer.history.stride,
             **extra)
+
+    def at(self, step):
+        """The run as it was at the last recorded step ≤ ``step``: its weights, step, epoch
+        and samples then; the cost history and the epoch reports stay whole (the panels
+        mark the moment on them) and ``live_step`` says where the run had got to. The
+        evaluations are the caller's to fill in (``dataclasses.replace``)."""
+        steps, params, samples = self.trajectory
+        i = max(0, bisect.bisect_right(steps, step) - 1)
+        seen = samples[i]
+        epoch, position = divmod(seen, max(self.n_train, 1))
+        return replace(self, params=params[i], step=steps[i], samples_seen=seen, epoch=epoch,
+                       epoch_progress=position / max(self.n_train, 1), evaluation=None,
+                       train_evaluation=None, last_cost=float("nan"),
+                       live_step=self.step if self.live_step is None else self.live_step)
 
     @property
     def weights(self):

@@ -100,6 +100,22 @@ class CostHistory:
         n = self.count
         return self.samples[:n].copy(), self.raw[:n].copy(), self.mean[:n].copy()
 
+    @classmethod
+    def restored(cls, samples, raw, mean, stride, capacity=4096):
+        """A history holding these buckets (a run read back, or cut at a fork)."""
+        history = cls(capacity)
+        n = min(len(samples), capacity - 1)
+        history.samples[:n], history.raw[:n], history.mean[:n] = samples[:n], raw[:n], mean[:n]
+        history.count, history.stride = n, max(1, int(stride))
+        return history
+
+    def cut(self, samples_seen):
+        """The history up to ``samples_seen`` (later buckets dropped), as a new history."""
+        samples, raw, mean = self.arrays()
+        keep = samples <= samples_seen
+        return CostHistory.restored(samples[keep], raw[keep], mean[keep], self.stride,
+                                    self.capacity)
+
 
 def prepare_data(config, split=None):
     """The data split of ``config``, with its subset / shuffled-labels options applied."""
@@ -152,6 +168,23 @@ class Trainer:
         self.last_cost = float("nan")
         self._explode_at = math.inf
         self.history = CostHistory()
+
+    def place(self, steps, samples_seen, lr):
+        """Stand at this point of a run (going back to it, or reading it back; set the cost
+        history first): the counters and the learning rate as they were there; the optimizer
+        starts afresh (its momentum is not recorded) and the rest of that epoch's images come
+        in a new order."""
+        cfg = self.config
+        self.optimizer = make_optimizer(cfg.optimizer, self.network.params, lr, cfg.momentum,
+                                        cfg.weight_decay, self.network.weight_mask())
+        self.base_lr = float(lr)
+        n = len(self.train)
+        self.steps, self.samples_seen = int(steps), int(samples_seen)
+        self.epoch, self._pos = divmod(self.samples_seen, n)
+        self._order = self.rng.permutation(n) if self._pos else None
+        first = float(self.history.raw[0]) if self.history.count else math.nan
+        self._explode_at = EXPLOSION_FACTOR * max(first, 1.0) if math.isfinite(first) else math.inf
+        self.last_cost = float("nan")
 
     @property
     def lr(self):

@@ -153,6 +153,20 @@ class TrainingController(QObject):
             dataset=dataset)
         self._send(self.worker.configure, self.config, network)
 
+    def fork(self, step):
+        """Go back to ``step`` (the last recorded one at or before it) and train on from there."""
+        self._send(self.worker.fork, step)
+
+    def restart(self, config, network):
+        """A new run of ``config`` from ``network``'s weights (the same initial weights)."""
+        self.config = config
+        self._send(self.worker.configure, config, network)
+
+    def open_record(self, record):
+        """Make a saved session the run (it trains on from its end)."""
+        self.config = record.config
+        self._send(self.worker.open_record, record)
+
     def shutdown(self, timeout_ms=2000):
         """Stop the training thread and wait for it; True if it ended in time."""
         self._timer.stop()

@@ -172,13 +172,14 @@ class LessonPlayer(QObject):
             w.show_on_pad(snap.test_set.x[index], int(snap.test_set.labels[index]))
             w.activations_panel.redraw()
             if w.activations_panel.network is not None:
-                self.dialog = w.activations_panel.open_backprop()
+                self.dialog = w.activations_panel.open_backprop(int(snap.test_set.labels[index]))
         elif what.startswith("cell ") and w.confusion_panel.evaluation is not None:
             actual, predicted = map(int, what.split()[1:])
             self.dialog = w.confusion_panel.open_cell(actual, predicted)
         elif what == "model strong":
             w.open_model(STRONG_MODEL, evaluate=True)
         elif what == "trask":
+            self.strip.show_stage(self.lesson, self.index, "<br><i>computing the printout…</i>")
             self._jobs.start(lambda job: list(trask.train()), self._show_trask,
                              w.show_banner)
 

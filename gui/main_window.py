@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWid
                                QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QPushButton, QTextBrowser, QToolBar, QVBoxLayout, QWidget)
 
-from engine import DigitDescentError, TrainConfig, load_model, model_io, preset
+from engine import DigitDescentError, Network, TrainConfig, load_model, model_io, preset
+from engine.session_io import load_session, save_session
 from engine.data import NAMES as DATASET_NAMES
 from engine.data import is_cifar_folder
 from engine.lessons import lesson as find_lesson
@@ -31,6 +32,7 @@ from .panels.reader import LIVE
 from .panels.weights import NeuronDialog
 from .presenter import ARRANGEMENTS, Presenter
 from .scheduler import RedrawScheduler
+from .timeline import Timeline
 from .settings import settings as app_settings
 
 APP_NAME = "Digit Descent"
@@ -49,7 +51,9 @@ SHORTCUTS = [
     ("Page Down / Page Up", "A lesson's next / previous stage (a presentation clicker)"),
     ("Escape", "Leave a text field: the keys above work wherever the focus is, except → and "
                "← inside the layers field"),
+    ("End", "Back to live after rewinding with the timeline"),
     ("Ctrl+O / Ctrl+S", "Open / save a model"),
+    ("Ctrl+Shift+O / Ctrl+Shift+S", "Open / save a session (the whole run, rewind included)"),
     ("Ctrl+Q", "Quit"),
 ]
 ABOUT = f"""<h2>{APP_NAME}</h2>
@@ -157,6 +161,15 @@ class MainWindow(QMainWindow):
             self._action(f"Keep the panels on screen as arrangement {n}",
                          lambda _=False, n=n: self.keep_arrangement(n), f"Ctrl+{n}")
             for n in ARRANGEMENTS]
+        self.open_session_action = self._action("Open session…", self._open_session_dialog,
+                                                "Ctrl+Shift+O")
+        self.save_session_action = self._action("Save session…", self._save_session_dialog,
+                                                "Ctrl+Shift+S")
+        self.timeline = Timeline(self)
+        self.live_action = self._action("Back to live", self.timeline.back_to_live, "End",
+                                        "The panels follow training again after rewinding")
+        self.restart_action = self._action("Restart with the same initial weights",
+                                           self.restart_same_weights)
         self.lesson_player = LessonPlayer(self)
         self.next_stage_action = self._action("Next stage", self.lesson_player.next_stage,
                                               "PgDown", "The lesson's next stage")
@@ -169,7 +182,7 @@ class MainWindow(QMainWindow):
                                        self.leave_field_action, self.zoom_in_action,
                                        self.zoom_out_action, self.zoom_reset_action,
                                        self.presenter_action, self.next_stage_action,
-                                       self.previous_stage_action])
+                                       self.previous_stage_action, self.live_action])
 
     def _build_toolbars(self):
         bar = QToolBar("Training")
@@ -208,6 +221,8 @@ class MainWindow(QMainWindow):
         self.banner_bar.addWidget(banner)
         self.addToolBar(Qt.TopToolBarArea, self.banner_bar)
         self.banner_bar.hide()
+        self.insertToolBar(self.lesson_player.strip, self.timeline)  # the strip stays lowest
+        self.insertToolBarBreak(self.lesson_player.strip)
 
     def _build_docks(self):
         placeholder = QWidget()
@@ -237,6 +252,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.open_model_action, self.save_model_action])
+        file_menu.addActions([self.open_session_action, self.save_session_action])
         file_menu.addSeparator()
         file_menu.addAction(self.open_dataset_action)
         file_menu.addSeparator()
@@ -263,6 +279,8 @@ class MainWindow(QMainWindow):
 
         train = menu.addMenu("&Train")
         train.addActions([self.train_action, self.step_action, self.epoch_action, self.reset_action])
+        train.addSeparator()
+        train.addActions([self.restart_action, self.live_action])
 
         lessons_menu = menu.addMenu("&Lessons")
         for number, item in enumerate(lessons(), start=1):
@@ -289,6 +307,7 @@ class MainWindow(QMainWindow):
     def _connect(self):
         c = self.controller
         self.scheduler.subscribe("status", self._update_status, STATUS_INTERVAL_S)
+        self.scheduler.subscribe("timeline", self.timeline.follow, STATUS_INTERVAL_S)
         self.scheduler.panelFailed.connect(self.show_banner)
         c.runningChanged.connect(self._on_running_changed)
         c.failed.connect(self.show_banner)
@@ -353,11 +372,35 @@ class MainWindow(QMainWindow):
         return QFileDialog.getExistingDirectory(
             self, f"The {chosen.name} lesson needs {chosen.needs_data}")
 
+    def restart_same_weights(self):
+        """Replay the run from its first weights with the settings as they are now; the run
+        so far stays on the cost panel as a ghost. False if the shape has changed."""
+        snap = self.controller.snapshot
+        config = self.controls.config
+        if snap is None:
+            return False
+        if tuple(config.layers) != tuple(snap.sizes) or config.dataset != self.controller.config.dataset:
+            self.show_banner("The same initial weights need the same layers and data: change "
+                             "another setting (learning rate, batch size, optimizer…).")
+            return False
+        if snap.step:
+            self.cost_panel.add_ghost("previous run", snap)
+        network = Network(config.layers, config.activation, config.cost)
+        network.params[...] = snap.initial_params
+        self.timeline.back_to_live()
+        self.controller.restart(config, network)
+        self.statusBar().showMessage("Restarted from the same initial weights", 5000)
+        return True
+
     def _ask(self, question):
         return QMessageBox.question(self, APP_NAME, question) == QMessageBox.Yes
 
     # ---------------------------------------------------------- snapshots
     def _update_status(self, s):
+        looking_back = self.timeline.status_text()
+        if looking_back:
+            self.status_text.setText(looking_back)
+            return
         parts = [f"{s.dataset}", f"epoch {s.epoch} ({s.epoch_progress:.0%})", f"step {s.step:,}",
                  f"{s.samples_seen:,} samples"]
         status = self.controller.status
@@ -443,6 +486,35 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
+    def save_session(self, path):
+        """Save the whole run (rewind included) and the layout, off the GUI thread."""
+        snap = self.controller.snapshot
+        if snap is None:
+            return
+        layout = bytes(self.saveState().toBase64()).decode()
+        self.statusBar().showMessage(f"Saving {path}…")
+        self._jobs.start(lambda job: save_session(snap, path, layout=layout),
+                         lambda _: self.statusBar().showMessage(f"Saved {path}", 5000),
+                         self._warn)
+
+    def open_session(self, path):
+        """Open a saved run: its panels as they were, rewind included; training goes on from
+        its end. A problem is a message, and the current run is kept."""
+        self.statusBar().showMessage(f"Opening {path}…")
+        self._jobs.start(lambda job: load_session(path), lambda r: self._use_session(r, path),
+                         self._warn)
+
+    def _use_session(self, record, path):
+        self.timeline.back_to_live()
+        self.cost_panel.clear_ghosts()
+        self.controls.set_config(record.config)
+        self.controller.open_record(record)
+        layout = record.extra.get("layout")
+        if isinstance(layout, str) and len(layout) < 1_000_000:
+            self.restoreState(QByteArray.fromBase64(layout.encode()))
+        self.statusBar().showMessage(f"Opened {path}: step {record.step:,}, epoch "
+                                     f"{record.epoch}", 5000)
+
     def open_dataset(self, path):
         path = Path(path)
         source = path.parent if path.is_file() and ("idx" in path.name
@@ -480,6 +552,18 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Save model", "model.npz", "Models (*.npz)")
         if path:
             self.save_model(path)
+
+    def _open_session_dialog(self):
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", "",
+                                              "Sessions (*.npz);;All files (*)")
+        if path:
+            self.open_session(path)
+
+    def _save_session_dialog(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", "session.npz",
+                                              "Sessions (*.npz)")
+        if path:
+            self.save_session(path)
 
     def _open_dataset_dialog(self):
         path, _ = QFileDialog.getOpenFileName(

@@ -28,6 +28,7 @@ class RedrawScheduler(QObject):
         self.controller = controller
         self.panels = panels
         self.shown = set()
+        self.pinned = None  # a snapshot the panels show instead of the live ones (a look back)
         self._subscribers = {}  # name → (callback, interval while training)
         self._last = {}
         controller.snapshotChanged.connect(self.on_snapshot)
@@ -41,18 +42,39 @@ class RedrawScheduler(QObject):
         """Panel ``key`` came on screen (it draws the current snapshot at once) or left it."""
         if visible:
             self.shown.add(key)
-            snapshot = self.controller.snapshot
+            snapshot = self.pinned or self.controller.snapshot
             if snapshot is not None:
                 self._draw(key, self.panels[key].show_snapshot, snapshot, time.perf_counter())
         else:
             self.shown.discard(key)
         self._retime()
 
-    def _receivers(self):
+    def pin(self, snapshot):
+        """Show ``snapshot`` (an older step, say) in every panel until :meth:`unpin`; live
+        snapshots still reach the other subscribers (the status bar, the timeline)."""
+        self.pinned = snapshot
+        self._draw_panels(snapshot)
+        self._retime()
+
+    def unpin(self):
+        """Back to the live snapshots."""
+        self.pinned = None
+        if self.controller.snapshot is not None:
+            self._draw_panels(self.controller.snapshot)
+        self._retime()
+
+    def _draw_panels(self, snapshot):
+        now = time.perf_counter()
         for key in self.shown:
-            panel = self.panels[key]
-            if panel.redraw_interval_s is not None:
-                yield key, panel.show_snapshot, panel.redraw_interval_s
+            if self.panels[key].redraw_interval_s is not None:
+                self._draw(key, self.panels[key].show_snapshot, snapshot, now)
+
+    def _receivers(self):
+        if self.pinned is None:  # a pinned snapshot is drawn once, not at every live one
+            for key in self.shown:
+                panel = self.panels[key]
+                if panel.redraw_interval_s is not None:
+                    yield key, panel.show_snapshot, panel.redraw_interval_s
         for name, (callback, interval) in self._subscribers.items():
             yield name, callback, interval
 

@@ -258,6 +258,31 @@ class TrainingWorker(QThread):
             session.evaluate_now()  # a loaded model: show what it knows at once
         self._publish()
 
+    def fork(self, step):
+        """Go back to the recorded step ≤ ``step`` and make it the run's present (a new
+        branch): training goes on from there when started."""
+        self._running = False
+        self.session.fork(step)
+        self.session.evaluate_now()
+        self._publish()
+
+    def open_record(self, record):
+        """Make a saved run (a :class:`~engine.session_io.SessionRecord`) the run, ready to
+        train on from its end; the current one is kept if it cannot be built."""
+        self._running = False
+        try:
+            session = Session.from_record(record, self._split_for(record.config),
+                                          background=True, train_eval_limit=TRAIN_EVAL_LIMIT)
+        except (ValueError, DigitDescentError) as exc:
+            self._fail(str(exc))
+            return
+        if self.session is not None:
+            self.session.close()
+        self._config = record.config
+        self.session = session
+        session.evaluate_now()
+        self._publish()
+
     # Training -----------------------------------------------------------
     def _split_for(self, config):
         key = config.dataset

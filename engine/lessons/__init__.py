@@ -5,52 +5,14 @@ the caption says) plus a headless experiment that yields JSON-ready dicts, the l
 holds the lesson's headline figures. Nothing here imports Qt.
 """
 
-from dataclasses import dataclass, field
+from .catalogue import LESSONS
+from .lesson import Lesson, Stage
 
-
-@dataclass(frozen=True)
-class Stage:
-    """One step of a lesson (Page Down goes to the next).
-
-    caption : what to watch for, two or three sentences.
-    panels : the panels shown, in reading order (one to four).
-    train_to : train until this epoch has ended (None: training is left as it is).
-    restart : restart from the same initial weights with these settings changed; the run so
-        far stays on the cost panel as a faint ghost labelled ``ghost``.
-    surface, balls : a teaching surface, and balls ``(x, y, η)`` dropped on it and set rolling.
-    show : a view the app opens: ``noise`` (noise images and the answers), ``backprop`` (one
-        image's backpropagation), ``cell A B`` (the confusion-matrix cell actual A → read B),
-        ``model strong`` (the shipped strong model), ``trask`` (the exact printout).
-    """
-
-    caption: str
-    panels: tuple = ("cost",)
-    train_to: int = None
-    restart: dict = None
-    ghost: str = ""
-    surface: str = None
-    balls: tuple = ()
-    show: str = None
-
-
-@dataclass(frozen=True)
-class Lesson:
-    """A lesson: ``config`` is the training set-up it opens with (a :class:`TrainConfig`),
-    ``source`` the text it follows, ``run(short=False, data=None)`` its headless experiment
-    (``short``: a quick check on a fraction of the data; ``data``: a folder the lesson needs)."""
-
-    name: str
-    title: str
-    source: str
-    config: object
-    stages: tuple
-    run: callable = field(repr=False)
-    needs_data: str = ""  # what ``data`` must be, for lessons that cannot use embedded data
+__all__ = ["LESSONS", "Lesson", "Stage", "lesson", "lessons"]
 
 
 def lessons():
     """All lessons, in teaching order."""
-    from .catalogue import LESSONS
     return LESSONS
 
 

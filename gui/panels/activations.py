@@ -205,11 +205,13 @@ class ActivationsPanel(Panel):
             pts = np.array(points) if points else np.zeros((0, 2))
             item.setData(pts[:, 0], pts[:, 1])
 
-    def open_backprop(self):
+    def open_backprop(self, label=None):
+        """The backpropagation view of the drawing; ``label``: the right answer, if known
+        (else the network's own answer)."""
         snap = self.reader.snapshot
         lr = snap.lr if snap is not None and self.source.currentIndex() == LIVE else 0.1
         names = self.reader.class_names(self.source.currentIndex())
-        dialog = BackpropDialog(self.network, self.x, lr, names, self)
+        dialog = BackpropDialog(self.network, self.x, lr, names, self, label)
         dialog.show()
         return dialog
 
@@ -221,7 +223,7 @@ class BackpropDialog(QDialog):
     The step is applied to a copy of the network: training is never touched.
     """
 
-    def __init__(self, network, x, lr, class_names, parent=None):
+    def __init__(self, network, x, lr, class_names, parent=None, label=None):
         super().__init__(parent)
         self.setWindowTitle("One step of backpropagation")
         self.resize(980, 680)
@@ -256,8 +258,9 @@ class BackpropDialog(QDialog):
         layout.addLayout(controls)
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
-        best = int(np.argmax(network.forward(x.reshape(1, -1))[0]))
-        self.label.setCurrentIndex(best)
+        if label is None:  # unknown: the network's own answer
+            label = int(np.argmax(network.forward(x.reshape(1, -1))[0]))
+        self.label.setCurrentIndex(label)
         self.first_output = self.outputs()
         self.label.currentIndexChanged.connect(self.update_view)
         self.neuron.valueChanged.connect(self.update_view)

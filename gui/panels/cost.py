@@ -182,6 +182,12 @@ class CostPanel(Panel):
         self._acc_low = None
         item.vb.sigResized.connect(self._sync_views)
 
+        # The moment shown when looking back with the timeline
+        self.cursor = pg.InfiniteLine(angle=90)
+        style.sized_pen(self.cursor, style.VERMILION, 2, style=Qt.DashLine)
+        self.cursor.hide()
+        item.addItem(self.cursor, ignoreBounds=True)
+
         self.empty_text = pg.TextItem("Press Space or Train to start", color=style.GREY,
                                       anchor=(0.5, 0.5))
         style.sized_font(self.empty_text, 16)
@@ -364,6 +370,9 @@ class CostPanel(Panel):
         if snap is None:
             return
         samples, raw, mean = snap.history
+        self.cursor.setVisible(snap.live_step is not None)
+        if snap.live_step is not None:
+            self.cursor.setPos(float(self._x(np.float64(snap.samples_seen), snap)))
         self.empty_text.setVisible(len(samples) == 0)
         if len(samples) == 0:
             for curve in (self.raw_curve, self.smooth_curve, self.train_points, self.test_points,

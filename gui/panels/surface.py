@@ -596,7 +596,7 @@ class SurfacePanel(Panel):
         if not snap.finite:
             self.status.setText("The weights are NaN (training diverged): press Reset first.")
             return False
-        steps, points = snap.trajectory
+        steps, points = snap.trajectory[:2]
         method = "pca" if self.directions.currentIndex() == 1 else "random"
         if method == "pca" and len(points) < 3:
             self.status.setText("Train a little first: PCA needs at least three recorded "

@@ -26,7 +26,7 @@ def test_a_saved_session_reads_back_exactly(small_mnist, tmp_path):
     path = tmp_path / "run.npz"
     save_session(session, path, layout={"panels": ["cost", "weights"]})
     record = load_session(path)
-    steps, points = session.trajectory.frozen
+    steps, points = session.trajectory.frozen[:2]
     assert record.config == session.config and record.step == session.trainer.steps == 207
     assert list(record.steps) == list(steps)
     assert np.array_equal(record.trajectory, np.stack(points))
@@ -81,3 +81,60 @@ def test_bad_session_files_are_one_clear_error(small_mnist, tmp_path, damage):
         np.savez(path, **arrays)
     with pytest.raises(SessionFileError, match="run.npz"):
         load_session(path)
+
+
+def _small_session(epochs=2):
+    from engine import preset
+    from engine.session import Session
+
+    session = Session(preset("3b1b").replace(train_subset=500, epochs=epochs, lr_decay=0.5))
+    for _ in range(epochs):
+        session.run_epoch()
+    return session
+
+
+def test_a_snapshot_looks_back_at_a_recorded_step():
+    session = _small_session()
+    live = session.snapshot()
+    steps, params, samples = live.trajectory
+    back = live.at(70)  # between the recorded 64 and 128
+    assert back.step == 64 and back.samples_seen == samples[steps.index(64)] == 640
+    np.testing.assert_array_equal(back.params, params[steps.index(64)])
+    assert back.epoch == 1 and back.epoch_progress == pytest.approx(140 / 500)
+    assert back.live_step == live.step and back.evaluation is None
+    assert back.at(0).live_step == live.step and back.at(0).step == 0
+
+
+def test_fork_goes_back_and_trains_on_from_there():
+    session = _small_session(epochs=3)
+    steps, params, _ = session.trajectory.frozen
+    assert session.fork(40) == 32  # (50, an epoch end, is recorded too)
+    trainer = session.trainer
+    np.testing.assert_array_equal(trainer.network.params, params[steps.index(32)])
+    assert (trainer.steps, trainer.samples_seen, trainer.epoch) == (32, 320, 0)
+    assert session.reports == [] and session.trajectory.steps[-1] == 32
+    assert trainer.history.arrays()[0][-1] <= 320
+    report = session.run_epoch()  # the rest of the first epoch
+    assert (report.epoch, report.samples_seen, trainer.steps) == (1, 500, 50)
+    assert report.lr == pytest.approx(0.5)  # decayed from the rate of that point
+
+
+def test_a_saved_run_continues_where_it_ended(tmp_path):
+    from engine.session import Session
+
+    session = _small_session()
+    save_session(session, tmp_path / "run.npz")
+    record = load_session(tmp_path / "run.npz")
+    assert record.trajectory_samples == session.trajectory.frozen[2]
+    again = Session.from_record(record)
+    a, b = session.snapshot(), again.snapshot()
+    for name in ("step", "epoch", "samples_seen", "history_stride"):
+        assert getattr(a, name) == getattr(b, name), name
+    np.testing.assert_array_equal(a.params, b.params)
+    np.testing.assert_array_equal(a.initial_params, b.initial_params)
+    for x, y in zip(a.history, b.history):
+        np.testing.assert_array_equal(x, y)
+    assert a.reports == b.reports and a.trajectory[0] == b.trajectory[0]
+    assert again.trainer.lr == pytest.approx(session.trainer.lr)
+    report = again.run_epoch()
+    assert report.epoch == 3 and report.samples_seen == 1500

@@ -1,0 +1,186 @@
+"""The time machine's timeline: a slider over the recorded steps of the run under the panels.
+
+Dragging it shows every panel as the network was at that step (the panels redraw from the
+stored weights, never by asking the training thread); the confusion matrix's evaluation of
+that step is computed off the GUI thread and cached. "Back to live" (End) returns, "Resume
+from here" makes that step the run's present (a new branch: the old run stays on the cost
+panel as a ghost) and "Restart with the same initial weights" replays the run from its start
+with the settings as they are now (the old run stays as a ghost).
+"""
+
+from collections import OrderedDict
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter, QPen, QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QToolBar, QWidget
+
+from engine import inspection
+
+from . import style
+from .jobs import Jobs
+
+CACHED_EVALUATIONS = 16  # evaluations of older steps kept (each holds the test set's outputs)
+MAX_TICKS = 60  # epoch ticks drawn on the slider (more epochs: none)
+
+
+class TimelineSlider(QSlider):
+    """A horizontal slider over trajectory points, with a tick at each epoch end."""
+
+    def __init__(self):
+        super().__init__(Qt.Horizontal)
+        self.ticks = ()  # slider values of the epoch ends
+
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if not self.ticks or self.maximum() <= 0:
+            return
+        painter = QPainter(self)
+        painter.setPen(QPen(QColor(style.GREY), 2))
+        span = self.width() - 16
+        for value in self.ticks:
+            x = 8 + span * value / self.maximum()
+            painter.drawLine(int(x), self.height() - 6, int(x), self.height() - 1)
+        painter.end()
+
+
+class Timeline(QToolBar):
+    """Rewinding the run of ``window`` (a MainWindow)."""
+
+    def __init__(self, window):
+        super().__init__("Timeline", window)
+        self.setObjectName("toolbar-timeline")
+        self.setMovable(False)
+        self.window = window
+        self.base = None  # the live snapshot looked back into (frozen while looking back)
+        self.viewing = None  # the snapshot shown in the panels, None when live
+        self._evaluations = OrderedDict()  # (run, step) → Evaluation
+        self._jobs = Jobs(self)
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(8, 2, 8, 2)
+        self.slider = TimelineSlider()
+        self.slider.setToolTip("Drag back in time: every panel shows the network as it was "
+                               "(recorded steps 0, 1, 2, 4, 8, … and every epoch end)")
+        self.slider.valueChanged.connect(self._on_moved)
+        self.label = QLabel("live")
+        self.label.setMinimumWidth(240)
+        self.live_button = QPushButton("Back to live (End)")
+        self.resume_button = QPushButton("Resume from here")
+        self.resume_button.setToolTip("Train on from this step: a new branch (the run as it "
+                                      "was stays on the cost panel, faint)")
+        self.restart_button = QPushButton("Restart with the same initial weights")
+        self.restart_button.setToolTip("Replay the run from its first weights with the settings "
+                                       "as they are now (change one first); the run so far "
+                                       "stays on the cost panel, faint")
+        self.live_button.clicked.connect(self.back_to_live)
+        self.resume_button.clicked.connect(self.resume_here)
+        self.restart_button.clicked.connect(window.restart_same_weights)
+        row.addWidget(QLabel("Rewind"))
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.label)
+        for button in (self.live_button, self.resume_button, self.restart_button):
+            button.setFocusPolicy(Qt.NoFocus)
+            row.addWidget(button)
+        style.sized_text(box, 11)
+        self.addWidget(box)
+        self._show_state()
+
+    # ------------------------------------------------------------ live
+    def follow(self, live):
+        """A live snapshot: the slider spans its recorded steps (unless looking back into the
+        same run: a new run ends the look back)."""
+        if self.viewing is not None:
+            if live.initial_params is self.base.initial_params:
+                return
+            self.back_to_live()
+            return
+        steps, _, samples = live.trajectory
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, max(0, len(steps) - 1))
+        self.slider.setValue(self.slider.maximum())
+        self.slider.blockSignals(False)
+        n = max(live.n_train, 1)
+        ends = [i for i, seen in enumerate(samples) if seen and seen % n == 0]
+        ticks = tuple(ends) if len(ends) <= MAX_TICKS else ()
+        if ticks != self.slider.ticks:
+            self.slider.ticks = ticks
+            self.slider.update()
+
+    # ------------------------------------------------------- looking back
+    def _on_moved(self, index):
+        live = self.window.controller.snapshot
+        if live is None:
+            return
+        base = self.base or live
+        steps = base.trajectory[0]
+        if not steps:
+            return
+        if self.viewing is None and index >= len(steps) - 1:
+            return  # at the live end: nothing to look back at
+        self.base = base
+        self.show_step(steps[min(index, len(steps) - 1)])
+
+    def show_step(self, step):
+        """Every panel as the network was at the last recorded step ≤ ``step``."""
+        base = self.base = self.base or self.window.controller.snapshot
+        view = base.at(step)
+        key = (id(base.initial_params), view.step)
+        evaluation = self._evaluations.get(key)
+        if evaluation is not None:
+            view = replace(view, evaluation=evaluation)
+        elif view.test_set is not None:
+            self._evaluate(view, key)
+        self.viewing = view
+        self.window.scheduler.pin(view)
+        self._show_state()
+        return view
+
+    def _evaluate(self, view, key):
+        def done(evaluation):
+            self._evaluations[key] = evaluation
+            while len(self._evaluations) > CACHED_EVALUATIONS:
+                self._evaluations.popitem(last=False)
+            if self.viewing is not None and self.viewing.step == view.step:
+                self.viewing = replace(self.viewing, evaluation=evaluation)
+                self.window.scheduler.pin(self.viewing)
+
+        self._jobs.start(lambda job: inspection.evaluate(view.network(), view.test_set,
+                                                         view.epoch),
+                         done, self.window.show_banner)
+
+    def back_to_live(self):
+        """The panels follow training again."""
+        self._jobs.cancel()
+        self.viewing = self.base = None
+        self.window.scheduler.unpin()
+        live = self.window.controller.snapshot
+        if live is not None:
+            self.follow(live)
+        self._show_state()
+
+    def resume_here(self):
+        """Train on from the step shown (a new branch); the run as it was stays as a ghost."""
+        view = self.viewing
+        if view is None:
+            return
+        self.window.cost_panel.add_ghost(f"before the fork at step {view.step:,}", self.base)
+        self.window.controller.fork(view.step)
+        self.back_to_live()
+
+    def _show_state(self):
+        looking = self.viewing is not None
+        self.live_button.setEnabled(looking)
+        self.resume_button.setEnabled(looking)
+        if looking:
+            self.label.setText(f"step {self.viewing.step:,} of {self.viewing.live_step:,}")
+        else:
+            self.label.setText("live")
+
+    def status_text(self):
+        """The status bar's text while looking back, else None."""
+        v = self.viewing
+        if v is None:
+            return None
+        return (f"viewing step {v.step:,} of {v.live_step:,} (epoch {v.epoch}, "
+                f"{v.samples_seen:,} samples) — Back to live (End)")
