@@ -79,7 +79,7 @@ def build_parser():
                         help="preset to open the app with (default: the last one used, or 3b1b)")
     parser.add_argument("--reset-settings", action="store_true",
                         help="forget the app's saved settings (layout, last configuration) first")
-    sub = parser.add_subparsers(dest="command", metavar="{train,eval,bench,lesson}")
+    sub = parser.add_subparsers(dest="command", metavar="{train,eval,bench,lesson,record}")
 
     train = sub.add_parser("train", help="train headless and report each epoch")
     train.add_argument("--preset", choices=list(PRESETS), default="3b1b",
@@ -137,6 +137,22 @@ def build_parser():
                         help="the data a lesson needs and the app does not embed (cifar10: "
                              "the folder cifar-10-batches-bin)")
     lesson.add_argument("--json", action="store_true", help="JSON lines")
+
+    rec = sub.add_parser("record", help="film a training run (or replay a session) as an MP4 "
+                                        "or animated GIF of the chosen panels")
+    source = rec.add_mutually_exclusive_group(required=True)
+    source.add_argument("--preset", choices=list(PRESETS), help="train this preset and film it")
+    source.add_argument("--session", metavar="PATH", help="replay a saved session")
+    rec.add_argument("--epochs", type=_positive_int, help="with --preset: epochs to train")
+    rec.add_argument("--panels", default="cost,weights",
+                     help="one to four of cost, weights, confusion, surface, pad, activations "
+                          "(default: cost,weights)")
+    rec.add_argument("--out", required=True, metavar="FILE", help="the video: .mp4 or .gif")
+    rec.add_argument("--fps", type=_number(int, lambda v: 1 <= v <= 120, "from 1 to 120"),
+                     default=30)
+    rec.add_argument("--seconds", type=_positive_seconds, default=10.0,
+                     help="length of the video (default 10 s: fps × seconds frames)")
+    rec.add_argument("--size", default="1920x1080", help="frame size WIDTHxHEIGHT")
     return parser
 
 
@@ -332,6 +348,44 @@ def run_lesson(args, out=sys.stdout):
     return 0
 
 
+def _size(text):
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"--size: expected WIDTHxHEIGHT like 1920x1080, got {text!r}") from None
+    return width, height
+
+
+def run_record(args, err=None):
+    """``record``: the frames rendered offscreen, a progress bar on the terminal."""
+    import os
+
+    err = err or sys.stderr
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # frames need no screen
+    from gui.app import make_application
+    from gui.recorder import record
+
+    size = _size(args.size)
+    source = args.session
+    if args.preset:
+        source = preset(args.preset).replace(epochs=args.epochs)
+    make_application()
+    limit_blas_threads(1)
+    start = time.perf_counter()
+
+    def progress(done, total):  # one line, redrawn (the app's Record… reads it too)
+        bar = "#" * int(30 * done / total)
+        err.write(f"\rrecording [{bar:<30}] frame {done}/{total}  "
+                  f"{time.perf_counter() - start:.0f} s")
+        err.flush()
+
+    frames = record(source, [p.strip() for p in args.panels.split(",") if p.strip()],
+                    args.out, fps=args.fps, size=size, seconds=args.seconds, progress=progress)
+    err.write(f"\nsaved {frames} frames ({frames / args.fps:.1f} s at {args.fps} fps) "
+              f"to {args.out}\n")
+    return 0
+
+
 def main(argv=None):
     """Entry point; returns the process exit code."""
     parser = build_parser()
@@ -360,6 +414,8 @@ def main(argv=None):
             return run_eval(args)
         if args.command == "lesson":
             return run_lesson(args)
+        if args.command == "record":
+            return run_record(args)
         return run_bench(args)
     except DigitDescentError as exc:
         sys.stderr.write(f"error: {exc}\n")

@@ -31,6 +31,7 @@ from .panels import PANELS
 from .panels.reader import LIVE
 from .panels.weights import NeuronDialog
 from .presenter import ARRANGEMENTS, Presenter
+from .record_dialog import RecordDialog
 from .scheduler import RedrawScheduler
 from .timeline import Timeline
 from .settings import settings as app_settings
@@ -165,6 +166,8 @@ class MainWindow(QMainWindow):
                                                 "Ctrl+Shift+O")
         self.save_session_action = self._action("Save session…", self._save_session_dialog,
                                                 "Ctrl+Shift+S")
+        self.record_action = self._action("Record…", self.show_record_dialog, tip="Film the run "
+                                          "so far as an MP4 or animated GIF of chosen panels")
         self.timeline = Timeline(self)
         self.live_action = self._action("Back to live", self.timeline.back_to_live, "End",
                                         "The panels follow training again after rewinding")
@@ -262,6 +265,7 @@ class MainWindow(QMainWindow):
                 export.addAction(self._action(f"{panel.title}…",
                                               lambda _=False, k=key: self._export_picture_dialog(k)))
         file_menu.addAction(self.export_csv_action)
+        file_menu.addAction(self.record_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -514,6 +518,11 @@ class MainWindow(QMainWindow):
             self.restoreState(QByteArray.fromBase64(layout.encode()))
         self.statusBar().showMessage(f"Opened {path}: step {record.step:,}, epoch "
                                      f"{record.epoch}", 5000)
+
+    def show_record_dialog(self):
+        dialog = RecordDialog(self)
+        dialog.show()
+        return dialog
 
     def open_dataset(self, path):
         path = Path(path)

@@ -310,7 +310,7 @@ class CostPanel(Panel):
 
     # ------------------------------------------------------------- data
     def presenter_hides(self):
-        return [self.control_bar]
+        return [self.control_bar, self.fit_button]
 
     def show_snapshot(self, snapshot):
         self.snapshot = snapshot

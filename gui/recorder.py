@@ -1,0 +1,164 @@
+"""Recording a training run as a video: the chosen panels' plots, frame by frame, offscreen.
+
+The frames follow training as a time-lapse: the steps filmed are spaced logarithmically at
+first, when the network changes fastest, and evenly later. A fresh run (a preset) is trained
+on this thread between frames; a saved session is replayed from its recorded steps. The
+encoding is imageio's (MP4 through the ffmpeg that the imageio-ffmpeg wheel ships, GIF
+through Pillow, which merges identical consecutive frames into one longer frame):
+``pip install -e '.[record]'``.
+"""
+
+import importlib.util
+import os
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QWidget
+
+from engine import DigitDescentError, Session, inspection
+from engine.session_io import load_session
+
+from . import style
+from .panels import PANELS
+
+RECORDABLE = tuple(cls.key for cls in PANELS if cls.redraw_interval_s is not None)
+FORMATS = (".mp4", ".gif")
+MISSING = ("recording needs imageio and imageio-ffmpeg: pip install -e '.[record]' "
+           "(or pip install imageio imageio-ffmpeg pillow)")
+
+
+class RecordingError(DigitDescentError):
+    """A recording that cannot be made (a missing encoder, a bad panel name or size)."""
+
+
+def frame_steps(total, count):
+    """``count`` steps from 0 to ``total`` (repeats allowed), dense at first: step
+    ``total · (10^(3u) − 1) / 999`` at ``u`` from 0 to 1."""
+    u = np.linspace(0.0, 1.0, count)
+    return np.round(total * (10 ** (3 * u) - 1) / 999).astype(np.int64)
+
+
+class Filmstrip(QWidget):
+    """The chosen panels side by side (two rows for three or four) at one size, without
+    their control rows: ``frame(snapshot)`` is one RGB frame."""
+
+    def __init__(self, keys, size):
+        super().__init__()
+        classes = {cls.key: cls for cls in PANELS}
+        unknown = [k for k in keys if k not in RECORDABLE]
+        if unknown or not 1 <= len(keys) <= 4:
+            raise RecordingError(f"choose one to four panels from {', '.join(RECORDABLE)}; "
+                                 f"got {', '.join(keys) or 'none'}")
+        self.panels = [classes[key]() for key in keys]
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        columns = 1 if len(keys) == 1 else 2
+        for i, panel in enumerate(self.panels):
+            grid.addWidget(panel, i // columns, i % columns)
+            for widget in panel.presenter_hides():
+                widget.hide()
+        self.caption = QLabel(" ")  # where in training the frame is
+        style.sized_text(self.caption, 12)
+        grid.addWidget(self.caption, (len(keys) - 1) // columns + 1, 0, 1, columns)
+        self.setFixedSize(*size)
+        self.setAttribute(Qt.WA_DontShowOnScreen)  # rendered, never on a screen
+        self.show()
+
+    def frame(self, snapshot):
+        for panel in self.panels:
+            panel.show_snapshot(snapshot)
+        accuracy = [r.test_accuracy for r in snapshot.reports
+                    if r.samples_seen <= snapshot.samples_seen]
+        self.caption.setText(f"  step {snapshot.step:,} · epoch "
+                             f"{snapshot.samples_seen / max(snapshot.n_train, 1):.2f}"
+                             + (f" · test accuracy {accuracy[-1]:.1%}" if accuracy else ""))
+        QApplication.processEvents()
+        image = self.grab().toImage().convertToFormat(QImage.Format_RGB888)
+        width, height = image.width(), image.height()
+        data = np.frombuffer(image.constBits(), np.uint8, image.bytesPerLine() * height)
+        return data.reshape(height, image.bytesPerLine())[:, :3 * width].reshape(height, width, 3)
+
+    def close_panels(self):
+        for panel in self.panels:
+            panel.shutdown()
+
+
+def _writer(path, fps):
+    try:
+        import imageio.v2 as imageio
+    except ImportError:
+        raise RecordingError(MISSING) from None
+    if path.suffix.lower() == ".gif":
+        return imageio.get_writer(path, format="GIF", mode="I", duration=1000 / fps, loop=0)
+    if importlib.util.find_spec("imageio_ffmpeg") is None:  # the ffmpeg imageio uses for MP4
+        raise RecordingError(MISSING)
+    return imageio.get_writer(path, format="FFMPEG", fps=fps, codec="libx264", quality=7,
+                              macro_block_size=1, pixelformat="yuv420p")
+
+
+def _filmed(source, count, evaluate):
+    """``(frames, snapshots)``: the snapshots at ``count`` time-lapse steps of a fresh run of
+    ``source`` (a TrainConfig, trained here up to each) or of a saved session (a path,
+    looked back into at each; ``evaluate``: with the test set evaluated for each)."""
+    if isinstance(source, (str, Path)):
+        record = load_session(source)
+        live = Session.from_record(record).snapshot()
+
+        def replay():
+            for step in frame_steps(record.step, count):
+                view = live.at(int(step))
+                if evaluate and view.test_set is not None:
+                    view = replace(view, evaluation=inspection.evaluate(
+                        view.network(), view.test_set, view.epoch))
+                yield view
+        return replay()
+    session = Session(source)
+    per_epoch = -(-len(session.trainer.train) // source.batch_size)
+
+    def train():
+        for step in frame_steps(source.epochs * per_epoch, count):
+            while session.trainer.steps < step:
+                session.run_steps(int(step - session.trainer.steps))
+            session.collect(wait=True)
+            yield session.snapshot()
+    return train()
+
+
+def record(source, panels, out, fps=30, size=(1920, 1080), seconds=10.0, progress=None):
+    """Film ``source`` (a TrainConfig to train, or a session file to replay) into ``out``
+    (``.mp4`` or ``.gif``): ``fps × seconds`` frames of ``panels`` at ``size``. Written to a
+    temporary file beside ``out`` and renamed into place at the end (nothing half-written).
+    ``progress(done, total)`` after every frame. Returns the number of frames."""
+    out = Path(out)
+    if out.suffix.lower() not in FORMATS:
+        raise RecordingError(f"{out}: the video must end in .mp4 or .gif")
+    if not (16 <= size[0] <= 7680 and 16 <= size[1] <= 4320) or size[0] % 2 or size[1] % 2:
+        raise RecordingError(f"frame size {size[0]}x{size[1]}: even numbers from 16x16 to "
+                             "7680x4320")
+    count = max(1, int(round(fps * seconds)))
+    strip = Filmstrip(tuple(panels), size)
+    frames = _filmed(source, count, "confusion" in panels)
+    fd, tmp = tempfile.mkstemp(dir=out.resolve().parent, prefix=f".{out.name}.",
+                               suffix=out.suffix)
+    os.close(fd)
+    try:
+        writer = _writer(Path(tmp), fps)
+        try:
+            for done, snapshot in enumerate(frames, start=1):
+                writer.append_data(strip.frame(snapshot))
+                if progress is not None:
+                    progress(done, count)
+        finally:
+            writer.close()
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        strip.close_panels()
+        strip.deleteLater()
+    return count

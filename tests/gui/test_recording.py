@@ -1,0 +1,134 @@
+"""Recording a run as a video: frames, formats, the command line and File → Record…."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+import cli
+from engine import preset
+from engine.session import Session
+from engine.session_io import save_session
+from gui import recorder
+
+imageio = pytest.importorskip("imageio.v2")
+
+
+def frames_of(path):
+    reader = imageio.get_reader(path)
+    frames = [frame for frame in reader]
+    reader.close()
+    return frames
+
+
+def gif_seconds(path):
+    from PIL import Image
+
+    with Image.open(path) as image:
+        total = 0
+        for index in range(image.n_frames):
+            image.seek(index)
+            total += image.info["duration"]
+    return total / 1000
+
+
+def test_time_lapse_is_dense_at_first():
+    steps = recorder.frame_steps(60_000, 300)
+    assert steps[0] == 0 and steps[-1] == 60_000 and len(steps) == 300
+    assert np.all(np.diff(steps) >= 0)
+    assert steps[150] < 60_000 / 20  # half the frames film the first 5% of the run
+
+
+@pytest.fixture
+def small_session(tmp_path):
+    session = Session(preset("3b1b").replace(train_subset=600, epochs=2))
+    for _ in range(2):
+        session.run_epoch()
+    path = tmp_path / "run.npz"
+    save_session(session, path)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".gif"])
+def test_replaying_a_session_writes_the_frames_asked_for(qapp, tmp_path, small_session, suffix):
+    out = tmp_path / f"run{suffix}"
+    seen = []
+    count = recorder.record(small_session, ["cost", "weights", "confusion"], out, fps=6,
+                            size=(320, 240), seconds=2, progress=lambda d, t: seen.append(d))
+    assert count == 12 and seen == list(range(1, 13))
+    frames = frames_of(out)
+    if suffix == ".mp4":
+        assert len(frames) == 12
+    else:  # a GIF merges identical consecutive frames (a replay repeats recorded steps)
+        assert 2 <= len(frames) <= 12  # (GIF times are whole hundredths: 12 × 0.16 s)
+        assert gif_seconds(out) == pytest.approx(2.0, abs=0.1)
+    assert frames[0].shape[:2] == (240, 320)
+    assert not np.array_equal(frames[0], frames[-1])  # training moved on between them
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_command_line_trains_and_films_a_preset(qapp, tmp_path, capsys):
+    out = tmp_path / "templates.mp4"
+    code = cli.main(["record", "--preset", "templates", "--epochs", "1", "--panels", "weights",
+                     "--out", str(out), "--fps", "4", "--seconds", "2", "--size", "200x160"])
+    assert code == 0
+    assert "saved 8 frames" in capsys.readouterr().err
+    frames = frames_of(out)
+    assert len(frames) == 8 and frames[0].shape[:2] == (160, 200)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--panels", "cost,nonsense"], "choose one to four panels"),
+    (["--out", "x.avi"], "must end in .mp4 or .gif"),
+    (["--size", "321x240"], "even numbers"),
+    (["--size", "big"], "WIDTHxHEIGHT"),
+])
+def test_bad_recording_requests_are_one_message(qapp, tmp_path, small_session, capsys, args,
+                                                message):
+    base = {"--session": str(small_session), "--out": str(tmp_path / "v.gif"),
+            "--size": "320x240", "--panels": "cost"}
+    base.update(dict(zip(args[::2], args[1::2])))
+    code = cli.main(["record", *[x for pair in base.items() for x in pair]])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_without_the_encoder_it_says_how_to_install_it(qapp, tmp_path, small_session,
+                                                       monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "imageio_ffmpeg" else real(name, *a))
+    with pytest.raises(recorder.RecordingError, match=r"pip install -e '\.\[record\]'"):
+        recorder.record(small_session, ["cost"], tmp_path / "v.mp4", fps=2, size=(64, 64),
+                        seconds=1)
+    assert list(tmp_path.glob("*.mp4")) == [] and list(tmp_path.glob(".v.mp4*")) == []
+
+
+def test_an_interrupted_recording_leaves_nothing_behind(qapp, tmp_path, small_session):
+    def interrupt(done, total):
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        recorder.record(small_session, ["cost"], tmp_path / "v.gif", fps=5, size=(64, 64),
+                        seconds=2, progress=interrupt)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.npz"]
+
+
+def test_record_dialog_films_the_run_so_far(make_window, qtbot, small_config, tmp_path):
+    w = make_window(small_config.replace(epochs=1))
+    w.start_training()
+    qtbot.waitUntil(lambda: bool(w.controller.snapshot.reports), timeout=30000)
+    dialog = w.show_record_dialog()
+    out = tmp_path / "lecture.mp4"
+    dialog.path.setText(str(out))
+    dialog.width_box.setValue(320)
+    dialog.height_box.setValue(240)
+    dialog.fps.setValue(3)
+    dialog.seconds.setValue(2)
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.process is None, timeout=60000)
+    assert dialog.message.text() == f"Saved {out}"
+    assert dialog.progress.value() == 6
+    assert len(frames_of(out)) == 6
