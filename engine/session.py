@@ -21,6 +21,7 @@ from .trajectory import Trajectory
 
 LONG_EPOCH_STEPS = 100  # every epoch of at least this many mini-batches is evaluated;
 MIN_EVALUATION_S = 0.05  # a shorter one only this long after the last evaluated one
+MAX_REPORTS = 20_000  # beyond this, every other report of the older half is dropped
 
 
 def evaluate_epoch(network, train, test, epoch, train_limit=None, keep_train=True):
@@ -204,6 +205,9 @@ class Session:
             self.train_evaluation = train_evaluation
         self.last_epoch_params = params
         self.reports.append(end.report(train, test))
+        if len(self.reports) > MAX_REPORTS:  # bounded memory however long the run
+            half = len(self.reports) // 2
+            self.reports = self.reports[:half:2] + self.reports[half:]
         return True
 
     def evaluate_now(self):

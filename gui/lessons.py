@@ -4,7 +4,8 @@ next stage, Page Up back to the one before (its panels and caption; training goe
 where it is)."""
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolBar, QWidget
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QToolBar, QVBoxLayout,
+                               QWidget)
 
 from engine import TrainConfig, trask
 from engine.data import CIFAR_MISSING, RESOURCES
@@ -28,14 +29,15 @@ class CaptionStrip(QToolBar):
         self.setProperty("presenter_keeps", True)
         box = QWidget()
         row = QHBoxLayout(box)
-        row.setContentsMargins(10, 6, 10, 6)
-        self.heading = QLabel()
-        self.caption = QLabel()
+        row.setContentsMargins(10, 4, 10, 4)
+        self.heading = QLabel()  # the lesson and the stage, one line
+        self.caption = QLabel()  # what to watch for, wrapped
         self.caption.setWordWrap(True)
         self.caption.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        text = QWidget()
-        column = QHBoxLayout(text)
-        column.setContentsMargins(0, 0, 0, 0)
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        text.addWidget(self.heading)
+        text.addWidget(self.caption)
         self.back = QPushButton("◀")
         self.back.setToolTip("The stage before (Page Up)")
         self.next = QPushButton("▶")
@@ -45,8 +47,7 @@ class CaptionStrip(QToolBar):
         self.back.clicked.connect(player.previous_stage)
         self.next.clicked.connect(player.next_stage)
         close.clicked.connect(player.close)
-        row.addWidget(self.heading)
-        row.addWidget(self.caption, 1)
+        row.addLayout(text, 1)
         for button in (self.back, self.next, close):
             button.setFocusPolicy(Qt.NoFocus)
             row.addWidget(button)
@@ -58,9 +59,7 @@ class CaptionStrip(QToolBar):
 
     def show_stage(self, lesson, index, extra=""):
         count = len(lesson.stages)
-        self.heading.setText(f"<b>{lesson.title}</b><br>stage {index + 1} of {count}")
-        self.heading.setMaximumWidth(max(260, self.width() // 4))
-        self.heading.setWordWrap(True)
+        self.heading.setText(f"<b>{lesson.title}</b> &nbsp;·&nbsp; stage {index + 1} of {count}")
         self.caption.setText(lesson.stages[index].caption + extra)
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < count - 1)

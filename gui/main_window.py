@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         self.banner_bar.addWidget(banner)
         self.addToolBar(Qt.TopToolBarArea, self.banner_bar)
         self.banner_bar.hide()
-        self.insertToolBar(self.lesson_player.strip, self.timeline)  # the strip stays lowest
+        self.insertToolBar(self.lesson_player.strip, self.timeline)  # a scrubber at the bottom
         self.insertToolBarBreak(self.lesson_player.strip)
 
     def _build_docks(self):

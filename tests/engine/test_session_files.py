@@ -138,3 +138,16 @@ def test_a_saved_run_continues_where_it_ended(tmp_path):
     assert again.trainer.lr == pytest.approx(session.trainer.lr)
     report = again.run_epoch()
     assert report.epoch == 3 and report.samples_seen == 1500
+
+
+def test_reports_stay_bounded_however_long_the_run(monkeypatch):
+    import engine.session as session_module
+    from engine.session import Session
+
+    monkeypatch.setattr(session_module, "MAX_REPORTS", 40)
+    session = Session(preset("trask").replace(epochs=500))
+    for _ in range(200):
+        session.run_epoch()
+    epochs = [r.epoch for r in session.reports]
+    assert len(epochs) <= 40 and epochs[-1] == 200
+    assert epochs == sorted(epochs) and epochs[-10:] == list(range(191, 201))  # recent: all
