@@ -108,6 +108,9 @@ def build_parser():
     train.add_argument("--save", metavar="PATH", help="save the trained model (.npz)")
     train.add_argument("--session", metavar="PATH",
                        help="save the whole run (weights along the way, costs, reports) to PATH")
+    train.add_argument("--resume", metavar="SESSION",
+                       help="train on from the end of a saved session (its network, settings "
+                            "and records), --epochs more epochs (default: as many as it had)")
     train.add_argument("--json", action="store_true", help="one JSON object per line per epoch")
 
     ev = sub.add_parser("eval", help="test accuracy and confusion matrix of a saved model")
@@ -196,19 +199,42 @@ def _format_report(r, epochs):
             f"train acc {r.train_accuracy:6.2%}  test acc {r.test_accuracy:6.2%}  {r.seconds:.2f} s")
 
 
+_SETTINGS = ("layers", "activation", "cost", "init", "optimizer", "lr", "lr_decay", "momentum",
+             "weight_decay", "batch_size", "seed", "dataset", "shuffle_labels", "augment")
+
+
+def _start_session(args):
+    """``(Session, settings)``: a new run, or the saved one ``--resume`` names."""
+    if not args.resume:
+        cfg = config_from_args(args)
+        try:
+            return Session(cfg), cfg
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    changed = [f"--{name.replace('_', '-')}" for name in _SETTINGS
+               if getattr(args, name) is not None]
+    if changed or args.preset != "3b1b":
+        raise UsageError(f"--resume trains the saved run on as it was: drop "
+                         f"{', '.join(changed) or '--preset'}")
+    record = load_session(args.resume)
+    try:
+        session = Session.from_record(record)
+    except ValueError as exc:
+        raise UsageError(f"{args.resume}: {exc}") from None
+    session.set_epochs(session.trainer.epoch + (args.epochs or record.config.epochs))
+    return session, session.config
+
+
 def run_train(args, out=sys.stdout, err=sys.stderr):
-    cfg = config_from_args(args)
     for target in (args.save, args.session):
         if target:
             check_save_target(target)  # now, not after an hour of training
-    try:
-        session = Session(cfg)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    session, cfg = _start_session(args)
     limit_blas_threads(1)
     show_bar = not args.json and err.isatty()
     try:
-        for epoch in range(1, cfg.epochs + 1):
+        while session.trainer.epoch < cfg.epochs:
+            epoch = session.trainer.epoch + 1
             bar = _ProgressBar(err, epoch, cfg.epochs) if show_bar else None
             report = session.run_epoch(on_step=bar)
             if bar:
@@ -219,7 +245,7 @@ def run_train(args, out=sys.stdout, err=sys.stderr):
                 out.write(_format_report(report, cfg.epochs) + "\n")
             out.flush()
     except KeyboardInterrupt:
-        if args.save and session.reports:
+        if args.save and session.last_epoch_params is not None:
             _save(session, cfg, args.save)
             err.write(f"\ninterrupted: saved the {session.reports[-1].epoch} whole epoch(s) "
                       f"trained so far to {args.save}\n")

@@ -59,6 +59,28 @@ def test_eval_of_a_session_agrees_with_the_training_run(tmp_path):
     assert json.loads(early.stdout)["step"] == 4  # log-spaced: 0, 1, 2, 4, 8, …
 
 
+def test_train_resumes_a_session_from_its_end(tmp_path):
+    first, after = tmp_path / "first.npz", tmp_path / "after.npz"
+
+    def main(*args):
+        return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+
+    assert main("train", "--preset", "xor", "--epochs", "50", "--session", str(first)).returncode == 0
+    resumed = main("train", "--resume", str(first), "--epochs", "30", "--json",
+                   "--session", str(after))
+    assert resumed.returncode == 0, resumed.stderr
+    assert [json.loads(line)["epoch"] for line in resumed.stdout.splitlines()] == list(range(51, 81))
+    old, new = load_session(first), load_session(after)
+    assert new.step == 80 and new.reports[:50] == old.reports
+    assert np.array_equal(new.initial, old.initial)
+    kept = list(new.steps).index(old.step)  # the old run's end is a point of the new one
+    assert np.array_equal(new.trajectory[kept], old.params)
+    refused = main("train", "--resume", str(first), "--lr", "3")
+    assert refused.returncode == 2 and "drop --lr" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "model", "edited"])
 def test_bad_session_files_are_one_clear_error(small_mnist, tmp_path, damage):
     from engine import Network, save_model
