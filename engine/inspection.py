@@ -52,7 +52,8 @@ class Evaluation:
     probs: ``(n, k)`` output probabilities (two columns for a one-output network);
     actual, predicted: ``(n,)`` labels; confidence: ``(n,)`` probability of the
     predicted class; cost: the network's mean cost on the set. ``dataset`` is
-    the (read-only) set evaluated.
+    the (read-only) set evaluated. ``step``: the mini-batch step of a network evaluated
+    part-way through an epoch; None at an epoch's end (after ``epoch`` epochs).
     """
 
     dataset: object
@@ -62,6 +63,14 @@ class Evaluation:
     confidence: np.ndarray
     epoch: int = 0
     cost: float = float("nan")
+    step: int | None = None
+
+    @property
+    def when(self):
+        """'after epoch 3' or 'at step 1,024 (epoch 1)'."""
+        if self.step is None:
+            return f"after epoch {self.epoch}"
+        return f"at step {self.step:,} (epoch {self.epoch + 1})"
 
     @property
     def n_classes(self):
@@ -99,9 +108,10 @@ class Evaluation:
         return wrong[np.argsort(-self.confidence[wrong], kind="stable")][:count]
 
 
-def evaluate(network, dataset, epoch=0, limit=None):
+def evaluate(network, dataset, epoch=0, limit=None, step=None):
     """An :class:`Evaluation` of ``network`` on ``dataset`` (its first ``limit`` samples):
-    the one whole-set evaluation of the app and the command line."""
+    the one whole-set evaluation of the app and the command line (``epoch``, ``step``: when
+    in its training, see :class:`Evaluation`)."""
     if limit is not None and limit < len(dataset):
         dataset = dataset.subset(limit)
     with np.errstate(all="ignore"):
@@ -110,4 +120,4 @@ def evaluate(network, dataset, epoch=0, limit=None):
     probs = np.concatenate([1 - out, out], axis=1) if out.shape[1] == 1 else out
     actual = dataset.labels.astype(np.int64)
     confidence = probs[np.arange(len(predicted)), predicted]
-    return Evaluation(dataset, probs, actual, predicted, confidence, epoch, cost)
+    return Evaluation(dataset, probs, actual, predicted, confidence, epoch, cost, step)

@@ -24,18 +24,19 @@ MIN_EVALUATION_S = 0.05  # a shorter one only this long after the last evaluated
 MAX_REPORTS = 20_000  # beyond this, every other report of the older half is dropped
 
 
-def evaluate_epoch(network, train, test, epoch, train_limit=None, keep_train=True):
+def evaluate_epoch(network, train, test, epoch, train_limit=None, keep_train=True, step=None):
     """The figures of an epoch end, from ``network`` (a copy when training goes on meanwhile).
 
     Returns ``(test Evaluation, training-set Evaluation or None, (train cost, accuracy),
     (test cost, accuracy))``; no Evaluations and NaN figures when the weights are not finite.
-    ``train_limit``: evaluate on the first N training samples only.
+    ``train_limit``: evaluate on the first N training samples only; ``step``: the network's
+    step when it is part-way through an epoch.
     """
     nan = (float("nan"), float("nan"))
     if not np.isfinite(network.params).all():
         return None, None, nan, nan
-    test_evaluation = inspection.evaluate(network, test, epoch)
-    train_evaluation = inspection.evaluate(network, train, epoch, limit=train_limit)
+    test_evaluation = inspection.evaluate(network, test, epoch, step=step)
+    train_evaluation = inspection.evaluate(network, train, epoch, train_limit, step)
     return (test_evaluation, train_evaluation if keep_train else None,
             (train_evaluation.cost, train_evaluation.accuracy),
             (test_evaluation.cost, test_evaluation.accuracy))
@@ -215,7 +216,8 @@ class Session:
         self.collect(wait=True)  # an epoch end's, older, must not come after
         trainer = self.trainer
         self.evaluation, self.train_evaluation, _, _ = evaluate_epoch(
-            trainer.network, trainer.train, trainer.test, trainer.epoch, self.train_eval_limit)
+            trainer.network, trainer.train, trainer.test, trainer.epoch, self.train_eval_limit,
+            step=trainer.steps if trainer.epoch_progress else None)
 
     # ----------------------------------------------------------- pictures
     def snapshot(self, **extra):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .inspection import evaluate
 from .network import Network, unflatten
 
 
@@ -106,3 +107,9 @@ class Snapshot:
         net = Network(self.sizes, self.activation, self.cost)
         net.params[...] = self.params
         return net
+
+    def evaluate_test(self):
+        """A fresh :class:`~engine.inspection.Evaluation` of these weights on the test set
+        (slow: for work off the GUI thread)."""
+        return evaluate(self.network(), self.test_set, self.epoch,
+                        step=self.step if self.epoch_progress else None)

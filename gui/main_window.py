@@ -403,7 +403,9 @@ class MainWindow(QMainWindow):
     def _update_status(self, s):
         looking_back = self.timeline.status_text()
         if looking_back:
-            self.status_text.setText(looking_back)
+            if looking_back != self.status_text.text():
+                self.statusBar().clearMessage()  # "Finished 2 epochs" must not hide where we are
+                self.status_text.setText(looking_back)
             return
         parts = [f"{s.dataset}", f"epoch {s.epoch} ({s.epoch_progress:.0%})", f"step {s.step:,}",
                  f"{s.samples_seen:,} samples"]

@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QWidget
 
-from engine import DigitDescentError, Session, inspection
+from engine import DigitDescentError, Session
 from engine.session_io import load_session
 
 from . import style
@@ -112,8 +112,7 @@ def _filmed(source, count, evaluate):
             for step in frame_steps(record.step, count):
                 view = live.at(int(step))
                 if evaluate and view.test_set is not None:
-                    view = replace(view, evaluation=inspection.evaluate(
-                        view.network(), view.test_set, view.epoch))
+                    view = replace(view, evaluation=view.evaluate_test())
                 yield view
         return replay()
     session = Session(source)

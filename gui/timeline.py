@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QPen, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QToolBar, QWidget
 
-from engine import inspection
 
 from . import style
 from .jobs import Jobs
@@ -145,8 +144,7 @@ class Timeline(QToolBar):
                 self.viewing = replace(self.viewing, evaluation=evaluation)
                 self.window.scheduler.pin(self.viewing)
 
-        self._jobs.start(lambda job: inspection.evaluate(view.network(), view.test_set,
-                                                         view.epoch),
+        self._jobs.start(lambda job: view.evaluate_test(),
                          done, self.window.show_banner)
 
     def back_to_live(self):

@@ -167,7 +167,7 @@ class ConfusionPanel(Panel):
         self.box.setRange(xRange=(-MARGIN_LEFT, k * CELL_W + MARGIN_RIGHT),
                           yRange=(-MARGIN_TOP, k * CELL_H + MARGIN_BOTTOM), padding=0)
         which = "training-set sample" if self.which.currentIndex() == 1 else "test set"
-        self.summary.setText(f"{len(ev.actual):,} {which} images after epoch {ev.epoch}: "
+        self.summary.setText(f"{len(ev.actual):,} {which} images {ev.when}: "
                              f"accuracy {ev.accuracy:.2%}, {int((ev.actual != ev.predicted).sum()):,} mistakes")
 
     # ----------------------------------------------------------- clicks
