@@ -315,7 +315,8 @@ class MainWindow(QMainWindow):
         self.scheduler.panelFailed.connect(self.show_banner)
         c.runningChanged.connect(self._on_running_changed)
         c.failed.connect(self.show_banner)
-        c.targetReached.connect(lambda n: self.statusBar().showMessage(f"Finished {n} epochs", 5000))
+        c.targetReached.connect(lambda n: self.statusBar().showMessage(
+            f"Finished {n} epoch{'s' * (n != 1)}", 5000))
         self.controls.configEdited.connect(self.apply_config)
         self.controls.lrChanged.connect(c.set_lr)
         self.controls.batchSizeChanged.connect(c.set_batch_size)

@@ -235,10 +235,12 @@ class CostPanel(Panel):
         colour = GHOST_COLOURS[len(self.ghosts) % len(GHOST_COLOURS)]
         cost = style.sized_pen(pg.PlotCurveItem(antialias=False), colour, 2.5)
         accuracy = style.sized_pen(pg.PlotCurveItem(), colour, 2, style=Qt.DotLine)
-        # each later label one line higher, so labels of runs ending together do not overlap
-        text = pg.TextItem(label, color=colour, anchor=(1, 1 + 1.1 * len(self.ghosts)),
-                           fill=pg.mkBrush(255, 255, 255, 210))
+        # each later label one line higher, so labels of runs ending together do not overlap;
+        # ghosts and their labels lie under the live curves, never hiding them
+        text = pg.TextItem(label, color=colour, anchor=(1, 1 + 1.1 * len(self.ghosts)))
         style.sized_font(text, 12)
+        for ghost_item in (cost, accuracy, text):
+            ghost_item.setZValue(-10)
         item.addItem(cost)
         item.addItem(text)
         self.acc_view.addItem(accuracy)

@@ -99,6 +99,8 @@ def test_restart_with_the_same_initial_weights_keeps_a_ghost(make_window, qtbot,
     w.controls.set_config(w.controls.config.replace(lr=0.3))
     assert w.restart_same_weights()
     assert [g.label for g, *_ in w.cost_panel.ghosts] == ["previous run"]
+    live_z = min(w.cost_panel.raw_curve.zValue(), w.cost_panel.smooth_curve.zValue())
+    assert all(item.zValue() < live_z for _, *items in w.cost_panel.ghosts for item in items)
     qtbot.waitUntil(lambda: w.controller.snapshot.initial_params is not first.initial_params,
                     timeout=20000)
     again = w.controller.snapshot
