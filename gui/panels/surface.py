@@ -1,6 +1,7 @@
 """The loss surface: balls rolling downhill on teaching surfaces, and the real network's cost
 on a plane through its weights."""
 
+import bisect
 from contextlib import nullcontext
 
 import numpy as np
@@ -139,6 +140,7 @@ class SurfacePanel(Panel):
         self._jobs, self._data_jobs = Jobs(self), Jobs(self)
         self._job = None  # the Job computing the network's surface, if any
         self._plane = None  # the PlaneSurface shown in network mode
+        self._plane_at = (0, ())  # its step, and the steps of its trail's points
         self._last_auto_step = 0
         self._minibatch = None  # built on first use: it needs the MNIST training set
         self._pending_balls = ()  # a lesson's balls, dropped once their surface is there
@@ -619,7 +621,7 @@ class SurfacePanel(Panel):
                 raise DataError(f"Not enough memory for a {n}×{n} grid over {len(data):,} "
                                 "images: choose fewer samples or a coarser grid.") from None
 
-        self._job = self._jobs.start(run, lambda plane: self._on_plane(plane, step, len(data)),
+        self._job = self._jobs.start(run, lambda plane: self._on_plane(plane, step, len(data), steps),
                                      self._on_plane_failed)
         self.progress.setRange(0, n)
         self.progress.setValue(0)
@@ -661,11 +663,11 @@ class SurfacePanel(Panel):
         self._job_ended()
         self.status.setText(f"The cost surface could not be computed: {message}")
 
-    def _on_plane(self, plane, step, n_samples):
+    def _on_plane(self, plane, step, n_samples, trail_steps):
         self._job_ended()
         if plane is None:
             return
-        self._plane = plane
+        self._plane, self._plane_at = plane, (step, tuple(trail_steps))
         self._last_auto_step = step
         self._show_plane(plane)
         centre = plane.surface[len(plane.axis) // 2, len(plane.axis) // 2]
@@ -685,13 +687,18 @@ class SurfacePanel(Panel):
         self._draw_network_ball()
 
     def _draw_network_ball(self):
-        """The current weights as the ball; the trail is the path recorded up to the surface's
-        computation, then straight on to the ball (projecting only the current weights)."""
+        """The weights shown as the ball, at the end of their trail: the recorded path up to
+        their step (through the point the surface was computed at, the plane's centre), then
+        straight on to the ball (projecting only the weights shown). Looking back at an
+        earlier step puts the ball on its trail as it was then."""
         snap, plane = self.snapshot, self._plane
         if plane is None or snap is None or self.teaching:
             return
         here = project(snap.params, plane.origin, plane.d1, plane.d2)[0]
-        path = np.vstack([plane.trail, [0.0, 0.0], here]) if len(plane.trail) else np.array([here])
+        computed_at, trail_steps = self._plane_at
+        kept = bisect.bisect_right(trail_steps, snap.step)
+        centre = [[0.0, 0.0]] if kept and trail_steps[kept - 1] < computed_at <= snap.step else []
+        path = np.vstack([plane.trail[:kept], *centre, here])
         self.net_trail.setData(path[:, 0], path[:, 1])
         self.net_ball.setData([here[0]], [here[1]])
         if self.three_d.isChecked() and self.view3d is not None:

@@ -58,6 +58,33 @@ def test_rewinding_shows_every_panel_as_it_was(make_window, qtbot, small_config)
     assert w.panels["weights"].snapshot is live and not w.cost_panel.cursor.isVisible()
 
 
+def test_rewinding_puts_the_surface_ball_on_its_trail_as_it_was(make_window, qtbot,
+                                                                 small_config):
+    from engine.landscape import project
+
+    w = trained(make_window, qtbot, small_config)
+    layout_docks(w, ("surface", "cost"), keep=("controls",))
+    panel = w.panels["surface"]
+    panel.mode.setCurrentIndex(1)
+    panel.resolution.setValue(11)
+    panel.samples.setValue(200)
+    assert panel.compute()
+    qtbot.waitUntil(lambda: not panel.computing, timeout=30000)
+    live = w.controller.snapshot
+    steps = live.trajectory[0]
+    w.timeline.slider.setValue(len(steps) // 2)
+    view = w.timeline.viewing
+    assert panel.snapshot.step == view.step < live.step
+    plane = panel._plane
+    here = project(view.params, plane.origin, plane.d1, plane.d2)[0]
+    x, y = panel.net_ball.getData()
+    assert (x[0], y[0]) == pytest.approx(tuple(here), abs=1e-5)
+    tx, ty = panel.net_trail.getData()
+    kept = sum(1 for s in steps if s <= view.step)  # the path up to then, and no further
+    assert len(tx) == kept + 1
+    np.testing.assert_allclose(np.c_[tx, ty][:kept], plane.trail[:kept], atol=1e-6)
+
+
 def test_panels_stay_on_the_viewed_step_while_training_runs(make_window, qtbot, small_config):
     w = trained(make_window, qtbot, small_config)
     layout_docks(w, ("cost", "weights"), keep=("controls",))
