@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLineEdit
 
-TEXT_KEYS = ("Right", "Left")  # a text field moves its cursor with these
+TEXT_KEYS = ("Right", "Left", "Ctrl+Right", "Ctrl+Left")  # a text field moves its cursor
 
 
 class WindowKeys(QObject):

@@ -50,9 +50,10 @@ SHORTCUTS = [
               "(or the arrangements you kept)"),
     ("Ctrl+1 – Ctrl+4", "Keep the panels on screen (up to four) as arrangement 1–4"),
     ("Page Down / Page Up", "A lesson's next / previous stage (a presentation clicker)"),
-    ("Escape", "Leave a text field: the keys above work wherever the focus is, except → and "
-               "← inside the layers field"),
-    ("End", "Back to live after rewinding with the timeline"),
+    ("Ctrl+← / Ctrl+→", "Rewind: one recorded step earlier / later (the timeline)"),
+    ("End", "Back to live after rewinding"),
+    ("Escape", "Leave a text field: the keys above work wherever the focus is, except the "
+               "arrow keys inside the layers field"),
     ("Ctrl+O / Ctrl+S", "Open / save a model"),
     ("Ctrl+Shift+O / Ctrl+Shift+S", "Open / save a session (the whole run, rewind included)"),
     ("Ctrl+Q", "Quit"),
@@ -171,6 +172,14 @@ class MainWindow(QMainWindow):
         self.timeline = Timeline(self)
         self.live_action = self._action("Back to live", self.timeline.back_to_live, "End",
                                         "The panels follow training again after rewinding")
+        self.earlier_action = self._action("Back one recorded step",
+                                           lambda: self.timeline.nudge(-1), "Ctrl+Left",
+                                           "Rewind: the panels as they were one recorded step "
+                                           "earlier")
+        self.later_action = self._action("Forward one recorded step",
+                                         lambda: self.timeline.nudge(1), "Ctrl+Right")
+        self.resume_action = self._action("Resume from here", self.timeline.resume_here,
+                                          tip="Train on from the step shown (a new branch)")
         self.restart_action = self._action("Restart with the same initial weights",
                                            self.restart_same_weights)
         self.lesson_player = LessonPlayer(self)
@@ -185,7 +194,8 @@ class MainWindow(QMainWindow):
                                        self.leave_field_action, self.zoom_in_action,
                                        self.zoom_out_action, self.zoom_reset_action,
                                        self.presenter_action, self.next_stage_action,
-                                       self.previous_stage_action, self.live_action])
+                                       self.previous_stage_action, self.live_action,
+                                       self.earlier_action, self.later_action])
 
     def _build_toolbars(self):
         bar = QToolBar("Training")
@@ -284,7 +294,8 @@ class MainWindow(QMainWindow):
         train = menu.addMenu("&Train")
         train.addActions([self.train_action, self.step_action, self.epoch_action, self.reset_action])
         train.addSeparator()
-        train.addActions([self.restart_action, self.live_action])
+        train.addActions([self.earlier_action, self.later_action, self.live_action,
+                          self.resume_action, self.restart_action])
 
         lessons_menu = menu.addMenu("&Lessons")
         for number, item in enumerate(lessons(), start=1):

@@ -120,6 +120,10 @@ class Timeline(QToolBar):
         self.base = base
         self.show_step(steps[min(index, len(steps) - 1)])
 
+    def nudge(self, by):
+        """Look ``by`` recorded steps later (negative: earlier) than the step shown."""
+        self.slider.setValue(self.slider.value() + by)
+
     def show_step(self, step):
         """Every panel as the network was at the last recorded step ≤ ``step``."""
         base = self.base = self.base or self.window.controller.snapshot

@@ -53,6 +53,11 @@ def test_rewinding_shows_every_panel_as_it_was(make_window, qtbot, small_config)
     assert w.status_text.text().startswith(f"viewing step {step:,} of {live.step:,}")
     assert w.statusBar().currentMessage() == ""  # the transient message gives way
 
+    w.controls.batch_size.setFocus()  # the keys work wherever the focus is
+    qtbot.keyClick(w.controls.batch_size, Qt.Key_Left, Qt.ControlModifier)
+    assert w.timeline.viewing.step == steps[len(steps) // 2 - 1]
+    qtbot.keyClick(w.controls.batch_size, Qt.Key_Right, Qt.ControlModifier)
+    assert w.timeline.viewing.step == step
     qtbot.keyClick(w, Qt.Key_End)
     assert w.timeline.viewing is None
     assert w.panels["weights"].snapshot is live and not w.cost_panel.cursor.isVisible()
