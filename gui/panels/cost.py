@@ -2,6 +2,7 @@
 
 import bisect
 import csv
+import html
 import io
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -131,12 +132,9 @@ class CostPanel(Panel):
         item.showAxis("right")
         style.style_plot(item, left="cost", bottom="samples seen", right="accuracy (%)")
         # A QLabel, not a pyqtgraph legend: it is painted once, not at every frame.
-        self.legend = QLabel(" &nbsp; ".join(
-            f'<span style="color:{c}; font-size:140%">{sym}</span>&nbsp;{text}' for c, sym, text in [
-                (style.SKY, "▮", "mini-batch cost"), (style.BLUE, "━", "moving average"),
-                (style.ORANGE, "●", "training set"), (style.GREEN, "■", "test set"),
-                (style.PURPLE, "▲", "test accuracy"), (style.ORANGE, "▲", "training accuracy")]))
+        self.legend = QLabel()
         self.legend.setWordWrap(True)
+        self._update_legend()
         style.sized_text(self.legend, 11)
         self.fit_button = QPushButton("Fit")
         self.fit_button.setToolTip("Show the whole run again after zooming or panning")
@@ -235,40 +233,44 @@ class CostPanel(Panel):
         colour = GHOST_COLOURS[len(self.ghosts) % len(GHOST_COLOURS)]
         cost = style.sized_pen(pg.PlotCurveItem(antialias=False), colour, 2.5)
         accuracy = style.sized_pen(pg.PlotCurveItem(), colour, 2, style=Qt.DotLine)
-        # each later label one line higher, so labels of runs ending together do not overlap;
-        # ghosts and their labels lie under the live curves, never hiding them
-        text = pg.TextItem(label, color=colour, anchor=(1, 1 + 1.1 * len(self.ghosts)))
-        style.sized_font(text, 12)
-        for ghost_item in (cost, accuracy, text):
+        for ghost_item in (cost, accuracy):  # under the live curves, never hiding them
             ghost_item.setZValue(-10)
         item.addItem(cost)
-        item.addItem(text)
         self.acc_view.addItem(accuracy)
-        self.ghosts.append((ghost, cost, accuracy, text))
+        self.ghosts.append((ghost, cost, accuracy))
+        self._update_legend()  # labelled in the legend: a label on the plot would hide data
         self._draw_ghosts()
 
     def clear_ghosts(self):
         item = self.plot.getPlotItem()
-        for _, cost, accuracy, text in self.ghosts:
+        for _, cost, accuracy in self.ghosts:
             item.removeItem(cost)
-            item.removeItem(text)
             self.acc_view.removeItem(accuracy)
         self.ghosts = []
+        self._update_legend()
+
+    def _update_legend(self):
+        entries = [(style.SKY, "▮", "mini-batch cost"), (style.BLUE, "━", "moving average"),
+                   (style.ORANGE, "●", "training set"), (style.GREEN, "■", "test set"),
+                   (style.PURPLE, "▲", "test accuracy"), (style.ORANGE, "▲", "training accuracy")]
+        entries += [(GHOST_COLOURS[i % len(GHOST_COLOURS)], "━",
+                     f"<i>{html.escape(ghost.label)}</i>") for i, (ghost, *_) in enumerate(self.ghosts)]
+        self.legend.setText(" &nbsp; ".join(
+            f'<span style="color:{c}; font-size:140%">{sym}</span>&nbsp;{text}'
+            for c, sym, text in entries))
 
     def _draw_ghosts(self):
-        for ghost, cost, accuracy, text in self.ghosts:
+        for ghost, cost, accuracy in self.ghosts:
             n_train = ghost.n_train if self.x_axis.currentIndex() == 1 else 0
             x = ghost.samples / n_train if n_train else ghost.samples
             y = self._cost_values(ghost.cost)
             cost.setData(x, y, skipFiniteCheck=True)
             ax = ghost.report_samples / n_train if n_train else ghost.report_samples
             accuracy.setData(ax, ghost.accuracy)
-            if len(x):
-                text.setPos(float(x[-1]), float(y[-1]))
 
     def _ghost_extent(self):
         """``(x_last, y_max)`` of the ghosts as drawn (0, 0 without any)."""
-        extent = [(float(c.xData[-1]), float(np.nanmax(c.yData))) for _, c, _, _ in self.ghosts
+        extent = [(float(c.xData[-1]), float(np.nanmax(c.yData))) for _, c, _ in self.ghosts
                   if c.xData is not None and len(c.xData)]
         return (max(e[0] for e in extent), max(e[1] for e in extent)) if extent else (0.0, 0.0)
 

@@ -133,6 +133,7 @@ def test_restart_with_the_same_initial_weights_keeps_a_ghost(make_window, qtbot,
     assert [g.label for g, *_ in w.cost_panel.ghosts] == ["previous run"]
     live_z = min(w.cost_panel.raw_curve.zValue(), w.cost_panel.smooth_curve.zValue())
     assert all(item.zValue() < live_z for _, *items in w.cost_panel.ghosts for item in items)
+    assert "<i>previous run</i>" in w.cost_panel.legend.text()  # labelled off the plot
     qtbot.waitUntil(lambda: w.controller.snapshot.initial_params is not first.initial_params,
                     timeout=20000)
     again = w.controller.snapshot
