@@ -67,10 +67,8 @@ class Evaluation:
 
     @property
     def when(self):
-        """'after epoch 3' or 'at step 1,024 (epoch 1)'."""
-        if self.step is None:
-            return f"after epoch {self.epoch}"
-        return f"at step {self.step:,} (epoch {self.epoch + 1})"
+        """'after epoch 3', or 'at step 1,024' part-way through an epoch."""
+        return f"after epoch {self.epoch}" if self.step is None else f"at step {self.step:,}"
 
     @property
     def n_classes(self):
