@@ -255,9 +255,9 @@ class CostPanel(Panel):
                    (style.PURPLE, "▲", "test accuracy"), (style.ORANGE, "▲", "training accuracy")]
         entries += [(GHOST_COLOURS[i % len(GHOST_COLOURS)], "━",
                      f"<i>{html.escape(ghost.label)}</i>") for i, (ghost, *_) in enumerate(self.ghosts)]
-        self.legend.setText(" &nbsp; ".join(
-            f'<span style="color:{c}; font-size:140%">{sym}</span>&nbsp;{text}'
-            for c, sym, text in entries))
+        self.legend.setText(" &nbsp; ".join(  # an entry wraps whole, never inside
+            f'<span style="white-space:nowrap"><span style="color:{c}; font-size:140%">{sym}'
+            f'</span>&nbsp;{text}</span>' for c, sym, text in entries))
 
     def _draw_ghosts(self):
         for ghost, cost, accuracy in self.ghosts:
