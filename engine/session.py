@@ -73,6 +73,7 @@ class Session:
         self.trajectory = Trajectory(net.n_params)
         self.trajectory.record(0, net.params, 0, force=True)
         self.reports = []
+        self._reports_tuple = ()  # the reports as the last snapshot got them
         self.last_epoch_params = None  # the weights at the last epoch end evaluated
         self._pending = None  # (future, EpochEnd) of an epoch end being evaluated
         self._epoch_seconds = 0.0
@@ -220,9 +221,17 @@ class Session:
             step=trainer.steps if trainer.epoch_progress else None)
 
     # ----------------------------------------------------------- pictures
+    def _frozen_reports(self):
+        """The reports as a tuple, made anew only when they have changed: snapshots come 30
+        times a second and a long run has thousands of reports."""
+        frozen, reports = self._reports_tuple, self.reports
+        if len(frozen) != len(reports) or (reports and frozen[-1] is not reports[-1]):
+            frozen = self._reports_tuple = tuple(reports)
+        return frozen
+
     def snapshot(self, **extra):
         """A :class:`Snapshot` of the run now (call from the thread that trains)."""
-        return Snapshot.capture(self.trainer, self.initial, reports=tuple(self.reports),
+        return Snapshot.capture(self.trainer, self.initial, reports=self._frozen_reports(),
                                 trajectory=self.trajectory.frozen, evaluation=self.evaluation,
                                 train_evaluation=self.train_evaluation, config=self.config,
                                 test_set=self.trainer.test, train_set=self.trainer.train,

@@ -141,6 +141,19 @@ def test_fork_goes_back_and_trains_on_from_there():
     assert report.lr == pytest.approx(0.5)  # decayed from the rate of that point
 
 
+def test_snapshots_share_the_reports_until_they_change():
+    session = _small_session(epochs=3)  # 50 steps an epoch
+    first = session.snapshot().reports
+    assert session.snapshot().reports is first and len(first) == 3  # no copy 30 times a second
+    session.run_epoch()
+    fourth = session.snapshot().reports
+    assert fourth[:3] == first and len(fourth) == 4
+    assert session.fork(170) == 150  # back to the third epoch's end, then a new fourth epoch
+    session.run_epoch()
+    branch = session.snapshot().reports
+    assert len(branch) == 4 and branch[-1] is not fourth[-1] and branch[-1] is session.reports[-1]
+
+
 def test_a_saved_run_continues_where_it_ended(tmp_path):
     from engine.session import Session
 
