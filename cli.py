@@ -82,7 +82,7 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", metavar="{train,eval,bench,lesson,record}")
 
     train = sub.add_parser("train", help="train headless and report each epoch")
-    train.add_argument("--preset", choices=list(PRESETS), default="3b1b",
+    train.add_argument("--preset", choices=list(PRESETS),
                        help="start from a lecture's setting (default: 3b1b)")
     train.add_argument("--layers", type=_layers, help="layer sizes, e.g. 784,16,16,10")
     train.add_argument("--activation", choices=list(ACTIVATIONS))
@@ -160,7 +160,7 @@ def build_parser():
 
 
 def config_from_args(args):
-    cfg = preset(args.preset).replace(
+    cfg = preset(args.preset or "3b1b").replace(
         layers=args.layers, activation=args.activation, cost=args.cost, init=args.init,
         optimizer=args.optimizer, lr=args.lr, lr_decay=args.lr_decay, momentum=args.momentum,
         weight_decay=args.weight_decay, batch_size=args.batch_size, epochs=args.epochs,
@@ -199,7 +199,7 @@ def _format_report(r, epochs):
             f"train acc {r.train_accuracy:6.2%}  test acc {r.test_accuracy:6.2%}  {r.seconds:.2f} s")
 
 
-_SETTINGS = ("layers", "activation", "cost", "init", "optimizer", "lr", "lr_decay", "momentum",
+_SETTINGS = ("preset", "layers", "activation", "cost", "init", "optimizer", "lr", "lr_decay", "momentum",
              "weight_decay", "batch_size", "seed", "dataset", "shuffle_labels", "augment")
 
 
@@ -213,9 +213,8 @@ def _start_session(args):
             raise UsageError(str(exc)) from None
     changed = [f"--{name.replace('_', '-')}" for name in _SETTINGS
                if getattr(args, name) is not None]
-    if changed or args.preset != "3b1b":
-        raise UsageError(f"--resume trains the saved run on as it was: drop "
-                         f"{', '.join(changed) or '--preset'}")
+    if changed:
+        raise UsageError(f"--resume trains the saved run on as it was: drop {', '.join(changed)}")
     record = load_session(args.resume)
     try:
         session = Session.from_record(record)

@@ -323,6 +323,7 @@ class MainWindow(QMainWindow):
         c = self.controller
         self.scheduler.subscribe("status", self._update_status, STATUS_INTERVAL_S)
         self.scheduler.subscribe("timeline", self.timeline.follow, STATUS_INTERVAL_S)
+        self.timeline.moved.connect(self._refresh_status)  # training may be stopped
         self.scheduler.panelFailed.connect(self.show_banner)
         c.runningChanged.connect(self._on_running_changed)
         c.failed.connect(self.show_banner)
@@ -412,6 +413,10 @@ class MainWindow(QMainWindow):
         return QMessageBox.question(self, APP_NAME, question) == QMessageBox.Yes
 
     # ---------------------------------------------------------- snapshots
+    def _refresh_status(self):
+        if self.controller.snapshot is not None:
+            self._update_status(self.controller.snapshot)
+
     def _update_status(self, s):
         looking_back = self.timeline.status_text()
         if looking_back:

@@ -11,7 +11,7 @@ with the settings as they are now (the old run stays as a ghost).
 from collections import OrderedDict
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter, QPen, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QToolBar, QWidget
 
@@ -43,7 +43,10 @@ class TimelineSlider(QSlider):
 
 
 class Timeline(QToolBar):
-    """Rewinding the run of ``window`` (a MainWindow)."""
+    """Rewinding the run of ``window`` (a MainWindow). ``moved``: the step shown changed
+    (to an older one, or back to live)."""
+
+    moved = Signal()
 
     def __init__(self, window):
         super().__init__("Timeline", window)
@@ -136,6 +139,7 @@ class Timeline(QToolBar):
         self.viewing = view
         self.window.scheduler.pin(view)
         self._show_state()
+        self.moved.emit()
         return view
 
     def _evaluate(self, view, key):
@@ -159,6 +163,7 @@ class Timeline(QToolBar):
         if live is not None:
             self.follow(live)
         self._show_state()
+        self.moved.emit()
 
     def resume_here(self):
         """Train on from the step shown (a new branch); the run as it was stays as a ghost."""

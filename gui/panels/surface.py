@@ -621,8 +621,8 @@ class SurfacePanel(Panel):
                 raise DataError(f"Not enough memory for a {n}×{n} grid over {len(data):,} "
                                 "images: choose fewer samples or a coarser grid.") from None
 
-        self._job = self._jobs.start(run, lambda plane: self._on_plane(plane, step, len(data), steps),
-                                     self._on_plane_failed)
+        self._job = self._jobs.start(
+            run, lambda plane: self._on_plane(plane, step, len(data), steps), self._on_plane_failed)
         self.progress.setRange(0, n)
         self.progress.setValue(0)
         self.cancel_button.setEnabled(True)

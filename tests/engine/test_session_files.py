@@ -76,8 +76,8 @@ def test_train_resumes_a_session_from_its_end(tmp_path):
     assert np.array_equal(new.initial, old.initial)
     kept = list(new.steps).index(old.step)  # the old run's end is a point of the new one
     assert np.array_equal(new.trajectory[kept], old.params)
-    refused = main("train", "--resume", str(first), "--lr", "3")
-    assert refused.returncode == 2 and "drop --lr" in refused.stderr
+    refused = main("train", "--resume", str(first), "--preset", "3b1b", "--lr", "3")
+    assert refused.returncode == 2 and "drop --preset, --lr" in refused.stderr
     assert "Traceback" not in refused.stderr
 
 

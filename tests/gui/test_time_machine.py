@@ -48,14 +48,14 @@ def test_rewinding_shows_every_panel_as_it_was(make_window, qtbot, small_config)
     w.pad_panel.source.setCurrentIndex(LIVE)  # the pad reads with the network being trained
     reading, _ = w.pad_panel.network()
     np.testing.assert_array_equal(reading.params, params[len(steps) // 2])
-    w.statusBar().showMessage("Finished 2 epochs", 5000)
-    w._update_status(live)
     assert w.status_text.text().startswith(f"viewing step {step:,} of {live.step:,}")
-    assert w.statusBar().currentMessage() == ""  # the transient message gives way
 
+    w.statusBar().showMessage("Finished 2 epochs", 5000)
     w.controls.batch_size.setFocus()  # the keys work wherever the focus is
     qtbot.keyClick(w.controls.batch_size, Qt.Key_Left, Qt.ControlModifier)
     assert w.timeline.viewing.step == steps[len(steps) // 2 - 1]
+    assert w.status_text.text().startswith(f"viewing step {steps[len(steps) // 2 - 1]:,} of")
+    assert w.statusBar().currentMessage() == ""  # the transient message gives way
     qtbot.keyClick(w.controls.batch_size, Qt.Key_Right, Qt.ControlModifier)
     assert w.timeline.viewing.step == step
     qtbot.keyClick(w, Qt.Key_End)
