@@ -1,17 +1,14 @@
-"""Digit Descent: watch a neural network learn to read handwritten digits.
+"""``python main.py`` from a clone runs the installed package, as ``python -m digit_descent``
+does (install it first: README's first command)."""
 
-``python main.py`` opens the app; ``python main.py train|eval|bench --help``
-for headless work.
-"""
-
-import os
-import signal
+import runpy
 import sys
 
 if __name__ == "__main__":
-    # Ctrl+C while the modules load (a second or so): nothing is made yet, so leave at once
-    # (cli.main hands Ctrl+C to each command once it starts).
-    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
-    from cli import main
-
-    sys.exit(main())
+    try:
+        import digit_descent  # noqa: F401
+    except ModuleNotFoundError:
+        sys.stderr.write("error: Digit Descent is not installed in this Python; run "
+                         "'pip install .' in this folder first (see README.md)\n")
+        sys.exit(2)
+    runpy.run_module("digit_descent", run_name="__main__", alter_sys=True)

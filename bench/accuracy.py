@@ -7,14 +7,11 @@ target. Full-size runs: minutes, not for the unit tests.
 """
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import Session, load, preset  # noqa: E402
-from engine.threads import limit_blas_threads  # noqa: E402
+from digit_descent.engine import Session, load, preset  # noqa: E402
+from digit_descent.engine.threads import limit_blas_threads  # noqa: E402
 
 TARGETS = {"3b1b": 0.945, "3b1b-tweaked": 0.958, "strong": 0.98, "nielsen": 0.95, "templates": 0.90}
 

@@ -10,21 +10,18 @@ pad does, and reports the shipped model's accuracy beside the MNIST test set's.
 
 import argparse
 import os
-import sys
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QPointF, Qt  # noqa: E402
+from PySide6.QtCore import QPointF  # noqa: E402
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter, QTransform  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from engine import load, load_model  # noqa: E402
-from engine.preprocess import to_mnist  # noqa: E402
-from gui.panels.pad import CANVAS, PRETRAINED  # noqa: E402
+from digit_descent.engine import load, load_model  # noqa: E402
+from digit_descent.engine.preprocess import to_mnist  # noqa: E402
+from digit_descent.gui.panels.pad import CANVAS, PRETRAINED  # noqa: E402
 
 
 def render(digit, family, bold, italic, size, angle, dx, dy):

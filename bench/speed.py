@@ -11,16 +11,13 @@ that one epoch reaches.
 """
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import load, make_trainer, preset  # noqa: E402
-from engine.threads import limit_blas_threads  # noqa: E402
+from digit_descent.engine import load, make_trainer, preset  # noqa: E402
+from digit_descent.engine.threads import limit_blas_threads  # noqa: E402
 
 SIZES = (784, 16, 16, 10)
 

@@ -9,6 +9,7 @@ import gzip
 import math
 import zlib
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,8 @@ import numpy as np
 from .errors import DataError
 from .files import MAX_ARRAY_BYTES, check_regular_file, read_npz
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+# The package's data files (an installed package lies in a folder, so the path is real).
+RESOURCES = Path(str(files("digit_descent") / "resources"))
 MNIST_PATH = RESOURCES / "mnist.npz"
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 DIGITS = tuple("0123456789")

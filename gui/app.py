@@ -8,7 +8,7 @@ import traceback
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from engine import preset
+from digit_descent.engine import preset
 
 from . import style
 from .settings import ORGANIZATION

@@ -12,7 +12,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 
-from engine.model_io import atomic_write
+from digit_descent.engine.model_io import atomic_write
 
 DEFAULT_WIDTH = 1920
 FORMATS = ("png", "svg")

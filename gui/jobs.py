@@ -15,7 +15,7 @@ import traceback
 
 from PySide6.QtCore import QObject, Signal
 
-from engine import DigitDescentError
+from digit_descent.engine import DigitDescentError
 
 
 class Job:

@@ -7,9 +7,9 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QToolBar, QVBoxLayout,
                                QWidget)
 
-from engine import TrainConfig, trask
-from engine.data import CIFAR_MISSING, RESOURCES
-from engine.lessons.experiments import misread_image, noise_evaluation
+from digit_descent.engine import TrainConfig, trask
+from digit_descent.engine.data import CIFAR_MISSING, RESOURCES
+from digit_descent.engine.lessons.experiments import misread_image, noise_evaluation
 
 from . import style
 from .jobs import Jobs

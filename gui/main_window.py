@@ -14,12 +14,12 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWid
                                QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QPushButton, QTextBrowser, QToolBar, QVBoxLayout, QWidget)
 
-from engine import DigitDescentError, Network, TrainConfig, load_model, model_io, preset
-from engine.session_io import load_session, save_session
-from engine.data import NAMES as DATASET_NAMES
-from engine.data import is_cifar_folder
-from engine.lessons import lesson as find_lesson
-from engine.lessons import lessons
+from digit_descent.engine import DigitDescentError, Network, TrainConfig, load_model, model_io, preset
+from digit_descent.engine.session_io import load_session, save_session
+from digit_descent.engine.data import NAMES as DATASET_NAMES
+from digit_descent.engine.data import is_cifar_folder
+from digit_descent.engine.lessons import lesson as find_lesson
+from digit_descent.engine.lessons import lessons
 
 from . import style
 from .controller import TrainingController

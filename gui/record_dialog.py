@@ -17,11 +17,10 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog
                                QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QSpinBox, QVBoxLayout, QWidget)
 
-from engine.session_io import save_session
+from digit_descent.engine.session_io import save_session
 
 from .recorder import RECORDABLE
 
-MAIN = Path(__file__).resolve().parent.parent / "main.py"
 PROGRESS = re.compile(rb"frame (\d+)/(\d+)")
 
 
@@ -110,7 +109,7 @@ class RecordDialog(QDialog):
         self.record_button.setEnabled(False)
         self.message.setText("Recording…")
         self.process.start(sys.executable, [
-            str(MAIN), "record", "--session", str(self._session), "--panels",
+            "-m", "digit_descent", "record", "--session", str(self._session), "--panels",
             ",".join(self.panels()), "--out", self.path.text(), "--fps", str(self.fps.value()),
             "--seconds", str(self.seconds.value()),
             "--size", f"{self.width_box.value()}x{self.height_box.value()}"])

@@ -19,8 +19,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QWidget
 
-from engine import DigitDescentError, Session
-from engine.session_io import load_session
+from digit_descent.engine import DigitDescentError, Session
+from digit_descent.engine.session_io import load_session
 
 from . import style
 from .panels import PANELS

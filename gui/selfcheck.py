@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from engine import make_trainer, preset
-from engine.threads import limit_blas_threads
+from digit_descent.engine import make_trainer, preset
+from digit_descent.engine.threads import limit_blas_threads
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"event_loop_late_p99_ms": 25.0, "event_loop_late_max_ms": 150.0,
@@ -26,10 +26,9 @@ TICK_MS = 10
 
 _FIRST_WINDOW = """
 import sys, time
-sys.path.insert(0, {root!r})
 from PySide6.QtCore import QSettings, QTimer
-from gui.app import make_application
-from gui.main_window import MainWindow
+from digit_descent.gui.app import make_application
+from digit_descent.gui.main_window import MainWindow
 app = make_application()
 w = MainWindow(settings=QSettings({settings!r}, QSettings.IniFormat))
 w.show()
@@ -43,8 +42,8 @@ app.exec()
 
 def surface_seconds(repeats=3):
     """Seconds for the network-mode loss surface: 41×41 grid, 1,000 samples, 784-16-16-10."""
-    from engine import Network, load
-    from engine.landscape import filter_normalized_direction, loss_surface
+    from digit_descent.engine import Network, load
+    from digit_descent.engine.landscape import filter_normalized_direction, loss_surface
 
     data = load("mnist").train.subset(1000)
     net = Network((784, 16, 16, 10), seed=0)
@@ -62,7 +61,7 @@ def surface_seconds(repeats=3):
 def first_window_seconds():
     """Seconds from launching a fresh Python process to the window being shown."""
     with tempfile.TemporaryDirectory() as tmp:
-        code = _FIRST_WINDOW.format(root=str(ROOT), settings=str(Path(tmp) / "s.ini"))
+        code = _FIRST_WINDOW.format(settings=str(Path(tmp) / "s.ini"))
         start = time.time()
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              timeout=60, env={**os.environ})

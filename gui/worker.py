@@ -27,9 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QThread, Signal
 
-from engine import DigitDescentError, DivergedError, Session, preset
-from engine import data as datamod
-from engine.threads import limit_blas_threads
+from digit_descent.engine import DigitDescentError, DivergedError, Session, preset
+from digit_descent.engine import data as datamod
+from digit_descent.engine.threads import limit_blas_threads
 
 TRAIN_EVAL_LIMIT = 5_000  # training-set samples evaluated at each epoch end (±0.5% on accuracy)
 CHUNK_S = 0.002  # mini-batches run back to back for about this long between command checks

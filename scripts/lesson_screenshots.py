@@ -7,12 +7,10 @@ window after every stage, plus any view a stage opened. Runs offscreen.
 
 import argparse
 import os
-import sys
 import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main(argv=None):
@@ -26,9 +24,9 @@ def main(argv=None):
 
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
-    from engine.lessons import lessons
-    from gui.app import make_application
-    from gui.main_window import MainWindow
+    from digit_descent.engine.lessons import lessons
+    from digit_descent.gui.app import make_application
+    from digit_descent.gui.main_window import MainWindow
 
     make_application()
     width, height = (int(v) for v in args.size.lower().split("x"))

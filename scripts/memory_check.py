@@ -7,13 +7,11 @@ run's records every ``--every`` seconds.
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def rss_mb():
@@ -33,10 +31,10 @@ def main(argv=None):
 
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
-    from engine import preset
-    from gui.app import make_application
-    from gui.main_window import MainWindow
-    from gui.presenter import layout_docks
+    from digit_descent.engine import preset
+    from digit_descent.gui.app import make_application
+    from digit_descent.gui.main_window import MainWindow
+    from digit_descent.gui.presenter import layout_docks
 
     make_application()
     with tempfile.TemporaryDirectory() as tmp:

@@ -6,12 +6,10 @@ saves one PNG per panel brought to the front, plus the whole window. Runs offscr
 
 import argparse
 import os
-import sys
 import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main(argv=None):
@@ -30,9 +28,9 @@ def main(argv=None):
 
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
-    from engine import preset
-    from gui.app import make_application
-    from gui.main_window import MainWindow
+    from digit_descent.engine import preset
+    from digit_descent.gui.app import make_application
+    from digit_descent.gui.main_window import MainWindow
 
     make_application()
     width, height = (int(v) for v in args.size.lower().split("x"))

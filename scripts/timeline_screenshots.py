@@ -7,12 +7,10 @@ initial weights" at another learning rate (a ghost curve). Runs offscreen.
 
 import argparse
 import os
-import sys
 import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main(argv=None):
@@ -23,10 +21,10 @@ def main(argv=None):
 
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
-    from engine import preset
-    from gui.app import make_application
-    from gui.main_window import MainWindow
-    from gui.presenter import layout_docks
+    from digit_descent.engine import preset
+    from digit_descent.gui.app import make_application
+    from digit_descent.gui.main_window import MainWindow
+    from digit_descent.gui.presenter import layout_docks
 
     make_application()
     width, height = (int(v) for v in args.size.lower().split("x"))

@@ -6,14 +6,12 @@ Deterministic for a seed; prints each epoch's test accuracy.
 """
 
 import argparse
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from engine import Session, preset, save_model  # noqa: E402
-from engine.threads import limit_blas_threads  # noqa: E402
+from digit_descent.engine import Session, preset, save_model  # noqa: E402
+from digit_descent.engine.threads import limit_blas_threads  # noqa: E402
 
 OUTPUT = ROOT / "resources" / "strong.npz"
 

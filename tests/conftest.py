@@ -1,12 +1,10 @@
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 @pytest.fixture
@@ -24,3 +22,9 @@ def write_cifar():
             records.tofile(folder / name)
         return folder
     return write
+
+
+def pytest_report_header(config):
+    import digit_descent
+
+    return f"digit_descent {digit_descent.__version__} from {Path(digit_descent.__file__).parent}"

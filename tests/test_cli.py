@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args, timeout=120):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "digit_descent", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -79,7 +79,7 @@ def test_divergence_names_the_learning_rate():
 
 
 def test_every_training_setting_has_a_flag():
-    from cli import build_parser, config_from_args
+    from digit_descent.cli import build_parser, config_from_args
 
     args = build_parser().parse_args(
         ["train", "--preset", "nielsen", "--init", "normal", "--momentum", "0.5", "--lr-decay",
@@ -110,7 +110,7 @@ def test_ctrl_c_during_train_save_keeps_the_epochs_trained(tmp_path):
     import signal
 
     model = tmp_path / "m.npz"
-    process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "train", "--preset", "3b1b",
+    process = subprocess.Popen([sys.executable, "-m", "digit_descent", "train", "--preset", "3b1b",
                                 "--epochs", "1000", "--save", str(model)], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = process.stdout.readline()  # the first epoch's report
@@ -118,14 +118,14 @@ def test_ctrl_c_during_train_save_keeps_the_epochs_trained(tmp_path):
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130 and "saved the" in err and "Traceback" not in err
-    from engine import load_model
+    from digit_descent.engine import load_model
 
     net = load_model(model)
     assert net.metadata["summary"]["epochs"] >= 1
 
 
 def test_a_model_of_other_classes_is_evaluated_with_a_warning(tmp_path):
-    from engine import Network, save_model
+    from digit_descent.engine import Network, save_model
 
     model = tmp_path / "fashion.npz"
     save_model(Network((784, 10)), model, dataset="fashion")
@@ -148,8 +148,8 @@ def test_reset_settings_forgets_them(tmp_path):
     conf.write_text("[General]\nspeed=12\n")
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path),
            "QT_QPA_PLATFORM": "offscreen"}
-    code = ("import sys; sys.argv = ['main.py', '--reset-settings']; import gui.app as a; "
-            "a.run_app = lambda **k: 0; import cli; sys.exit(cli.main())")
+    code = ("import sys; sys.argv = ['main.py', '--reset-settings']; import digit_descent.gui.app as a; "
+            "a.run_app = lambda **k: 0; from digit_descent import cli; sys.exit(cli.main())")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                        text=True, timeout=60)
     assert r.returncode == 0 and "forgot the settings" in r.stderr

@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _module_name(path):
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    parts = ["digit_descent", *path.relative_to(ROOT).with_suffix("").parts]
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
@@ -29,7 +29,8 @@ def _imports(path, modules):
                        else module for alias in node.names]
         else:
             continue
-        found |= {t for t in targets if t.split(".")[0] in ("engine", "gui")}
+        found |= {t for t in targets if t.split(".")[:2] in (["digit_descent", "engine"],
+                                                             ["digit_descent", "gui"])}
     return found
 
 

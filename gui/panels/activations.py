@@ -8,8 +8,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QHBoxLayout, QLabel,
                                QPushButton, QSpinBox, QVBoxLayout)
 
-from engine.data import one_hot
-from engine.inspection import descend
+from digit_descent.engine.data import one_hot
+from digit_descent.engine.inspection import descend
 
 from .. import style
 from ..display import grid_shape

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, 
 from PySide6.QtWidgets import (QWidget, QComboBox, QDialog, QGraphicsPixmapItem, QHBoxLayout, QLabel,
                                QListWidget, QListWidgetItem, QPushButton, QVBoxLayout)
 
-from engine.metrics import recall_precision
+from digit_descent.engine.metrics import recall_precision
 
 from .. import display, style
 from .base import Panel

@@ -6,11 +6,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QSlider, QSpinBox, QVBoxLayout)
 
-from engine import PRESETS, TrainConfig, parse_layers
-from engine.activations import ACTIVATIONS
-from engine.costs import COSTS
-from engine.data import NAMES as DATASET_NAMES
-from engine.optimizers import OPTIMIZERS
+from digit_descent.engine import PRESETS, TrainConfig, parse_layers
+from digit_descent.engine.activations import ACTIVATIONS
+from digit_descent.engine.costs import COSTS
+from digit_descent.engine.data import NAMES as DATASET_NAMES
+from digit_descent.engine.optimizers import OPTIMIZERS
 
 from .base import Panel
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QWidget, QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider,
                                QVBoxLayout)
 
-from engine.model_io import atomic_write
+from digit_descent.engine.model_io import atomic_write
 
 from .. import style
 from .base import Panel

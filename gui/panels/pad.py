@@ -11,10 +11,10 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, Q
                                QLabel, QMessageBox, QPushButton, QSizePolicy, QSlider, QVBoxLayout,
                                QWidget)
 
-from engine import DataError, load
-from engine.files import check_regular_file
-from engine.inspection import input_gradient
-from engine.preprocess import ink_from_rgba, to_mnist
+from digit_descent.engine import DataError, load
+from digit_descent.engine.files import check_regular_file
+from digit_descent.engine.inspection import input_gradient
+from digit_descent.engine.preprocess import ink_from_rgba, to_mnist
 
 from .. import style
 from .base import Panel

@@ -4,8 +4,8 @@ Shared by the drawing pad and the activations panel, so both say the same thing 
 network that cannot read the drawing.
 """
 
-from engine import DigitDescentError, load_model
-from engine.data import DIGITS, RESOURCES
+from digit_descent.engine import DigitDescentError, load_model
+from digit_descent.engine.data import DIGITS, RESOURCES
 
 PRETRAINED = RESOURCES / "strong.npz"
 SOURCES = ("the network being trained", "pretrained network (strong)")

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout
                                QProgressBar, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout,
                                QWidget)
 
-from engine import DataError, load
-from engine.landscape import (SURFACES, Ball, MiniBatchProblem, grid, interpolate, plane_surface,
+from digit_descent.engine import DataError, load
+from digit_descent.engine.landscape import (SURFACES, Ball, MiniBatchProblem, grid, interpolate, plane_surface,
                               project)
 
 from .. import style

@@ -15,8 +15,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QWidget, QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel, QSpinBox,
                                QVBoxLayout)
 
-from engine import inspection
-from engine.network import unflatten
+from digit_descent.engine import inspection
+from digit_descent.engine.network import unflatten
 
 from .. import display, style
 from .base import Panel

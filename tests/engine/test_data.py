@@ -3,8 +3,8 @@ import gzip
 import numpy as np
 import pytest
 
-from engine import data
-from engine.errors import DataError
+from digit_descent.engine import data
+from digit_descent.engine.errors import DataError
 
 
 def test_embedded_mnist_is_the_original_split():

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine import DataError, ModelFileError, Network, load_model, save_model
-from engine.data import load, read_idx
+from digit_descent.engine import DataError, ModelFileError, Network, load_model, save_model
+from digit_descent.engine.data import load, read_idx
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -183,7 +183,7 @@ def test_bombs_stay_within_a_memory_limit(tmp_path):
     for args in (["eval", str(model)], ["train", "--dataset", str(folder), "--epochs", "1"],
                  ["train", "--layers", "784-1000000-10", "--epochs", "1"]):
         code = limit + "import sys; sys.argv = ['main.py'] + %r; import runpy; " \
-                       "runpy.run_path('main.py', run_name='__main__')" % args
+                       "runpy.run_module('digit_descent', run_name='__main__')" % args
         run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                              text=True, timeout=120)
         assert run.returncode == 2, run.stderr

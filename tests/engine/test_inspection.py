@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from engine import Network, load
-from engine.inspection import evaluate, top_activating
+from digit_descent.engine import Network, load
+from digit_descent.engine.inspection import evaluate, top_activating
 
 
 def test_top_activating_is_strongest_first():
@@ -63,7 +63,7 @@ def test_descend_is_one_sgd_step_on_one_example():
     x, target = np.array([0.2, 0.4, 0.1, 0.9]), np.array([1.0, 0.0])
     before = net.params.copy()
     t = net.trace(x[None], target[None])
-    from engine.inspection import descend
+    from digit_descent.engine.inspection import descend
 
     descend(net, x, target, 0.5)
     expected = before.copy()

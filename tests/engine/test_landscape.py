@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from engine import Network, load
-from engine.landscape import (SURFACES, Ball, filter_normalized_direction, loss_surface,
+from digit_descent.engine import Network, load
+from digit_descent.engine.landscape import (SURFACES, Ball, filter_normalized_direction, loss_surface,
                               pca_directions, project)
 
 
@@ -98,7 +98,7 @@ def test_surface_can_be_cancelled(small):
 
 
 def test_minibatch_problem_gradient_and_shifting_surface():
-    from engine.landscape import MiniBatchProblem, grid
+    from digit_descent.engine.landscape import MiniBatchProblem, grid
 
     problem = MiniBatchProblem(load("mnist").train.subset(3000), batch_size=16, seed=0)
     w, b, eps = 0.7, -0.3, 1e-6

@@ -5,9 +5,9 @@ from dataclasses import fields
 import numpy as np
 import pytest
 
-from engine import TrainConfig
-from engine.data import CIFAR_RECORD, DataError, load, load_cifar10
-from engine.lessons import lesson, lessons
+from digit_descent.engine import TrainConfig
+from digit_descent.engine.data import CIFAR_RECORD, DataError, load, load_cifar10
+from digit_descent.engine.lessons import lesson, lessons
 
 PANELS = {"cost", "weights", "confusion", "surface", "pad", "activations"}
 SHOWS = {"noise", "backprop", "cell 3 5", "model strong", "trask"}

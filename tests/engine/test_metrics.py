@@ -1,6 +1,6 @@
 import numpy as np
 
-from engine.metrics import accuracy, confusion_matrix, recall_precision
+from digit_descent.engine.metrics import accuracy, confusion_matrix, recall_precision
 
 
 def test_confusion_rows_are_actual_columns_predicted():

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from engine import ModelFileError, Network, load_model, save_model
+from digit_descent.engine import ModelFileError, Network, load_model, save_model
 
 
 def test_round_trip_keeps_weights_and_metadata(tmp_path):

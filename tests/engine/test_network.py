@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from engine import Network
-from engine.data import one_hot
+from digit_descent.engine import Network
+from digit_descent.engine.data import one_hot
 
 
 def _problem(sizes, n=7, seed=1):

@@ -3,13 +3,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import engine
+from digit_descent import engine
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_engine_imports_with_qt_blocked():
-    modules = [f"engine.{m.name}" for m in pkgutil.iter_modules(engine.__path__)]
+    modules = [f"digit_descent.engine.{m.name}" for m in pkgutil.iter_modules(engine.__path__)]
     code = (
         "import sys\n"
         "class Block:\n"

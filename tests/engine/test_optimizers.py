@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from engine.optimizers import make_optimizer
+from digit_descent.engine.optimizers import make_optimizer
 
 
 def _quadratic_descent(name, steps=300, **kw):

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from engine import Network
-from engine.inspection import input_gradient
-from engine.preprocess import augment, resize_area, to_mnist
+from digit_descent.engine import Network
+from digit_descent.engine.inspection import input_gradient
+from digit_descent.engine.preprocess import augment, resize_area, to_mnist
 
 
 def _stroke(h=280, w=280, top=40, left=60, size=150, thickness=18):

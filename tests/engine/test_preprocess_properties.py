@@ -9,7 +9,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra.numpy import arrays  # noqa: E402
 
-from engine.preprocess import to_mnist  # noqa: E402
+from digit_descent.engine.preprocess import to_mnist  # noqa: E402
 
 
 @settings(max_examples=60, deadline=None)

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine import SessionFileError, Session, load, preset
-from engine.session_io import load_session, save_session
+from digit_descent.engine import SessionFileError, Session, load, preset
+from digit_descent.engine.session_io import load_session, save_session
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -45,16 +45,16 @@ def test_a_saved_session_reads_back_exactly(small_mnist, tmp_path):
 
 def test_eval_of_a_session_agrees_with_the_training_run(tmp_path):
     path = tmp_path / "run.npz"
-    train = subprocess.run([sys.executable, str(ROOT / "main.py"), "train", "--preset", "xor",
+    train = subprocess.run([sys.executable, "-m", "digit_descent", "train", "--preset", "xor",
                             "--epochs", "300", "--json", "--session", str(path)], cwd=ROOT,
                            capture_output=True, text=True, timeout=120)
     assert train.returncode == 0, train.stderr
     last = json.loads(train.stdout.splitlines()[-1])
-    ev = subprocess.run([sys.executable, str(ROOT / "main.py"), "eval", str(path), "--json"],
+    ev = subprocess.run([sys.executable, "-m", "digit_descent", "eval", str(path), "--json"],
                         cwd=ROOT, capture_output=True, text=True, timeout=120)
     result = json.loads(ev.stdout)
     assert result["step"] == 300 and result["test_accuracy"] == last["test_accuracy"]
-    early = subprocess.run([sys.executable, str(ROOT / "main.py"), "eval", str(path), "--step",
+    early = subprocess.run([sys.executable, "-m", "digit_descent", "eval", str(path), "--step",
                             "5", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert json.loads(early.stdout)["step"] == 4  # log-spaced: 0, 1, 2, 4, 8, …
 
@@ -63,7 +63,7 @@ def test_train_resumes_a_session_from_its_end(tmp_path):
     first, after = tmp_path / "first.npz", tmp_path / "after.npz"
 
     def main(*args):
-        return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT,
+        return subprocess.run([sys.executable, "-m", "digit_descent", *args], cwd=ROOT,
                               capture_output=True, text=True, timeout=120)
 
     assert main("train", "--preset", "xor", "--epochs", "50", "--session", str(first)).returncode == 0
@@ -83,7 +83,7 @@ def test_train_resumes_a_session_from_its_end(tmp_path):
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "model", "edited"])
 def test_bad_session_files_are_one_clear_error(small_mnist, tmp_path, damage):
-    from engine import Network, save_model
+    from digit_descent.engine import Network, save_model
 
     path = tmp_path / "run.npz"
     session = Session(preset("xor").replace(epochs=3))
@@ -106,8 +106,8 @@ def test_bad_session_files_are_one_clear_error(small_mnist, tmp_path, damage):
 
 
 def _small_session(epochs=2):
-    from engine import preset
-    from engine.session import Session
+    from digit_descent.engine import preset
+    from digit_descent.engine.session import Session
 
     session = Session(preset("3b1b").replace(train_subset=500, epochs=epochs, lr_decay=0.5))
     for _ in range(epochs):
@@ -155,7 +155,7 @@ def test_snapshots_share_the_reports_until_they_change():
 
 
 def test_a_saved_run_continues_where_it_ended(tmp_path):
-    from engine.session import Session
+    from digit_descent.engine.session import Session
 
     session = _small_session()
     save_session(session, tmp_path / "run.npz")
@@ -176,8 +176,8 @@ def test_a_saved_run_continues_where_it_ended(tmp_path):
 
 
 def test_reports_stay_bounded_however_long_the_run(monkeypatch):
-    import engine.session as session_module
-    from engine.session import Session
+    import digit_descent.engine.session as session_module
+    from digit_descent.engine.session import Session
 
     monkeypatch.setattr(session_module, "MAX_REPORTS", 40)
     session = Session(preset("trask").replace(epochs=500))

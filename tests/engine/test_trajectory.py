@@ -1,9 +1,9 @@
 import numpy as np
 
-from engine.snapshot import Snapshot
-from engine.trainer import make_trainer
-from engine.config import preset
-from engine.trajectory import Trajectory
+from digit_descent.engine.snapshot import Snapshot
+from digit_descent.engine.trainer import make_trainer
+from digit_descent.engine.config import preset
+from digit_descent.engine.trajectory import Trajectory
 
 
 def test_log_spaced_and_forced_points():

@@ -1,4 +1,4 @@
-from engine import trask
+from digit_descent.engine import trask
 
 
 def test_trasks_printout_is_reproduced_digit_for_digit():

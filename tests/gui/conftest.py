@@ -2,8 +2,8 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from engine import preset
-from gui.app import make_application
+from digit_descent.engine import preset
+from digit_descent.gui.app import make_application
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +31,7 @@ def small_config():
 
 @pytest.fixture
 def make_window(qtbot, settings, warnings):
-    from gui.main_window import MainWindow
+    from digit_descent.gui.main_window import MainWindow
 
     windows = []
 

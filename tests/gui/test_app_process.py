@@ -20,7 +20,7 @@ def launch(tmp_path):
     def start(*args):
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
                "XDG_CONFIG_HOME": str(tmp_path)}
-        processes.append(subprocess.Popen([sys.executable, str(ROOT / "main.py"), *args],
+        processes.append(subprocess.Popen([sys.executable, "-m", "digit_descent", *args],
                                           cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                           stderr=subprocess.PIPE, text=True))
         return processes[-1]
@@ -63,7 +63,7 @@ def test_sigterm_and_sighup_save_the_settings(launch, tmp_path, signum):
 def test_corrupt_settings_fall_back_per_key_with_a_notice(tmp_path, qtbot):
     from PySide6.QtCore import QSettings
 
-    from gui.main_window import MainWindow
+    from digit_descent.gui.main_window import MainWindow
 
     path = tmp_path / "s.ini"
     path.write_text('[General]\nconfig="{\\"layers\\": [784, 30, 10], \\"lr\\": \\"fast\\", '
@@ -86,8 +86,8 @@ def test_corrupt_settings_fall_back_per_key_with_a_notice(tmp_path, qtbot):
 def test_a_refused_data_set_is_not_saved_and_the_app_stays_usable(tmp_path, qtbot, warnings):
     from PySide6.QtCore import QSettings
 
-    from engine import preset
-    from gui.main_window import MainWindow
+    from digit_descent.engine import preset
+    from digit_descent.gui.main_window import MainWindow
 
     path = tmp_path / "s.ini"
     fifo = tmp_path / "pipe.npz"
@@ -109,10 +109,9 @@ def test_closing_while_the_training_thread_is_stuck_in_a_long_call(tmp_path):
     abort with 'QThread: Destroyed while thread is still running', nor wait for it."""
     code = f"""
 import sys, time
-sys.path.insert(0, {str(ROOT)!r})
 from PySide6.QtCore import QTimer
-from engine import session
-from gui import main_window, app
+from digit_descent.engine import session
+from digit_descent.gui import main_window, app
 
 session.evaluate_epoch = lambda *args, **kwargs: time.sleep(60)  # a very long evaluation
 show = main_window.MainWindow.show

@@ -1,8 +1,8 @@
 import numpy as np
 
-from engine.snapshot import Snapshot
-from engine.trainer import CostHistory, EpochReport
-from gui.panels.cost import CostPanel, ema
+from digit_descent.engine.snapshot import Snapshot
+from digit_descent.engine.trainer import CostHistory, EpochReport
+from digit_descent.gui.panels.cost import CostPanel, ema
 
 
 def synthetic_snapshot(steps=500, epochs=2, capacity=128):
@@ -33,7 +33,7 @@ def test_panel_draws_a_synthetic_snapshot(qtbot):
 
 
 def test_envelope_keeps_extremes_in_bounded_columns():
-    from gui.panels.cost import bin_mean, envelope
+    from digit_descent.gui.panels.cost import bin_mean, envelope
 
     x = np.arange(10_000, dtype=float)
     y = np.sin(x)
@@ -154,7 +154,7 @@ def test_repainting_many_frames_does_not_crash(qtbot):
 
 
 def test_faint_colours_are_opaque_blends_over_the_background(qtbot):
-    from gui import style
+    from digit_descent.gui import style
 
     c = style.faint("#000000", 51)  # 20% black over white
     assert c.alpha() == 255 and c.getRgb()[:3] == (204, 204, 204)

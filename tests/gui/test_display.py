@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from gui.display import grid_shape, mosaic, symmetric_limit, tile_at
+from digit_descent.gui.display import grid_shape, mosaic, symmetric_limit, tile_at
 
 
 @pytest.mark.parametrize("n,shape", [(16, (4, 4)), (30, (5, 6)), (100, (10, 10)), (10, (3, 4)),

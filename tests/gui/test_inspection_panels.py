@@ -2,11 +2,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 
-from engine import Network, load
-from engine.inspection import evaluate
-from engine.snapshot import Snapshot
-from gui.panels.confusion import ConfusionPanel
-from gui.panels.weights import WeightsPanel
+from digit_descent.engine import Network, load
+from digit_descent.engine.inspection import evaluate
+from digit_descent.engine.snapshot import Snapshot
+from digit_descent.gui.panels.confusion import ConfusionPanel
+from digit_descent.gui.panels.weights import WeightsPanel
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +134,7 @@ def test_a_thumbnail_or_gallery_click_sends_the_image_with_its_label(qtbot, mnis
     qtbot.waitUntil(lambda: panel.box.width() > 100)
     i, j = 3, int(np.argmax(ev.confusion()[3]))
     second = ev.cell(i, j)[1]
-    from gui.panels.confusion import CELL_H, CELL_W, THUMB
+    from digit_descent.gui.panels.confusion import CELL_H, CELL_W, THUMB
 
     # the second thumbnail of cell (3, j)
     centre = QPointF(j * CELL_W + 2 + (THUMB + 2) + THUMB / 2, i * CELL_H + CELL_H - 3 - THUMB / 2)
@@ -178,7 +178,7 @@ def test_training_set_choice_asks_for_an_evaluation(qtbot, mnist):
 
 
 def test_nice_ceiling():
-    from gui.panels.weights import nice_ceiling
+    from digit_descent.gui.panels.weights import nice_ceiling
 
     assert [nice_ceiling(v) for v in (0.9, 1.0, 1.2, 2.5, 4.0, 6.0, 0.031)] == \
         [1.0, 1.0, 1.5, 3.0, 5.0, 7.0, 0.05]
@@ -188,7 +188,7 @@ def test_nice_ceiling():
 def test_long_class_names_fit_their_row_and_column(qtbot):
     from PySide6.QtGui import QFontMetrics
 
-    from gui.panels.confusion import CELL_W, MARGIN_LEFT, _font_px, fitting_size
+    from digit_descent.gui.panels.confusion import CELL_W, MARGIN_LEFT, _font_px, fitting_size
 
     for name in ("T-shirt/top", "Ankle boot", "Pullover", "Sneaker"):
         for width in (CELL_W - 6, MARGIN_LEFT - 12):

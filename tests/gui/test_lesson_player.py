@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from engine import preset
-from engine.lessons import Lesson, Stage, lessons
+from digit_descent.engine import preset
+from digit_descent.engine.lessons import Lesson, Stage, lessons
 
 
 def visible_panels(window):
@@ -187,7 +187,7 @@ def test_cifar_lesson_without_data_says_where_to_get_it(make_window, monkeypatch
 
 
 def test_kept_arrangements_are_remembered(make_window, settings):
-    from gui.presenter import ARRANGEMENTS, layout_docks
+    from digit_descent.gui.presenter import ARRANGEMENTS, layout_docks
 
     w = make_window(preset("3b1b"))
     layout_docks(w, ("surface", "pad"), keep=("controls",))

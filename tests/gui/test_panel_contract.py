@@ -6,8 +6,8 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtWidgets import QVBoxLayout
 
-from gui import panels
-from gui.panels.base import Panel
+from digit_descent.gui import panels
+from digit_descent.gui.panels.base import Panel
 
 
 class StepPanel(Panel):
@@ -48,14 +48,14 @@ class StepPanel(Panel):
 @pytest.fixture
 def with_step_panel(monkeypatch):
     monkeypatch.setattr(panels, "PANELS", panels.PANELS + [StepPanel])  # the one line
-    import gui.main_window as main_window
+    import digit_descent.gui.main_window as main_window
 
     monkeypatch.setattr(main_window, "PANELS", panels.PANELS)
 
 
 def test_a_new_panel_is_one_module_and_one_line(with_step_panel, make_window, qtbot, tmp_path,
                                                 small_config, settings):
-    from gui.selfcheck import bench_views
+    from digit_descent.gui.selfcheck import bench_views
 
     w = make_window(small_config)
     panel = w.panels["steps"]

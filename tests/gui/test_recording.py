@@ -5,11 +5,11 @@ import importlib.util
 import numpy as np
 import pytest
 
-import cli
-from engine import preset
-from engine.session import Session
-from engine.session_io import save_session
-from gui import recorder
+from digit_descent import cli
+from digit_descent.engine import preset
+from digit_descent.engine.session import Session
+from digit_descent.engine.session_io import save_session
+from digit_descent.gui import recorder
 
 imageio = pytest.importorskip("imageio.v2")
 

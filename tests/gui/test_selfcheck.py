@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from gui.selfcheck import gui_measurements
+from digit_descent.gui.selfcheck import gui_measurements
 
 
 def test_gui_measurements_compare_interleaved_rounds(qapp):

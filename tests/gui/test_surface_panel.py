@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from engine import Network, load
-from engine.snapshot import Snapshot
-from gui.panels.surface import SurfacePanel
+from digit_descent.engine import Network, load
+from digit_descent.engine.snapshot import Snapshot
+from digit_descent.gui.panels.surface import SurfacePanel
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_minibatch_mode_shifts_the_surface_while_the_ball_descends(qtbot, panel)
 
 
 def test_without_opengl_the_3d_view_falls_back_to_2d(qtbot, panel):
-    from gui.panels.surface import opengl_available
+    from digit_descent.gui.panels.surface import opengl_available
 
     assert not opengl_available()  # the offscreen platform has no OpenGL
     assert not panel.three_d.isEnabled() and "2-D" in panel.three_d.toolTip()
@@ -145,7 +145,7 @@ def test_the_narrow_valley_zig_zags_at_the_default_learning_rate(qtbot, panel):
 
 
 def test_an_error_in_the_surface_job_reaches_the_panel(qtbot, panel, monkeypatch):
-    from gui.panels import surface as surfacemod
+    from digit_descent.gui.panels import surface as surfacemod
 
     def out_of_memory(*args, **kwargs):
         raise MemoryError
@@ -164,7 +164,7 @@ def test_an_error_in_the_surface_job_reaches_the_panel(qtbot, panel, monkeypatch
 
 
 def test_interpolate_is_exact_on_the_grid_and_linear_between():
-    from engine.landscape import interpolate
+    from digit_descent.engine.landscape import interpolate
 
     axis = np.linspace(-1, 1, 5)
     surface = axis[None, :] * 2 + axis[:, None] * 3  # linear: 2α + 3β

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from engine import inspection
-from gui.panels.reader import LIVE
-from gui.panels.weights import WeightsPanel
-from gui.presenter import layout_docks
+from digit_descent.engine import inspection
+from digit_descent.gui.panels.reader import LIVE
+from digit_descent.gui.panels.weights import WeightsPanel
+from digit_descent.gui.presenter import layout_docks
 
 
 def trained(make_window, qtbot, small_config, epochs=2):
@@ -65,7 +65,7 @@ def test_rewinding_shows_every_panel_as_it_was(make_window, qtbot, small_config)
 
 def test_rewinding_puts_the_surface_ball_on_its_trail_as_it_was(make_window, qtbot,
                                                                  small_config):
-    from engine.landscape import project
+    from digit_descent.engine.landscape import project
 
     w = trained(make_window, qtbot, small_config)
     layout_docks(w, ("surface", "cost"), keep=("controls",))

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from engine import Network, load_model, preset, save_model
+from digit_descent.engine import Network, load_model, preset, save_model
 
 
 def snap(w):
@@ -71,7 +71,7 @@ def test_an_unexpected_error_in_training_reaches_the_window(make_window, qtbot, 
 
 
 def test_latest_snapshot_wins(qtbot, small_config):
-    from gui.controller import TrainingController
+    from digit_descent.gui.controller import TrainingController
 
     c = TrainingController(small_config, redraw_hz=20, publish_hz=1000)
     try:
@@ -401,7 +401,7 @@ def test_training_waits_while_the_gui_draws_a_frame(make_window, qtbot, small_co
 
 
 def test_stopping_inside_a_frame_does_not_wait_on_itself(qtbot, small_config):
-    from gui.controller import TrainingController
+    from digit_descent.gui.controller import TrainingController
 
     c = TrainingController(small_config.replace(epochs=1000))
     qtbot.waitUntil(lambda: c.snapshot is not None, timeout=15000)
@@ -424,7 +424,7 @@ def test_a_tiny_data_set_is_evaluated_now_and_then_not_at_every_step(make_window
 
 def test_zoom_scales_text_ticks_lines_and_markers_together(make_window, qtbot, small_config,
                                                             settings):
-    from gui import style
+    from digit_descent.gui import style
 
     w = make_window(small_config)
     cost = w.cost_panel
@@ -450,8 +450,8 @@ def test_zoom_scales_text_ticks_lines_and_markers_together(make_window, qtbot, s
 
 def test_presenter_view_fills_the_screen_with_the_panels_and_puts_everything_back(
         make_window, qtbot, small_config):
-    from gui import style
-    from gui.presenter import presenter_zoom
+    from digit_descent.gui import style
+    from digit_descent.gui.presenter import presenter_zoom
 
     w = make_window(small_config)
 
@@ -483,7 +483,7 @@ def test_presenter_view_fills_the_screen_with_the_panels_and_puts_everything_bac
 def test_the_presenter_zoom_follows_the_screen():
     from PySide6.QtCore import QSize
 
-    from gui.presenter import presenter_zoom
+    from digit_descent.gui.presenter import presenter_zoom
 
     assert presenter_zoom(QSize(1920, 1080)) == 1.5
     assert presenter_zoom(QSize(3840, 2160)) == 3.0

@@ -1,0 +1,57 @@
+"""Command line: ``digit-descent [train|eval|bench|lesson|record] …``; no subcommand opens the GUI.
+
+Every user error prints one ``error: …`` line on stderr and exits with code 2; a training
+run that ends no better than guessing warns and exits with code 1; Ctrl+C exits with 130.
+"""
+
+import signal
+import sys
+
+from digit_descent.engine import DigitDescentError
+
+from .evaluate import run_eval
+from .lesson import checked_lesson, run_lesson
+from .options import build_parser, config_from_args
+from .record import run_record
+from .train import run_train
+
+__all__ = ["main", "build_parser", "config_from_args"]
+
+
+def main(argv=None):
+    """Entry point; returns the process exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            from digit_descent.gui.app import run_app  # installs its own signal handlers first thing
+            from digit_descent.gui.settings import reset_settings
+
+            if args.reset_settings:
+                sys.stderr.write(f"forgot the settings in {reset_settings()}\n")
+
+            return run_app(preset_name=args.preset, start=args.train)
+        if args.command == "lesson" and args.name and not args.list and not args.headless:
+            from digit_descent.engine.lessons import lesson
+            from digit_descent.gui.app import run_app
+
+            return run_app(lesson_name=checked_lesson(args.name, lesson).name,
+                           lesson_data=args.data)
+        if args.command == "bench":
+            from digit_descent.gui.selfcheck import run_bench
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # KeyboardInterrupt from here
+        if args.command == "train":
+            return run_train(args)
+        if args.command == "eval":
+            return run_eval(args)
+        if args.command == "lesson":
+            return run_lesson(args)
+        if args.command == "record":
+            return run_record(args)
+        return run_bench(args)
+    except DigitDescentError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted\n")
+        return 130

@@ -1,0 +1,51 @@
+"""``lesson``: the list of lessons, or one lesson's experiment run headless."""
+
+import json
+import sys
+
+from digit_descent.engine.threads import limit_blas_threads
+
+from .options import UsageError
+
+
+def checked_lesson(name, find):
+    try:
+        return find(name)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _plain(line):
+    """One line of a lesson's output for people: ``key value`` pairs, numbers rounded."""
+    def show(value):
+        if isinstance(value, float):
+            return f"{value:.6g}"
+        if isinstance(value, list):
+            return "[" + ", ".join(show(v) for v in value) + "]"
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{k}: {show(v)}" for k, v in value.items()) + "}"
+        return str(value)
+    return "  ".join(f"{key} {show(value)}" for key, value in line.items())
+
+
+def run_lesson(args, out=sys.stdout):
+    """``lesson [--list]``: the lessons; ``lesson NAME --headless``: its experiment."""
+    from digit_descent.engine.lessons import lesson, lessons
+
+    if not args.name or args.list:
+        for item in lessons():
+            if args.json:
+                out.write(json.dumps({"name": item.name, "title": item.title,
+                                      "source": item.source, "stages": len(item.stages)}) + "\n")
+            else:
+                out.write(f"{item.name:<14} {item.title}\n")
+        return 0
+    chosen = checked_lesson(args.name, lesson)
+    if chosen.needs_data and not args.data:
+        from digit_descent.engine.data import CIFAR_MISSING
+        raise UsageError(f"lesson {chosen.name} needs --data FOLDER: {CIFAR_MISSING}")
+    limit_blas_threads(1)
+    for line in chosen.run(short=args.short, data=args.data):
+        out.write((json.dumps(line) if args.json else _plain(line)) + "\n")
+        out.flush()
+    return 0

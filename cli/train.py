@@ -1,0 +1,130 @@
+"""``train``: headless training, one line (or JSON object) per epoch."""
+
+import json
+import sys
+import time
+
+from digit_descent.engine.model_io import check_save_target, save_model
+from digit_descent.engine.session import Session
+from digit_descent.engine.session_io import load_session, save_session
+from digit_descent.engine.threads import limit_blas_threads
+from digit_descent.engine.trainer import smaller_lr
+
+from .options import UsageError, config_from_args
+
+
+class _ProgressBar:
+    """One line per epoch on a terminal, redrawn at most ten times a second."""
+
+    def __init__(self, stream, epoch, epochs):
+        self.stream, self.label = stream, f"epoch {epoch}/{epochs}"
+        self.start = self.last = time.perf_counter()
+
+    def __call__(self, trainer):
+        if trainer.steps % 64:
+            return
+        now = time.perf_counter()
+        if now - self.last < 0.1:
+            return
+        self.last = now
+        frac = trainer.epoch_progress
+        bar = "#" * int(frac * 30)
+        rate = frac * len(trainer.train) / max(now - self.start, 1e-9)
+        self.stream.write(f"\r{self.label} [{bar:<30}] {frac:4.0%}  {rate:,.0f} samples/s  "
+                          f"cost {trainer.last_cost:.4f}")
+        self.stream.flush()
+
+    def clear(self):
+        self.stream.write("\r" + " " * 100 + "\r")
+
+
+def _format_report(r, epochs):
+    return (f"epoch {r.epoch}/{epochs}  train cost {r.train_cost:.4f}  test cost {r.test_cost:.4f}  "
+            f"train acc {r.train_accuracy:6.2%}  test acc {r.test_accuracy:6.2%}  {r.seconds:.2f} s")
+
+
+_SETTINGS = ("preset", "layers", "activation", "cost", "init", "optimizer", "lr", "lr_decay", "momentum",
+             "weight_decay", "batch_size", "seed", "dataset", "shuffle_labels", "augment")
+
+
+def _start_session(args):
+    """``(Session, settings)``: a new run, or the saved one ``--resume`` names."""
+    if not args.resume:
+        cfg = config_from_args(args)
+        try:
+            return Session(cfg), cfg
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    changed = [f"--{name.replace('_', '-')}" for name in _SETTINGS
+               if getattr(args, name) is not None]
+    if changed:
+        raise UsageError(f"--resume trains the saved run on as it was: drop {', '.join(changed)}")
+    record = load_session(args.resume)
+    try:
+        session = Session.from_record(record)
+    except ValueError as exc:
+        raise UsageError(f"{args.resume}: {exc}") from None
+    session.set_epochs(session.trainer.epoch + (args.epochs or record.config.epochs))
+    return session, session.config
+
+
+def run_train(args, out=sys.stdout, err=sys.stderr):
+    for target in (args.save, args.session):
+        if target:
+            check_save_target(target)  # now, not after an hour of training
+    session, cfg = _start_session(args)
+    limit_blas_threads(1)
+    show_bar = not args.json and err.isatty()
+    try:
+        while session.trainer.epoch < cfg.epochs:
+            epoch = session.trainer.epoch + 1
+            bar = _ProgressBar(err, epoch, cfg.epochs) if show_bar else None
+            report = session.run_epoch(on_step=bar)
+            if bar:
+                bar.clear()
+            if args.json:
+                out.write(json.dumps(report.to_dict()) + "\n")
+            else:
+                out.write(_format_report(report, cfg.epochs) + "\n")
+            out.flush()
+    except KeyboardInterrupt:
+        if args.save and session.last_epoch_params is not None:
+            _save(session, cfg, args.save)
+            err.write(f"\ninterrupted: saved the {session.reports[-1].epoch} whole epoch(s) "
+                      f"trained so far to {args.save}\n")
+        if args.session:
+            save_session(session, args.session)
+            err.write(f"\ninterrupted: saved the run so far to {args.session}\n")
+        raise
+    if args.save:
+        _save(session, cfg, args.save)
+        if not args.json:
+            out.write(f"saved {args.save}\n")
+    if args.session:
+        save_session(session, args.session)
+        if not args.json:
+            out.write(f"saved the session in {args.session}\n")
+    return _learned_something(session, cfg, err)
+
+
+def _save(session, cfg, path):
+    """Save the network as it was at the end of the last whole epoch trained."""
+    last = session.reports[-1]
+    network = session.network.copy()
+    network.params[...] = session.last_epoch_params
+    save_model(network, path, dataset=cfg.dataset, train_config=cfg.to_dict(),
+               summary={"epochs": last.epoch, "test_accuracy": last.test_accuracy,
+                        "test_cost": last.test_cost})
+
+
+def _learned_something(session, cfg, err):
+    """0, or 1 with a warning when a run on ten-class data ended no better than guessing."""
+    last = session.reports[-1]
+    classes = session.trainer.test.n_outputs
+    chance = 1 / classes
+    if cfg.shuffle_labels or classes < 3 or not last.test_accuracy <= 1.2 * chance:
+        return 0
+    err.write(f"warning: the network learned nothing: test accuracy {last.test_accuracy:.2%}, "
+              f"guessing gives {chance:.0%}, cost {last.test_cost:.4g}. With learning rate "
+              f"{cfg.lr:g} the neurons may have saturated: try --lr {smaller_lr(cfg.lr):g}\n")
+    return 1
