@@ -8,29 +8,14 @@ from contextlib import nullcontext
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (QWidget, QComboBox, QDialog, QGraphicsPixmapItem, QHBoxLayout, QLabel,
                                QListWidget, QListWidgetItem, QPushButton, QVBoxLayout)
 
-from digit_descent.engine.metrics import recall_precision
-
 from .. import display, style
 from .base import Panel
-
-THUMBS = 3  # examples shown per cell
-RENDER_SCALE = 2  # picture pixels per unit: sharp on a 1920×1080 projector
-MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM = 100, 70, 190, 40
-THUMB = 28
-CELL_W = THUMBS * (THUMB + 2) + 2
-CELL_H = THUMB + 34  # room for the count above the thumbnails
-
-
-def _font_px(pixels, bold=False):
-    f = QFont()
-    f.setPixelSize(pixels)
-    f.setBold(bold)
-    return f
+from .confusion_picture import RENDER_SCALE, THUMB, choose_grid, render_confusion, thumb_top
 
 
 class ConfusionPanel(Panel):
@@ -41,7 +26,9 @@ class ConfusionPanel(Panel):
     title = "Confusion matrix"
     help = ("How often each digit (row) was read as each digit (column), on the test set or the "
             "training set. The diagonal (green) is right; everything else (orange) is a "
-            "mistake. Each cell shows the examples the network was most sure of. Right margin: "
+            "mistake. With room enough, each cell shows the examples the network was most sure "
+            "of; in a small panel (or the presenter view) the counts are shown alone, large "
+            "enough to read from the back of a hall. Right margin: "
             "recall (how many of that digit were found); bottom: precision (how many answers of "
             "that digit were right). Click a thumbnail to send it to the drawing pad and the "
             "activations panel; click elsewhere in a cell for all its examples. 'Worst "
@@ -56,8 +43,9 @@ class ConfusionPanel(Panel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.snapshot = None
-        self._shown = None  # (evaluation, mode) drawn last
+        self._shown = None  # (evaluation, mode, grid) drawn last
         self._k = 0
+        self.grid = None  # the picture's geometry (confusion_picture.Grid), by the space
         self._build()
 
     def _build(self):
@@ -85,8 +73,8 @@ class ConfusionPanel(Panel):
         self.matrix_item = QGraphicsPixmapItem()
         self.matrix_item.setTransformationMode(Qt.SmoothTransformation)
         self.matrix_item.setScale(1 / RENDER_SCALE)
-        self.matrix_item.setPos(-MARGIN_LEFT, -MARGIN_TOP)
         self.box.addItem(self.matrix_item)
+        self.box.sigResized.connect(self._redraw)
         self.drawn_texts = []  # what the picture says, for tests and accessibility
         self.message = pg.TextItem("", color=style.GREY, anchor=(0.5, 0.5))
         style.sized_font(self.message, 15)
@@ -136,7 +124,9 @@ class ConfusionPanel(Panel):
 
     def _redraw(self, *_):
         snap, ev = self.snapshot, self.evaluation
-        key = (ev, self.mode.currentIndex())
+        grid = None if ev is None else choose_grid(ev.n_classes, self.box.width(),
+                                                   self.box.height(), style.zoom())
+        key = (ev, self.mode.currentIndex(), grid)
         if key == self._shown and ev is not None:
             return
         self._shown = key
@@ -147,7 +137,7 @@ class ConfusionPanel(Panel):
             return self._show_message("The weights are NaN: training diverged.\nPress Reset.")
         if ev is None:
             return self._show_message("No evaluation yet.\nTrain an epoch or press Evaluate now.")
-        self._draw(ev)
+        self._draw(ev, grid)
 
     def _show_message(self, text):
         self.matrix_item.hide()
@@ -157,15 +147,16 @@ class ConfusionPanel(Panel):
         self.box.setRange(xRange=(-200, 200), yRange=(-100, 100))
         self.summary.setText(" ")
 
-    def _draw(self, ev):
+    def _draw(self, ev, grid):
         self.message.setText("")
-        self._k = ev.n_classes
-        image, self.drawn_texts = render_confusion(ev, percent=self.mode.currentIndex() == 1)
+        self._k, self.grid = ev.n_classes, grid
+        image, self.drawn_texts = render_confusion(ev, grid, percent=self.mode.currentIndex() == 1)
         self.matrix_item.setPixmap(QPixmap.fromImage(image))
+        self.matrix_item.setPos(-grid.left, -grid.top)
         self.matrix_item.show()
-        k = self._k
-        self.box.setRange(xRange=(-MARGIN_LEFT, k * CELL_W + MARGIN_RIGHT),
-                          yRange=(-MARGIN_TOP, k * CELL_H + MARGIN_BOTTOM), padding=0)
+        width, height = grid.size(self._k)
+        self.box.setRange(xRange=(-grid.left, width - grid.left),
+                          yRange=(-grid.top, height - grid.top), padding=0)
         which = "training-set sample" if self.which.currentIndex() == 1 else "test set"
         self.summary.setText(f"{len(ev.actual):,} {which} images {ev.when}: "
                              f"accuracy {ev.accuracy:.2%}, {int((ev.actual != ev.predicted).sum()):,} mistakes")
@@ -176,21 +167,22 @@ class ConfusionPanel(Panel):
         if self.evaluation is None or not self.box.sceneBoundingRect().contains(scene_pos):
             return None
         p = self.box.mapSceneToView(scene_pos)
-        i, j = int(np.floor(p.y() / CELL_H)), int(np.floor(p.x() / CELL_W))
+        i, j = int(np.floor(p.y() / self.grid.cell_h)), int(np.floor(p.x() / self.grid.cell_w))
         return (i, j) if 0 <= i < self._k and 0 <= j < self._k else None
 
     def thumbnail_at(self, scene_pos):
         """Index (in the evaluated set) of the example thumbnail under a scene position, or None."""
         cell = self.cell_at(scene_pos)
         ev = self.evaluation
-        if cell is None or ev.dataset.image_shape is None:
+        grid = self.grid
+        if cell is None or ev.dataset.image_shape is None or not grid.thumbs:
             return None
         p = self.box.mapSceneToView(scene_pos)
-        x, y = p.x() - cell[1] * CELL_W - 2, p.y() - cell[0] * CELL_H - (CELL_H - THUMB - 3)
+        x, y = p.x() - cell[1] * grid.cell_w - 2, p.y() - cell[0] * grid.cell_h - thumb_top(grid)
         t = int(x // (THUMB + 2))
-        if not (0 <= y < THUMB and 0 <= t < THUMBS and x - t * (THUMB + 2) < THUMB):
+        if not (0 <= y < THUMB and 0 <= t < grid.thumbs and x - t * (THUMB + 2) < THUMB):
             return None
-        top = ev.cell(*cell, count=THUMBS)
+        top = ev.cell(*cell, count=grid.thumbs)
         return int(top[t]) if t < len(top) else None
 
     def _on_clicked(self, event):
@@ -225,117 +217,6 @@ class ConfusionPanel(Panel):
         dialog.chosen.connect(lambda index: self.choose(ev, index))
         dialog.show()
         return dialog
-
-
-def render_confusion(ev, percent=False):
-    """The confusion matrix as one QImage (``RENDER_SCALE`` pixels per unit) and its texts.
-
-    Unit coordinates: cell (i, j) spans x ∈ [j·CELL_W, (j+1)·CELL_W), y ∈ [i·CELL_H, …);
-    the image's top-left corner is at (−MARGIN_LEFT, −MARGIN_TOP).
-    """
-    k = ev.n_classes
-    confusion = ev.confusion()
-    rates = confusion / np.maximum(confusion.sum(axis=1, keepdims=True), 1)
-    recall, precision = recall_precision(confusion)
-    names = ev.dataset.class_names
-    width = MARGIN_LEFT + k * CELL_W + MARGIN_RIGHT
-    height = MARGIN_TOP + k * CELL_H + MARGIN_BOTTOM
-    image = QImage(width * RENDER_SCALE, height * RENDER_SCALE, QImage.Format_ARGB32_Premultiplied)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.TextAntialiasing)  # rectangles need no antialiasing
-    painter.scale(RENDER_SCALE, RENDER_SCALE)
-    painter.translate(MARGIN_LEFT, MARGIN_TOP)
-    texts = []
-
-    def text(s, x, y, align, size=12, bold=False, colour=style.INK):
-        painter.setFont(_font_px(size, bold))
-        painter.setPen(QColor(colour))
-        w, h = 240, 40
-        dx = {"left": 0, "center": -w / 2, "right": -w}[align[0]]
-        dy = {"top": 0, "center": -h / 2, "bottom": -h}[align[1]]
-        flags = {"left": Qt.AlignLeft, "center": Qt.AlignHCenter, "right": Qt.AlignRight}[align[0]] | \
-            {"top": Qt.AlignTop, "center": Qt.AlignVCenter, "bottom": Qt.AlignBottom}[align[1]]
-        painter.drawText(QRectF(x + dx, y + dy, w, h), flags, s)
-        texts.append(s)
-
-    # one size for all the names of a row or column header, the largest at which all fit
-    row_size = min(fitting_size(name, MARGIN_LEFT - 12, 24, bold=True) for name in names)
-    column_size = min(fitting_size(name, CELL_W - 6, 24, bold=True) for name in names)
-    green, orange = QColor(style.GREEN), QColor(style.ORANGE)
-    for i in range(k):
-        for j in range(k):
-            base = green if i == j else orange
-            alpha = (40 + 180 * min(1.0, rates[i, j] * (1 if i == j else 4))) / 255 \
-                if confusion[i, j] else 12 / 255
-            # blended with the white page here: opaque fills are much faster than translucent
-            colour = QColor(*(round(255 + (c - 255) * alpha)
-                              for c in (base.red(), base.green(), base.blue())))
-            painter.fillRect(QRectF(j * CELL_W + 1, i * CELL_H + 1, CELL_W - 2, CELL_H - 2), colour)
-    thumbs = _thumbnail_image(ev, k, RENDER_SCALE)
-    if thumbs is not None:  # already at the picture's resolution: a plain copy, no resampling
-        painter.save()
-        painter.resetTransform()
-        painter.drawImage(MARGIN_LEFT * RENDER_SCALE, MARGIN_TOP * RENDER_SCALE, thumbs)
-        painter.restore()
-    for i in range(k):
-        for j in range(k):
-            if confusion[i, j]:
-                label = f"{100 * rates[i, j]:.1f}%" if percent else f"{confusion[i, j]:,}"
-                text(label, (j + 0.5) * CELL_W, i * CELL_H + 15, ("center", "center"),
-                     size=21 if i == j else 18, bold=i == j)
-    for i in range(k):
-        text(names[i], -8, (i + 0.5) * CELL_H, ("right", "center"), size=row_size, bold=True)
-        text(names[i], (i + 0.5) * CELL_W, -6, ("center", "bottom"), size=column_size, bold=True)
-        text(_pct(recall[i]), k * CELL_W + 8, (i + 0.5) * CELL_H, ("left", "center"), size=18)
-        text(_pct(precision[i]), (i + 0.5) * CELL_W, k * CELL_H + 6, ("center", "top"), size=18)
-    text("recall", k * CELL_W + 8, -6, ("left", "bottom"), size=18, colour=style.GREY)
-    text("precision", -8, k * CELL_H + 6, ("right", "top"), size=18, colour=style.GREY)
-    text("predicted →", k * CELL_W / 2, -32, ("center", "bottom"), size=20, colour=style.GREY)
-    text("actual ↓", 4 - MARGIN_LEFT, -32, ("left", "bottom"), size=20, colour=style.GREY)
-    text(f"accuracy {ev.accuracy:.2%}", k * CELL_W + 8, k * CELL_H + 6, ("left", "top"), size=18,
-         bold=True)
-    painter.end()
-    return image, texts
-
-
-def fitting_size(text, width, size, bold=False, smallest=11):
-    """The largest pixel size ≤ ``size`` at which ``text`` is at most ``width`` wide."""
-    while size > smallest and QFontMetrics(_font_px(size, bold)).horizontalAdvance(text) > width:
-        size -= 1
-    return size
-
-
-def _thumbnail_image(ev, k, scale=1):
-    """A (k·CELL_H·scale, k·CELL_W·scale) ARGB QImage: each cell's most confident examples
-    (pixels repeated ``scale`` times), transparent elsewhere."""
-    shape = ev.dataset.image_shape
-    if shape is None:
-        return None
-    colour = display.is_colour(shape)
-    top = ev.top_per_cell(THUMBS)  # (k, k, THUMBS), −1 where a cell has fewer
-    tiles = display.resample(display.picture(ev.dataset.x[np.maximum(top, 0)], shape), THUMB,
-                             colour)
-    if not colour:
-        tiles = np.repeat(tiles[..., None], 3, axis=-1)
-    present = top >= 0
-    rgb = np.zeros((k, k, CELL_H, CELL_W, 3), np.uint8)
-    alpha = np.zeros((k, k, CELL_H, CELL_W), np.uint8)
-    y0 = CELL_H - THUMB - 3
-    for t in range(THUMBS):
-        x0 = 2 + t * (THUMB + 2)
-        rgb[:, :, y0:y0 + THUMB, x0:x0 + THUMB] = (255 * tiles[:, :, t]).astype(np.uint8)
-        alpha[:, :, y0:y0 + THUMB, x0:x0 + THUMB] = np.where(present[:, :, t, None, None], 255, 0)
-    rgb = rgb.transpose(0, 2, 1, 3, 4).reshape(k * CELL_H, k * CELL_W, 3)
-    alpha = alpha.transpose(0, 2, 1, 3).reshape(k * CELL_H, k * CELL_W)
-    bgra = np.concatenate([rgb[..., ::-1], alpha[..., None]], axis=-1)
-    bgra = np.ascontiguousarray(bgra.repeat(scale, axis=0).repeat(scale, axis=1))
-    h, w = bgra.shape[:2]
-    return QImage(bgra.data, w, h, 4 * w, QImage.Format_ARGB32).copy()
-
-
-def _pct(value):
-    return "–" if not np.isfinite(value) else f"{value:.1%}"
 
 
 def image_icon(pixels, shape, size=56):

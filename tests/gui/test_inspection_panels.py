@@ -6,6 +6,7 @@ from digit_descent.engine import Network, load
 from digit_descent.engine.inspection import evaluate
 from digit_descent.engine.snapshot import Snapshot
 from digit_descent.gui.panels.confusion import ConfusionPanel
+from digit_descent.gui.panels.confusion_picture import COMPACT, DETAILED, THUMB
 from digit_descent.gui.panels.weights import WeightsPanel
 
 
@@ -128,13 +129,13 @@ def test_a_thumbnail_or_gallery_click_sends_the_image_with_its_label(qtbot, mnis
     ev = evaluate(net, mnist)
     panel = ConfusionPanel()
     qtbot.addWidget(panel)
-    panel.resize(900, 800)
+    panel.resize(1500, 1000)  # room for the examples under the counts
     panel.show()
     panel.show_snapshot(snapshot_of(net, mnist, evaluation=ev))
-    qtbot.waitUntil(lambda: panel.box.width() > 100)
+    qtbot.waitUntil(lambda: panel.box.width() > 1000 and panel.grid is DETAILED)
     i, j = 3, int(np.argmax(ev.confusion()[3]))
     second = ev.cell(i, j)[1]
-    from digit_descent.gui.panels.confusion import CELL_H, CELL_W, THUMB
+    CELL_W, CELL_H = DETAILED.cell_w, DETAILED.cell_h
 
     # the second thumbnail of cell (3, j)
     centre = QPointF(j * CELL_W + 2 + (THUMB + 2) + THUMB / 2, i * CELL_H + CELL_H - 3 - THUMB / 2)
@@ -188,11 +189,43 @@ def test_nice_ceiling():
 def test_long_class_names_fit_their_row_and_column(qtbot):
     from PySide6.QtGui import QFontMetrics
 
-    from digit_descent.gui.panels.confusion import CELL_W, MARGIN_LEFT, _font_px, fitting_size
+    from digit_descent.gui.panels.confusion_picture import font_px, fitting_size
 
-    for name in ("T-shirt/top", "Ankle boot", "Pullover", "Sneaker"):
-        for width in (CELL_W - 6, MARGIN_LEFT - 12):
-            size = fitting_size(name, width, 24, bold=True)
-            assert 11 <= size <= 24
-            assert QFontMetrics(_font_px(size, True)).horizontalAdvance(name) <= width or size == 11
-    assert fitting_size("7", CELL_W - 6, 24, bold=True) == 24  # digits keep their size
+    for grid in (DETAILED, COMPACT):
+        for name in ("T-shirt/top", "Ankle boot", "Pullover", "Sneaker"):
+            for width in (grid.cell_w - 6, grid.left - 12):
+                size = fitting_size(name, width, 24, bold=True)
+                assert 11 <= size <= 24
+                assert QFontMetrics(font_px(size, True)).horizontalAdvance(name) <= width \
+                    or size == 11
+        assert fitting_size("7", grid.cell_w - 6, 24, bold=True) == 24  # digits keep their size
+
+
+def test_counts_stay_legible_in_a_quarter_of_the_presenter_view(qtbot, mnist):
+    """In a quarter of a 1920×1080 screen at the presenter's zoom (1.5), the examples give
+    way to counts at least 20 px tall; with room to spare, the examples come back; a
+    thumbnail can only be clicked where one is drawn."""
+    from digit_descent.gui import style
+
+    net = Network((784, 10), "sigmoid", "cross-entropy", seed=0)
+    ev = evaluate(net, mnist)
+    panel = ConfusionPanel()
+    qtbot.addWidget(panel)
+    panel.resize(950, 500)
+    panel.show()
+    old = style.zoom()
+    style.set_zoom(1.5)
+    try:
+        panel.show_snapshot(snapshot_of(net, mnist, evaluation=ev))
+        qtbot.waitUntil(lambda: panel.grid is COMPACT)
+        px = COMPACT.count_px(10, panel.box.width(), panel.box.height())
+        assert px >= 20
+        assert not DETAILED.count_px(10, panel.box.width(), panel.box.height()) >= 20
+        centre = QPointF(3.5 * COMPACT.cell_w, 3.5 * COMPACT.cell_h)
+        assert panel.thumbnail_at(panel.box.mapViewToScene(centre)) is None
+        assert panel.cell_at(panel.box.mapViewToScene(centre)) == (3, 3)
+        panel.resize(1800, 1100)
+        qtbot.waitUntil(lambda: panel.grid is DETAILED)
+        assert f"{ev.confusion()[3, 3]:,}" in panel.drawn_texts
+    finally:
+        style.set_zoom(old)
