@@ -14,6 +14,19 @@ def grid_shape(n):
     return math.ceil(n / cols), cols
 
 
+def fitting_columns(n, tile_h, tile_w, width, height, pad=1):
+    """The number of columns that draws ``n`` tiles of ``tile_h``×``tile_w`` largest in a
+    ``width``×``height`` area (``pad`` between tiles); the squarest grid when the area is
+    not known yet (zero)."""
+    if width <= 0 or height <= 0:
+        return grid_shape(n)[1]
+
+    def scale(cols):
+        rows = math.ceil(n / cols)
+        return min(width / (cols * (tile_w + pad)), height / (rows * (tile_h + pad)))
+    return max(range(1, n + 1), key=lambda cols: (scale(cols), -cols))
+
+
 def mosaic(tiles, cols=None, pad=1, fill=np.nan):
     """Tile ``(n, h, w)`` images into one ``(rows·(h+pad)−pad, cols·(w+pad)−pad)`` array.
 

@@ -108,7 +108,7 @@ class WeightsPanel(Panel):
         self.image_box.addItem(self.message)
 
         self.bars_plot = self.view.addPlot(row=1, col=0, colspan=2)
-        style.keep(self.bars_plot, lambda plot: plot.setMaximumHeight(style.scaled(170)))
+        style.keep(self.bars_plot, lambda plot: self._fit_bars())
         self.bars_plot.setMouseEnabled(x=False, y=False)
         style.style_plot(self.bars_plot, left="weight", bottom="")
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7)
@@ -134,6 +134,30 @@ class WeightsPanel(Panel):
         self._hover = pg.SignalProxy(self.view.scene().sigMouseMoved, rateLimit=30,
                                      slot=self._on_mouse_moved)
         self.view.scene().sigMouseClicked.connect(self._on_clicked)
+        self.image_box.sigResized.connect(self._on_resized)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit_bars()
+
+    def _fit_bars(self):
+        """The outgoing-weight bars take at most 170 px (zoomed) and a third of the height:
+        the weight images come first."""
+        self.bars_plot.setMaximumHeight(min(style.scaled(170), self.view.height() / 3))
+
+    def _tile_area(self):
+        """``(width, height)`` the tiles have; zeros (the squarest grid) while hidden."""
+        if not self.isVisible():
+            return 0, 0
+        return self.image_box.width(), self.image_box.height()
+
+    def _on_resized(self, *_):
+        """Redraw when another number of columns would draw the tiles larger."""
+        n, h, w, cols, first, pad = self.tiles
+        if n and h > 1 and cols != display.fitting_columns(n, h + pad, w, *self._tile_area(),
+                                                           pad=0):
+            self._layout_key = None
+            self._redraw()
 
     def picture(self):
         """The plot to export (no controls)."""
@@ -208,14 +232,17 @@ class WeightsPanel(Panel):
         tiles = values[first:first + PAGE].reshape(-1, *snap.image_shape)
         is_output = layer == len(snap.sizes) - 2
         pad = 9 if is_output else 1  # room for the digit names under output templates
+        # as many columns as draw the tiles largest in the space the panel has
+        cols = display.fitting_columns(len(tiles), h + pad, w, *self._tile_area(), pad=0)
         if colour:  # each template stretched to [0, 1] in its own colours
-            image, rows, cols = display.colour_mosaic(display.colour_templates(tiles), pad=pad)
+            image, rows, cols = display.colour_mosaic(display.colour_templates(tiles), cols,
+                                                      pad=pad)
             self.image.setImage(image, autoLevels=False, levels=(0, 1))
         else:
             if self.per_neuron.isChecked():
                 scale = np.abs(tiles).reshape(len(tiles), -1).max(axis=1)
                 tiles = tiles / np.where(scale > 0, scale, 1)[:, None, None]
-            image, rows, cols = display.mosaic(tiles, pad=pad)
+            image, rows, cols = display.mosaic(tiles, cols, pad=pad)
             limit = 1.0 if self.per_neuron.isChecked() else display.symmetric_limit(tiles)
             self._set_image(image, limit)
         self.colorbar.setVisible(not colour)
@@ -338,6 +365,9 @@ class WeightsPanel(Panel):
         if self._bars_top is None or not 0.5 * self._bars_top <= top <= self._bars_top:
             self._bars_top = nice_ceiling(top * 1.1)
             self.bars_plot.setYRange(-self._bars_top, self._bars_top, padding=0)
+            # three labels, whatever the height: a short plot must not stack five
+            self.bars_plot.getAxis("left").setTicks(
+                [[(v, f"{v:g}") for v in (-self._bars_top, 0.0, self._bars_top)], []])
 
     def _show_selection(self):
         n, h, w, cols, first, pad = self.tiles

@@ -42,6 +42,27 @@ def test_weight_mosaic_for_several_architectures(qtbot, mnist, sizes, tiles, gri
         assert [l.textItem.toPlainText() for l in panel.labels] == list("0123456789")
 
 
+def test_weight_images_fill_a_wide_panel(qtbot, mnist):
+    """In a wide, low panel (a quarter of the presenter view) 16 neurons are drawn in two
+    rows of eight, each image larger than in the square grid; a square panel goes back."""
+    from digit_descent.gui import display
+
+    panel = WeightsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(960, 440)
+    panel.show()
+    panel.show_snapshot(snapshot_of(Network((784, 16, 16, 10), seed=1), mnist))
+    qtbot.waitUntil(lambda: panel.tiles.cols == 8)
+    box = panel.image_box.width(), panel.image_box.height()
+    side = min(box[0] / (8 * 29), box[1] / (2 * 29)) * 28
+    square = min(box[0] / (4 * 29), box[1] / (4 * 29)) * 28
+    assert side > 1.5 * square
+    assert panel.bars_plot.maximumHeight() <= panel.view.height() / 3 + 1
+    panel.resize(700, 900)
+    qtbot.waitUntil(lambda: panel.tiles.cols == display.fitting_columns(
+        16, 29, 28, panel.image_box.width(), panel.image_box.height(), pad=0) != 8)
+
+
 def test_deeper_layer_is_a_matrix_and_bars_show_outgoing_weights(qtbot, mnist):
     panel = WeightsPanel()
     qtbot.addWidget(panel)
@@ -101,10 +122,11 @@ def test_hover_names_the_neuron_under_the_mouse(qtbot, mnist):
     panel.show()
     net = Network((784, 16, 10), seed=0)
     panel.show_snapshot(snapshot_of(net, mnist))
-    qtbot.waitUntil(lambda: panel.image_box.width() > 100)
-    view_point = QPointF(2 * 29 + 10, 1 * 29 + 10)  # tile row 1, col 2 → neuron 6
+    qtbot.waitUntil(lambda: panel.image_box.width() > 100 and panel.tiles.cols > 4)
+    cols = panel.tiles.cols  # as many as draw the 16 images largest
+    view_point = QPointF(2 * 29 + 10, 1 * 29 + 10)  # tile row 1, col 2
     scene_point = panel.image_box.mapViewToScene(view_point)
-    assert panel.neuron_at(scene_point) == 6
+    assert panel.neuron_at(scene_point) == cols + 2
 
 
 def test_confusion_matrix_counts_and_gallery(qtbot, mnist):
