@@ -130,9 +130,14 @@ def style_plot(plot_item, left="", bottom="", right=None):
 
 
 def style_colorbar(colorbar):
-    """A ColorBarItem's axis like the plots' (ticks, title, width), kept zoomed."""
+    """A ColorBarItem's axis like the plots' (ticks, title, width), kept zoomed. Its title
+    sits on another axis of the bar (pyqtgraph puts the label opposite the ticks)."""
     colorbar.axis.setTextPen(INK)
     keep(colorbar.axis, _restyle_colorbar_axis)
+    for name in ("left", "right", "top", "bottom"):
+        axis = colorbar.getAxis(name)
+        if axis is not colorbar.axis and axis.labelText:
+            keep(axis, lambda a: axis_label(a, a.labelText))
 
 
 def _restyle_colorbar_axis(axis):
@@ -147,7 +152,7 @@ def axis_label(axis, text):
 
 def _restyle_axis(axis):
     axis.setTickFont(font(AXIS_FONT_PT))
-    axis.setPen(pg.mkPen(INK, width=scaled(1)))
+    axis.setPen(pen(INK, scaled(1)))
     axis.setStyle(tickTextOffset=int(round(scaled(4))), tickLength=int(round(scaled(-5))))
     axis_label(axis, axis.labelText)
 
@@ -173,10 +178,19 @@ def faint(colour, alpha):
     return QColor(*(round(a * x + (1 - a) * b) for x, b in zip(c.getRgb()[:3], back.getRgb()[:3])))
 
 
+def device_pixels(width):
+    """A cosmetic pen's ``width`` in device pixels: Qt draws cosmetic pens (pyqtgraph's)
+    in device pixels, so on a screen scaled by 2 (a 4K projector) a 2-px line would be
+    drawn half as thick as everything else."""
+    app = QApplication.instance()
+    return width * (app.devicePixelRatio() if app is not None else 1.0)
+
+
 def pen(colour, width=2.0, alpha=255, style=None):
+    """A pyqtgraph pen of ``width`` logical pixels (see :func:`device_pixels`)."""
     c = QColor(colour)
     c.setAlpha(alpha)
-    kw = {"color": c, "width": width}
+    kw = {"color": c, "width": device_pixels(width)}
     if style is not None:
         kw["style"] = style
     return pg.mkPen(**kw)
