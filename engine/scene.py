@@ -180,11 +180,11 @@ def _sentence(cause, members, stochastic):
     if cause == "downhill":
         return (f"{who} rolled off the edge of the plot, still going downhill: the surface "
                 "falls on beyond it.")
-    steps = max(r.steps for _, r in members)
-    costs = ", ".join(f"{float(r.ball.surface.full_cost(*r.ball.position)):.3g}"
+    steps = ", ".join(f"{r.steps:,}" for _, r in members)
+    costs = ", ".join(f"{float(r.ball.surface.full_cost(*r.ball.position)):.3f}"
                       for _, r in members)
     whole = " of the whole set" if stochastic else ""
     if cause == "saddle":
-        return (f"{who} stopped on a saddle point after {steps:,} steps (cost {costs}): the "
+        return (f"{who} stopped on a saddle point after {steps} steps (cost {costs}): the "
                 "slope is zero there, yet it is no minimum.")
-    return f"{who} settled at a minimum{whole} after {steps:,} steps (cost {costs})."
+    return f"{who} settled at a minimum{whole} after {steps} steps (cost {costs})."
