@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import DataError
 from .network import unflatten
 from .optimizers import make_optimizer
 
@@ -101,8 +102,8 @@ class MiniBatchProblem:
     def __init__(self, dataset, batch_size=16, seed=0):
         keep = (dataset.labels == 0) | (dataset.labels == 1)
         if keep.sum() < batch_size:
-            raise ValueError(f"{int(keep.sum())} zeros and ones: fewer than a mini-batch of "
-                             f"{batch_size}")
+            raise DataError(f"{int(keep.sum())} zeros and ones: fewer than a mini-batch of "
+                            f"{batch_size}")
         ink = dataset.x[keep].sum(axis=1, dtype=np.float64)
         self.feature = (ink - ink.mean()) / max(ink.std(), 1e-12)
         self.label = (dataset.labels[keep] == 1).astype(np.float64)

@@ -165,8 +165,9 @@ def test_the_whole_sets_grid_keeps_its_temporaries_bounded():
 def test_minibatch_problem_refuses_too_few_zeros_and_ones():
     from types import SimpleNamespace
 
+    from digit_descent.engine import DataError
     from digit_descent.engine.landscape import MiniBatchProblem
 
     data = SimpleNamespace(x=np.ones((5, 4), np.float32), labels=np.array([0, 1, 2, 0, 1]))
-    with pytest.raises(ValueError, match="4 zeros and ones"):
+    with pytest.raises(DataError, match="4 zeros and ones"):
         MiniBatchProblem(data, batch_size=16)

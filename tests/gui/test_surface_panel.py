@@ -132,7 +132,7 @@ def test_choosing_the_minibatch_surface_leaves_the_event_loop_responsive(qtbot, 
 
 
 def test_a_newer_lesson_stage_supersedes_the_balls_of_an_older_one(qtbot, panel):
-    panel.show_snapshot(_minibatch_snapshot(3000))
+    panel.show_snapshot(_minibatch_snapshot(6000))  # 1,300 zeros and ones
     panel.show_teaching("minibatch", [(-4.0, 4.0, 1.0)])
     panel.show_teaching("minibatch", [(1.0, 1.0, 0.5), (2.0, -2.0, 0.2)])  # one job, not two
     assert panel._minibatch_jobs.busy
@@ -143,11 +143,26 @@ def test_a_newer_lesson_stage_supersedes_the_balls_of_an_older_one(qtbot, panel)
 
 
 def test_a_lesson_ball_waiting_for_the_minibatch_surface_is_not_dropped_elsewhere(qtbot, panel):
-    panel.show_snapshot(_minibatch_snapshot(3000))
+    panel.show_snapshot(_minibatch_snapshot(6000))  # 1,300 zeros and ones
     panel.show_teaching("minibatch", [(-4.0, 4.0, 1.0)])
     _choose(panel, "bowl")
     qtbot.waitUntil(lambda: panel._minibatch is not None, timeout=60000)
     assert panel.balls == [] and panel.current_surface().name == "bowl"
+
+
+def test_a_minibatch_surface_that_cannot_be_prepared_says_why(qtbot, panel, monkeypatch):
+    from digit_descent.engine import DataError
+    from digit_descent.gui.panels import surface as surfacemod
+
+    def no_mnist(name):
+        raise DataError("mnist.npz: no such file")
+
+    monkeypatch.setattr(surfacemod, "load", no_mnist)
+    panel.show_teaching("minibatch", [(-4.0, 4.0, 1.0)])
+    qtbot.waitUntil(lambda: "could not be prepared" in panel.status.text(), timeout=10000)
+    assert "mnist.npz: no such file" in panel.status.text() and panel.balls == []
+    _choose(panel, "bowl")  # the other surfaces still work
+    assert panel.drop_ball(1.0, 1.0) is not None
 
 
 def test_balls_stop_and_play_stops_once_every_ball_has_settled(qtbot, panel):
