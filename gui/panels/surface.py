@@ -255,20 +255,17 @@ class SurfacePanel(Panel):
 
     def _prepare_minibatch(self):
         """Build the mini-batch problem and its whole-set cost grid in a background job (from
-        the run's MNIST training set if it has one), unless one is already under way."""
+        the run's MNIST training set if it holds MINIBATCH_MIN zeros and ones, else from all
+        of MNIST's), unless one is already under way."""
         if self._minibatch_jobs.current is not None:
             return
         snap = self.snapshot
         train = snap.train_set if snap is not None and snap.dataset == "mnist" else None
 
         def run(job):
-            def should_stop():
-                job.progress += 1  # one more block of rows
-                return job.cancelled
-
             enough = train is not None and np.isin(train.labels, (0, 1)).sum() >= MINIBATCH_MIN
             problem = MiniBatchProblem(train if enough else load("mnist").train)
-            full = problem.full_grid(MINIBATCH_GRID, should_stop)
+            full = problem.full_grid(MINIBATCH_GRID, lambda: job.cancelled)
             return None if full is None else (problem, full)
 
         self._minibatch_jobs.start(run, self._on_minibatch_ready, self._on_minibatch_failed)
@@ -412,7 +409,7 @@ class SurfacePanel(Panel):
         if self.scene is None:
             return None
         ball = self.scene.drop(x, y, lr)
-        colour = BALL_COLOURS[(len(self._ball_items)) % len(BALL_COLOURS)]
+        colour = BALL_COLOURS[len(self._ball_items) % len(BALL_COLOURS)]
         point = style.sized_symbol(style.sized_pen(pg.ScatterPlotItem(brush=colour), "w", 2), 16)
         trail = style.sized_pen(pg.PlotCurveItem(), colour, 2.5)
         arrow = pg.ArrowItem(pen=pg.mkPen(colour), brush=colour, headLen=14, tailWidth=3)
