@@ -41,7 +41,8 @@ def test_ema_without_smoothing_is_the_costs_themselves():
     assert len(ema(np.zeros(0), 0.9)[0]) == 0
 
 
-@pytest.mark.parametrize("steps, span", [(40, 1), (100, 2), (1000, 16), (10_000, 128), (10**7, 1000)])
+@pytest.mark.parametrize("steps, span",
+                         [(40, 1), (100, 2), (1000, 16), (10_000, 128), (10**7, 1000)])
 def test_the_span_is_capped_at_a_power_of_two_near_two_percent_of_the_run(steps, span):
     # 2% of 100 steps is 2: a span of 2; of 1,000: 20 → 16; of 10,000: 200 → 128
     assert RUN_FRACTION == 0.02

@@ -83,7 +83,7 @@ def test_cancel_mid_surface(qtbot, panel):
 
 
 def test_minibatch_mode_shifts_the_surface_while_the_ball_descends(qtbot, panel):
-    _choose(panel, "minibatch")  # MNIST loads and the whole set's cost is computed off the GUI thread
+    _choose(panel, "minibatch")  # MNIST loads, the whole set's cost is computed: off the GUI thread
     assert "in the background" in panel.status.text() and panel.hint.isVisible()
     assert panel.drop_ball(0.0, 0.0) is None  # nothing to drop a ball on yet
     qtbot.waitUntil(lambda: panel.scene is not None, timeout=60000)
