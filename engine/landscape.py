@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import DataError
 from .network import unflatten
 from .optimizers import make_optimizer
 
@@ -21,6 +22,15 @@ class Surface:
     cost: callable
     grad: callable
     one_d: bool = False
+
+    @property
+    def full_cost(self):
+        """The cost itself: a fixed surface has no mini-batches (see :class:`MiniBatchProblem`)."""
+        return self.cost
+
+    @property
+    def full_grad(self):
+        return self.grad
 
 
 def _bowl():
@@ -79,34 +89,54 @@ class MiniBatchProblem:
 
     ``cost``/``grad`` are those of the current mini-batch (``resample`` draws a new
     one), so a ball follows the stochastic gradient while the surface under it shifts
-    from step to step; ``full_cost`` is the cost on the whole set.
+    from step to step; ``full_cost``/``full_grad`` are those of the whole set. ``extent``
+    holds the whole set's minimum (w ≈ −5.5, b ≈ −0.5 on MNIST's 12,665 zeros and ones)
+    with room around it for the mini-batch steps' jitter.
     """
 
     name = "minibatch"
     title = "Mini-batches: logistic regression, 0 vs 1"
-    extent = (-6.0, 6.0, -6.0, 6.0)
+    extent = (-9.0, 3.0, -6.0, 6.0)
     one_d = False
 
     def __init__(self, dataset, batch_size=16, seed=0):
         keep = (dataset.labels == 0) | (dataset.labels == 1)
-        ink = dataset.x[keep].sum(axis=1).astype(np.float64)
-        self.feature = (ink - ink.mean()) / ink.std()
+        if keep.sum() < batch_size:
+            raise DataError(f"{int(keep.sum())} zeros and ones: fewer than a mini-batch of "
+                            f"{batch_size}")
+        ink = dataset.x[keep].sum(axis=1, dtype=np.float64)
+        self.feature = (ink - ink.mean()) / max(ink.std(), 1e-12)
         self.label = (dataset.labels[keep] == 1).astype(np.float64)
+        # per sample, log(1 + e^z) − y z = log(1 + e^{s z}) with s = 1 − 2y: one softplus
+        sign = 1.0 - 2.0 * self.label
+        self._signed = {np.float64: (self.feature * sign, sign),
+                        np.float32: ((self.feature * sign).astype(np.float32),
+                                     sign.astype(np.float32))}
         self.batch_size = batch_size
         self.rng = np.random.default_rng(seed)
         self.batch = np.arange(len(self.label))
         self.resample()
+
+    @property
+    def n_samples(self):
+        return len(self.label)
 
     def resample(self):
         self.batch = self.rng.choice(len(self.label), self.batch_size, replace=False)
         return self.batch
 
     def _cost(self, w, b, idx):
-        w, b = np.asarray(w, np.float64)[..., None], np.asarray(b, np.float64)[..., None]
-        z = w * self.feature[idx] + b
-        y = self.label[idx]
-        # cross-entropy with logits, stable: log(1 + e^z) − y z
-        return (np.logaddexp(0.0, z) - y * z).mean(axis=-1)
+        """Mean cross-entropy at ``(w, b)`` (arrays broadcast together) over the samples
+        ``idx``; float32 arithmetic for float32 ``w``, float64 otherwise; shape of ``w + b``."""
+        dtype = np.float32 if np.asarray(w).dtype == np.float32 else np.float64
+        sf, sign = (a[idx] for a in self._signed[dtype])
+        z = np.asarray(w, dtype)[..., None] * sf + np.asarray(b, dtype)[..., None] * sign
+        return _softplus(z).mean(axis=-1, dtype=np.float64)
+
+    def _grad(self, w, b, idx):
+        f, y = self.feature[idx], self.label[idx]
+        p = 0.5 * np.tanh(0.5 * (w * f + b)) + 0.5
+        return float(np.mean((p - y) * f)), float(np.mean(p - y))
 
     def cost(self, w, b):
         return self._cost(w, b, self.batch)
@@ -115,17 +145,58 @@ class MiniBatchProblem:
         return self._cost(w, b, slice(None))
 
     def grad(self, w, b):
-        f, y = self.feature[self.batch], self.label[self.batch]
-        p = 0.5 * np.tanh(0.5 * (w * f + b)) + 0.5
-        return float(np.mean((p - y) * f)), float(np.mean(p - y))
+        return self._grad(w, b, self.batch)
+
+    def full_grad(self, w, b):
+        return self._grad(w, b, slice(None))
+
+    def batch_grid(self, n=81):
+        """The current mini-batch's cost on an ``n × n`` grid (see :func:`grid`)."""
+        return grid(self, n, self.cost, per_point=self.batch_size)
+
+    def full_grid(self, n=81, should_stop=None):
+        """The whole set's cost on an ``n × n`` grid, float32, in blocks of rows of at most
+        ``GRID_BLOCK`` values (two such blocks of temporaries: 16 MB); None if
+        ``should_stop()`` said stop."""
+        return grid(self, n, self.full_cost, per_point=self.n_samples, should_stop=should_stop)
 
 
-def grid(surface, n=161, cost=None):
-    """``(xs, ys, C)`` with ``C[i, j] = cost(xs[j], ys[i])`` over the surface's extent."""
+def _softplus(z):
+    """``log(1 + e^z)`` computed stably in place of ``z`` (and one temporary like it):
+    ``max(z, 0) + log1p(e^−|z|)``. NumPy's logaddexp gives the same, 1.5–2× slower."""
+    tail = np.abs(z)
+    np.negative(tail, out=tail)
+    np.exp(tail, out=tail)
+    np.log1p(tail, out=tail)
+    np.maximum(z, 0, out=z)
+    z += tail
+    return z
+
+
+GRID_BLOCK = 1 << 21  # values in one block of a grid's temporaries: 8 MB of float32
+
+
+def grid(surface, n=161, cost=None, per_point=1, should_stop=None):
+    """``(xs, ys, C)``: ``C[i, j] = cost(xs[j], ys[i])`` over the surface's extent, float32
+    ``(n,)``, ``(n,)``, ``(n, n)``.
+
+    ``cost`` (default ``surface.cost``) is given a row ``x`` ``(1, n)`` and a column ``y``
+    ``(r, 1)`` and broadcasts them; ``per_point``: the values its temporaries hold per grid
+    point (a cost averaged over samples: the number of samples). The rows are computed ``r``
+    at a time, ``r`` chosen so a block holds at most ``GRID_BLOCK`` values;
+    ``should_stop()`` is asked before each block, and None returned when it says stop.
+    """
+    cost = cost or surface.cost
     x0, x1, y0, y1 = surface.extent
-    xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
-    X, Y = np.meshgrid(xs, ys)
-    return xs, ys, (cost or surface.cost)(X, Y) + 0 * X
+    xs, ys = np.linspace(x0, x1, n, dtype=np.float32), np.linspace(y0, y1, n, dtype=np.float32)
+    rows = max(1, GRID_BLOCK // max(1, n * int(per_point)))
+    C = np.empty((n, n), np.float32)
+    for start in range(0, n, rows):
+        if should_stop is not None and should_stop():
+            return None
+        block = ys[start:start + rows, None]
+        C[start:start + rows] = np.broadcast_to(cost(xs[None, :], block), (len(block), n))
+    return xs, ys, C
 
 
 class Ball:

@@ -125,10 +125,9 @@ def load_model(path):
         raise ModelFileError(f"{path}: holds NaN or infinite weights (saved after training "
                              "diverged?): refused")
     try:
-        net = Network(**config)
+        net = Network.from_params(params=params, **config)
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"{path}: invalid model description ({exc})") from None
-    net.params[...] = params
     net.metadata = meta
     return net
 

@@ -131,10 +131,25 @@ class Network:
                 "cost": self.cost_name, "init": self.init, "seed": self.seed,
                 "dtype": self.dtype.name}
 
+    @classmethod
+    def from_params(cls, sizes, params, activation="sigmoid", cost="mse", **kwargs):
+        """A network of layer widths ``sizes`` holding ``params``, a flat parameter vector
+        ``(n_params,)`` laid out as :attr:`params` (copied, in the network's dtype): a
+        snapshot's, a rewound step's or a file's weights. ``kwargs``: as the constructor's.
+
+        Raises ValueError when ``params`` does not fit ``sizes`` (or as the constructor).
+        """
+        net = cls(sizes, activation, cost, **kwargs)
+        params = np.asarray(params)
+        if params.shape != (net.n_params,):
+            raise ValueError(f"a {'-'.join(map(str, net.sizes))} network has {net.n_params:,} "
+                             f"weights and biases, not an array of shape {params.shape}")
+        net.params[...] = params
+        return net
+
     def copy(self):
-        other = Network(**{**self.config(), "dtype": self.dtype})
-        other.params[...] = self.params
-        return other
+        return Network.from_params(self.sizes, self.params, self.activation_name, self.cost_name,
+                                   seed=self.seed, init=self.init, dtype=self.dtype)
 
     # ------------------------------------------------------------- core pass
     def _workspace(self, n):

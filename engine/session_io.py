@@ -64,9 +64,8 @@ class SessionRecord:
 
     def _network(self, params):
         c = self.config
-        net = Network(self.sizes, c.activation, c.cost, seed=c.seed, init=c.init)
-        net.params[...] = params
-        return net
+        return Network.from_params(self.sizes, params, c.activation, c.cost, seed=c.seed,
+                                   init=c.init)
 
 
 def save_session(run, path, **extra):

@@ -104,9 +104,7 @@ class Snapshot:
 
     def network(self):
         """A new :class:`Network` holding these weights (for work off the training thread)."""
-        net = Network(self.sizes, self.activation, self.cost)
-        net.params[...] = self.params
-        return net
+        return Network.from_params(self.sizes, self.params, self.activation, self.cost)
 
     def evaluate_test(self):
         """A fresh :class:`~engine.inspection.Evaluation` of these weights on the test set

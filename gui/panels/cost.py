@@ -1,11 +1,8 @@
 """The cost panel: mini-batch cost, its moving average, per-epoch costs and test accuracy."""
 
 import bisect
-import csv
 import html
-import io
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
@@ -13,69 +10,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QWidget, QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider,
                                QVBoxLayout)
 
+from digit_descent.engine.history import (RUN_FRACTION, Ghost, Smoother, bin_mean, envelope,
+                                          history_csv, thin)
 from digit_descent.engine.model_io import atomic_write
 
 from .. import style
 from .base import Panel
 
 
-def ema(values, alpha, state=(0.0, 1.0)):
-    """Debiased exponential moving average, as TensorBoard smooths: ``m_t = α m_{t−1} + (1 − α) x_t``
-    from ``m_0 = 0``, shown as ``m_t / (1 − α^t)``.
-
-    The division undoes the pull towards the zero start, so the average is a true weighted
-    mean of the costs so far from the first step on (starting at the first cost instead would
-    weigh that one cost by ``α^t``: at α = 0.99 it still makes up 60% of the average after
-    50 steps). ``state = (m, α^t)`` continues an earlier average. Returns ``(average, state)``.
-    """
-    out = np.empty(len(values), np.float64)
-    m, decay = state
-    keep = 1.0 - alpha
-    for i, x in enumerate(np.asarray(values, np.float64).tolist()):
-        m = alpha * m + keep * x
-        decay *= alpha
-        out[i] = m / (1.0 - decay) if decay < 1.0 else x
-    return out, (m, decay)
-
-
 ENVELOPE_BINS = 500
 GHOST_COLOURS = ("#9a9a9a", "#c2a36b", "#8fb3c9")  # faint beside the live run's colours
 MARKER_LIMIT = 60  # more epoch figures than this are drawn as lines without symbols
-RUN_FRACTION = 0.02  # the moving average spans at most about this much of the run so far
-
-
-@dataclass(frozen=True, eq=False)
-class Ghost:
-    """An earlier run drawn faintly: its smoothed cost and test accuracy per epoch."""
-
-    label: str
-    samples: np.ndarray
-    cost: np.ndarray
-    n_train: int
-    report_samples: np.ndarray
-    accuracy: np.ndarray
-
-
-def _bins(n, n_bins):
-    """Start indices of ``min(n, n_bins)`` contiguous, nearly equal chunks of ``n`` items."""
-    return np.linspace(0, n, min(n, n_bins) + 1).astype(np.int64)[:-1]
-
-
-def envelope(x, y, n_bins):
-    """``(x, low, high)``: the first x, min y and max y of each of ≤ ``n_bins`` chunks."""
-    if len(x) <= n_bins:
-        return x, y, y
-    starts = _bins(len(x), n_bins)
-    return x[starts], np.minimum.reduceat(y, starts), np.maximum.reduceat(y, starts)
-
-
-def bin_mean(x, y, n_bins):
-    """``(x, mean y)`` of each of ≤ ``n_bins`` chunks."""
-    if len(x) <= n_bins:
-        return x, y
-    starts = _bins(len(x), n_bins)
-    counts = np.diff(np.append(starts, len(x)))
-    return x[starts], np.add.reduceat(y, starts) / counts
 
 
 class CostPanel(Panel):
@@ -95,7 +40,7 @@ class CostPanel(Panel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.snapshot = None
-        self._smooth_cache = None  # (run, stride, alpha, count, smoothed, ema state)
+        self._smoother = Smoother()
         self._x_top = self._y_top = None
         self._epoch_key = None  # what the epoch points show now
         self.ghosts = []  # earlier runs kept to compare: (Ghost, cost item, accuracy item, label)
@@ -222,13 +167,7 @@ class CostPanel(Panel):
     def add_ghost(self, label, snapshot):
         """Keep ``snapshot``'s run as a faint curve labelled ``label`` (a lesson's or a
         restart's earlier run), to compare with the runs after it."""
-        samples, _, mean = snapshot.history
-        smooth, _ = ema(mean, self.smoothing_alpha(snapshot.step) ** snapshot.history_stride)
-        keep = thin(len(samples), ENVELOPE_BINS)
-        reports = snapshot.reports
-        ghost = Ghost(label, np.asarray(samples)[keep], smooth[keep], snapshot.n_train,
-                      np.array([r.samples_seen for r in reports], np.float64),
-                      np.array([100 * r.test_accuracy for r in reports], np.float64))
+        ghost = Ghost.of(label, snapshot, self._span(), ENVELOPE_BINS)
         item = self.plot.getPlotItem()
         colour = GHOST_COLOURS[len(self.ghosts) % len(GHOST_COLOURS)]
         cost = style.sized_pen(pg.PlotCurveItem(antialias=False), colour, 2.5)
@@ -326,40 +265,16 @@ class CostPanel(Panel):
         """The slider's averaging span in mini-batches: 0 → 1 (none), 50 → 100, 100 → 10,000."""
         return 10 ** (self.smoothing.value() / 25)
 
-    def smoothing_alpha(self, steps=None):
-        """EMA weight per mini-batch. The span is at most about RUN_FRACTION of the ``steps``
-        trained so far (a power of two, so it changes rarely): a short run, or the first
-        steps of a long one, is averaged over a short span and the bold line does not trail
-        far behind the costs it averages."""
-        span = self._span()
-        if steps is not None:
-            span = min(span, 2.0 ** np.floor(np.log2(max(1.0, RUN_FRACTION * steps))))
-        return 1.0 - 1.0 / span
-
     def _on_smoothing_changed(self, *_):
-        span = self._span()
+        span = self._smoother.span = self._span()
         self.smoothing_text.setText("off" if self.smoothing.value() == 0 else f"~{span:,.0f} steps")
         self.smoothing_text.setToolTip("The average spans this many mini-batches, or about "
                                        f"{RUN_FRACTION:.0%} of the run so far if that is fewer")
         self._redraw()
 
     def smoothed(self, snapshot):
-        """The moving average of the mini-batch cost, extended incrementally when possible."""
-        _, _, mean = snapshot.history
-        stride = snapshot.history_stride
-        # the same smoothing per sample whatever the decimation
-        alpha = self.smoothing_alpha(snapshot.step) ** stride
-        cached = self._smooth_cache
-        run = snapshot.initial_params  # a new object after a reset: a new history
-        if (cached and cached[0] is run and cached[1:3] == (stride, alpha)
-                and 0 < cached[3] <= len(mean)):
-            done, state = cached[4], cached[5]
-            tail, state = ema(mean[cached[3]:], alpha, state)
-            smooth = np.concatenate([done, tail])
-        else:
-            smooth, state = ema(mean, alpha)
-        self._smooth_cache = (run, stride, alpha, len(mean), smooth, state)
-        return smooth
+        """The moving average of ``snapshot``'s mini-batch cost (see :class:`Smoother`)."""
+        return self._smoother(snapshot)
 
     def _x(self, samples, snapshot):
         if self.x_axis.currentIndex() == 1 and snapshot.n_train:
@@ -488,24 +403,10 @@ class CostPanel(Panel):
             item.scene().removeItem(legend)
 
     def history_csv(self):
-        """The cost history as CSV text: one row per recorded mini-batch, then one per epoch."""
+        """The cost history as CSV text (see :func:`engine.history.history_csv`)."""
         snap = self.snapshot
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(["kind", "samples_seen", "epoch", "minibatch_cost", "smoothed_cost",
-                         "train_cost", "test_cost", "train_accuracy", "test_accuracy"])
-        if snap is not None:
-            samples, raw, _ = snap.history
-            smooth = self.smoothed(snap) if len(samples) else []
-            n = max(snap.n_train, 1)
-            for s, c, m in zip(samples, raw, smooth):
-                writer.writerow(["minibatch", int(s), f"{s / n:.4f}", f"{c:.6g}", f"{m:.6g}",
-                                 "", "", "", ""])
-            for r in snap.reports:
-                writer.writerow(["epoch", r.samples_seen, r.epoch, "", "", f"{r.train_cost:.6g}",
-                                 f"{r.test_cost:.6g}", f"{r.train_accuracy:.6g}",
-                                 f"{r.test_accuracy:.6g}"])
-        return buf.getvalue()
+        smooth = self.smoothed(snap) if snap is not None and len(snap.history[0]) else ()
+        return history_csv(snap, smooth)
 
     def export_csv(self, path):
         text = self.history_csv().encode()
@@ -519,11 +420,4 @@ def _boolean(value):
     if value in (False, "false"):
         return False
     raise ValueError(value)
-
-
-def thin(n, limit):
-    """At most ``limit`` evenly spread indices of ``n`` items, the last always among them."""
-    if n <= limit:
-        return np.arange(n)
-    return np.unique(np.append(np.linspace(0, n - 1, limit - 1).astype(np.int64), n - 1))
 

@@ -12,15 +12,20 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout
                                QWidget)
 
 from digit_descent.engine import DataError, load
-from digit_descent.engine.landscape import (SURFACES, Ball, MiniBatchProblem, grid, interpolate, plane_surface,
-                              project)
+from digit_descent.engine.landscape import (SURFACES, MiniBatchProblem, grid, interpolate,
+                                            plane_surface, project)
+from digit_descent.engine.scene import TeachingScene
 
 from .. import style
 from ..jobs import Jobs
 from .base import Panel
+from .surface3d import SurfaceView3D, opengl_available
 
 BALL_COLOURS = [style.VERMILION, style.BLUE, style.GREEN, style.PURPLE, style.ORANGE, style.SKY]
 CONTOURS = 12
+MINIBATCH_GRID = 81  # the mini-batch surface's grid: 81 × 81 points
+MINIBATCH_MIN = 1000  # zeros and ones the run's training set needs, else all MNIST's are loaded
+NOISE = 0.8  # the "noisy gradient" box: standard deviation of the noise added to each gradient
 
 
 def _rows(*rows):
@@ -35,87 +40,6 @@ def _rows(*rows):
         row.addStretch(1)
         layout.addLayout(row)
     return box
-
-
-def opengl_available():
-    """True when an OpenGL context can be made here (not on the offscreen platform)."""
-    try:
-        from OpenGL import GL  # noqa: F401  (pyqtgraph.opengl needs PyOpenGL)
-        from PySide6.QtGui import QOffscreenSurface, QOpenGLContext
-    except ImportError:
-        return False
-    context, surface = QOpenGLContext(), QOffscreenSurface()
-    surface.create()
-    ok = context.create() and context.makeCurrent(surface)
-    if ok:
-        context.doneCurrent()
-    return bool(ok)
-
-
-class SurfaceView3D:
-    """The current surface as a shaded 3-D mesh with the balls on it (needs OpenGL)."""
-
-    HEIGHT = 4.0  # the cost axis is scaled to this height, whatever its units
-
-    def __init__(self):
-        import pyqtgraph.opengl as gl
-
-        self.gl = gl
-        self.widget = gl.GLViewWidget()
-        self.widget.setBackgroundColor("w")
-        self.widget.setCameraPosition(distance=20, elevation=32, azimuth=-60)
-        self.mesh = None
-        self.balls = gl.GLScatterPlotItem(size=26, pxMode=True)
-        self.balls.setGLOptions("translucent")  # drawn over the mesh, never hidden in it
-        self.widget.addItem(self.balls)
-        self.trails = []
-        self._scale = (1.0, 1.0, 1.0, 0.0)
-
-    def set_surface(self, xs, ys, C, colormap):
-        gl = self.gl
-        if self.mesh is not None:
-            self.widget.removeItem(self.mesh)
-        C = np.asarray(C, np.float64)
-        finite = C[np.isfinite(C)]
-        lo, hi = (float(finite.min()), float(np.percentile(finite, 98))) if finite.size else (0, 1)
-        span_x, span_y = xs[-1] - xs[0], ys[-1] - ys[0]
-        sx, sy = 8.0 / span_x, 8.0 / span_y
-        sz = self.HEIGHT / max(hi - lo, 1e-12)
-        self._scale = (sx, sy, sz, lo)
-        z = (np.clip(C, lo, hi) - lo) * sz
-        colours = colormap.map((np.clip(C, lo, hi) - lo) / max(hi - lo, 1e-12), mode="float")
-        self.mesh = gl.GLSurfacePlotItem(x=(xs - xs.mean()) * sx, y=(ys - ys.mean()) * sy,
-                                         z=z.T, colors=colours.reshape(len(ys), len(xs), 4)
-                                         .transpose(1, 0, 2).reshape(-1, 4), smooth=False)
-        self._centre = (xs.mean(), ys.mean())
-        self.widget.addItem(self.mesh)
-        self.widget.removeItem(self.balls)  # re-added last: drawn after the mesh
-        self.widget.addItem(self.balls)
-
-    def to_scene(self, x, y, c):
-        sx, sy, sz, lo = self._scale
-        return np.stack([(np.asarray(x) - self._centre[0]) * sx, (np.asarray(y) - self._centre[1]) * sy,
-                         (np.asarray(c) - lo) * sz + 0.12], axis=-1)
-
-    def set_paths(self, paths):
-        """Trails on the surface, each ``(xy (n, 2), cost (n,), colour, ball at its end)``."""
-        points, colour_list = [], []
-        for trail in self.trails:
-            self.widget.removeItem(trail)
-        self.trails = []
-        for xy, cost, colour, head in paths:
-            if not len(xy):
-                continue
-            xyz = self.to_scene(xy[:, 0], xy[:, 1], cost)
-            rgba = pg.mkColor(colour).getRgbF()
-            line = self.gl.GLLinePlotItem(pos=xyz, color=rgba, width=3, antialias=True)
-            self.widget.addItem(line)
-            self.trails.append(line)
-            if head:
-                points.append(xyz[-1])
-                colour_list.append(rgba)
-        self.balls.setData(pos=np.array(points) if points else np.zeros((0, 3)),
-                           color=np.array(colour_list) if colour_list else (1, 0, 0, 1))
 
 
 class SurfacePanel(Panel):
@@ -136,14 +60,15 @@ class SurfacePanel(Panel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.snapshot = None
-        self.balls = []  # (Ball, point item, trail item, arrow item)
-        self._jobs, self._data_jobs = Jobs(self), Jobs(self)
+        self.scene = None  # the TeachingScene of teaching mode (None while it is prepared)
+        self._ball_items = []  # (point, trail, arrow) of each of the scene's balls
+        self._jobs, self._minibatch_jobs = Jobs(self), Jobs(self)
         self._job = None  # the Job computing the network's surface, if any
         self._plane = None  # the PlaneSurface shown in network mode
         self._plane_at = (0, ())  # its step, and the steps of its trail's points
         self._last_auto_step = 0
-        self._minibatch = None  # built on first use: it needs the MNIST training set
-        self._pending_balls = ()  # a lesson's balls, dropped once their surface is there
+        self._minibatch = None  # (problem, whole-set grid), prepared off the GUI thread
+        self._pending_balls = (None, ())  # a lesson's surface and balls, dropped once it is there
         self._build()
         self._started = False  # the first surface is drawn when the panel is first shown
 
@@ -318,70 +243,111 @@ class SurfacePanel(Panel):
             self._show_network_state()
 
     def current_surface(self):
-        """The chosen teaching surface; None while the mini-batch problem's MNIST digits load
-        (off the GUI thread: the surface is drawn when they are there)."""
+        """The chosen teaching surface; None while the mini-batch problem is prepared (its
+        MNIST digits loaded and the whole set's cost computed, off the GUI thread)."""
         name = self.surface.currentData()
         if name != MiniBatchProblem.name:
             return SURFACES[name]
         if self._minibatch is None:
-            snap = self.snapshot
-            if snap is not None and snap.dataset == "mnist" and snap.train_set is not None:
-                self._minibatch = MiniBatchProblem(snap.train_set)
-            elif not self._data_jobs.busy:
-                self._data_jobs.start(lambda job: MiniBatchProblem(load("mnist").train),
-                                      self._on_minibatch_loaded,
-                                      lambda error: self.status.setText(f"MNIST: {error}"))
-        return self._minibatch
+            self._prepare_minibatch()
+            return None
+        return self._minibatch[0]
 
-    def _on_minibatch_loaded(self, problem):
-        self._minibatch = problem
+    def _prepare_minibatch(self):
+        """Build the mini-batch problem and its whole-set cost grid in a background job (from
+        the run's MNIST training set if it holds MINIBATCH_MIN zeros and ones, else from all
+        of MNIST's), unless one is already under way."""
+        if self._minibatch_jobs.current is not None:
+            return
+        snap = self.snapshot
+        train = snap.train_set if snap is not None and snap.dataset == "mnist" else None
+
+        def run(job):
+            enough = train is not None and np.isin(train.labels, (0, 1)).sum() >= MINIBATCH_MIN
+            problem = MiniBatchProblem(train if enough else load("mnist").train)
+            full = problem.full_grid(MINIBATCH_GRID, lambda: job.cancelled)
+            return None if full is None else (problem, full)
+
+        self._minibatch_jobs.start(run, self._on_minibatch_ready, self._on_minibatch_failed)
+
+    def _on_minibatch_ready(self, prepared):
+        if prepared is None:
+            return
+        self._minibatch = prepared
         if self.teaching and self.surface.currentData() == MiniBatchProblem.name:
             self.set_surface()
-            self._drop_pending()
+
+    def _on_minibatch_failed(self, message):
+        if self.teaching and self.surface.currentData() == MiniBatchProblem.name:
+            self.hint.setText("The mini-batch surface could not be prepared")
+            self.status.setText(f"The mini-batch surface could not be prepared: {message}")
+
+    def _scene_controls(self):
+        return dict(lr=self.lr.value(), optimizer=self.optimizer.currentText(),
+                    momentum=self.momentum.value(), noise=NOISE if self.noisy.isChecked() else 0.0)
 
     def set_surface(self, *_):
-        s = self.current_surface()
-        if s is None:
-            self.clear_balls()
-            self.status.setText("Loading MNIST's digits for this surface…")
-            return
-        self.overlay.setVisible(s is self._minibatch)
-        if s.one_d:  # a curve has no landscape to turn around
-            self.three_d.setChecked(False)
-        self.three_d.setEnabled(self.opengl and not s.one_d)
-        style.axis_label(self.colorbar.getAxis("left"), "cost")
-        self.colorbar.setVisible(not s.one_d)
-        self.hint.hide()
+        """Show the chosen teaching surface, with no balls yet (a lesson's are dropped once
+        it is there)."""
         self.clear_balls()
+        s = self.current_surface()
+        self.scene = None if s is None else TeachingScene(s, **self._scene_controls())
         self._clear_contours()
         self.net_ball.clear()
         self.net_trail.setData([], [])
+        minibatch = self.surface.currentData() == MiniBatchProblem.name
+        self.overlay.setVisible(minibatch)
+        one_d = s is not None and s.one_d
+        if one_d:  # a curve has no landscape to turn around
+            self.three_d.setChecked(False)
+        self.three_d.setEnabled(self.opengl and not one_d)
+        style.axis_label(self.colorbar.getAxis("left"), "cost")
+        self.colorbar.setVisible(s is not None and not one_d)
+        self.hint.hide()
         # x and y of a teaching surface are alike: a round bowl must look round
-        self.item.vb.setAspectLocked(not s.one_d and s is not self._minibatch)
+        self.item.vb.setAspectLocked(not one_d and not minibatch)
+        if s is None:
+            self._show_computing()
+            return
         x0, x1, y0, y1 = s.extent
-        xs, ys, C = grid(s)
-        if s.one_d:
+        if one_d:
+            xs, _, C = grid(s)
             self.image.hide()
             self.curve.setData(xs, C[0])
             self.curve.show()
             self.item.setLabels(left="cost C(x)", bottom="x (the one input)")
-            self.item.setRange(xRange=(x0, x1), yRange=(C[0].min() - 0.3, C[0].max() + 0.3))
-        elif s is self._minibatch:
+            low, high = float(C[0].min()), float(C[0].max())
+            self.item.setRange(xRange=(x0, x1), yRange=(low - 0.3, high + 0.3))
+        elif minibatch:
             self.curve.hide()
-            self._show_heat_map(grid(s, 81, cost=s.full_cost)[2], s.extent)  # contours: full set
+            self._show_heat_map(self._minibatch[1][2], s.extent)  # contours: the whole set
             self._levels = self.image.levels
             self._show_batch_surface()
             self.item.setLabels(left="b (bias)", bottom="w (weight of the ink feature)")
         else:
             self.curve.hide()
-            self._show_heat_map(C, (x0, x1, y0, y1))
+            self._show_heat_map(grid(s)[2], s.extent)
             self.item.setLabels(left="y", bottom="x")
-        self.status.setText(f"{s.title}: click to drop a ball, then Play.")
+        self.status.setText(self.scene.status())
+        self._drop_pending()
+
+    def _show_computing(self):
+        """The mini-batch surface's waiting state: an empty plot saying what is computed."""
+        self.image.hide()
+        self.curve.hide()
+        x0, x1, y0, y1 = MiniBatchProblem.extent
+        self.item.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.03)
+        self.item.setLabels(left="b (bias)", bottom="w (weight of the ink feature)")
+        self.hint.setText("Computing the cost of all of MNIST's 0s and 1s…")
+        self.hint.setPos((x0 + x1) / 2, (y0 + y1) / 2)
+        self.hint.show()
+        self.status.setText("Computing the cost of every 0 and 1 of MNIST's training set on a "
+                            f"{MINIBATCH_GRID}×{MINIBATCH_GRID} grid, in the background…")
 
     def _show_batch_surface(self):
         """The heat map of the current mini-batch's cost, under the full set's contours."""
-        s = self._minibatch
-        self.image.setImage(np.asarray(grid(s, 81)[2], np.float32), autoLevels=False,
+        problem = self._minibatch[0]
+        self.image.setImage(problem.batch_grid(MINIBATCH_GRID)[2], autoLevels=False,
                             levels=self._levels)
         self._update_3d_surface()
 
@@ -431,95 +397,102 @@ class SurfacePanel(Panel):
                 c.scene().removeItem(c)
         self.contours = []
 
+    @property
+    def balls(self):
+        """``(Ball, point item, trail item, arrow item)`` of each ball shown."""
+        balls = self.scene.balls if self.scene is not None else []
+        return [(ball, *items) for ball, items in zip(balls, self._ball_items)]
+
     def drop_ball(self, x, y, lr=None):
-        """Drop a ball at (x, y) of the current teaching surface; None while it loads.
-        ``lr``: its own learning rate (else it follows the η box)."""
-        s = self.current_surface()
-        if s is None:
+        """Drop a ball at (x, y) of the current teaching surface; None while it is prepared.
+        ``lr``: its own learning rate (else it follows the η box). Returns the Ball."""
+        if self.scene is None:
             return None
-        colour = BALL_COLOURS[len(self.balls) % len(BALL_COLOURS)]
-        ball = Ball(s, (x, 0.0 if s.one_d else y), seed=len(self.balls))
-        ball.own_lr = lr
+        ball = self.scene.drop(x, y, lr)
+        colour = BALL_COLOURS[len(self._ball_items) % len(BALL_COLOURS)]
         point = style.sized_symbol(style.sized_pen(pg.ScatterPlotItem(brush=colour), "w", 2), 16)
         trail = style.sized_pen(pg.PlotCurveItem(), colour, 2.5)
         arrow = pg.ArrowItem(pen=pg.mkPen(colour), brush=colour, headLen=14, tailWidth=3)
         for it in (trail, arrow, point):
             self.item.addItem(it)
-        self.balls.append((ball, point, trail, arrow))
-        self._update_ball_settings()
+        self._ball_items.append((point, trail, arrow))
         self._draw_balls()
         return ball
 
     def _update_ball_settings(self, *_):
-        for ball, *_ in self.balls:
-            ball.lr = ball.own_lr or self.lr.value()
-            ball.optimizer = self.optimizer.currentText()
-            ball.momentum = self.momentum.value()
-            ball.noise = 0.8 if self.noisy.isChecked() else 0.0
+        if self.scene is not None:
+            self.scene.set_controls(**self._scene_controls())
 
     def show_teaching(self, name, balls=()):
         """Teaching surface ``name`` with ``balls`` ``(x, y, η)`` dropped and rolling (a
-        lesson's stage); the mini-batch surface drops them once its digits are loaded."""
+        lesson's stage); the mini-batch surface drops them once it is computed. A newer
+        call replaces the balls of an older one still waiting."""
         self.mode.setCurrentIndex(0)
         self.surface.setCurrentIndex(self.surface.findData(name))
         self.clear_balls()
-        self._pending_balls = tuple(balls)
+        self._pending_balls = (name, tuple(balls))
         self._drop_pending()
 
     def _drop_pending(self):
-        if not self._pending_balls or self.current_surface() is None:
+        name, balls = self._pending_balls
+        if not balls or self.scene is None or name != self.surface.currentData():
             return
-        rates = sorted({lr for *_, lr in self._pending_balls})
-        for x, y, lr in self._pending_balls:
-            self.drop_ball(x, y, lr)
-        self._pending_balls = ()
-        if len(rates) > 1:
-            self.status.setText("Each ball has its own learning rate: "
-                                + ", ".join(f"η = {lr:g}" for lr in rates))
+        self._pending_balls = (None, ())
+        rates = {lr for *_, lr in balls}
+        lr = rates.pop() if len(rates) == 1 else None
+        if lr is not None and self.lr.minimum() <= lr <= self.lr.maximum() and round(lr, 3) == lr:
+            self.lr.setValue(lr)  # one η for all: the box shows it and the balls follow it
+        else:
+            lr = None
+        for x, y, own in balls:
+            self.drop_ball(x, y, None if lr is not None else own)
         self.play.setChecked(True)
 
-    def clear_balls(self):
-        for _, *items in self.balls:
+    def _clear_ball_items(self):
+        for items in self._ball_items:
             for it in items:
                 self.item.removeItem(it)
-        self.balls = []
-        surface = self.current_surface() if self.teaching else None
-        if surface is not None:
-            self.status.setText(f"{surface.title}: click to drop a ball, then Play.")
+        self._ball_items = []
         if self.view3d is not None:
             self.view3d.set_paths([])
 
+    def clear_balls(self):
+        self._clear_ball_items()
+        if self.scene is not None:
+            self.scene.clear()
+            if self.teaching:
+                self.status.setText(self.scene.status())
+
     def step_balls(self, count=1):
-        surface = self.current_surface()
-        if surface is None:
+        """``count`` steps of every rolling ball; Play stops once every ball has stopped."""
+        if self.scene is None:
             return
-        minibatch = surface is self._minibatch
-        for _ in range(count):
-            if minibatch:
-                self._minibatch.resample()  # every step sees a fresh mini-batch
-            for ball, *_ in self.balls:
-                ball.step()
-        if minibatch:
+        self.scene.step(count)
+        if self.scene.stochastic:
             self._show_batch_surface()
         self._draw_balls()
+        if self.scene.rolling and not self.scene.moving:
+            self.play.setChecked(False)
 
     def _draw_balls(self):
-        s = self.current_surface()
-        if s is None:
+        if self.scene is None:
             return
-        escaped = []
-        for i, (ball, point, trail, arrow) in enumerate(self.balls):
+        s = self.scene.surface
+        for rolling, (point, trail, arrow) in zip(self.scene.rolling, self._ball_items):
+            ball = rolling.ball
             path = np.array(ball.trail)
             ys = s.cost(path[:, 0], path[:, 1]) if s.one_d else path[:, 1]
             finite = np.isfinite(path).all(axis=1) & np.isfinite(ys)
             trail.setData(path[finite, 0], ys[finite])
             x, y = ball.position
-            if ball.escaped:
-                escaped.append((i + 1, ball.lr))
+            if rolling.state == "escaped":
                 point.setData([], [])
                 arrow.hide()
                 continue
             point.setData([x], [s.cost(x, y) if s.one_d else y])
+            if rolling.state == "settled":  # no slope left to show
+                arrow.hide()
+                continue
             gx, gy = s.grad(x, y)
             angle = np.degrees(np.arctan2(gy, gx)) if not s.one_d else (0 if gx > 0 else 180)
             arrow.setPos(x, s.cost(x, y) if s.one_d else y)
@@ -527,16 +500,14 @@ class SurfacePanel(Panel):
             arrow.show()
         if self.three_d.isChecked() and self.view3d is not None and not s.one_d:
             paths = []
-            for (ball, *_), colour in zip(self.balls, BALL_COLOURS * 4):
-                path = np.array(ball.trail)
+            for rolling, colour in zip(self.scene.rolling, BALL_COLOURS * 4):
+                path = np.array(rolling.ball.trail)
                 path = path[np.isfinite(path).all(axis=1)]
-                paths.append((path, s.cost(path[:, 0], path[:, 1]), colour, not ball.escaped))
+                paths.append((path, s.cost(path[:, 0], path[:, 1]), colour,
+                              rolling.state != "escaped"))
             self.view3d.set_paths(paths)
-        if escaped:
-            numbers = ", ".join(str(n) for n, _ in escaped)
-            rates = ", ".join(sorted({f"{lr:g}" for _, lr in escaped}))
-            self.status.setText(f"Ball {numbers} left the plot: the learning rate η = {rates} "
-                                "is too large, each step overshoots the valley. Try a smaller one.")
+        if self.teaching:
+            self.status.setText(self.scene.status())
 
     def _on_play(self, on):
         self.play.setText("Pause" if on else "Play")
@@ -546,12 +517,10 @@ class SurfacePanel(Panel):
         self.step_balls(self.speed.value())
 
     def _on_clicked(self, event):
-        if not self.teaching or event.button() != Qt.LeftButton:
+        if not self.teaching or event.button() != Qt.LeftButton or self.scene is None:
             return
         p = self.item.vb.mapSceneToView(event.scenePos())
-        surface = self.current_surface()
-        if surface is None:
-            return
+        surface = self.scene.surface
         x0, x1, y0, y1 = surface.extent
         if x0 <= p.x() <= x1 and (surface.one_d or y0 <= p.y() <= y1):
             self.drop_ball(p.x(), p.y())
@@ -582,6 +551,7 @@ class SurfacePanel(Panel):
         self.net_trail.setData([], [])
         self.item.setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
         self.hint.setText("Press Compute to draw the network's cost\naround its current weights")
+        self.hint.setPos(0, 0)
         self.hint.show()
         if snap is None:
             self.status.setText("Waiting for the network…")
@@ -636,6 +606,7 @@ class SurfacePanel(Panel):
 
     def shutdown(self):
         self.play.setChecked(False)
+        self._minibatch_jobs.cancel()
         self.cancel()
 
     @property

@@ -111,3 +111,17 @@ def test_predict_single_output_thresholds():
     net = Network((2, 1), seed=0, dtype=np.float64)
     net.weights[0][...] = [[10.0, 0.0]]
     assert list(net.predict(np.array([[1.0, 0], [-1.0, 0]]))) == [1, 0]
+
+
+def test_a_network_from_a_parameter_vector_holds_a_copy_of_it():
+    params = np.arange(3 * 4 + 4 + 4 * 2 + 2, dtype=np.float64) / 10
+    net = Network.from_params((3, 4, 2), params, "relu", "cross-entropy")
+    assert net.params.dtype == np.float32 and net.activation_name == "relu"
+    np.testing.assert_allclose(net.params, params, rtol=1e-6)
+    params[0] = 99.0
+    assert net.params[0] == 0.0  # a copy, not a view
+    np.testing.assert_allclose(net.weights[1], params[16:24].reshape(2, 4), rtol=1e-6)
+    copy = net.copy()
+    assert copy.params is not net.params and np.array_equal(copy.params, net.params)
+    with pytest.raises(ValueError, match="3-4-2 network has 26 weights and biases"):
+        Network.from_params((3, 4, 2), np.zeros(25))

@@ -2,7 +2,8 @@ import numpy as np
 
 from digit_descent.engine.snapshot import Snapshot
 from digit_descent.engine.trainer import CostHistory, EpochReport
-from digit_descent.gui.panels.cost import CostPanel, ema
+from digit_descent.engine.history import ema
+from digit_descent.gui.panels.cost import CostPanel
 
 
 def synthetic_snapshot(steps=500, epochs=2, capacity=128):
@@ -32,19 +33,6 @@ def test_panel_draws_a_synthetic_snapshot(qtbot):
     assert not panel.empty_text.isVisible()
 
 
-def test_envelope_keeps_extremes_in_bounded_columns():
-    from digit_descent.gui.panels.cost import bin_mean, envelope
-
-    x = np.arange(10_000, dtype=float)
-    y = np.sin(x)
-    y[1234] = 5.0
-    bx, low, high = envelope(x, y, 500)
-    assert len(bx) == 500 and high.max() == 5.0 and low.min() == y.min()
-    assert np.all(low <= high)
-    mx, mean = bin_mean(x, np.ones_like(x), 500)
-    assert len(mx) == 500 and np.allclose(mean, 1.0)
-
-
 def test_smoothing_is_incremental_and_matches_full(qtbot):
     panel = CostPanel()
     qtbot.addWidget(panel)
@@ -52,20 +40,10 @@ def test_smoothing_is_incremental_and_matches_full(qtbot):
     s2 = synthetic_snapshot(steps=100)
     panel.show_snapshot(s1)
     panel.show_snapshot(s2)
-    alpha = panel.smoothing_alpha(s2.step) ** s2.history_stride
+    alpha = panel._smoother.alpha(s2)
     np.testing.assert_allclose(panel.smoothed(s2), ema(s2.history[2], alpha)[0])
-
-
-def test_ema_is_debiased():
-    # a weighted mean of the values so far: 1, then (0.5·1 + 1·0)/1.5, then (0.25 + 0 + 0)/1.75
-    np.testing.assert_allclose(ema(np.array([1.0, 0.0, 0.0]), 0.5)[0], [1.0, 1 / 3, 1 / 7])
-    # one high first cost does not hold the average up: 3.0 then twenty costs of 1.0
-    smooth, _ = ema(np.array([3.0] + [1.0] * 20), 0.99)
-    assert smooth[0] == 3.0 and smooth[-1] < 1.1
-    # continuing from a state gives the same as one pass
-    a, state = ema(np.arange(5.0), 0.9)
-    b, _ = ema(np.arange(5.0, 9.0), 0.9, state)
-    np.testing.assert_allclose(np.concatenate([a, b]), ema(np.arange(9.0), 0.9)[0])
+    panel.smoothing.setValue(0)  # the slider sets the span: off is the costs themselves
+    np.testing.assert_allclose(panel.smoothed(s2), s2.history[2], rtol=1e-6)
 
 
 def test_average_starts_at_the_cost_not_above_it(qtbot):

@@ -1,5 +1,8 @@
+import time
+
 import numpy as np
 import pytest
+from PySide6.QtCore import QTimer, Qt
 
 from digit_descent.engine import Network, load
 from digit_descent.engine.snapshot import Snapshot
@@ -80,20 +83,95 @@ def test_cancel_mid_surface(qtbot, panel):
 
 
 def test_minibatch_mode_shifts_the_surface_while_the_ball_descends(qtbot, panel):
-    names = [panel.surface.itemData(i) for i in range(panel.surface.count())]
-    panel.surface.setCurrentIndex(names.index("minibatch"))  # MNIST loads off the GUI thread
-    assert "Loading MNIST" in panel.status.text()
-    qtbot.waitUntil(lambda: panel.current_surface() is not None and len(panel.contours) > 0,
-                    timeout=10000)
+    _choose(panel, "minibatch")  # MNIST loads, the whole set's cost is computed: off the GUI thread
+    assert "in the background" in panel.status.text() and panel.hint.isVisible()
+    assert panel.drop_ball(0.0, 0.0) is None  # nothing to drop a ball on yet
+    qtbot.waitUntil(lambda: panel.scene is not None, timeout=60000)
+    assert len(panel.contours) > 0 and not panel.hint.isVisible()
     assert panel.overlay.isVisible()
-    ball = panel.drop_ball(4.5, 4.5)
+    ball = panel.drop_ball(2.5, 4.5)
     panel.lr.setValue(1.0)
     first = panel.image.image.copy()
     panel.step_balls(1)
     assert not np.allclose(first, panel.image.image)
-    start = panel.current_surface().full_cost(4.5, 4.5)
+    start = panel.current_surface().full_cost(2.5, 4.5)
     panel.step_balls(150)
     assert panel.current_surface().full_cost(*ball.position) < 0.5 * start
+
+
+def _minibatch_snapshot(images):
+    data = load("mnist").train.subset(images)
+    net = Network((784, 10), seed=0)
+    return Snapshot(sizes=net.sizes, activation="sigmoid", cost="mse", params=net.params.copy(),
+                    initial_params=net.params.copy(), train_set=data, dataset="mnist")
+
+
+def test_choosing_the_minibatch_surface_leaves_the_event_loop_responsive(qtbot, panel):
+    """The whole set's 81×81 grid was computed on the GUI thread: the window froze ~5.6 s."""
+    panel.show_snapshot(_minibatch_snapshot(20_000))  # ~4,200 zeros and ones
+    lateness, last = [], [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        if panel.scene is None:  # while the surface is computed
+            lateness.append(now - last[0] - 0.010)
+        last[0] = now
+
+    timer = QTimer()
+    timer.setTimerType(Qt.PreciseTimer)
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    panel.show_teaching("minibatch", [(-4.0, 4.0, 1.0)])
+    qtbot.waitUntil(lambda: panel.scene is not None, timeout=60000)
+    timer.stop()
+    assert len(lateness) >= 10  # the computation lasted long enough to be measured
+    assert np.percentile(lateness, 99) < 0.1, np.percentile(lateness, [50, 90, 99, 100])
+    qtbot.waitUntil(lambda: len(panel.balls) == 1)  # the lesson's ball starts when it arrives
+    assert panel.play.isChecked() and panel.balls[0][0].lr == 1.0 == panel.lr.value()
+
+
+def test_a_newer_lesson_stage_supersedes_the_balls_of_an_older_one(qtbot, panel):
+    panel.show_snapshot(_minibatch_snapshot(6000))  # 1,300 zeros and ones
+    panel.show_teaching("minibatch", [(-4.0, 4.0, 1.0)])
+    panel.show_teaching("minibatch", [(1.0, 1.0, 0.5), (2.0, -2.0, 0.2)])  # one job, not two
+    assert panel._minibatch_jobs.busy
+    qtbot.waitUntil(lambda: len(panel.balls) == 2, timeout=60000)
+    assert [tuple(b.trail[0]) for b, *_ in panel.balls] == [(1.0, 1.0), (2.0, -2.0)]
+    assert [b.lr for b, *_ in panel.balls] == [0.5, 0.2]
+    assert "own learning rate" in panel.status.text()
+
+
+def test_a_lesson_ball_waiting_for_the_minibatch_surface_is_not_dropped_elsewhere(qtbot, panel):
+    panel.show_snapshot(_minibatch_snapshot(6000))  # 1,300 zeros and ones
+    panel.show_teaching("minibatch", [(-4.0, 4.0, 1.0)])
+    _choose(panel, "bowl")
+    qtbot.waitUntil(lambda: panel._minibatch is not None, timeout=60000)
+    assert panel.balls == [] and panel.current_surface().name == "bowl"
+
+
+def test_a_minibatch_surface_that_cannot_be_prepared_says_why(qtbot, panel, monkeypatch):
+    from digit_descent.engine import DataError
+    from digit_descent.gui.panels import surface as surfacemod
+
+    def no_mnist(name):
+        raise DataError("mnist.npz: no such file")
+
+    monkeypatch.setattr(surfacemod, "load", no_mnist)
+    panel.show_teaching("minibatch", [(-4.0, 4.0, 1.0)])
+    qtbot.waitUntil(lambda: "could not be prepared" in panel.status.text(), timeout=10000)
+    assert "mnist.npz: no such file" in panel.status.text() and panel.balls == []
+    _choose(panel, "bowl")  # the other surfaces still work
+    assert panel.drop_ball(1.0, 1.0) is not None
+
+
+def test_balls_stop_and_play_stops_once_every_ball_has_settled(qtbot, panel):
+    _choose(panel, "bowl")
+    panel.drop_ball(2.0, 1.0)
+    panel.play.setChecked(True)
+    qtbot.waitUntil(lambda: not panel.play.isChecked(), timeout=20000)
+    assert "settled at a minimum" in panel.status.text()
+    assert not panel.balls[0][3].isVisible()  # no arrow: no slope left
 
 
 def test_without_opengl_the_3d_view_falls_back_to_2d(qtbot, panel):
