@@ -1,6 +1,7 @@
 """The package as it is installed: one import name, its data and lessons inside, and no
 generic top-level module that another distribution could replace."""
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,13 +13,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_wheel_holds_one_package_with_its_lessons_and_data(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                    "-q", "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    # from a clean copy: setuptools would also pack what an earlier build left in build/
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    str(tmp_path), str(source)], check=True, capture_output=True)
     (wheel,) = tmp_path.glob("digit_descent-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert {n.split("/")[0] for n in names} == {"digit_descent",
                                                  wheel.name.split("-py")[0] + ".dist-info"}
-    for needed in ("digit_descent/__main__.py", "digit_descent/cli.py",
+    for needed in ("digit_descent/__main__.py", "digit_descent/cli/__init__.py",
                    "digit_descent/engine/lessons/catalogue.py",
                    "digit_descent/gui/panels/cost.py", "digit_descent/resources/mnist.npz",
                    "digit_descent/resources/strong.npz"):
