@@ -40,14 +40,14 @@ def test_train_mnist_epoch_human_output(tmp_path):
 
 @pytest.mark.parametrize("args,message", [
     (["train", "--lr", "abc"], "--lr"),
-    (["train", "--lr", "0"], "positive"),
-    (["train", "--batch-size", "0"], "at least 1"),
+    (["train", "--lr", "0"], "--lr: 0 is not between 1e-06 and 10,000"),
+    (["train", "--batch-size", "0"], "--batch-size: 0 is not between 1 and 60,000"),
     (["train", "--layers", "784,x,10"], "whole numbers"),
     (["train", "--layers", "100,10"], "784 inputs"),
     (["train", "--dataset", "/no/such/place"], "no such data set"),
     (["train", "--preset", "nope"], "invalid choice"),
-    (["train", "--momentum", "1"], "[0, 1)"),
-    (["train", "--lr-decay", "0"], "(0, 1]"),
+    (["train", "--momentum", "1"], "--momentum: 1 is not between 0 and 0.999"),
+    (["train", "--lr-decay", "0"], "--lr-decay: 0 is not between 0.01 and 1"),
     (["train", "--weight-decay", "x"], "expected a number"),
     (["eval", "/no/such/model.npz"], "no such file"),
 ])
@@ -73,9 +73,9 @@ def test_saturation_at_lr_1000_is_reported():
 
 def test_divergence_names_the_learning_rate():
     r = run("train", "--layers", "784,64,10", "--cost", "cross-entropy", "--activation", "relu",
-            "--lr", "1e30", "--epochs", "1")
+            "--lr", "1e4", "--epochs", "1")
     assert r.returncode == 2
-    assert "diverged" in r.stderr and "1e+30" in r.stderr and "Traceback" not in r.stderr
+    assert "diverged" in r.stderr and "10000" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_every_training_setting_has_a_flag():
