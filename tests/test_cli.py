@@ -154,3 +154,76 @@ def test_reset_settings_forgets_them(tmp_path):
                        text=True, timeout=60)
     assert r.returncode == 0 and "forgot the settings" in r.stderr
     assert "speed" not in conf.read_text()
+
+
+def _parsed(*argv):
+    from digit_descent.cli import build_parser
+
+    return build_parser().parse_args(list(argv))
+
+
+def test_a_preset_before_the_command_is_honoured():
+    from digit_descent.cli import config_from_args
+
+    assert config_from_args(_parsed("--preset", "nielsen", "train")).layers == (784, 30, 10)
+    assert _parsed("--preset", "xor", "record", "--out", "x.gif").preset == "xor"
+    assert _parsed("--preset", "xor").preset == "xor"  # the app's
+    r = run("--preset", "xor", "train", "--epochs", "2", "--json")
+    assert r.returncode == 0 and [json.loads(x)["epoch"] for x in r.stdout.splitlines()] == [1, 2]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (("--preset", "nielsen", "train", "--preset", "xor"), "--preset given twice"),
+    (("--preset", "xor", "eval", "m.npz"), "--preset does nothing for 'eval': drop it"),
+    (("--preset", "xor", "record", "--session", "s.npz", "--out", "x.gif"), "give one"),
+    (("record", "--out", "x.gif"), "record needs --preset"),
+    (("--train", "train"), "--train is for the app, not for 'train': drop it, or run "
+                           "'digit-descent --train' on its own"),
+    (("--reset-settings", "lesson"), "--reset-settings is for the app"),
+    (("--train", "--reset-settings", "eval", "m.npz"), "--train and --reset-settings are for"),
+])
+def test_options_before_the_command_are_refused_with_the_fix(argv, message):
+    from digit_descent.cli.options import UsageError
+
+    with pytest.raises(UsageError, match=message.replace("(", r"\(")):
+        _parsed(*argv)
+
+
+def test_a_presets_switches_can_be_turned_off():
+    from digit_descent.cli import config_from_args
+
+    assert config_from_args(_parsed("train", "--preset", "strong")).augment is True
+    assert config_from_args(_parsed("train", "--preset", "strong", "--no-augment")).augment is False
+    shuffled = config_from_args(_parsed("train", "--preset", "shuffled", "--no-shuffle-labels",
+                                        "--train-subset", "0"))
+    assert shuffled.shuffle_labels is False and shuffled.train_subset == 0
+    assert config_from_args(_parsed("train", "--shuffle-labels")).shuffle_labels is True
+
+
+def test_a_closed_pipe_ends_quietly_with_the_files_written(tmp_path):
+    """``train … | head -1``: the reader goes, the run still saves, no traceback."""
+    model, session = tmp_path / "m.npz", tmp_path / "s.npz"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "digit_descent", "train", "--preset", "xor", "--epochs", "1500",
+         "--save", str(model), "--session", str(session)],  # ~130 kB: more than a pipe holds
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline().startswith("epoch 1/1500")
+    process.stdout.close()
+    err = process.stderr.read()
+    assert process.wait(timeout=120) == 0, err
+    assert "Traceback" not in err and "BrokenPipe" not in err and not err.strip()
+    from digit_descent.engine import load_model
+    from digit_descent.engine.session_io import load_session
+
+    assert load_model(model).metadata["summary"]["epochs"] == 1500
+    assert load_session(session).epoch == 1500
+
+
+def test_a_closed_pipe_with_nothing_to_save_stops_training():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "digit_descent", "train", "--preset", "xor", "--epochs", "1000000"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline().startswith("epoch 1/1000000")
+    process.stdout.close()
+    assert process.wait(timeout=120) == 0  # long before a million epochs (half an hour)
+    assert not process.stderr.read().strip()
