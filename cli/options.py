@@ -90,36 +90,36 @@ def _setting_type(setting):
             return setting.check(value)
         except ValueError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
-    parse.__name__ = setting.name  # argparse's "invalid <name> value" when a type fails oddly
     return parse
 
 
 def _preset_value(setting):
+    """``3b1b: 0.85``: the default preset's value of ``setting``, as a flag gives it."""
     value = getattr(preset(DEFAULT_PRESET), setting.name)
     if setting.kind is bool:
-        return "on" if value else "off"
-    return "-".join(map(str, value)) if setting.kind is tuple else f"{value:g}" \
-        if setting.kind is float else str(value)
+        value = "on" if value else "off"
+    elif setting.kind is tuple:
+        value = "-".join(map(str, value))
+    elif setting.kind is float:
+        value = f"{value:g}"
+    return f"{DEFAULT_PRESET}: {value}"
 
 
-def add_training_flags(parser, names=None):
-    """One flag per training setting of the spec (or of ``names``): its help, range and
-    choices from engine.settings_spec; ``--x/--no-x`` for a switch. Each defaults to None:
-    the preset's value."""
+def add_training_flags(parser):
+    """One flag per training setting of engine.settings_spec, with its help, range and
+    choices; ``--x/--no-x`` for a switch. Each defaults to None: the preset's value."""
     for setting in SETTINGS:
-        if names is not None and setting.name not in names:
-            continue
-        help_text = (f"{setting.help}: {setting.allowed()} (default: the preset's; "
-                     f"{DEFAULT_PRESET}: {_preset_value(setting)})")
+        shown = [] if setting.choices or setting.kind is bool else [setting.allowed()]
+        help_text = f"{setting.help} ({'; '.join([*shown, _preset_value(setting)])})"
         if setting.kind is bool:
             parser.add_argument(setting.flag, action=argparse.BooleanOptionalAction,
                                 default=None, help=help_text)
         elif setting.choices:
             parser.add_argument(setting.flag, choices=setting.choices, help=help_text)
         else:
-            metavar = "N" if setting.kind is int else "X" if setting.kind is float else "TEXT"
-            parser.add_argument(setting.flag, type=_setting_type(setting), help=help_text,
-                                metavar="SIZES" if setting.kind is tuple else metavar)
+            metavar = {tuple: "SIZES", int: "N", float: "X", str: "NAME"}[setting.kind]
+            parser.add_argument(setting.flag, type=_setting_type(setting), metavar=metavar,
+                                help=help_text)
 
 
 def _program_name():
@@ -143,7 +143,9 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", metavar="{train,eval,bench,lesson,record}",
                                 parser_class=_Parser)
 
-    train = sub.add_parser("train", help="train headless and report each epoch")
+    train = sub.add_parser("train", help="train headless and report each epoch",
+                           description="Train headless and report each epoch. The settings "
+                           "are the preset's, changed by the flags given.")
     train.add_argument("--preset", choices=list(PRESETS),
                        help=f"start from a lecture's setting (default: {DEFAULT_PRESET})")
     add_training_flags(train)

@@ -57,7 +57,7 @@ class Setting:
 
     ``kind`` is ``int``, ``float``, ``bool``, ``str`` or ``tuple`` (the layer sizes);
     ``low`` … ``high`` the closed range of a number; ``choices`` the allowed strings (empty:
-    any); ``unit`` what a number counts (shown after it); ``log``: a log-scale slider suits it.
+    any); ``unit`` what a number counts (shown after it).
     """
 
     name: str
@@ -68,7 +68,6 @@ class Setting:
     high: float = None
     choices: tuple = ()
     unit: str = ""
-    log: bool = False
 
     @property
     def flag(self):
@@ -98,14 +97,16 @@ class Setting:
             return _checked_layers(value)
         if self.kind is bool:
             if not isinstance(value, (bool, np.bool_)):
-                raise ValueError(f"{_short(value)} is not true or false")
+                raise ValueError(f"{_short(value)} is not {self.allowed()}")
             return bool(value)
         if self.kind is str:
-            if not isinstance(value, str) or not value or len(value) > MAX_DATASET_CHARS \
-                    or "\0" in value:
+            if self.choices:
+                ok = isinstance(value, str) and value in self.choices
+            else:
+                ok = (isinstance(value, str) and 0 < len(value) <= MAX_DATASET_CHARS
+                      and "\0" not in value)
+            if not ok:
                 raise ValueError(f"{_short(value)} is not {self.allowed()}")
-            if self.choices and value not in self.choices:
-                raise ValueError(f"{_short(value)} is not one of {', '.join(self.choices)}")
             return value
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise ValueError(f"{_short(value)} is not a number")
@@ -143,21 +144,21 @@ SETTINGS = (
             "layer sizes, input first, e.g. 784-16-16-10 or 784,16,16,10"),
     Setting("activation", str, "sigmoid", "activation of the hidden layers",
             choices=tuple(ACTIVATIONS)),
-    Setting("cost", str, "mse", "cost function (cross-entropy comes with a softmax output)",
+    Setting("cost", str, "mse", "cost function; cross-entropy comes with a softmax output",
             choices=tuple(COSTS)),
-    Setting("init", str, "scaled", "initial weights: N(0, 1) ('normal', Nielsen's), or "
-            "scaled to the layer's width ('scaled': Xavier, He for ReLU)", choices=INITS),
+    Setting("init", str, "scaled", "initial weights: 'normal' is Nielsen's N(0, 1), "
+            "'scaled' suits the layer's width: Xavier, or He for ReLU", choices=INITS),
     Setting("optimizer", str, "sgd", "how the gradient moves the weights",
             choices=tuple(OPTIMIZERS)),
     Setting("lr", float, 1.0, "learning rate η: the size of each downhill step",
-            low=1e-6, high=1e4, log=True),
-    Setting("lr_decay", float, 1.0, "multiply η by this after every epoch (1: constant η)",
+            low=1e-6, high=1e4),
+    Setting("lr_decay", float, 1.0, "multiply η by this after every epoch, 1 for a constant η",
             low=0.01, high=1.0),
     Setting("momentum", float, 0.9, "momentum coefficient β of the momentum optimizer",
             low=0.0, high=0.999),
     Setting("weight_decay", float, 0.0, "L2 weight decay λ: adds λ·w to each weight's gradient",
             low=0.0, high=1.0),
-    Setting("batch_size", int, 10, "images per mini-batch (one gradient step)",
+    Setting("batch_size", int, 10, "images per mini-batch, one gradient step each",
             low=1, high=60_000, unit="images"),
     Setting("epochs", int, 10, "passes over the training set", low=1, high=1_000_000,
             unit="epochs"),
@@ -166,11 +167,11 @@ SETTINGS = (
     Setting("dataset", str, "mnist", "mnist, fashion, xor, trask, a folder of IDX files or a "
             "Keras-style .npz"),
     Setting("shuffle_labels", bool, False,
-            "train on randomly permuted labels (the memorisation experiment)"),
-    Setting("train_subset", int, 0, "train on the first N training images only (0: all)",
+            "train on randomly permuted labels: the memorisation experiment"),
+    Setting("train_subset", int, 0, "train on the first N training images only, 0 for all",
             low=0, high=10**8, unit="images"),
     Setting("augment", bool, False, "randomly shift, rotate, scale and thicken the training "
-            "images (28×28 data only)"),
+            "images, 28×28 data only"),
 )
 
 SPEC = {setting.name: setting for setting in SETTINGS}

@@ -101,7 +101,8 @@ def test_the_help_gives_each_flag_its_range_and_choices(capsys):
         assert setting.flag in text
     assert "from 1e-06 to 10,000" in text and "from 0 to 2,147,483,647" in text
     assert "--augment, --no-augment" in text and "--shuffle-labels, --no-shuffle-labels" in text
-    assert "sigmoid, relu or tanh" in text
+    assert "--activation {sigmoid,relu,tanh}" in text and "(1,000,000 epochs" not in text
+    assert "(from 0.01 to 1; 3b1b: 0.85)" in text
 
 
 def test_a_config_is_converted_as_it_is_checked():
