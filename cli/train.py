@@ -1,7 +1,6 @@
 """``train``: headless training, one line (or JSON object) per epoch."""
 
 import json
-import os
 import sys
 import time
 
@@ -13,6 +12,7 @@ from digit_descent.engine.threads import limit_blas_threads
 from digit_descent.engine.trainer import smaller_lr
 
 from .options import UsageError, config_from_args
+from .output import Lines
 
 
 class _ProgressBar:
@@ -38,29 +38,6 @@ class _ProgressBar:
 
     def clear(self):
         self.stream.write("\r" + " " * 100 + "\r")
-
-
-class _Output:
-    """The report lines on ``stream``; once the reader has gone (``train … | head``) they
-    are dropped quietly, so the run still ends with its --save and --session files."""
-
-    def __init__(self, stream):
-        self.stream, self.gone = stream, False
-
-    def write(self, text):
-        if self.gone:
-            return
-        try:
-            self.stream.write(text)
-            self.stream.flush()
-        except BrokenPipeError:
-            self.gone = True
-            try:  # what is still buffered goes nowhere too, not into a traceback at exit
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, self.stream.fileno())
-                os.close(devnull)
-            except (OSError, ValueError, AttributeError):
-                pass  # not a file (a test's StringIO): nothing is flushed at exit
 
 
 def _format_report(r, epochs):
@@ -97,7 +74,7 @@ def _start_session(args):
 
 
 def run_train(args, out=None, err=None):
-    out, err = _Output(out or sys.stdout), err or sys.stderr
+    out, err = Lines(out or sys.stdout), err or sys.stderr
     for target in (args.save, args.session):
         if target:
             check_save_target(target)  # now, not after an hour of training

@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -227,3 +228,19 @@ def test_a_closed_pipe_with_nothing_to_save_stops_training():
     process.stdout.close()
     assert process.wait(timeout=120) == 0  # long before a million epochs (half an hour)
     assert not process.stderr.read().strip()
+
+
+@pytest.mark.parametrize("argv", [("lesson",), ("eval", "MODEL"), ("--version",)])
+def test_any_command_into_a_closed_pipe_ends_quietly(argv, tmp_path):
+    from digit_descent.engine import Network, save_model
+
+    save_model(Network((2, 3, 1)), tmp_path / "m.npz", dataset="xor")
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before the first line
+    try:
+        r = subprocess.run([sys.executable, "-m", "digit_descent",
+                            *[str(tmp_path / "m.npz") if a == "MODEL" else a for a in argv]],
+                           cwd=ROOT, stdout=write, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write)
+    assert r.returncode == 0 and not r.stderr, r.stderr
