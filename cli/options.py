@@ -6,7 +6,7 @@ from pathlib import Path
 
 import digit_descent
 from digit_descent.engine import PRESETS, DigitDescentError, preset
-from digit_descent.engine.settings_spec import SETTINGS, SPEC
+from digit_descent.engine.settings_spec import SETTINGS
 
 DEFAULT_PRESET = "3b1b"
 _APP_ONLY = ("--train", "--reset-settings")
@@ -54,6 +54,11 @@ def _merge_top_level(args):
         args.preset = top
     if command == "record" and not (args.preset or args.session):
         raise UsageError("record needs --preset (train and film it) or --session (replay it)")
+    if command == "record" and args.session:
+        given = [s.flag for s in SETTINGS if getattr(args, s.name) is not None]
+        if given:
+            raise UsageError(f"record --session films the saved run as it was: drop "
+                             f"{', '.join(given)}")
 
 
 def _number(convert, ok, rule):
@@ -190,8 +195,7 @@ def build_parser():
     source = rec.add_mutually_exclusive_group()  # one of them: checked in _merge_top_level
     source.add_argument("--preset", choices=list(PRESETS), help="train this preset and film it")
     source.add_argument("--session", metavar="PATH", help="replay a saved session")
-    rec.add_argument("--epochs", type=_setting_type(SPEC["epochs"]),
-                     help=f"with --preset: epochs to train ({SPEC['epochs'].allowed()})")
+    add_training_flags(rec.add_argument_group("with --preset, the training settings"))
     rec.add_argument("--panels", default="cost,weights",
                      help="one to four of cost, weights, confusion, surface, pad, activations "
                           "(default: cost,weights)")

@@ -244,3 +244,17 @@ def test_any_command_into_a_closed_pipe_ends_quietly(argv, tmp_path):
     finally:
         os.close(write)
     assert r.returncode == 0 and not r.stderr, r.stderr
+
+
+def test_record_takes_the_training_flags_with_a_preset_only():
+    from digit_descent.cli import config_from_args
+    from digit_descent.cli.options import UsageError
+
+    args = _parsed("record", "--preset", "xor", "--lr", "100", "--no-augment", "--epochs", "3",
+                   "--out", "x.gif")
+    assert (config_from_args(args).lr, config_from_args(args).epochs) == (100.0, 3)
+    with pytest.raises(UsageError, match="record --session films the saved run as it was: "
+                                         "drop --lr, --epochs"):
+        _parsed("record", "--session", "s.npz", "--lr", "1", "--epochs", "2", "--out", "x.gif")
+    with pytest.raises(UsageError, match="argument --epochs: 0 is not between 1 and 1,000,000"):
+        _parsed("record", "--preset", "xor", "--epochs", "0", "--out", "x.gif")
