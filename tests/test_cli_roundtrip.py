@@ -116,3 +116,28 @@ def test_the_values_testers_found_are_read_back(tmp_path):
     config = load_session(second).config
     assert (config.seed, config.lr, config.batch_size, config.momentum) == (
         2**31 - 1, 1e-6, 60_000, 0.999)
+
+
+def test_a_session_with_a_value_outside_the_spec_is_refused_without_a_default(tmp_path):
+    import json
+
+    import numpy as np
+
+    from digit_descent.engine import Session, preset
+    from digit_descent.engine.session_io import save_session
+
+    good, bad = tmp_path / "good.npz", tmp_path / "bad.npz"
+    run = Session(preset("xor").replace(epochs=1))
+    run.run_epoch()
+    save_session(run, good)
+    with np.load(good) as saved:
+        arrays = dict(saved)
+    meta = json.loads(str(arrays["meta"]))
+    meta["config"]["lr"] = 1e-7  # an edited file, or one from an older, laxer version
+    arrays["meta"] = np.array(json.dumps(meta))
+    np.savez(bad, **arrays)
+    for argv in (["eval", str(bad)], ["train", "--resume", str(bad)]):
+        code, err = _run(argv)
+        assert code == 2 and len(err.splitlines()) == 1, err
+        assert "setting lr: 1e-07 is not between 1e-06 and 10,000" in err
+        assert "default" not in err
