@@ -1,7 +1,8 @@
 """Command line: ``digit-descent [train|eval|bench|lesson|record] …``; no subcommand opens the GUI.
 
 Every user error prints one ``error: …`` line on stderr and exits with code 2; a training
-run that ends no better than guessing warns and exits with code 1; Ctrl+C exits with 130.
+run that ends no better than guessing warns and exits with code 1; Ctrl+C exits with 130;
+output whose reader has gone (``| head``) ends quietly with 0 (``train`` still saves).
 """
 
 import signal
@@ -12,6 +13,7 @@ from digit_descent.engine import DigitDescentError
 from .evaluate import run_eval
 from .lesson import checked_lesson, run_lesson
 from .options import build_parser, config_from_args
+from .output import silence
 from .record import run_record
 from .train import run_train
 
@@ -55,3 +57,6 @@ def main(argv=None):
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
         return 130
+    except BrokenPipeError:  # the reader went (| head): it has read all it wanted
+        silence()
+        return 0

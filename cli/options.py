@@ -5,11 +5,11 @@ import sys
 from pathlib import Path
 
 import digit_descent
-from digit_descent.engine import PRESETS, DigitDescentError, parse_layers, preset
-from digit_descent.engine.activations import ACTIVATIONS
-from digit_descent.engine.costs import COSTS
-from digit_descent.engine.network import INITS
-from digit_descent.engine.optimizers import OPTIMIZERS
+from digit_descent.engine import PRESETS, DigitDescentError, preset
+from digit_descent.engine.settings_spec import SETTINGS
+
+DEFAULT_PRESET = "3b1b"
+_APP_ONLY = ("--train", "--reset-settings")
 
 
 class UsageError(DigitDescentError):
@@ -19,6 +19,46 @@ class UsageError(DigitDescentError):
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         raise UsageError(message)
+
+
+class _TopParser(_Parser):
+    """The program's parser: the options before a sub-command are honoured (``--preset``
+    by ``train`` and ``record``) or refused with the fix named, never silently dropped."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        args, rest = super().parse_known_args(args, namespace)
+        _merge_top_level(args)
+        return args, rest
+
+
+def _merge_top_level(args):
+    command, top = args.command, args.app_preset
+    if command is None:
+        args.preset = top
+        return
+    given = [flag for flag in _APP_ONLY if getattr(args, flag[2:].replace("-", "_"))]
+    if given:
+        many = len(given) > 1
+        raise UsageError(f"{' and '.join(given)} {'are' if many else 'is'} for the app, not for "
+                         f"'{command}': drop {'them' if many else 'it'}, or run 'digit-descent "
+                         f"{' '.join(given)}' on its own")
+    if top is not None:
+        if command not in ("train", "record"):
+            raise UsageError(f"--preset does nothing for '{command}': drop it (it opens the app "
+                             "on a preset, or goes with 'train' and 'record')")
+        if args.preset not in (None, top):
+            raise UsageError(f"--preset given twice ({top} before '{command}', {args.preset} "
+                             "after it): give it once")
+        if command == "record" and args.session:
+            raise UsageError("record: --preset and --session exclude each other: give one")
+        args.preset = top
+    if command == "record" and not (args.preset or args.session):
+        raise UsageError("record needs --preset (train and film it) or --session (replay it)")
+    if command == "record" and args.session:
+        given = [s.flag for s in SETTINGS if getattr(args, s.name) is not None]
+        if given:
+            raise UsageError(f"record --session films the saved run as it was: drop "
+                             f"{', '.join(given)}")
 
 
 def _number(convert, ok, rule):
@@ -37,26 +77,54 @@ def _number(convert, ok, rule):
     return parse
 
 
-_positive_int = _number(int, lambda v: v >= 1, "at least 1")
 _non_negative_int = _number(int, lambda v: 0 <= v < 2**32, "a whole number from 0 to 2³²−1")
 _positive_seconds = _number(float, lambda v: 0 < v <= 3600, "more than 0 and at most 3600")
-_learning_rate = _number(float, lambda v: 0 < v < float("inf"), "a positive number")
 
 
-def _fraction(low_open, high_open):
-    """A float in [0, 1] (ends excluded as asked)."""
-    lo, hi = "(" if low_open else "[", ")" if high_open else "]"
+def _setting_type(setting):
+    """An argparse type checking a flag's text against ``setting`` (engine.settings_spec)."""
+    def parse(text):
+        value = text
+        if setting.kind in (int, float):
+            try:
+                value = setting.kind(text)
+            except ValueError:
+                kind = "a whole number" if setting.kind is int else "a number"
+                raise argparse.ArgumentTypeError(f"expected {kind}, got {text!r}") from None
+        try:
+            return setting.check(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return parse
 
-    def inside(v):
-        return (0 < v if low_open else 0 <= v) and (v < 1 if high_open else v <= 1)
-    return _number(float, inside, f"in {lo}0, 1{hi}")
+
+def _preset_value(setting):
+    """``3b1b: 0.85``: the default preset's value of ``setting``, as a flag gives it."""
+    value = getattr(preset(DEFAULT_PRESET), setting.name)
+    if setting.kind is bool:
+        value = "on" if value else "off"
+    elif setting.kind is tuple:
+        value = "-".join(map(str, value))
+    elif setting.kind is float:
+        value = f"{value:g}"
+    return f"{DEFAULT_PRESET}: {value}"
 
 
-def _layers(text):
-    try:
-        return parse_layers(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+def add_training_flags(parser):
+    """One flag per training setting of engine.settings_spec, with its help, range and
+    choices; ``--x/--no-x`` for a switch. Each defaults to None: the preset's value."""
+    for setting in SETTINGS:
+        shown = [] if setting.choices or setting.kind is bool else [setting.allowed()]
+        help_text = f"{setting.help} ({'; '.join([*shown, _preset_value(setting)])})"
+        if setting.kind is bool:
+            parser.add_argument(setting.flag, action=argparse.BooleanOptionalAction,
+                                default=None, help=help_text)
+        elif setting.choices:
+            parser.add_argument(setting.flag, choices=setting.choices, help=help_text)
+        else:
+            metavar = {tuple: "SIZES", int: "N", float: "X", str: "NAME"}[setting.kind]
+            parser.add_argument(setting.flag, type=_setting_type(setting), metavar=metavar,
+                                help=help_text)
 
 
 def _program_name():
@@ -66,41 +134,26 @@ def _program_name():
 
 
 def build_parser():
-    parser = _Parser(prog=_program_name(), description="Digit Descent: watch a neural "
-                     "network learn to read handwritten digits. With no subcommand, opens the app.")
+    parser = _TopParser(prog=_program_name(), description="Digit Descent: watch a neural "
+                        "network learn to read handwritten digits. With no subcommand, opens the "
+                        "app.")
     parser.add_argument("--version", action="version",
                         version=f"digit-descent {digit_descent.__version__}")
     parser.add_argument("--train", action="store_true", help="open the app and start training at once")
-    parser.add_argument("--preset", choices=list(PRESETS),
-                        help="preset to open the app with (default: the last one used, or 3b1b)")
+    parser.add_argument("--preset", dest="app_preset", choices=list(PRESETS),
+                        help="preset to open the app with (default: the last one used, or "
+                             f"{DEFAULT_PRESET}); before 'train' or 'record', theirs")
     parser.add_argument("--reset-settings", action="store_true",
                         help="forget the app's saved settings (layout, last configuration) first")
-    sub = parser.add_subparsers(dest="command", metavar="{train,eval,bench,lesson,record}")
+    sub = parser.add_subparsers(dest="command", metavar="{train,eval,bench,lesson,record}",
+                                parser_class=_Parser)
 
-    train = sub.add_parser("train", help="train headless and report each epoch")
+    train = sub.add_parser("train", help="train headless and report each epoch",
+                           description="Train headless and report each epoch. The settings "
+                           "are the preset's, changed by the flags given.")
     train.add_argument("--preset", choices=list(PRESETS),
-                       help="start from a lecture's setting (default: 3b1b)")
-    train.add_argument("--layers", type=_layers, help="layer sizes, e.g. 784,16,16,10")
-    train.add_argument("--activation", choices=list(ACTIVATIONS))
-    train.add_argument("--cost", choices=list(COSTS))
-    train.add_argument("--optimizer", choices=list(OPTIMIZERS))
-    train.add_argument("--init", choices=list(INITS),
-                       help="initial weights: N(0, 1) ('normal'), or scaled to the layer's width")
-    train.add_argument("--lr", type=_learning_rate, help="learning rate η")
-    train.add_argument("--lr-decay", type=_fraction(True, False),
-                       help="multiply η by this after every epoch (default 1: none)")
-    train.add_argument("--momentum", type=_fraction(False, True),
-                       help="momentum coefficient of the momentum optimizer (default 0.9)")
-    train.add_argument("--weight-decay", type=_fraction(False, True),
-                       help="L2 penalty λ on the weights (default 0)")
-    train.add_argument("--augment", action="store_true", default=None,
-                       help="randomly shift, rotate, scale and thicken the training images")
-    train.add_argument("--batch-size", type=_positive_int)
-    train.add_argument("--epochs", type=_positive_int)
-    train.add_argument("--seed", type=_non_negative_int)
-    train.add_argument("--shuffle-labels", action="store_true", default=None,
-                       help="train on randomly permuted labels (memorisation experiment)")
-    train.add_argument("--dataset", help="mnist, fashion, a folder of IDX files or a Keras-style .npz")
+                       help=f"start from a lecture's setting (default: {DEFAULT_PRESET})")
+    add_training_flags(train)
     train.add_argument("--save", metavar="PATH", help="save the trained model (.npz)")
     train.add_argument("--session", metavar="PATH",
                        help="save the whole run (weights along the way, costs, reports) to PATH")
@@ -139,10 +192,10 @@ def build_parser():
 
     rec = sub.add_parser("record", help="film a training run (or replay a session) as an MP4 "
                                         "or animated GIF of the chosen panels")
-    source = rec.add_mutually_exclusive_group(required=True)
+    source = rec.add_mutually_exclusive_group()  # one of them: checked in _merge_top_level
     source.add_argument("--preset", choices=list(PRESETS), help="train this preset and film it")
     source.add_argument("--session", metavar="PATH", help="replay a saved session")
-    rec.add_argument("--epochs", type=_positive_int, help="with --preset: epochs to train")
+    add_training_flags(rec.add_argument_group("with --preset, the training settings"))
     rec.add_argument("--panels", default="cost,weights",
                      help="one to four of cost, weights, confusion, surface, pad, activations "
                           "(default: cost,weights)")
@@ -156,10 +209,12 @@ def build_parser():
 
 
 def config_from_args(args):
-    cfg = preset(args.preset or "3b1b").replace(
-        layers=args.layers, activation=args.activation, cost=args.cost, init=args.init,
-        optimizer=args.optimizer, lr=args.lr, lr_decay=args.lr_decay, momentum=args.momentum,
-        weight_decay=args.weight_decay, batch_size=args.batch_size, epochs=args.epochs,
-        seed=args.seed, dataset=args.dataset, shuffle_labels=args.shuffle_labels,
-        augment=args.augment)
-    return cfg
+    """The :class:`TrainConfig` of ``train``'s flags: the preset's, changed by the flags given.
+
+    Raises UsageError when the flags make a configuration the spec refuses.
+    """
+    try:
+        return preset(args.preset or DEFAULT_PRESET).replace(
+            **{setting.name: getattr(args, setting.name) for setting in SETTINGS})
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None

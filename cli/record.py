@@ -3,10 +3,9 @@
 import sys
 import time
 
-from digit_descent.engine import preset
 from digit_descent.engine.threads import limit_blas_threads
 
-from .options import UsageError
+from .options import UsageError, config_from_args
 
 
 def _size(text):
@@ -27,9 +26,7 @@ def run_record(args, err=None):
     from digit_descent.gui.recorder import record
 
     size = _size(args.size)
-    source = args.session
-    if args.preset:
-        source = preset(args.preset).replace(epochs=args.epochs)
+    source = config_from_args(args) if args.preset else args.session
     make_application()
     limit_blas_threads(1)
     start = time.perf_counter()

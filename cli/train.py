@@ -7,10 +7,12 @@ import time
 from digit_descent.engine.model_io import check_save_target, save_model
 from digit_descent.engine.session import Session
 from digit_descent.engine.session_io import load_session, save_session
+from digit_descent.engine.settings_spec import SETTINGS, SPEC
 from digit_descent.engine.threads import limit_blas_threads
 from digit_descent.engine.trainer import smaller_lr
 
 from .options import UsageError, config_from_args
+from .output import Lines
 
 
 class _ProgressBar:
@@ -43,8 +45,7 @@ def _format_report(r, epochs):
             f"train acc {r.train_accuracy:6.2%}  test acc {r.test_accuracy:6.2%}  {r.seconds:.2f} s")
 
 
-_SETTINGS = ("preset", "layers", "activation", "cost", "init", "optimizer", "lr", "lr_decay", "momentum",
-             "weight_decay", "batch_size", "seed", "dataset", "shuffle_labels", "augment")
+_SETTINGS = ("preset", *(s.name for s in SETTINGS if s.name != "epochs"))  # fixed by --resume
 
 
 def _start_session(args):
@@ -64,11 +65,16 @@ def _start_session(args):
         session = Session.from_record(record)
     except ValueError as exc:
         raise UsageError(f"{args.resume}: {exc}") from None
-    session.set_epochs(session.trainer.epoch + (args.epochs or record.config.epochs))
+    try:
+        session.set_epochs(session.trainer.epoch + (args.epochs or record.config.epochs))
+    except ValueError:
+        raise UsageError(f"--epochs: {args.resume} ended at epoch {session.trainer.epoch:,}; "
+                         f"training on may reach epoch {SPEC['epochs'].high:,} at most") from None
     return session, session.config
 
 
-def run_train(args, out=sys.stdout, err=sys.stderr):
+def run_train(args, out=None, err=None):
+    out, err = Lines(out or sys.stdout), err or sys.stderr
     for target in (args.save, args.session):
         if target:
             check_save_target(target)  # now, not after an hour of training
@@ -77,6 +83,8 @@ def run_train(args, out=sys.stdout, err=sys.stderr):
     show_bar = not args.json and err.isatty()
     try:
         while session.trainer.epoch < cfg.epochs:
+            if out.gone and not (args.save or args.session):
+                return 0  # nobody reads the reports and nothing is to be saved
             epoch = session.trainer.epoch + 1
             bar = _ProgressBar(err, epoch, cfg.epochs) if show_bar else None
             report = session.run_epoch(on_step=bar)
@@ -86,7 +94,6 @@ def run_train(args, out=sys.stdout, err=sys.stderr):
                 out.write(json.dumps(report.to_dict()) + "\n")
             else:
                 out.write(_format_report(report, cfg.epochs) + "\n")
-            out.flush()
     except KeyboardInterrupt:
         if args.save and session.last_epoch_params is not None:
             _save(session, cfg, args.save)

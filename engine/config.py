@@ -1,113 +1,102 @@
 """Training settings and the lectures' presets."""
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
+
+from .settings_spec import SETTINGS, SPEC, parse_layers
+
+__all__ = ["TrainConfig", "PRESETS", "preset", "parse_layers"]
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Everything that defines a training run.
+    """Everything that defines a training run; each field is a setting of
+    :data:`engine.settings_spec.SETTINGS`, which gives its default, range or choices and
+    meaning.
 
-    ``lr_decay`` multiplies the learning rate after every epoch;
-    ``train_subset`` trains on the first N training samples only; ``augment``
-    randomly shifts, rotates, scales and thickens every training image
-    (28×28 data only), so that digits drawn by hand are recognised.
+    ``lr_decay`` multiplies the learning rate after every epoch; ``train_subset`` trains on
+    the first N training samples only; ``augment`` randomly shifts, rotates, scales and
+    thickens every training image (28×28 data only), so that digits drawn by hand are
+    recognised.
+
+    Every value is checked (and converted: a list of layer sizes becomes a tuple, a whole
+    number η a float) at construction; raises ValueError naming the setting otherwise.
     """
 
-    layers: tuple = (784, 16, 16, 10)
-    activation: str = "sigmoid"
-    cost: str = "mse"
-    init: str = "scaled"
-    optimizer: str = "sgd"
-    lr: float = 1.0
-    lr_decay: float = 1.0
-    momentum: float = 0.9
-    weight_decay: float = 0.0
-    batch_size: int = 10
-    epochs: int = 10
-    seed: int = 0
-    dataset: str = "mnist"
-    shuffle_labels: bool = False
-    train_subset: int = 0
-    augment: bool = False
+    layers: tuple = SPEC["layers"].default
+    activation: str = SPEC["activation"].default
+    cost: str = SPEC["cost"].default
+    init: str = SPEC["init"].default
+    optimizer: str = SPEC["optimizer"].default
+    lr: float = SPEC["lr"].default
+    lr_decay: float = SPEC["lr_decay"].default
+    momentum: float = SPEC["momentum"].default
+    weight_decay: float = SPEC["weight_decay"].default
+    batch_size: int = SPEC["batch_size"].default
+    epochs: int = SPEC["epochs"].default
+    seed: int = SPEC["seed"].default
+    dataset: str = SPEC["dataset"].default
+    shuffle_labels: bool = SPEC["shuffle_labels"].default
+    train_subset: int = SPEC["train_subset"].default
+    augment: bool = SPEC["augment"].default
+
+    def __post_init__(self):
+        for setting in SETTINGS:
+            try:
+                value = setting.check(getattr(self, setting.name))
+            except ValueError as exc:
+                raise ValueError(f"setting {setting.name}: {exc}") from None
+            object.__setattr__(self, setting.name, value)  # frozen: set once, here
 
     def replace(self, **changes):
-        """A copy with ``changes`` applied (``None`` values are ignored)."""
+        """A copy with ``changes`` applied (``None`` values are ignored); raises ValueError
+        naming a setting whose new value is not allowed."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def to_dict(self):
+        """The settings as JSON-ready values (layer sizes as a list); :meth:`from_dict` and
+        :meth:`from_saved` read them back."""
         d = asdict(self)
         d["layers"] = list(self.layers)
         return d
 
     @classmethod
     def from_dict(cls, d):
-        """A config from ``d`` (saved settings, a file): each valid value is taken, each
-        missing, unknown or invalid one falls back to the default.
+        """A config from saved settings ``d``: each valid value is taken, each missing one
+        is the default, each invalid one is replaced by the default with a notice.
 
-        Returns ``(config, problems)``, ``problems`` a list of one-line notices.
+        Returns ``(config, notices)``, ``notices`` a list of one-line strings.
         """
         if not isinstance(d, dict):
             return cls(), ["the saved training settings are not readable: defaults used"]
-        values, problems = {}, []
-        for f in fields(cls):
-            if f.name not in d:
-                continue
+        values, problems = _checked_values(d)
+        return cls(**values), [f"setting {name}: {why}; the default {SPEC[name].default!r} "
+                               "is used" for name, why in problems]
+
+    @classmethod
+    def from_saved(cls, d):
+        """The config a file describes (a session, say), where no default may stand in for
+        a bad value; a missing setting is the default (older files lack newer settings).
+
+        Raises ValueError naming every invalid setting, on one line.
+        """
+        if not isinstance(d, dict):
+            raise ValueError("the training settings are not a JSON object")
+        values, problems = _checked_values(d)
+        if problems:
+            raise ValueError("; ".join(f"setting {name}: {why}" for name, why in problems))
+        return cls(**values)
+
+
+def _checked_values(d):
+    """``({name: checked value}, [(name, why refused)])`` of the settings in dict ``d``."""
+    values, problems = {}, []
+    for setting in SETTINGS:
+        if setting.name in d:
             try:
-                values[f.name] = _checked(f.name, d[f.name])
-            except (TypeError, ValueError) as exc:
-                problems.append(f"setting {f.name}: {exc}; the default {f.default!r} is used")
-        return cls(**values), problems
-
-
-def _checked(name, value):
-    """``value`` of setting ``name``, converted and checked; raises ValueError saying why not."""
-    from .activations import ACTIVATIONS
-    from .costs import COSTS
-    from .files import MAX_PARAMS
-    from .optimizers import OPTIMIZERS
-
-    choices = {"activation": ACTIVATIONS, "cost": COSTS, "optimizer": OPTIMIZERS,
-               "init": ("scaled", "normal")}
-    ranges = {"lr": (1e-5, 1000.0), "lr_decay": (1e-6, 1.0), "momentum": (0.0, 0.999),
-              "weight_decay": (0.0, 0.999), "batch_size": (1, 60000), "epochs": (1, 1_000_000),
-              "seed": (0, 2**31 - 1), "train_subset": (0, 10**8)}
-    if name == "layers":
-        layers = parse_layers("-".join(str(n) for n in value) if isinstance(value, (list, tuple))
-                              else value)
-        if sum(b * (a + 1) for a, b in zip(layers, layers[1:])) > MAX_PARAMS:
-            raise ValueError(f"{'-'.join(map(str, layers))[:60]} is larger than this app trains")
-        return layers
-    if name in choices:
-        if value not in choices[name]:
-            raise ValueError(f"{str(value)[:40]!r} is not one of {', '.join(choices[name])}")
-        return value
-    if name in ("shuffle_labels", "augment"):
-        if not isinstance(value, bool):
-            raise ValueError(f"{str(value)[:40]!r} is not true or false")
-        return value
-    if name == "dataset":
-        if not isinstance(value, str) or not value or len(value) > 4096:
-            raise ValueError("not a data set name or path")
-        return value
-    low, high = ranges[name]
-    number = float(value) if isinstance(low, float) else value
-    if isinstance(low, int) and not (isinstance(value, int) and not isinstance(value, bool)):
-        raise ValueError(f"{str(value)[:40]!r} is not a whole number")
-    if isinstance(value, bool) or not low <= number <= high:  # also refuses NaN
-        raise ValueError(f"{str(value)[:40]!r} is not between {low:g} and {high:g}")
-    return number
-
-
-def parse_layers(text):
-    """``"784-16-16-10"`` or ``"784,16,16,10"`` → ``(784, 16, 16, 10)``."""
-    parts = str(text).replace(",", "-").replace(" ", "").split("-")
-    try:
-        layers = tuple(int(p) for p in parts)
-    except ValueError:
-        raise ValueError(f"layer sizes must be whole numbers like 784-16-16-10, got {text!r}") from None
-    if len(layers) < 2 or min(layers) < 1:
-        raise ValueError(f"need at least an input and an output layer of width ≥ 1, got {text!r}")
-    return layers
+                values[setting.name] = setting.check(d[setting.name])
+            except ValueError as exc:
+                problems.append((setting.name, str(exc)))
+    return values, problems
 
 
 _3B1B = TrainConfig(lr=1.0, lr_decay=0.85)

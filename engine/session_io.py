@@ -117,9 +117,11 @@ def load_session(path):
     before the sizes it declares have been checked.
     """
     arrays, meta = read_described(path, ARRAYS, SessionFileError, "session", FORMAT, VERSION)
-    config, problems = TrainConfig.from_dict(meta.get("config"))
-    if problems or not isinstance(meta.get("config"), dict):
-        raise SessionFileError(f"{path}: invalid training settings ({'; '.join(problems)[:200]})")
+    try:
+        config = TrainConfig.from_saved(meta.get("config"))
+    except ValueError as exc:
+        raise SessionFileError(f"{path}: invalid training settings ({str(exc)[:300]})") \
+            from None
     try:
         sizes = tuple(int(n) for n in meta["sizes"])
         numbers = {key: int(meta[key]) for key in ("step", "epoch", "samples_seen",

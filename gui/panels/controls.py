@@ -7,14 +7,12 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QLabel, QLineEdit, QSlider, QSpinBox, QVBoxLayout)
 
 from digit_descent.engine import PRESETS, TrainConfig, parse_layers
-from digit_descent.engine.activations import ACTIVATIONS
-from digit_descent.engine.costs import COSTS
 from digit_descent.engine.data import NAMES as DATASET_NAMES
-from digit_descent.engine.optimizers import OPTIMIZERS
+from digit_descent.engine.settings_spec import SPEC
 
 from .base import Panel
 
-LR_MIN, LR_MAX = 1e-5, 1000.0
+LR_MIN, LR_MAX = SPEC["lr"].low, SPEC["lr"].high
 LR_TICKS_PER_DECADE = 100
 SPEED_MAX = 30  # slider position meaning "flat out"
 
@@ -77,11 +75,11 @@ class ControlsPanel(Panel):
         self.layers_error.setWordWrap(True)
         self.layers_error.hide()
         self.activation = QComboBox()
-        self.activation.addItems(list(ACTIVATIONS))
+        self.activation.addItems(list(SPEC["activation"].choices))
         self.cost = QComboBox()
-        self.cost.addItems(list(COSTS))
+        self.cost.addItems(list(SPEC["cost"].choices))
         self.optimizer = QComboBox()
-        self.optimizer.addItems(list(OPTIMIZERS))
+        self.optimizer.addItems(list(SPEC["optimizer"].choices))
 
         self.lr_slider = QSlider(Qt.Horizontal)
         self.lr_slider.setRange(round(math.log10(LR_MIN) * LR_TICKS_PER_DECADE),
@@ -89,7 +87,7 @@ class ControlsPanel(Panel):
         self.lr_slider.setToolTip("Learning rate η (log scale): the size of each downhill step")
         self.lr_slider.setMinimumWidth(80)  # still a slider in a narrow column
         self.lr_spin = QDoubleSpinBox()
-        self.lr_spin.setDecimals(5)
+        self.lr_spin.setDecimals(-math.floor(math.log10(LR_MIN)))  # shows the smallest η
         self.lr_spin.setRange(LR_MIN, LR_MAX)
         self.lr_spin.setKeyboardTracking(False)
         self.lr_spin.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
@@ -98,15 +96,15 @@ class ControlsPanel(Panel):
         lr_row.addWidget(self.lr_spin)
 
         self.batch_size = QSpinBox()
-        self.batch_size.setRange(1, 60000)
+        self.batch_size.setRange(SPEC["batch_size"].low, SPEC["batch_size"].high)
         self.batch_size.setKeyboardTracking(False)
         self.batch_size.setToolTip("Images per mini-batch (one gradient step)")
         self.epochs = QSpinBox()
-        self.epochs.setRange(1, 100000)
+        self.epochs.setRange(SPEC["epochs"].low, SPEC["epochs"].high)
         self.epochs.setKeyboardTracking(False)
         self.epochs.setToolTip("Training pauses after this many epochs")
         self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setRange(SPEC["seed"].low, SPEC["seed"].high)
         self.seed.setKeyboardTracking(False)
         self.seed.setToolTip("Seed of the random initial weights and shuffling")
         self.shuffle_labels = QCheckBox("shuffled labels")

@@ -93,9 +93,9 @@ def test_divergence_advice_is_a_value_one_can_type(lr, advice):
 
 
 def test_divergence_raises_a_clear_error(small_mnist):
-    cfg = preset("3b1b-tweaked").replace(lr=1e6, optimizer="sgd")
+    cfg = preset("3b1b-tweaked").replace(lr=1e4, optimizer="sgd")  # the largest η allowed
     tr = make_trainer(cfg, small_mnist)
-    with pytest.raises(DivergedError, match="learning rate 1e\\+06"):
+    with pytest.raises(DivergedError, match="learning rate 10000"):
         for _ in range(200):
             tr.step()
 

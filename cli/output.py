@@ -1,0 +1,34 @@
+"""Standard output whose reader may go away (``digit-descent … | head``): no traceback."""
+
+import os
+import sys
+
+
+def silence(stream=None):
+    """Point ``stream``'s file (default: standard output) at the null device, so that what
+    is still buffered is dropped at exit instead of raising BrokenPipeError there."""
+    stream = stream or sys.stdout
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a file (a test's StringIO): nothing is flushed at exit
+
+
+class Lines:
+    """Lines written to ``stream`` and flushed; once its reader has gone they are dropped
+    quietly (``gone`` says so), so that a run still ends, writing its files."""
+
+    def __init__(self, stream):
+        self.stream, self.gone = stream, False
+
+    def write(self, text):
+        if self.gone:
+            return
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except BrokenPipeError:
+            self.gone = True
+            silence(self.stream)
