@@ -7,9 +7,9 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from digit_descent.engine import Network, load
 from digit_descent.engine.snapshot import Snapshot
-from digit_descent.gui.panels import pad as padmod
-from digit_descent.engine.preprocess import ink_from_rgba
-from digit_descent.gui.panels.pad import PadPanel, rgba_pixels
+from digit_descent.engine import images
+from digit_descent.engine.images import read_digit
+from digit_descent.gui.panels.pad import PadPanel
 from digit_descent.gui.panels.reader import LIVE, PRETRAINED, SHIPPED
 
 
@@ -118,10 +118,13 @@ def test_loaded_images_are_read_either_way_round(qtbot, pad, tmp_path, mode):
     p.end()
     path = tmp_path / "one.png"
     image.save(str(path))
-    ink_map = ink_from_rgba(rgba_pixels(QImage(str(path))))
-    assert ink_map[45, 60] > 0.9 and ink_map[45, 10] < 0.1
+    reading = read_digit(path)
+    assert reading.ink.shape[0] >= 3 * reading.ink.shape[1]  # the stroke with a margin
+    column = reading.ink[reading.ink.shape[0] // 2]
+    assert column.max() > 0.9 and column[0] < 0.1 and column[-1] < 0.1
     pad.load_image(path)
     qtbot.waitUntil(lambda: pad.canvas.array().sum() > 0, timeout=3000)
+    assert np.array_equal(pad.canvas.exact, reading.steps.result)  # read as the file reader did
 
 
 @pytest.mark.skipif(not PRETRAINED.exists(), reason="resources/strong.npz not built")
@@ -180,7 +183,7 @@ def test_activations_follow_the_network_being_trained(qtbot, pad):
 
 
 def test_huge_image_is_refused_before_decoding(qtbot, pad, tmp_path, warnings, monkeypatch):
-    monkeypatch.setattr(padmod, "MAX_IMAGE_PIXELS", 100 * 100)
+    monkeypatch.setattr(images, "MAX_IMAGE_PIXELS", 100 * 100)
     image = QImage(200, 200, QImage.Format_RGB32)
     image.fill(QColor("white"))
     path = tmp_path / "big.png"
