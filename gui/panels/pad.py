@@ -13,11 +13,12 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, Q
 from digit_descent.engine import load
 from digit_descent.engine.images import read_digit
 from digit_descent.engine.inspection import input_gradient
-from digit_descent.engine.preprocess import to_mnist
+from digit_descent.engine.preprocess import to_mnist_steps
 
 from .. import style
 from .base import Panel
 from ..jobs import Jobs
+from .pad_steps import StepsStrip
 from .reader import LIVE, SHIPPED, SOURCES, NetworkChoice
 
 CANVAS = 280  # the drawing's resolution, whatever the widget's size
@@ -159,7 +160,9 @@ class PadPanel(Panel):
     key = "pad"
     title = "Drawing pad"
     help = ("Draw a digit with the mouse (right button erases). The small picture is what the "
-            "network sees: your drawing cropped, scaled to 20×20 and centred like MNIST's digits. "
+            "network sees: your drawing cropped, scaled to 20×20 and centred like MNIST's digits "
+            "(the strip under the canvas shows each step). 'Load image…' reads a photo, a scan "
+            "or a picture of a digit. "
             "The bars are the ten outputs; the big number is the answer. 'Random test digit' "
             "loads one from the test set and shows its true label; 'Noise' shows that the network answers confidently "
             "even for nonsense. 'Saliency' colours the pixels that push the answer up (yellow) "
@@ -177,6 +180,7 @@ class PadPanel(Panel):
         self._random_when_loaded = False
         self.last_input = np.zeros((28, 28), np.float32)
         self._labelled = None  # (image on the canvas, its true label) for a test image
+        self._loaded = None  # (image on the canvas, its MnistSteps) for an image file
         self.last_output = None
         self._rng = np.random.default_rng()
         self._build()
@@ -225,6 +229,8 @@ class PadPanel(Panel):
         left = QVBoxLayout()
         left.addWidget(self.source)
         left.addWidget(self.canvas, 1)
+        self.strip = StepsStrip()
+        left.addWidget(self.strip)
         self.tools = QWidget()
         self.tools.setLayout(tools)
         tools.setContentsMargins(0, 0, 0, 0)
@@ -274,6 +280,10 @@ class PadPanel(Panel):
         layout.addLayout(left, 3)
         layout.addLayout(right, 2)
 
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self.strip.fit(self.height())
+
     def picture(self):
         """The plot to export (no controls)."""
         return nullcontext(self.view.ci)
@@ -306,7 +316,14 @@ class PadPanel(Panel):
             w.setEnabled(net is not None)
         kind = "image" if self._class_name(0) else "digit"  # Fashion-MNIST's are not digits
         self.random_button.setText(f"Random test {kind}")
-        x = self.canvas.exact if self.canvas.exact is not None else to_mnist(self.canvas.array())
+        x = self.canvas.exact
+        if x is None:
+            steps = to_mnist_steps(self.canvas.array())
+            x = steps.result
+        else:  # a test image is read as it is; an image file as the file reader prepared it
+            loaded = self._loaded
+            steps = loaded[1] if loaded is not None and loaded[0] is x else None
+        self.strip.show_steps(steps, x)
         self.last_input = x
         self.inputChanged.emit(x.reshape(-1))
         truth = self.true_label()
@@ -410,6 +427,7 @@ class PadPanel(Panel):
         square = np.zeros((side, side), np.float32)
         top, left = (side - h) // 2, (side - w) // 2
         square[top:top + h, left:left + w] = reading.ink
+        self._loaded = (reading.steps.result, reading.steps)
         self.canvas.set_array(square, exact=reading.steps.result)
 
     def _show_problem(self, message):
