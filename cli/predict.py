@@ -1,4 +1,4 @@
-"""``predict``: what a saved network reads in image files, each read as the pad's Load image… does."""
+"""``predict``: what a saved network reads in image files, read as the pad's Load image… does."""
 
 import json
 import sys

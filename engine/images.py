@@ -53,7 +53,7 @@ def read_digit(path):
     ink = ink_from_rgba(read_rgba(path))
     steps = to_mnist_steps(ink)
     if not steps.result.any():
-        raise ImageError(f"{path}: no digit found (the image is blank: one colour throughout)")
+        raise ImageError(f"{path}: no digit found (nothing stands out from the background)")
     rows = np.flatnonzero(ink.any(axis=1))
     cols = np.flatnonzero(ink.any(axis=0))
     margin = max(2, (max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1) // 8)

@@ -32,7 +32,7 @@ _LUMA = np.array([0.299, 0.587, 0.114], np.float32)  # ITU-R BT.601, as JPEG's Y
 
 
 def ink_from_rgba(rgba):
-    """An ``(h, w, 4)`` RGBA picture (uint8, or float in [0, 1]) → ``(h, w)`` float32 ink in [0, 1].
+    """An ``(h, w, 4)`` RGBA picture (uint8, or float in [0, 1]) → ``(h, w)`` float32 ink, [0, 1].
 
     Background 0, the typical stroke 1, whatever the ink's colour, polarity or alpha and
     however unevenly the paper is lit. A blank picture gives zeros.

@@ -127,7 +127,8 @@ class StepsStrip(QWidget):
     def _cross(p, cell, centre, colour):
         """A cross at ``centre`` (row, column in 28×28 pixels, pixel centres) of ``cell``."""
         unit = cell.width() / FIELD
-        point = QPointF(cell.left() + (centre[1] + 0.5) * unit, cell.top() + (centre[0] + 0.5) * unit)
+        point = QPointF(cell.left() + (centre[1] + 0.5) * unit,
+                        cell.top() + (centre[0] + 0.5) * unit)
         arm = 2.5 * unit
         p.setPen(QPen(QColor(colour), max(1.5, style.scaled(2))))
         p.drawLine(point - QPointF(arm, 0), point + QPointF(arm, 0))
