@@ -11,8 +11,9 @@ may hold its strokes in the alpha channel alone. :func:`ink_from_rgba` handles e
    estimate while the paper's shading and the straight edges of a sheet on a desk stay in
    it (the rolling-ball / top-hat method: Sternberg, "Biomedical image processing", IEEE
    Computer 16(1), 1983);
-3. polarity: decided from the region around the strokes: the largest thin structure is
-   compared with the ring of pixels just outside it, not with the picture's outer border;
+3. polarity: decided from the strokes and the paper around them (the thinnest features
+   are the ink, the wider ones around them the paper), not from the picture's outer border,
+   which may be a desk;
 4. contrast: the noise floor (median + 3 robust standard deviations) maps to 0 and the
    typical stroke to 1;
 5. clean-up: specks, and shapes that run along the picture's frame (a desk's edge, a
