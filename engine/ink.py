@@ -24,7 +24,7 @@ Pure NumPy, float32, deterministic.
 
 import numpy as np
 
-WINDOW_FRACTION = 0.3  # the widest background window, × the picture's shorter side (else 3 strokes)
+WINDOW_FRACTION = 0.3  # the widest background window, × the shorter side (else 3 strokes)
 FRAME_CONTACT = 0.15  # a shape touching the frame along more than this × the shorter side
 SPECK = 0.05  # a shape holding less ink than this × the digit's largest stroke is a speck
 MIN_CONTRAST = 0.04  # a picture whose strongest stroke is fainter than this is blank
