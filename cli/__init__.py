@@ -1,8 +1,9 @@
-"""Command line: ``digit-descent [train|eval|bench|lesson|record] …``; no subcommand opens the GUI.
+"""Command line: ``digit-descent [train|eval|predict|bench|lesson|record] …``; no subcommand opens the GUI.
 
 Every user error prints one ``error: …`` line on stderr and exits with code 2; a training
-run that ends no better than guessing warns and exits with code 1; Ctrl+C exits with 130;
-output whose reader has gone (``| head``) ends quietly with 0 (``train`` still saves).
+run that ends no better than guessing warns and exits with code 1, and so does ``predict`` when
+it refused an image; Ctrl+C exits with 130; output whose reader has gone (``| head``) ends
+quietly with 0 (``train`` still saves).
 """
 
 import signal
@@ -14,6 +15,7 @@ from .evaluate import run_eval
 from .lesson import checked_lesson, run_lesson
 from .options import build_parser, config_from_args
 from .output import silence
+from .predict import run_predict
 from .record import run_record
 from .train import run_train
 
@@ -46,6 +48,8 @@ def main(argv=None):
             return run_train(args)
         if args.command == "eval":
             return run_eval(args)
+        if args.command == "predict":
+            return run_predict(args)
         if args.command == "lesson":
             return run_lesson(args)
         if args.command == "record":

@@ -145,7 +145,8 @@ def build_parser():
                              f"{DEFAULT_PRESET}); before 'train' or 'record', theirs")
     parser.add_argument("--reset-settings", action="store_true",
                         help="forget the app's saved settings (layout, last configuration) first")
-    sub = parser.add_subparsers(dest="command", metavar="{train,eval,bench,lesson,record}",
+    sub = parser.add_subparsers(dest="command",
+                                metavar="{train,eval,predict,bench,lesson,record}",
                                 parser_class=_Parser)
 
     train = sub.add_parser("train", help="train headless and report each epoch",
@@ -170,6 +171,15 @@ def build_parser():
                          "at or before it; default: the end of the run)")
     ev.add_argument("--dataset", help="override the data set the model was trained on")
     ev.add_argument("--json", action="store_true")
+
+    pred = sub.add_parser("predict", help="read digits in image files (photos, scans, "
+                                          "drawings) as the pad's Load image… does")
+    pred.add_argument("images", nargs="+", metavar="IMAGE")
+    pred.add_argument("--model", metavar="PATH",
+                      help="a model saved by 'train --save' or the app (default: the shipped "
+                           "resources/strong.npz)")
+    pred.add_argument("--json", action="store_true",
+                      help="one JSON object per line per image: file, answer, outputs")
 
     bench = sub.add_parser("bench", help="check this machine: training speed and GUI smoothness")
     bench.add_argument("--json", action="store_true")

@@ -5,6 +5,8 @@ ratio, anti-aliased) and placed in a 28×28 image with their centre of mass at
 the centre. :func:`to_mnist` does the same to any drawing.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 
 FIELD = 28
@@ -50,20 +52,21 @@ def bilinear(images, y, x):
     return out
 
 
-def ink_from_rgba(rgba):
-    """An ``(h, w, 4)`` uint8 RGBA picture → ``(h, w)`` ink in [0, 1].
+@dataclass(frozen=True)
+class MnistSteps:
+    """The steps of :func:`to_mnist_steps`, to show why a drawing is read as it is.
 
-    Transparency is background; otherwise dark-on-light or light-on-dark is told from the
-    colour of the border.
+    ``crop``: the ink's bounding box ``(h, w)``; ``box``: scaled to fit 20×20 ``(h', w')``;
+    ``placed``: the box in the middle of 28×28, with ``mass_centre`` its centre of mass
+    ``(row, column)``; ``result``: shifted so that centre is the image's centre, ``(28, 28)``
+    float32 in [0, 1]. An empty drawing has empty crop and box and zero images.
     """
-    raw = np.asarray(rgba, np.float32) / 255
-    grey = raw[..., :3].mean(axis=2)
-    alpha = raw[..., 3]
-    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    border_alpha = np.concatenate([alpha[0], alpha[-1], alpha[:, 0], alpha[:, -1]])
-    if border_alpha.mean() < 0.5:  # transparent background: ink is whatever is opaque
-        return alpha * (1 - grey) if grey[alpha > 0.5].mean() < 0.5 else alpha * grey
-    return 1 - grey if border.mean() > 0.5 else grey
+
+    crop: np.ndarray
+    box: np.ndarray
+    placed: np.ndarray
+    mass_centre: tuple
+    result: np.ndarray
 
 
 def to_mnist(canvas):
@@ -74,12 +77,18 @@ def to_mnist(canvas):
     ratio with area averaging, and centres its centre of mass in 28×28. An
     empty canvas gives zeros.
     """
+    return to_mnist_steps(canvas).result
+
+
+def to_mnist_steps(canvas):
+    """:func:`to_mnist`, keeping each step (see :class:`MnistSteps`)."""
     canvas = np.nan_to_num(np.asarray(canvas, np.float64), nan=0.0, posinf=1.0, neginf=0.0)
     canvas = np.clip(canvas, 0.0, 1.0)
     rows = np.flatnonzero((canvas > INK_THRESHOLD).any(axis=1))
     cols = np.flatnonzero((canvas > INK_THRESHOLD).any(axis=0))
     if rows.size == 0:
-        return np.zeros((FIELD, FIELD), np.float32)
+        empty, zeros = np.zeros((0, 0), np.float32), np.zeros((FIELD, FIELD), np.float32)
+        return MnistSteps(empty, empty, zeros, ((FIELD - 1) / 2, (FIELD - 1) / 2), zeros)
     crop = canvas[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
     h, w = crop.shape
     scale = BOX / max(h, w)
@@ -92,7 +101,9 @@ def to_mnist(canvas):
     yy, xx = np.mgrid[0:FIELD, 0:FIELD]
     cy, cx = (yy * field).sum() / mass, (xx * field).sum() / mass
     centred = shift(field, (FIELD - 1) / 2 - cy, (FIELD - 1) / 2 - cx)
-    return np.clip(centred, 0.0, 1.0).astype(np.float32)
+    return MnistSteps(crop.astype(np.float32), np.clip(digit, 0, 1).astype(np.float32),
+                      np.clip(field, 0, 1).astype(np.float32), (float(cy), float(cx)),
+                      np.clip(centred, 0.0, 1.0).astype(np.float32))
 
 
 def augment(images, rng, max_shift=2.5, max_rotate=15.0, scale=(0.85, 1.15), thickness=True):

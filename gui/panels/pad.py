@@ -1,29 +1,29 @@
 """The drawing pad: draw a digit, see what the network sees and what it answers."""
 
 from contextlib import nullcontext
-from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QHBoxLayout,
                                QLabel, QMessageBox, QPushButton, QSizePolicy, QSlider, QVBoxLayout,
                                QWidget)
 
-from digit_descent.engine import DataError, load
-from digit_descent.engine.files import check_regular_file
+from digit_descent.engine import load
+from digit_descent.engine.images import read_digit
 from digit_descent.engine.inspection import input_gradient
-from digit_descent.engine.preprocess import ink_from_rgba, to_mnist
+from digit_descent.engine.preprocess import to_mnist_steps
 
 from .. import style
 from .base import Panel
 from ..jobs import Jobs
+from .pad_steps import StepsStrip
 from .reader import LIVE, SHIPPED, SOURCES, NetworkChoice
 
 CANVAS = 280  # the drawing's resolution, whatever the widget's size
-MAX_IMAGE_PIXELS = 40_000_000
 UNDO_DEPTH = 30
+IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp *.ppm *.pgm"
 COALESCE_MS = 15  # pen movements within this are read once: the answer follows in ~20 ms
 
 
@@ -125,15 +125,16 @@ class DrawingCanvas(QWidget):
         raw = np.frombuffer(ptr, np.uint8, count=stride * CANVAS).reshape(CANVAS, stride)
         return raw[:, :CANVAS].astype(np.float32) / 255
 
-    def set_array(self, values):
+    def set_array(self, values, exact=None):
         """Show ``values`` (any 2-D array, ink 1) scaled to the canvas, smoothly.
 
-        A 28×28 array is kept as :attr:`exact` until the drawing changes: a test image is
-        read as it is, not re-framed like a drawing (Fashion-MNIST's fill their frame).
+        ``exact`` (default: ``values`` if 28×28) is the 28×28 input read until the drawing
+        changes: a test image is read as it is, not re-framed like a drawing
+        (Fashion-MNIST's fill their frame), and a loaded image as the file reader read it.
         """
         self.push_undo()
         values = np.clip(np.nan_to_num(np.asarray(values, np.float32)), 0, 1)
-        self.exact = values if values.shape == (28, 28) else None
+        self.exact = exact if exact is not None else values if values.shape == (28, 28) else None
         grey = np.ascontiguousarray(values * 255, np.uint8)
         h, w = grey.shape
         small = QImage(grey.data, w, h, w, QImage.Format_Grayscale8).copy()
@@ -153,39 +154,15 @@ def saliency_rgba(x, gradient):
     return rgba
 
 
-def read_drawing(path):
-    """An image file → the 28×28 MNIST-style input it shows (for a background job).
-
-    Raises DataError for anything but a regular image file of at most MAX_IMAGE_PIXELS.
-    """
-    name = Path(path).name
-    check_regular_file(path, DataError)
-    reader = QImageReader(str(path))
-    size = reader.size()  # from the header: a huge image is refused before it is decoded
-    if size.isValid() and size.width() * size.height() > MAX_IMAGE_PIXELS:
-        raise DataError(f"{name}: the image is too large ({size.width()}×{size.height()} "
-                        f"pixels; the limit is {MAX_IMAGE_PIXELS:,})")
-    image = reader.read()
-    if image.isNull():
-        raise DataError(f"{name}: not an image this app can read (PNG, JPEG…)")
-    return to_mnist(ink_from_rgba(rgba_pixels(image)))
-
-
-def rgba_pixels(image):
-    """A QImage → ``(h, w, 4)`` uint8 RGBA array (a copy)."""
-    rgba = image.convertToFormat(QImage.Format_RGBA8888)
-    h, w = rgba.height(), rgba.width()
-    raw = np.frombuffer(rgba.constBits(), np.uint8, count=rgba.bytesPerLine() * h)
-    return raw.reshape(h, rgba.bytesPerLine())[:, :4 * w].reshape(h, w, 4).copy()
-
-
 class PadPanel(Panel):
     """Draw, and read the network's answer. Feed it snapshots with :meth:`show_snapshot`."""
 
     key = "pad"
     title = "Drawing pad"
     help = ("Draw a digit with the mouse (right button erases). The small picture is what the "
-            "network sees: your drawing cropped, scaled to 20×20 and centred like MNIST's digits. "
+            "network sees: your drawing cropped, scaled to 20×20 and centred like MNIST's digits "
+            "(the strip under the canvas shows each step). 'Load image…' reads a photo, a scan "
+            "or a picture of a digit. "
             "The bars are the ten outputs; the big number is the answer. 'Random test digit' "
             "loads one from the test set and shows its true label; 'Noise' shows that the network answers confidently "
             "even for nonsense. 'Saliency' colours the pixels that push the answer up (yellow) "
@@ -203,6 +180,7 @@ class PadPanel(Panel):
         self._random_when_loaded = False
         self.last_input = np.zeros((28, 28), np.float32)
         self._labelled = None  # (image on the canvas, its true label) for a test image
+        self._loaded = None  # (image on the canvas, its MnistSteps) for an image file
         self.last_output = None
         self._rng = np.random.default_rng()
         self._build()
@@ -251,6 +229,8 @@ class PadPanel(Panel):
         left = QVBoxLayout()
         left.addWidget(self.source)
         left.addWidget(self.canvas, 1)
+        self.strip = StepsStrip()
+        left.addWidget(self.strip)
         self.tools = QWidget()
         self.tools.setLayout(tools)
         tools.setContentsMargins(0, 0, 0, 0)
@@ -300,6 +280,10 @@ class PadPanel(Panel):
         layout.addLayout(left, 3)
         layout.addLayout(right, 2)
 
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self.strip.fit(self.height())
+
     def picture(self):
         """The plot to export (no controls)."""
         return nullcontext(self.view.ci)
@@ -332,7 +316,14 @@ class PadPanel(Panel):
             w.setEnabled(net is not None)
         kind = "image" if self._class_name(0) else "digit"  # Fashion-MNIST's are not digits
         self.random_button.setText(f"Random test {kind}")
-        x = self.canvas.exact if self.canvas.exact is not None else to_mnist(self.canvas.array())
+        x = self.canvas.exact
+        if x is None:
+            steps = to_mnist_steps(self.canvas.array())
+            x = steps.result
+        else:  # a test image is read as it is; an image file as the file reader prepared it
+            loaded = self._loaded
+            steps = loaded[1] if loaded is not None and loaded[0] is x else None
+        self.strip.show_steps(steps, x)
         self.last_input = x
         self.inputChanged.emit(x.reshape(-1))
         truth = self.true_label()
@@ -427,7 +418,17 @@ class PadPanel(Panel):
     def load_image(self, path):
         """Draw an image file on the pad; it is read off the GUI thread, a problem is a message."""
         self.confidence.setText("reading the image…")
-        self._jobs.start(lambda job: read_drawing(path), self.canvas.set_array, self._show_problem)
+        self._jobs.start(lambda job: read_digit(path), self._show_reading, self._show_problem)
+
+    def _show_reading(self, reading):
+        """A file's digit on the canvas (upright, square, centred), read as the reader read it."""
+        h, w = reading.ink.shape
+        side = max(h, w)
+        square = np.zeros((side, side), np.float32)
+        top, left = (side - h) // 2, (side - w) // 2
+        square[top:top + h, left:left + w] = reading.ink
+        self._loaded = (reading.steps.result, reading.steps)
+        self.canvas.set_array(square, exact=reading.steps.result)
 
     def _show_problem(self, message):
         self.confidence.setText(" ")
@@ -435,6 +436,6 @@ class PadPanel(Panel):
 
     def _load_dialog(self):
         path, _ = QFileDialog.getOpenFileName(self, "Load a digit image", "",
-                                              "Images (*.png *.jpg *.jpeg *.bmp *.gif);;All files (*)")
+                                              f"Images ({IMAGE_PATTERNS});;All files (*)")
         if path:
             self.load_image(path)

@@ -3,7 +3,7 @@ import pytest
 
 from digit_descent.engine import Network
 from digit_descent.engine.inspection import input_gradient
-from digit_descent.engine.preprocess import augment, resize_area, to_mnist
+from digit_descent.engine.preprocess import augment, resize_area, to_mnist, to_mnist_steps
 
 
 def _stroke(h=280, w=280, top=40, left=60, size=150, thickness=18):
@@ -33,6 +33,20 @@ def test_invariant_to_shifting_and_scaling_the_drawing():
     small = to_mnist(_stroke(size=75, thickness=9, top=10, left=10))
     assert np.abs(base - shifted).mean() < 0.01
     assert np.abs(base - small).mean() < 0.05
+
+
+def test_steps_show_each_stage_of_the_preparation():
+    canvas = _stroke(top=100, left=10)
+    steps = to_mnist_steps(canvas)
+    assert np.array_equal(steps.result, to_mnist(canvas))
+    rows, cols = np.flatnonzero(canvas.any(axis=1)), np.flatnonzero(canvas.any(axis=0))
+    assert steps.crop.shape == (np.ptp(rows) + 1, np.ptp(cols) + 1)  # cropped to the ink
+    assert max(steps.box.shape) == 20 and steps.placed.shape == (28, 28)
+    yy, xx = np.mgrid[0:28, 0:28]
+    mass = steps.placed.sum()
+    assert steps.mass_centre == pytest.approx(((yy * steps.placed).sum() / mass,
+                                               (xx * steps.placed).sum() / mass), abs=1e-3)
+    assert not to_mnist_steps(np.zeros((5, 5))).crop.size
 
 
 def test_empty_and_all_ink_canvases():

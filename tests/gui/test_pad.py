@@ -7,9 +7,9 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from digit_descent.engine import Network, load
 from digit_descent.engine.snapshot import Snapshot
-from digit_descent.gui.panels import pad as padmod
-from digit_descent.engine.preprocess import ink_from_rgba
-from digit_descent.gui.panels.pad import PadPanel, rgba_pixels
+from digit_descent.engine import images
+from digit_descent.engine.images import read_digit
+from digit_descent.gui.panels.pad import PadPanel
 from digit_descent.gui.panels.reader import LIVE, PRETRAINED, SHIPPED
 
 
@@ -118,10 +118,13 @@ def test_loaded_images_are_read_either_way_round(qtbot, pad, tmp_path, mode):
     p.end()
     path = tmp_path / "one.png"
     image.save(str(path))
-    ink_map = ink_from_rgba(rgba_pixels(QImage(str(path))))
-    assert ink_map[45, 60] > 0.9 and ink_map[45, 10] < 0.1
+    reading = read_digit(path)
+    assert reading.ink.shape[0] >= 3 * reading.ink.shape[1]  # the stroke with a margin
+    column = reading.ink[reading.ink.shape[0] // 2]
+    assert column.max() > 0.9 and column[0] < 0.1 and column[-1] < 0.1
     pad.load_image(path)
     qtbot.waitUntil(lambda: pad.canvas.array().sum() > 0, timeout=3000)
+    assert np.array_equal(pad.canvas.exact, reading.steps.result)  # read as the file reader did
 
 
 @pytest.mark.skipif(not PRETRAINED.exists(), reason="resources/strong.npz not built")
@@ -180,7 +183,7 @@ def test_activations_follow_the_network_being_trained(qtbot, pad):
 
 
 def test_huge_image_is_refused_before_decoding(qtbot, pad, tmp_path, warnings, monkeypatch):
-    monkeypatch.setattr(padmod, "MAX_IMAGE_PIXELS", 100 * 100)
+    monkeypatch.setattr(images, "MAX_IMAGE_PIXELS", 100 * 100)
     image = QImage(200, 200, QImage.Format_RGB32)
     image.fill(QColor("white"))
     path = tmp_path / "big.png"
@@ -236,3 +239,55 @@ def test_a_test_image_shows_its_true_label_until_drawn_on(qtbot, pad):
     draw_one(qtbot, pad.canvas)
     pad.predict()
     assert pad.true_label() is None and not pad.truth.text().strip()
+
+
+def test_the_strip_shows_how_a_drawing_is_prepared(qtbot, pad):
+    draw_one(qtbot, pad.canvas)
+    qtbot.waitUntil(lambda: pad.strip.steps is not None and pad.strip.steps.crop.size > 0,
+                    timeout=1000)
+    steps = pad.strip.steps
+    assert np.array_equal(steps.result, pad.last_input)
+    assert steps.crop.shape[0] > 3 * steps.crop.shape[1]  # a tall stroke, cropped to its ink
+    assert max(steps.box.shape) == 20
+    assert abs(steps.mass_centre[1] - 13.5) < 2  # a vertical stroke in the middle column
+    random_digit(qtbot, pad)
+    pad.predict()
+    assert pad.strip.steps is None and pad.strip.exact is pad.last_input  # read as it is
+
+
+def test_the_strip_shows_a_loaded_photos_steps(qtbot, pad, tmp_path):
+    image = QImage(300, 200, QImage.Format_RGB32)
+    image.fill(QColor(120, 120, 120))  # grey paper
+    p = QPainter(image)
+    p.setPen(QPen(QColor(30, 30, 30), 12))
+    p.drawLine(150, 30, 150, 170)
+    p.end()
+    path = tmp_path / "photo.png"
+    image.save(str(path))
+    pad.load_image(path)
+    qtbot.waitUntil(lambda: pad.canvas.exact is not None, timeout=5000)
+    pad.predict()
+    assert pad.strip.steps is not None
+    assert np.array_equal(pad.strip.steps.result, read_digit(path).steps.result)
+    pad.canvas.undo()  # the drawing before it: empty
+    pad.predict()
+    assert not pad.strip.steps.crop.size and not pad.last_input.any()
+
+
+@pytest.mark.parametrize("size", [(960, 570), (1480, 940)])  # the pad at 1280×720, 1920×1080
+def test_the_strip_is_legible_and_fits(qtbot, pad, size):
+    from PySide6.QtGui import QFontMetricsF
+
+    from digit_descent.gui import style
+    from digit_descent.gui.panels.pad_steps import CAPTION_PT, CAPTIONS
+
+    pad.resize(*size)
+    qtbot.waitUntil(lambda: pad.strip.width() > 0 and pad.canvas.height() > 0, timeout=1000)
+    cells, _ = pad.strip._layout()
+    assert cells[0].left() >= 0 and cells[-1].right() <= pad.strip.width()
+    assert cells[0].width() >= 64  # a 28×28 step at two screen pixels a pixel, at least
+    metrics = QFontMetricsF(style.font(CAPTION_PT))
+    for left, right, a, b in zip(cells, cells[1:], CAPTIONS, CAPTIONS[1:]):
+        room = right.center().x() - left.center().x()
+        assert (metrics.horizontalAdvance(a) + metrics.horizontalAdvance(b)) / 2 < room - 4
+    assert pad.canvas.height() > 2 * pad.strip.height()  # the canvas stays the main thing

@@ -1,0 +1,50 @@
+"""``predict``: what a saved network reads in image files, read as the pad's Load image… does."""
+
+import json
+import sys
+from importlib.resources import files
+
+import numpy as np
+
+from digit_descent.engine import data as datamod
+from digit_descent.engine.images import ImageError, read_digit
+from digit_descent.engine.model_io import load_model
+
+from .options import UsageError
+
+SHIPPED_MODEL = files("digit_descent.resources") / "strong.npz"
+
+
+def run_predict(args, out=sys.stdout, err=sys.stderr):
+    """Print each image's answer and ten outputs; returns 1 if any image was refused, else 0.
+
+    A refused image is one ``error: FILE: reason`` line on ``err``; the others are still read.
+    Raises UsageError (exit 2) for a model that does not read 28×28 images.
+    """
+    model = args.model or SHIPPED_MODEL
+    net = load_model(model)
+    if net.sizes[0] != 28 * 28:
+        raise UsageError(f"{model}: a {'-'.join(map(str, net.sizes))} network does not read "
+                         "28×28 images")
+    learned = net.metadata.get("dataset")
+    names = datamod.class_names(learned) if learned in datamod.NAMES else datamod.DIGITS
+    refused = 0
+    for path in args.images:
+        try:
+            x = read_digit(path).steps.result
+        except ImageError as exc:
+            err.write(f"error: {exc}\n")
+            err.flush()
+            refused += 1
+            continue
+        outputs = net.forward(x.reshape(1, -1))[0]
+        best = int(np.argmax(outputs))
+        if args.json:
+            out.write(json.dumps({"file": str(path), "answer": best,
+                                  "outputs": [round(float(v), 6) for v in outputs]}) + "\n")
+        else:
+            name = names[best] if best < len(names) else str(best)
+            values = " ".join(f"{v:.3f}" for v in outputs)
+            out.write(f"{path}: {name} ({outputs[best]:.0%} sure)  outputs {values}\n")
+        out.flush()
+    return 1 if refused else 0
