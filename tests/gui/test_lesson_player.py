@@ -181,7 +181,7 @@ def test_cifar_lesson_shows_colour_templates_and_thumbnails(make_window, qtbot, 
 
 def test_cifar_lesson_without_data_says_where_to_get_it(make_window, monkeypatch):
     w = make_window(preset("3b1b"))
-    monkeypatch.setattr(w, "_ask_folder", lambda lesson: "")
+    monkeypatch.setattr(w.files, "ask_folder", lambda title: "")
     assert not w.open_lesson("cifar10")
     assert w.banner_bar.isVisible() and "cifar-10-batches-bin" in w.banner_text.text()
 
