@@ -8,9 +8,7 @@ the status line and banner, :mod:`gui.status`; files, :mod:`gui.files`; saved se
 """
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWidget,
-                               QMainWindow, QMessageBox, QTextBrowser, QToolBar, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QToolBar
 
 from digit_descent.engine import preset
 from digit_descent.engine.data import is_cifar_folder
@@ -18,6 +16,7 @@ from digit_descent.engine.lessons import lesson as find_lesson
 from digit_descent.engine.lessons import lessons
 
 from . import actions as action_table
+from . import help as help_dialogs
 from . import style
 from .actions import APP_NAME
 from .controller import TrainingController
@@ -28,23 +27,13 @@ from .model import AppModel
 from .panels import PANELS
 from .panels.reader import LIVE
 from .panels.weights import NeuronDialog
-from .presenter import ARRANGEMENTS, Presenter, layout_docks
+from .presenter import ARRANGEMENTS, Presenter, build_docks, layout_docks
 from .record_dialog import RecordDialog
 from .scheduler import RedrawScheduler
 from .settings import SettingsStore
 from .settings import settings as app_settings
 from .status import STATUS_INTERVAL_S, Banner, StatusLine
 from .timeline import Timeline
-
-ABOUT = f"""<h2>{APP_NAME}</h2>
-<p>Watch a neural network learn to read handwritten digits, live.</p>
-<p>The embedded digits are the <b>MNIST database</b> by Yann LeCun, Corinna Cortes and
-Christopher J. C. Burges, used under the Creative Commons Attribution-Share Alike 3.0 licence.
-Fashion-MNIST is © Zalando SE (MIT licence).</p>
-<p>The networks follow 3Blue1Brown's lectures on neural networks, Michael Nielsen's
-<i>Neural Networks and Deep Learning</i> and Andrew Trask's <i>A Neural Network in 11 lines
-of Python</i>.</p>"""
-
 
 class MainWindow(QMainWindow):
     """The whole app. ``MainWindow()`` opens on the embedded MNIST with the remembered
@@ -78,7 +67,8 @@ class MainWindow(QMainWindow):
         self.files = FileCommands(self, self.model, self.controller, self.panels,
                                   self.status_line, self.settings, self.apply_config)
 
-        self.docks = self._build_docks()
+        self.docks = build_docks(self, self.panels, self.scheduler.set_shown,
+                                 self.controller.draws)
         self._build_bars()
         self._connect()
         self.resize(1366, 768)
@@ -91,31 +81,6 @@ class MainWindow(QMainWindow):
             self.show_banner(notices)
 
     # ------------------------------------------------------------- build
-    def _build_docks(self):
-        placeholder = QWidget()
-        placeholder.setMaximumSize(0, 0)
-        self.setCentralWidget(placeholder)
-        docks, tabbed = {}, []
-        for key, panel in self.panels.items():
-            dock = QDockWidget(panel.title, self)
-            dock.setObjectName(f"dock-{key}")
-            dock.setWidget(panel)
-            dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
-                             | QDockWidget.DockWidgetClosable)
-            dock.visibilityChanged.connect(
-                lambda visible, k=key: self.scheduler.set_shown(k, visible))
-            left = panel.area == "left"
-            self.addDockWidget(Qt.LeftDockWidgetArea if left else Qt.RightDockWidgetArea, dock)
-            self.controller.draws(dock)  # it is a window of its own when floating
-            docks[key] = dock
-            if not left:
-                tabbed.append(dock)
-        # The panels share one tabbed area by default: a hidden panel costs nothing to keep.
-        for first, second in zip(tabbed, tabbed[1:]):
-            self.tabifyDockWidget(first, second)
-        tabbed[0].raise_()
-        return docks
-
     def _build_bars(self):
         bar = QToolBar("Training")
         bar.setObjectName("toolbar-training")
@@ -325,28 +290,14 @@ class MainWindow(QMainWindow):
             dock.setFloating(False)
 
     def show_shortcuts(self):
-        rows = "".join(f"<tr><td><b>{keys}</b></td><td>&nbsp;&nbsp;{text}</td></tr>"
-                       for keys, text in action_table.key_list())
-        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+        help_dialogs.show_shortcuts(self)
 
     def show_about(self):
-        QMessageBox.about(self, APP_NAME, ABOUT)
+        help_dialogs.show_about(self)
 
     def show_panel_help(self):
         """The panels' help texts in a scrolling window that fits any screen."""
-        dialog = QDialog(self)
-        dialog.setWindowTitle("What the panels show")
-        text = QTextBrowser()
-        text.setHtml("".join(f"<h3>{p.title}</h3><p>{p.help}</p>" for p in self.panels.values()))
-        close = QDialogButtonBox(QDialogButtonBox.Close)
-        close.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(text, 1)
-        layout.addWidget(close)
-        screen = self.screen().availableGeometry()
-        dialog.resize(min(760, screen.width() - 40), min(900, screen.height() - 80))
-        dialog.show()
-        return dialog
+        return help_dialogs.show_panel_help(self, self.panels.values())
 
     # ---------------------------------------------------------- settings
     def _restore_settings(self):
