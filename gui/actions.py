@@ -16,6 +16,8 @@ from .presenter import ARRANGEMENTS
 APP_NAME = "Digit Descent"
 MENUS = ("&File", "&View", "&Train", "&Lessons", "&Help")
 HELP_ORDER = ("Train", "View", "Lessons", None, "File", "Help")  # the key list's groups
+KEY_NAMES = {"Right": "→", "Left": "←", "PgDown": "Page Down", "PgUp": "Page Up",
+             "Esc": "Escape", "-": "−"}  # as printed on keyboards, for the key list
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,14 @@ def key_list():
     for row in sorted((r for r in ACTIONS if isinstance(r, Action)),
                       key=lambda r: HELP_ORDER.index(r.menu)):
         if row.help:
-            keys = row.help_keys or " / ".join(
-                QKeySequence(s).toString(QKeySequence.NativeText) for s in row.shortcuts[:1])
+            keys = row.help_keys or "+".join(
+                KEY_NAMES.get(part, part) for part in _split_keys(
+                    QKeySequence(row.shortcuts[0]).toString(QKeySequence.NativeText)))
             rows.append((keys, row.help))
     return rows
+
+
+def _split_keys(text):
+    """"Ctrl++" → ["Ctrl", "+"]; "Ctrl+Shift+O" → ["Ctrl", "Shift", "O"]."""
+    parts = text.split("+")
+    return parts[:-2] + ["+"] if text.endswith("++") else parts

@@ -2,14 +2,14 @@
 
 napari's way: plain attributes behind setters that emit a Qt signal when the value really
 changes. Widgets write here and are updated from the signals (blocking their own signals
-while they are, so nothing loops); no panel, no lesson and no part of the window keeps a copy.
+while they are, so nothing loops): the panels, the lessons and the window read it here
+rather than keeping copies of their own.
 
 ::
 
-    controls ─┐                        ┌─> controls, status bar
-    lessons ──┼─> AppModel ── signals ─┼─> TrainingController ─> worker (η, run number…)
-    timeline ─┤   config, run, viewed, ├─> panels (ghosts, input, neuron)
-    panels ───┘   ghosts, input, stage └─> timeline, lesson player
+    controls, timeline, lessons, panels ──write──> AppModel
+    AppModel ──signals──> controls, status line, cost panel (ghosts), pad → activations,
+                          timeline, lesson player, TrainingController (η, run number…)
 
 The run number (``run``) is echoed by the training thread in every snapshot
 (:attr:`engine.snapshot.Snapshot.run`): a snapshot of an older run is never shown.
