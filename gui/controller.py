@@ -187,7 +187,8 @@ class TrainingController(QObject):
         """
         snap = self.snapshot
         if snap is None or not self.model.current(snap):
-            raise ValueError("The run has not started yet: nothing to restart.")
+            raise ValueError("The run has not begun yet: nothing to restart (try again in "
+                             "a moment).")
         config, problems = TrainConfig.from_dict({**self.config.to_dict(), **(changes or {})})
         if tuple(config.layers) != tuple(snap.sizes) or config.dataset != self.config.dataset:
             raise ValueError("The same initial weights need the same layers and data: change "

@@ -52,8 +52,11 @@ class MainWindow(QMainWindow):
         self.controller = TrainingController(self.model, parent=self)
         self.controller.draws(self)
         self.panels = {cls.key: cls() for cls in PANELS}
-        for key, panel in self.panels.items():
-            setattr(self, "controls" if key == "controls" else f"{key}_panel", panel)
+        self.controls = self.panels["controls"]
+        self.cost_panel, self.weights_panel = self.panels["cost"], self.panels["weights"]
+        self.confusion_panel, self.pad_panel = self.panels["confusion"], self.panels["pad"]
+        self.activations_panel = self.panels["activations"]
+        self.surface_panel = self.panels["surface"]
         self.controls.set_config(self.model.config)
         self.controls.setMaximumWidth(440)
         self.scheduler = RedrawScheduler(self.controller, self.panels, self)
@@ -86,19 +89,20 @@ class MainWindow(QMainWindow):
         bar.setObjectName("toolbar-training")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        make = action_table.make_action
         slots = {
             "docks": [dock.toggleViewAction() for dock in self.docks.values()],
-            "export": [action_table.make_action(
-                self, f"{panel.title}…", lambda _=False, k=key: self.files.export_picture_dialog(k))
-                for key, panel in self.panels.items() if panel.picture() is not None],
-            "lessons": [action_table.make_action(
-                self, f"{number}. {item.title}", lambda _=False, name=item.name: self.open_lesson(name),
-                tip=f"{item.title} (after {item.source})")
-                for number, item in enumerate(lessons(), start=1)],
+            "export": [make(self, f"{panel.title}…",
+                            lambda _=False, k=key: self.files.export_picture_dialog(k))
+                       for key, panel in self.panels.items() if panel.picture() is not None],
+            "lessons": [make(self, f"{number}. {item.title}",
+                             lambda _=False, name=item.name: self.open_lesson(name),
+                             tip=f"{item.title} (after {item.source})")
+                        for number, item in enumerate(lessons(), start=1)],
         }
-        self.actions, anywhere = action_table.build(self, bar, slots)
-        self.train_action = self.actions["train"]
-        self.arrangement_actions = [self.actions[f"arrangement{n}"] for n in ARRANGEMENTS]
+        self.commands, anywhere = action_table.build(self, bar, slots)  # name → QAction
+        self.train_action = self.commands["train"]
+        self.arrangement_actions = [self.commands[f"arrangement{n}"] for n in ARRANGEMENTS]
         self._keys = WindowKeys(self, anywhere)
         for action in bar.actions():
             bar.widgetForAction(action).setMinimumWidth(72)
@@ -129,8 +133,7 @@ class MainWindow(QMainWindow):
         self.controls.batchSizeChanged.connect(lambda n: m.set_live(batch_size=n))
         self.controls.epochsChanged.connect(lambda n: m.set_live(epochs=n))
         self.controls.speedChanged.connect(c.set_speed)
-        m.configChanged.connect(
-            lambda config: config != self.controls.config and self.controls.set_config(config))
+        m.configChanged.connect(self._show_config)
         # the panels' links go through the model
         p["confusion"].evaluateRequested.connect(c.evaluate)
         p["confusion"].imageChosen.connect(m.choose_input)
@@ -202,10 +205,14 @@ class MainWindow(QMainWindow):
     def _ask(self, question):
         return QMessageBox.question(self, APP_NAME, question) == QMessageBox.Yes
 
+    def _show_config(self, config):
+        if config != self.controls.config:  # not the controls' own edit coming back
+            self.controls.set_config(config)
+
     def _on_running_changed(self, running):
         self.train_action.setText("Pause" if running else "Train")
-        self.actions["step"].setEnabled(not running)
-        self.actions["epoch"].setEnabled(not running)
+        self.commands["step"].setEnabled(not running)
+        self.commands["epoch"].setEnabled(not running)
 
     def _on_stage(self, stage):
         if stage is not None:

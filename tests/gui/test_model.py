@@ -72,7 +72,7 @@ def test_menus_and_toolbar_come_from_the_table(make_window):
     w = make_window(preset("3b1b"))
     menus = {a.text().replace("&", ""): a.menu() for a in w.menuBar().actions()}
     for row in (a for a in ACTIONS if isinstance(a, Action) and a.menu):
-        action = w.actions[row.name]
+        action = w.commands[row.name]
         assert action in menus[row.menu].actions(), row.name
         assert [s.toString() for s in action.shortcuts()] == [
             QKeySequence(s).toString() for s in row.shortcuts]
