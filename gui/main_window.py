@@ -7,6 +7,7 @@ the status line and banner, :mod:`gui.status`; files, :mod:`gui.files`; saved se
 :mod:`gui.presenter`; lessons, :mod:`gui.lessons`; rewinding, :mod:`gui.timeline`.
 """
 
+import numpy as np
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QToolBar
 
@@ -230,6 +231,9 @@ class MainWindow(QMainWindow):
             layout_docks(self, keys, keep=("controls",))
 
     def _show_on_pad(self, image, label):
+        if np.size(image) != 28 * 28:
+            self.status_line.say("The drawing pad reads 28×28 grey images only")
+            return
         self.pad_panel.source.setCurrentIndex(LIVE)
         self.pad_panel.show_image(image, label)
         self.docks["pad"].show()

@@ -17,7 +17,6 @@ The run number (``run``) is echoed by the training thread in every snapshot
 
 from dataclasses import dataclass
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 LIVE_SETTINGS = ("lr", "batch_size", "epochs")  # changed mid-run, without a new run
@@ -146,12 +145,9 @@ class AppModel(QObject):
             self.inputChanged.emit(self.input)
 
     def choose_input(self, image, label=None):
-        """Send ``image`` (a 28×28 grey image, values 0–1) to the pad from another view."""
-        if np.size(image) != 28 * 28:
-            self.notice.emit("The drawing pad reads 28×28 grey images only.")
-            return False
+        """Send ``image`` (an example of the data set, and its label or None) to the pad from
+        another view (the pad reads 28×28 grey images only: it says so for others)."""
         self.inputChosen.emit((image, label))
-        return True
 
     def set_neuron(self, layer, neuron):
         self.neuron = (layer, neuron)

@@ -1,6 +1,7 @@
 """The application model, the run number the training thread echoes, the action table and
 the versioned panel settings."""
 
+import numpy as np
 import pytest
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QToolBar
@@ -89,3 +90,19 @@ def test_panel_settings_of_another_version_are_not_read(make_window, settings, m
     again = make_window(preset("3b1b"))
     assert not again.cost_panel.log_scale.isChecked()
     assert "Cost" in again.banner_text.text() and "another version" in again.banner_text.text()
+
+
+def test_the_panels_links_go_through_the_model(make_window, qtbot, monkeypatch):
+    w = make_window(preset("3b1b"))
+    image = w.controller.snapshot.test_set.x[0].reshape(28, 28)
+    w.confusion_panel.imageChosen.emit(image, 7)  # a thumbnail clicked
+    assert w.docks["pad"].isVisible()
+    np.testing.assert_array_equal(w.model.input[0], image.reshape(-1))  # the pad's reading
+    np.testing.assert_array_equal(w.activations_panel.x, image.reshape(-1))
+    w.confusion_panel.imageChosen.emit(np.zeros((32, 32)), 1)  # not for the pad: said so
+    assert "28×28" in w.statusBar().currentMessage()
+    np.testing.assert_array_equal(w.model.input[0], image.reshape(-1))
+    opened = []
+    monkeypatch.setattr(w, "show_neuron", lambda layer, neuron: opened.append((layer, neuron)))
+    w.weights_panel.neuronClicked.emit(0, 3)
+    assert w.model.neuron == (0, 3) and opened == [(0, 3)]
