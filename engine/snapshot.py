@@ -28,8 +28,11 @@ class Snapshot:
     recorded so far and the samples seen at them (see
     :class:`~engine.trajectory.Trajectory`); ``evaluation`` and
     ``train_evaluation`` are the latest :class:`~engine.inspection.Evaluation` s,
-    or None before the first. Nothing here says who made it: a snapshot from the training
-    thread, a saved session or an older step of the trajectory look alike.
+    or None before the first. ``run`` numbers the run the snapshot belongs to (the GUI
+    starts a new one at every reset, restart, fork or opened session, and the training
+    thread echoes it), so a snapshot of an older run can be told apart and ignored; beyond
+    that nothing here says who made it: a snapshot from the training thread, a saved session
+    or an older step of the trajectory look alike.
     """
 
     sizes: tuple
@@ -59,6 +62,7 @@ class Snapshot:
     train_evaluation: object = None
     config: object = None  # the TrainConfig the run was built from
     live_step: int = None  # a look back (see :meth:`at`): the step the run had reached
+    run: int = 0  # which run (see above)
 
     @classmethod
     def capture(cls, trainer, initial_params, **extra):

@@ -1,20 +1,19 @@
 """Lessons in the window: the caption strip at the bottom and the player that sets up each
 stage (panels, training, teaching surface, the view a stage opens). Page Down goes to the
 next stage, Page Up back to the one before (its panels and caption; training goes on from
-where it is)."""
+where it is). A stage's restart is the Train menu's restart (:meth:`TrainingController.restart`)."""
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QToolBar, QVBoxLayout,
                                QWidget)
 
-from digit_descent.engine import TrainConfig, trask
+from digit_descent.engine import trask
 from digit_descent.engine.data import CIFAR_MISSING, RESOURCES
 from digit_descent.engine.lessons.experiments import misread_image, noise_evaluation
 
 from . import style
 from .jobs import Jobs
 from .panels.confusion import GalleryDialog
-from .presenter import layout_docks
 
 STRONG_MODEL = RESOURCES / "strong.npz"
 
@@ -66,18 +65,23 @@ class CaptionStrip(QToolBar):
 
 
 class LessonPlayer(QObject):
-    """Opens a lesson in ``window`` (a MainWindow) and steps through its stages."""
+    """Opens a lesson and steps through its stages.
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
+    It reads and writes the run through ``model`` and ``controller`` only; ``panels`` (key →
+    panel) are asked for the views a stage opens; ``host`` (the window) lends four commands:
+    ``arrange(keys)`` (the panels a stage shows), ``apply_config(config)`` (a new run, asking
+    first; False if the user kept the old one), ``open_model(path, evaluate)`` and
+    ``start_training()``. The caption strip (:attr:`strip`) is the host's to place.
+    """
+
+    def __init__(self, model, controller, panels, host):
+        super().__init__(host)
+        self.model, self.controller, self.panels, self.host = model, controller, panels, host
         self.lesson = None
         self.index = -1
-        self.strip = CaptionStrip(self, window)
-        window.addToolBar(Qt.BottomToolBarArea, self.strip)
+        self.strip = CaptionStrip(self, host)
         self.strip.hide()
         self._jobs = Jobs(self)
-        self._fresh = False
         self.dialog = None  # the view the current stage opened, if any
 
     @property
@@ -86,26 +90,26 @@ class LessonPlayer(QObject):
 
     def open(self, lesson, data=None):
         """Set up ``lesson`` (``data``: the folder a lesson needs); False if the user kept the
-        training under way, or the lesson's data is missing (the caption says where to get
+        training under way, or the lesson's data is missing (the banner says where to get
         it)."""
         config = lesson.config
         if lesson.needs_data:
             if not data:
-                self.window.show_banner(f"The {lesson.name} lesson needs {lesson.needs_data}. "
-                                        f"{CIFAR_MISSING}; then open the lesson again.")
+                self.model.notice.emit(f"The {lesson.name} lesson needs {lesson.needs_data}. "
+                                       f"{CIFAR_MISSING}; then open the lesson again.")
                 return False
             config = config.replace(dataset=str(data))
-        if not self.window.apply_config(config):
+        if not self.host.apply_config(config):
             return False
-        self.window.cost_panel.clear_ghosts()
+        self.model.clear_ghosts()
         self.lesson, self.index = lesson, -1
-        self._fresh = True  # a new run: the newest snapshot may still be the old run's
         self.strip.show()
         self.next_stage()
         return True
 
     def close(self):
         self.lesson, self.index = None, -1
+        self.model.set_stage(None, -1)
         self._close_dialog()
         self.strip.hide()
 
@@ -121,66 +125,61 @@ class LessonPlayer(QObject):
 
     # ------------------------------------------------------------ stages
     def _apply(self, stage, run):
-        """Show ``stage``: its panels, caption and surface always; its training, restart and
-        view only when going forward (``run``)."""
-        w = self.window
+        """Show ``stage``: its panels, caption and surface always (through the model's
+        ``stage``); its training, restart and view only when going forward (``run``)."""
         self._close_dialog()
         self.strip.show_stage(self.lesson, self.index)
-        if w.presenter.active:
-            w.presenter.show_panels(stage.panels)
-        else:
-            layout_docks(w, stage.panels, keep=("controls",))
-        if stage.surface:
-            w.surface_panel.show_teaching(stage.surface, stage.balls)
+        self.host.arrange(stage.panels)
+        self.model.set_stage(self.lesson, self.index)
         if not run:
             return
         if stage.restart:
             self._restart(stage)
         if stage.train_to:
-            w.controller.set_epochs(stage.train_to)
-            w.controls.set_config(w.controls.config.replace(epochs=stage.train_to))
-            snap = w.controller.snapshot
-            if self._fresh or snap is None or snap.epoch < stage.train_to:
-                w.start_training()
-        self._fresh = False
+            self.model.set_live(epochs=stage.train_to)
+            snap = self.controller.snapshot
+            if not self.model.current(snap) or snap.epoch < stage.train_to:
+                self.host.start_training()
         if stage.show:
             self._show(stage.show)
 
     def _restart(self, stage):
-        """The same initial weights (same seed and shape) with the stage's settings changed;
-        the run so far stays on the cost panel as a ghost."""
-        w = self.window
-        snap = w.controller.snapshot
-        if snap is not None and snap.step:
-            w.cost_panel.add_ghost(stage.ghost, snap)
-        config, _ = TrainConfig.from_dict({**w.controller.config.to_dict(), **stage.restart})
-        w.apply_config(config, ask=False)
-        self._fresh = True
+        """The same initial weights with the stage's settings changed; the run so far stays
+        on the cost panel as a ghost."""
+        try:
+            problems = self.controller.restart(stage.restart, stage.ghost)
+        except ValueError as exc:
+            self.model.notice.emit(str(exc))
+            return
+        if problems:
+            self.model.notice.emit(f"This stage's settings: {'; '.join(problems)}.")
 
     def _show(self, what):
-        w = self.window
-        snap = w.controller.snapshot
+        snap = self.controller.snapshot
+        choose = self.model.choose_input
         if what == "noise" and snap is not None:
             noise = noise_evaluation(snap.network(), snap.class_names)
-            self.dialog = GalleryDialog(noise, None, "Random noise: what the network answers", w)
-            self.dialog.chosen.connect(lambda i: w.show_on_pad(noise.dataset.x[i], None))
+            self.dialog = GalleryDialog(noise, None, "Random noise: what the network answers",
+                                        self.host)
+            self.dialog.chosen.connect(lambda i: choose(noise.dataset.x[i], None))
             self.dialog.show()
-            w.show_on_pad(noise.dataset.x[0], None)
+            choose(noise.dataset.x[0], None)
         elif what == "backprop" and snap is not None and snap.test_set is not None:
             index = misread_image(snap.network(), snap.test_set)
-            w.show_on_pad(snap.test_set.x[index], int(snap.test_set.labels[index]))
-            w.activations_panel.redraw()
-            if w.activations_panel.network is not None:
-                self.dialog = w.activations_panel.open_backprop(int(snap.test_set.labels[index]))
-        elif what.startswith("cell ") and w.confusion_panel.evaluation is not None:
+            choose(snap.test_set.x[index], int(snap.test_set.labels[index]))
+            activations = self.panels["activations"]
+            activations.redraw()
+            if activations.network is not None:
+                self.dialog = activations.open_backprop(int(snap.test_set.labels[index]))
+        elif what.startswith("cell ") and self.panels["confusion"].evaluation is not None:
             actual, predicted = map(int, what.split()[1:])
-            self.dialog = w.confusion_panel.open_cell(actual, predicted)
+            self.dialog = self.panels["confusion"].open_cell(actual, predicted)
         elif what == "model strong":
-            w.open_model(STRONG_MODEL, evaluate=True)
+            self.host.open_model(STRONG_MODEL, evaluate=True)
         elif what == "trask":
             self.strip.show_stage(self.lesson, self.index, "<br><i>computing the printout…</i>")
             self._jobs.start(lambda job: list(trask.train()), self._show_trask,
-                             w.show_banner)
+                             self.model.notice.emit)
 
     def _show_trask(self, lines):
         if self.lesson is None or self.stage.show != "trask":

@@ -1,4 +1,6 @@
-"""The presenter view: a full-screen dashboard of one to four panels for a lecture hall.
+"""The window's layout: the docks, panels side by side, and the presenter view.
+
+The presenter view is a full-screen dashboard of one to four panels for a lecture hall.
 
 F5 enters it: menus, toolbars (not a lesson's caption strip), the status bar and the
 training controls go, the chosen panels fill the screen side by side at a large zoom, and
@@ -8,7 +10,7 @@ everything back as it was (layout, zoom, full screen or not).
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import QDockWidget, QToolBar, QWidget
 
 from . import style
 
@@ -22,6 +24,35 @@ PRESENTER_ZOOM = 1.5  # on a 1920×1080 screen; a smaller one gets proportionall
 CONTROLS_SHOWN_S = 3.0  # after the mouse last moved
 SEAM = 24  # pixels of a dock's title bar and the separator beside it
 CURSOR_POLL_MS = 250
+
+
+def build_docks(window, panels, on_shown, draws):
+    """Dock each of ``panels`` (key → Panel) in ``window``: the left-hand ones in a column,
+    the others tabbed on the right. ``on_shown(key, visible)`` follows which are on screen;
+    ``draws(dock)`` is called for each (a floating dock is a window of its own). Returns the
+    docks by key."""
+    placeholder = QWidget()
+    placeholder.setMaximumSize(0, 0)
+    window.setCentralWidget(placeholder)
+    docks, tabbed = {}, []
+    for key, panel in panels.items():
+        dock = QDockWidget(panel.title, window)
+        dock.setObjectName(f"dock-{key}")
+        dock.setWidget(panel)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
+                         | QDockWidget.DockWidgetClosable)
+        dock.visibilityChanged.connect(lambda visible, k=key: on_shown(k, visible))
+        left = panel.area == "left"
+        window.addDockWidget(Qt.LeftDockWidgetArea if left else Qt.RightDockWidgetArea, dock)
+        draws(dock)
+        docks[key] = dock
+        if not left:
+            tabbed.append(dock)
+    # The panels share one tabbed area by default: a hidden panel costs nothing to keep.
+    for first, second in zip(tabbed, tabbed[1:]):
+        window.tabifyDockWidget(first, second)
+    tabbed[0].raise_()
+    return docks
 
 
 def layout_docks(window, keys, keep=()):

@@ -11,7 +11,7 @@ with the settings as they are now (the old run stays as a ghost).
 from collections import OrderedDict
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QPen, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QToolBar, QWidget
 
@@ -43,18 +43,16 @@ class TimelineSlider(QSlider):
 
 
 class Timeline(QToolBar):
-    """Rewinding the run of ``window`` (a MainWindow). ``moved``: the step shown changed
-    (to an older one, or back to live)."""
+    """Rewinding the run of ``controller``: the step shown is the model's ``viewed`` (set
+    here, None when live); ``scheduler`` shows it in the panels. A new run ends the look back.
+    ``restart_button`` is the window's to connect."""
 
-    moved = Signal()
-
-    def __init__(self, window):
-        super().__init__("Timeline", window)
+    def __init__(self, model, controller, scheduler, parent=None):
+        super().__init__("Timeline", parent)
         self.setObjectName("toolbar-timeline")
         self.setMovable(False)
-        self.window = window
+        self.model, self.controller, self.scheduler = model, controller, scheduler
         self.base = None  # the live snapshot looked back into (frozen while looking back)
-        self.viewing = None  # the snapshot shown in the panels, None when live
         self._evaluations = OrderedDict()  # (run, step) → Evaluation
         self._jobs = Jobs(self)
         box = QWidget()
@@ -76,7 +74,6 @@ class Timeline(QToolBar):
                                        "stays on the cost panel, faint")
         self.live_button.clicked.connect(self.back_to_live)
         self.resume_button.clicked.connect(self.resume_here)
-        self.restart_button.clicked.connect(window.restart_same_weights)
         row.addWidget(QLabel("Rewind"))
         row.addWidget(self.slider, 1)
         row.addWidget(self.label)
@@ -86,13 +83,19 @@ class Timeline(QToolBar):
         style.sized_text(box, 11)
         self.addWidget(box)
         self._show_state()
+        model.runChanged.connect(lambda run: self.back_to_live())
+
+    @property
+    def viewing(self):
+        """The snapshot shown in the panels (an older step), None when live."""
+        return self.model.viewed
 
     # ------------------------------------------------------------ live
     def follow(self, live):
         """A live snapshot: the slider spans its recorded steps (unless looking back into the
         same run: a new run ends the look back)."""
         if self.viewing is not None:
-            if live.initial_params is self.base.initial_params:
+            if live.run == self.base.run:
                 return
             self.back_to_live()
             return
@@ -110,7 +113,7 @@ class Timeline(QToolBar):
 
     # ------------------------------------------------------- looking back
     def _on_moved(self, index):
-        live = self.window.controller.snapshot
+        live = self.controller.snapshot
         if live is None:
             return
         base = self.base or live
@@ -128,18 +131,17 @@ class Timeline(QToolBar):
 
     def show_step(self, step):
         """Every panel as the network was at the last recorded step ≤ ``step``."""
-        base = self.base = self.base or self.window.controller.snapshot
+        base = self.base = self.base or self.controller.snapshot
         view = base.at(step)
-        key = (id(base.initial_params), view.step)
+        key = (base.run, view.step)
         evaluation = self._evaluations.get(key)
         if evaluation is not None:
             view = replace(view, evaluation=evaluation)
         elif view.test_set is not None:
             self._evaluate(view, key)
-        self.viewing = view
-        self.window.scheduler.pin(view)
+        self.scheduler.pin(view)
+        self.model.set_viewed(view)
         self._show_state()
-        self.moved.emit()
         return view
 
     def _evaluate(self, view, key):
@@ -147,32 +149,32 @@ class Timeline(QToolBar):
             self._evaluations[key] = evaluation
             while len(self._evaluations) > CACHED_EVALUATIONS:
                 self._evaluations.popitem(last=False)
-            if self.viewing is not None and self.viewing.step == view.step:
-                self.viewing = replace(self.viewing, evaluation=evaluation)
-                self.window.scheduler.pin(self.viewing)
+            viewing = self.viewing
+            if viewing is not None and (viewing.run, viewing.step) == key:
+                self.scheduler.pin(replace(viewing, evaluation=evaluation))
+                self.model.set_viewed(self.scheduler.pinned)
 
-        self._jobs.start(lambda job: view.evaluate_test(),
-                         done, self.window.show_banner)
+        self._jobs.start(lambda job: view.evaluate_test(), done, self.model.notice.emit)
 
     def back_to_live(self):
         """The panels follow training again."""
         self._jobs.cancel()
-        self.viewing = self.base = None
-        self.window.scheduler.unpin()
-        live = self.window.controller.snapshot
-        if live is not None:
+        self.base = None
+        self.model.set_viewed(None)
+        if self.scheduler.pinned is not None:
+            self.scheduler.unpin()
+        live = self.controller.snapshot
+        if live is not None and self.model.current(live):
             self.follow(live)
         self._show_state()
-        self.moved.emit()
 
     def resume_here(self):
         """Train on from the step shown (a new branch); the run as it was stays as a ghost."""
         view = self.viewing
         if view is None:
             return
-        self.window.cost_panel.add_ghost(f"before the fork at step {view.step:,}", self.base)
-        self.window.controller.fork(view.step)
-        self.back_to_live()
+        self.model.add_ghost(f"before the fork at step {view.step:,}", self.base)
+        self.controller.fork(view.step)  # a new run: back to live
 
     def _show_state(self):
         looking = self.viewing is not None
@@ -182,11 +184,3 @@ class Timeline(QToolBar):
             self.label.setText(f"step {self.viewing.step:,} of {self.viewing.live_step:,}")
         else:
             self.label.setText("live")
-
-    def status_text(self):
-        """The status bar's text while looking back, else None."""
-        v = self.viewing
-        if v is None:
-            return None
-        return (f"viewing step {v.step:,} of {v.live_step:,} (epoch {v.epoch}, "
-                f"{v.samples_seen:,} samples) — Back to live (End)")

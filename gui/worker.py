@@ -84,6 +84,7 @@ class TrainingWorker(QThread):
         self._rate = (0.0, 0, 0.0)  # (time, samples_seen, samples/s)
         self._commands_done = 0
         self._serial = 0
+        self._run = 0  # the run number snapshots carry (Snapshot.run)
         self._last_publish = 0.0
 
     @property
@@ -91,9 +92,11 @@ class TrainingWorker(QThread):
         return self.session.trainer if self.session is not None else None
 
     # ----------------------------------------------------- GUI-thread API
-    def send(self, command, *args):
-        """Queue ``command(*args)`` (a method of this worker) for the training thread."""
-        self._commands.put((command, args))
+    def send(self, command, *args, run=None):
+        """Queue ``command(*args)`` (a method of this worker) for the training thread;
+        ``run``: the number of the run the command begins (echoed in every snapshot after it,
+        even if the command fails and the old run goes on)."""
+        self._commands.put((command, args, run))
         self._wake.set()
 
     @contextmanager
@@ -152,9 +155,11 @@ class TrainingWorker(QThread):
     def _handle_commands(self):
         while True:
             try:
-                command, args = self._commands.get_nowait()
+                command, args, run = self._commands.get_nowait()
             except queue.Empty:
                 return
+            if run is not None:
+                self._run = run
             self._commands_done += 1  # counted first: the snapshot the command publishes shows it
             if self.session is None and command not in (self.quit_thread, self.configure):
                 continue  # nothing to train yet
@@ -355,4 +360,4 @@ class TrainingWorker(QThread):
             rate = 0.0
         self._serial += 1
         status = WorkerStatus(self._running, rate, message, self._commands_done, self._serial)
-        self.latest = Published(self.session.snapshot(), status)
+        self.latest = Published(self.session.snapshot(run=self._run), status)

@@ -58,16 +58,14 @@ def main(argv=None):
             window.toggle_presenter()
             window.setFixedSize(width, height)  # offscreen "full screen" is the whole screen
         for lesson in chosen:
-            run = window.controller.snapshot.initial_params
             if not window.open_lesson(lesson.name, args.cifar):
                 print(f"{lesson.name}: not opened")
                 continue
             for number, stage in enumerate(lesson.stages, start=1):
                 if number > 1:
-                    run = window.controller.snapshot.initial_params
                     window.lesson_player.next_stage()
-                if number == 1 or stage.restart:  # the new run's snapshots, not the old one's
-                    wait(lambda: window.controller.snapshot.initial_params is not run)
+                # the new run's snapshots (after a restart), not the old one's
+                wait(lambda: window.model.current(window.controller.snapshot))
                 if stage.train_to:
                     wait(lambda: (s := window.controller.snapshot) is not None and
                          s.epoch >= stage.train_to and not window.controller.running

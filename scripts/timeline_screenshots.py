@@ -65,19 +65,17 @@ def main(argv=None):
         window.grab().save(str(out / f"rewind-{tag}.png"))
 
         window.timeline.resume_here()
-        window.controls.set_config(window.controls.config.replace(epochs=1))
-        window.controller.set_epochs(1)
+        window.model.set_live(epochs=1)
         wait(lambda: window.controller.snapshot.step == 1024)
         window.start_training()
         wait(lambda: trained_to(1))
         pause(500)
         window.grab().save(str(out / f"forked-{tag}.png"))
 
-        window.controls.set_config(window.controls.config.replace(lr=0.1, epochs=2))
+        window.model.set_live(lr=0.1, epochs=2)
         first = window.controller.snapshot.initial_params
         window.restart_same_weights()
         wait(lambda: window.controller.snapshot.initial_params is not first)
-        window.controller.set_epochs(2)
         window.start_training()
         wait(lambda: trained_to(2))
         pause(500)

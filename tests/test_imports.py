@@ -54,3 +54,60 @@ def test_no_import_cycles():
         if node not in state:
             visit(node, [node])
     assert not cycles, "import cycles: " + "; ".join(" → ".join(c) for c in cycles)
+
+
+def _graph():
+    paths = [p for pkg in ("engine", "gui") for p in (ROOT / pkg).rglob("*.py")]
+    modules = {_module_name(p): p for p in paths}
+    return {name: {t for t in _imports(path, modules) if t in modules and t != name}
+            for name, path in modules.items()}
+
+
+def _reachable(graph, start):
+    seen, todo = set(), [start]
+    while todo:
+        for nxt in graph[todo.pop()] - seen:
+            seen.add(nxt)
+            todo.append(nxt)
+    return seen
+
+
+def _layer(module):
+    """engine < model < panels < window: the GUI's model, its controller and what they use
+    sit between the engine and the panels."""
+    if module.startswith("digit_descent.engine"):
+        return "engine"
+    if module.startswith("digit_descent.gui.panels"):
+        return "panel"
+    if module == "digit_descent.gui.main_window":
+        return "window"
+    return "model" if module in MODEL_LAYER else "other"
+
+
+MODEL_LAYER = {"digit_descent.gui.model", "digit_descent.gui.controller",
+               "digit_descent.gui.worker"}
+FORBIDDEN = {"engine": {"model", "panel", "window", "other"}, "model": {"panel", "window"},
+             "panel": {"window"}}
+
+
+def _broken(graph):
+    return [f"{name} → {target}" for name in graph for target in sorted(_reachable(graph, name))
+            if _layer(target) in FORBIDDEN.get(_layer(name), ())]
+
+
+def test_layers():
+    """The engine imports nothing of the GUI, the model (gui/model.py, the controller and its
+    worker) no panel and not the window, a panel not the window: directly or through others."""
+    broken = _broken(_graph())
+    assert not broken, "layer rule broken: " + "; ".join(broken)
+
+
+def test_the_layer_rule_sees_an_indirect_import():
+    graph = _graph()
+    graph["digit_descent.gui.jobs"] = graph["digit_descent.gui.jobs"] | {
+        "digit_descent.gui.main_window"}  # the panels and the model use jobs
+    broken = _broken(graph)
+    assert "digit_descent.gui.panels.surface → digit_descent.gui.main_window" in broken
+    graph["digit_descent.gui.worker"] = graph["digit_descent.gui.worker"] | {
+        "digit_descent.gui.panels.cost"}
+    assert "digit_descent.gui.controller → digit_descent.gui.panels.cost" in _broken(graph)

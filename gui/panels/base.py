@@ -25,6 +25,9 @@ class Panel(QWidget):
         ``main.py bench`` measures training with this panel in front.
     area : str
         "left" for the controls' column; every other panel shares the tabbed right area.
+    settings_version : int
+        Raise it when the meaning of a saved setting changes: settings saved under another
+        version are not read back (the defaults are used, with a notice).
     """
 
     key = ""
@@ -34,6 +37,7 @@ class Panel(QWidget):
     redraw_interval_s = None
     bench_view = False
     area = "right"
+    settings_version = 1
 
     def show_snapshot(self, snapshot):
         """Draw ``snapshot`` (from training, a saved session or an older step: alike)."""

@@ -165,8 +165,9 @@ class CostPanel(Panel):
 
     # ------------------------------------------------------------ ghosts
     def add_ghost(self, label, snapshot):
-        """Keep ``snapshot``'s run as a faint curve labelled ``label`` (a lesson's or a
-        restart's earlier run), to compare with the runs after it."""
+        """Draw ``snapshot``'s run (a Snapshot or a GhostRun: its history, history_stride,
+        step, n_train and reports) as a faint curve labelled ``label``, to compare with the
+        runs after it."""
         ghost = Ghost.of(label, snapshot, self._span(), ENVELOPE_BINS)
         item = self.plot.getPlotItem()
         colour = GHOST_COLOURS[len(self.ghosts) % len(GHOST_COLOURS)]
@@ -179,6 +180,12 @@ class CostPanel(Panel):
         self.ghosts.append((ghost, cost, accuracy))
         self._update_legend()  # labelled in the legend: a label on the plot would hide data
         self._draw_ghosts()
+
+    def show_ghosts(self, ghosts):
+        """Draw exactly ``ghosts`` (:class:`gui.model.GhostRun` s, the model's) as faint curves."""
+        self.clear_ghosts()
+        for ghost in ghosts:
+            self.add_ghost(ghost.label, ghost)
 
     def clear_ghosts(self):
         item = self.plot.getPlotItem()

@@ -181,7 +181,7 @@ def test_cifar_lesson_shows_colour_templates_and_thumbnails(make_window, qtbot, 
 
 def test_cifar_lesson_without_data_says_where_to_get_it(make_window, monkeypatch):
     w = make_window(preset("3b1b"))
-    monkeypatch.setattr(w, "_ask_folder", lambda lesson: "")
+    monkeypatch.setattr(w.files, "ask_folder", lambda title: "")
     assert not w.open_lesson("cifar10")
     assert w.banner_bar.isVisible() and "cifar-10-batches-bin" in w.banner_text.text()
 
@@ -202,3 +202,25 @@ def test_kept_arrangements_are_remembered(make_window, settings):
     again.presenter.arrange(2)
     assert visible_panels(again) == {"surface", "pad"}
     again.toggle_presenter()
+
+
+def test_a_stage_restart_takes_the_live_rate_and_says_what_it_refused(make_window, qtbot):
+    lesson = small_lesson([
+        Stage("Three steps by hand.", panels=("cost",)),
+        Stage("Restart with a bigger mini-batch.", panels=("cost",), ghost="first",
+              restart={"batch_size": 20, "momentum": "lots"}),
+    ])
+    w = make_window(preset("3b1b"))
+    assert w.lesson_player.open(lesson)
+    qtbot.waitUntil(lambda: w.model.current(w.controller.snapshot), timeout=20000)
+    w.controller.step(3)
+    qtbot.waitUntil(lambda: w.controller.snapshot.step == 3, timeout=20000)
+    first = w.controller.snapshot
+    w.controls.lr_spin.setValue(0.3)  # η changed by hand before the next stage
+    w.lesson_player.next_stage()
+    assert "momentum" in w.banner_text.text()  # TrainConfig.from_dict's problem, shown
+    qtbot.waitUntil(lambda: w.model.current(w.controller.snapshot), timeout=20000)
+    again = w.controller.snapshot
+    assert again.step == 0 and again.config.lr == 0.3 and again.config.batch_size == 20
+    np.testing.assert_array_equal(again.initial_params, first.initial_params)
+    assert [g.label for g in w.model.ghosts] == ["first"]

@@ -73,7 +73,7 @@ def test_a_new_panel_is_one_module_and_one_line(with_step_panel, make_window, qt
     w.docks["steps"].raise_()
     w.controller.step(3)
     qtbot.waitUntil(lambda: panel.shown_steps and panel.shown_steps[-1] == 3, timeout=3000)
-    assert w.export_picture("steps", tmp_path / "steps.png", width=800)
+    assert w.files.export_picture("steps", tmp_path / "steps.png", width=800)
     w.close()
     assert panel.closed and int(settings.value("steps/seen")) == len(panel.shown_steps)
     again = make_window(small_config, settings=settings)

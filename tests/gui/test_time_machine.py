@@ -93,8 +93,8 @@ def test_rewinding_puts_the_surface_ball_on_its_trail_as_it_was(make_window, qtb
 def test_panels_stay_on_the_viewed_step_while_training_runs(make_window, qtbot, small_config):
     w = trained(make_window, qtbot, small_config)
     layout_docks(w, ("cost", "weights"), keep=("controls",))
-    w.controls.set_config(w.controls.config.replace(epochs=50))
-    w.controller.set_epochs(50)
+    w.model.set_live(epochs=50)
+    assert w.controls.config.epochs == 50  # the controls follow the model
     w.start_training()
     qtbot.waitUntil(lambda: w.controller.running, timeout=10000)
     w.timeline.slider.setValue(3)
@@ -128,7 +128,8 @@ def test_resume_from_here_forks_the_run(make_window, qtbot, small_config):
 def test_restart_with_the_same_initial_weights_keeps_a_ghost(make_window, qtbot, small_config):
     w = trained(make_window, qtbot, small_config, epochs=1)
     first = w.controller.snapshot
-    w.controls.set_config(w.controls.config.replace(lr=0.3))
+    w.controls.lr_spin.setValue(0.3)  # the live η, as the user types it
+    assert w.model.config.lr == 0.3
     assert w.restart_same_weights()
     assert [g.label for g, *_ in w.cost_panel.ghosts] == ["previous run"]
     live_z = min(w.cost_panel.raw_curve.zValue(), w.cost_panel.smooth_curve.zValue())
@@ -139,8 +140,9 @@ def test_restart_with_the_same_initial_weights_keeps_a_ghost(make_window, qtbot,
     again = w.controller.snapshot
     assert again.step == 0 and again.config.lr == 0.3
     np.testing.assert_array_equal(again.params, first.initial_params)
-    w.controls.set_config(w.controls.config.replace(layers=(784, 20, 10)))
-    assert not w.restart_same_weights() and w.banner_bar.isVisible()
+    with pytest.raises(ValueError, match="same layers"):
+        w.controller.restart({"layers": [784, 20, 10]}, "other layers")
+    assert [g.label for g, *_ in w.cost_panel.ghosts] == ["previous run"]
 
 
 def test_session_saved_and_opened_in_the_app_is_the_same_run(make_window, qtbot, small_config,
@@ -148,12 +150,12 @@ def test_session_saved_and_opened_in_the_app_is_the_same_run(make_window, qtbot,
     w = trained(make_window, qtbot, small_config)
     layout_docks(w, ("cost", "surface"), keep=("controls",))
     path = tmp_path / "run.npz"
-    w.save_session(path)
+    w.files.save_session(path)
     qtbot.waitUntil(path.exists, timeout=20000)
     saved = w.controller.snapshot
 
     other = make_window(small_config.replace(layers=(784, 12, 10)))
-    other.open_session(path)
+    other.files.open_session(path)
     qtbot.waitUntil(lambda: other.controller.snapshot.step == saved.step
                     and tuple(other.controller.snapshot.sizes) == tuple(saved.sizes),
                     timeout=30000)
@@ -180,7 +182,7 @@ def test_a_bad_session_file_is_one_message_and_loses_nothing(make_window, qtbot,
     before = w.controller.snapshot
     path = Path(tmp_path / "bad.npz")
     path.write_bytes(content)
-    w.open_session(path)
+    w.files.open_session(path)
     qtbot.waitUntil(lambda: len(warnings) == 1, timeout=10000)
     assert str(path) in warnings[0] and "\n" not in warnings[0].strip()
     assert w.controller.snapshot is before

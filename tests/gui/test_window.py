@@ -72,8 +72,9 @@ def test_an_unexpected_error_in_training_reaches_the_window(make_window, qtbot, 
 
 def test_latest_snapshot_wins(qtbot, small_config):
     from digit_descent.gui.controller import TrainingController
+    from digit_descent.gui.model import AppModel
 
-    c = TrainingController(small_config, redraw_hz=20, publish_hz=1000)
+    c = TrainingController(AppModel(small_config), redraw_hz=20, publish_hz=1000)
     try:
         qtbot.waitUntil(lambda: c.snapshot is not None, timeout=15000)
         seen = []
@@ -185,7 +186,7 @@ def test_layers_that_do_not_fit_the_data_show_a_banner(make_window, qtbot, small
 
 def test_missing_dataset_keeps_the_old_one(make_window, qtbot, small_config, tmp_path):
     w = make_window(small_config)
-    w.open_dataset(tmp_path / "nothing-here")
+    w.files.open_dataset(tmp_path / "nothing-here")
     qtbot.waitUntil(lambda: w.banner_bar.isVisible(), timeout=3000)
     assert "no such data set" in w.banner_text.text()
     assert snap(w).dataset == "mnist"
@@ -230,7 +231,7 @@ def test_save_and_open_model(make_window, qtbot, small_config, tmp_path, warning
     w.controller.step(20)
     qtbot.waitUntil(lambda: snap(w).step == 20, timeout=2000)
     path = tmp_path / "m.npz"
-    assert w.save_model(path)
+    assert w.files.save_model(path)
     saved = load_model(path)
     assert np.array_equal(saved.params, snap(w).params)
     w.reset_weights()
@@ -261,25 +262,25 @@ def test_exports(make_window, qtbot, small_config, tmp_path, warnings):
     w.controller.step(30)
     qtbot.waitUntil(lambda: snap(w).step == 30, timeout=2000)
     qtbot.waitUntil(lambda: w.cost_panel.snapshot is snap(w), timeout=2000)
-    assert w.export_csv(tmp_path / "cost.csv")
+    assert w.files.export_csv(tmp_path / "cost.csv")
     lines = (tmp_path / "cost.csv").read_text().splitlines()
     assert lines[0].startswith("kind,samples_seen") and len(lines) == 31
     # the plot only, at the chosen width: no combo boxes or hover read-out above it
-    assert w.export_picture("cost", tmp_path / "cost.png", width=1920)
+    assert w.files.export_picture("cost", tmp_path / "cost.png", width=1920)
     image = QImage(str(tmp_path / "cost.png"))
     plot = w.cost_panel.plot
     assert image.width() == 1920
     assert abs(image.height() / image.width() - plot.height() / plot.width()) < 0.02
     assert (tmp_path / "cost.png").stat().st_mode & 0o777 == 0o666 & ~_umask()
     assert "Saved" in w.statusBar().currentMessage()
-    assert w.export_picture("weights", tmp_path / "weights.svg")
+    assert w.files.export_picture("weights", tmp_path / "weights.svg")
     assert b"<svg" in (tmp_path / "weights.svg").read_bytes()[:500]
     exportable = [k for k, panel in w.panels.items() if panel.picture() is not None]
     assert set(exportable) == set(w.panels) - {"controls"}
     for key in exportable:  # every panel's picture, hidden tab or not
-        assert w.export_picture(key, tmp_path / f"{key}.png", width=640), warnings
+        assert w.files.export_picture(key, tmp_path / f"{key}.png", width=640), warnings
         assert QImage(str(tmp_path / f"{key}.png")).width() == 640
-    assert not w.export_picture("cost", tmp_path / "missing" / "cost.png")
+    assert not w.files.export_picture("cost", tmp_path / "missing" / "cost.png")
     assert "cannot save the picture" in warnings[-1] and not (tmp_path / "missing").exists()
     assert "Export picture of a panel" in [a.text() for a in w.menuBar().actions()[0].menu().actions()]
 
@@ -355,7 +356,7 @@ def test_evaluate_now_and_loaded_model_are_evaluated(make_window, qtbot, small_c
     qtbot.waitUntil(lambda: snap(w).train_evaluation is not None, timeout=5000)
     assert len(snap(w).train_evaluation.actual) == 2000  # the training subset
     path = tmp_path / "m.npz"
-    assert w.save_model(path)
+    assert w.files.save_model(path)
     w.reset_weights()
     qtbot.waitUntil(lambda: snap(w).evaluation is None, timeout=2000)
     w.open_model(path)
@@ -402,8 +403,9 @@ def test_training_waits_while_the_gui_draws_a_frame(make_window, qtbot, small_co
 
 def test_stopping_inside_a_frame_does_not_wait_on_itself(qtbot, small_config):
     from digit_descent.gui.controller import TrainingController
+    from digit_descent.gui.model import AppModel
 
-    c = TrainingController(small_config.replace(epochs=1000))
+    c = TrainingController(AppModel(small_config.replace(epochs=1000)))
     qtbot.waitUntil(lambda: c.snapshot is not None, timeout=15000)
     c.start()
     qtbot.waitUntil(lambda: c.running, timeout=2000)
