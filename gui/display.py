@@ -100,3 +100,14 @@ def colour_templates(tiles):
     low, high = flat.min(axis=1), flat.max(axis=1)
     span = np.where(high > low, high - low, 1)
     return (tiles - low[:, None, None, None]) / span[:, None, None, None]
+
+
+def nice_ceiling(value):
+    """The smallest of 1, 1.5, 2, 3, 5, 7 × 10ⁿ that is ≥ ``value`` (> 0)."""
+    if not value > 0 or not np.isfinite(value):
+        return 1.0
+    exponent = np.floor(np.log10(value))
+    for step in (1, 1.5, 2, 3, 5, 7, 10):
+        if step * 10 ** exponent >= value:
+            return float(step * 10 ** exponent)
+    return float(10 ** (exponent + 1))

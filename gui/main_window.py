@@ -27,7 +27,7 @@ from .lessons import LessonPlayer
 from .model import AppModel
 from .panels import PANELS
 from .panels.reader import LIVE
-from .panels.weights import NeuronDialog
+from .panels.neuron_dialog import NeuronDialog
 from .presenter import ARRANGEMENTS, Presenter, build_docks, layout_docks
 from .record_dialog import RecordDialog
 from .scheduler import RedrawScheduler

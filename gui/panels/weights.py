@@ -12,10 +12,9 @@ from typing import NamedTuple
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QWidget, QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel, QSpinBox,
+from PySide6.QtWidgets import (QWidget, QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox,
                                QVBoxLayout)
 
-from digit_descent.engine import inspection
 from digit_descent.engine.network import unflatten
 
 from .. import display, style
@@ -193,7 +192,7 @@ class WeightsPanel(Panel):
         """The weight matrix of ``layer`` to draw (weights, or change since the start)."""
         w = snap.weights[layer]
         if self.mode.currentIndex() == 1:
-            return w - _initial_weights(snap, layer)
+            return w - initial_weights(snap, layer)
         return w
 
     def _on_layout_changed(self, *_):
@@ -330,7 +329,7 @@ class WeightsPanel(Panel):
         """Show ``image`` with symmetric levels that move in nice steps: the colour bar's axis
         is redrawn only when they do."""
         if self._levels is None or not 0.6 * self._levels <= limit <= self._levels:
-            self._levels = nice_ceiling(limit)
+            self._levels = display.nice_ceiling(limit)
             self.colorbar.setLevels((-self._levels, self._levels))
         self.image.setImage(image, autoLevels=False, levels=(-self._levels, self._levels))
 
@@ -363,7 +362,7 @@ class WeightsPanel(Panel):
             self._bars_top = None
         top = float(np.abs(out).max()) if out.size else 1.0
         if self._bars_top is None or not 0.5 * self._bars_top <= top <= self._bars_top:
-            self._bars_top = nice_ceiling(top * 1.1)
+            self._bars_top = display.nice_ceiling(top * 1.1)
             self.bars_plot.setYRange(-self._bars_top, self._bars_top, padding=0)
             # three labels, whatever the height: a short plot must not stack five
             self.bars_plot.getAxis("left").setTicks(
@@ -419,62 +418,6 @@ class WeightsPanel(Panel):
         self._redraw()
 
 
-def nice_ceiling(value):
-    """The smallest of 1, 1.5, 2, 3, 5, 7 × 10ⁿ that is ≥ ``value`` (> 0)."""
-    if not value > 0 or not np.isfinite(value):
-        return 1.0
-    exponent = np.floor(np.log10(value))
-    for step in (1, 1.5, 2, 3, 5, 7, 10):
-        if step * 10 ** exponent >= value:
-            return float(step * 10 ** exponent)
-    return float(10 ** (exponent + 1))
-
-
-def _initial_weights(snap, layer):
+def initial_weights(snap, layer):
+    """``(n_out, n_in)``: layer ``layer``'s weights as the run started."""
     return unflatten(snap.sizes, snap.initial_params)[0][layer]
-
-
-class NeuronDialog(QDialog):
-    """A closer look at one first-layer neuron: its weights, their change, what excites it."""
-
-    def __init__(self, snapshot, layer, neuron, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(f"Layer {layer + 1}, neuron {neuron}")
-        self.resize(760, 520)
-        w = snapshot.weights[layer][neuron]
-        b = float(snapshot.biases[layer][neuron])
-        change = w - _initial_weights(snapshot, layer)[neuron]
-        view = pg.GraphicsLayoutWidget()
-        shape = snapshot.image_shape if layer == 0 and snapshot.image_shape else (1, w.size)
-        colour = display.is_colour(shape)
-        for col, (title, values) in enumerate([("weights", w), ("change since start", change)]):
-            box = view.addViewBox(row=0, col=col)
-            box.setAspectLocked(True)
-            box.invertY(True)
-            limit = display.symmetric_limit(values)
-            if colour:  # stretched to [0, 1] in its own colours, as the panel shows it
-                img = pg.ImageItem(display.colour_templates(values.reshape(1, *shape))[0],
-                                   axisOrder="row-major", levels=(0, 1))
-            else:
-                img = pg.ImageItem(values.reshape(shape).astype(np.float32), axisOrder="row-major")
-                img.setLookupTable(style.diverging_colormap().getLookupTable(nPts=256))
-                img.setLevels((-limit, limit))
-            box.addItem(img)
-            style.sized_label(view.addLabel(f"{title} (±{limit:.2f})", row=1, col=col), 12)
-        text = f"bias {b:+.3f}"
-        test = snapshot.test_set
-        if layer == 0 and test is not None and snapshot.image_shape:
-            top, z = inspection.top_activating(w, b, test.x, count=8)
-            tiles = display.picture(test.x[top], snapshot.image_shape)
-            join = display.colour_mosaic if colour else display.mosaic
-            image, _, _ = join(tiles, cols=8, fill=1.0)
-            box = view.addViewBox(row=2, col=0, colspan=2)
-            box.setAspectLocked(True)
-            box.invertY(True)
-            box.addItem(pg.ImageItem(image, axisOrder="row-major", levels=(0, 1)))
-            style.sized_label(view.addLabel(
-                "test images that excite it most (weighted input "
-                + ", ".join(f"{v:.1f}" for v in z[:4]) + ", …)", row=3, col=0, colspan=2), 12)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(text))
-        layout.addWidget(view, 1)

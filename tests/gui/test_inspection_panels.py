@@ -201,7 +201,7 @@ def test_training_set_choice_asks_for_an_evaluation(qtbot, mnist):
 
 
 def test_nice_ceiling():
-    from digit_descent.gui.panels.weights import nice_ceiling
+    from digit_descent.gui.display import nice_ceiling
 
     assert [nice_ceiling(v) for v in (0.9, 1.0, 1.2, 2.5, 4.0, 6.0, 0.031)] == \
         [1.0, 1.0, 1.5, 3.0, 5.0, 7.0, 0.05]
