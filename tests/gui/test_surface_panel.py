@@ -223,12 +223,12 @@ def test_the_narrow_valley_zig_zags_at_the_default_learning_rate(qtbot, panel):
 
 
 def test_an_error_in_the_surface_job_reaches_the_panel(qtbot, panel, monkeypatch):
-    from digit_descent.gui.panels import surface as surfacemod
+    from digit_descent.gui.panels import surface_network
 
     def out_of_memory(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(surfacemod, "plane_surface", out_of_memory)
+    monkeypatch.setattr(surface_network, "plane_surface", out_of_memory)
     data = load("mnist").train.subset(100)
     net = Network((784, 10), seed=0)
     snap = Snapshot(sizes=net.sizes, activation="sigmoid", cost="mse", params=net.params.copy(),
