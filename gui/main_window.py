@@ -595,9 +595,9 @@ class MainWindow(QMainWindow):
 
     def _open_dataset_dialog(self):
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open dataset: a Keras-style .npz, any of the four IDX files in a folder, or "
-                  "a CIFAR-10 binary batch", "",
-            "MNIST-style data (*.npz *idx*-ubyte *idx*-ubyte.gz);;CIFAR-10 binary batches (*.bin)"
+            self, "Open dataset: a Keras-style .npz, mnist.pkl.gz, a CSV, any of the four IDX "
+                  "files in a folder, or a CIFAR-10 binary batch", "",
+            "Digit data (*.npz *.pkl.gz *.pkl *.csv *idx*-ubyte *idx*-ubyte.gz);;CIFAR-10 binary batches (*.bin)"
             ";;All files (*)")
         if path:
             self.open_dataset(path)
