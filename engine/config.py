@@ -68,7 +68,7 @@ def _checked(name, value):
 
     choices = {"activation": ACTIVATIONS, "cost": COSTS, "optimizer": OPTIMIZERS,
                "init": ("scaled", "normal")}
-    ranges = {"lr": (1e-5, 1000.0), "lr_decay": (1e-6, 1.0), "momentum": (0.0, 0.999),
+    ranges = {"lr_decay": (1e-6, 1.0), "momentum": (0.0, 0.999),
               "weight_decay": (0.0, 0.999), "batch_size": (1, 60000), "epochs": (1, 1_000_000),
               "seed": (0, 2**31 - 1), "train_subset": (0, 10**8)}
     if name == "layers":
@@ -89,6 +89,11 @@ def _checked(name, value):
         if not isinstance(value, str) or not value or len(value) > 4096:
             raise ValueError("not a data set name or path")
         return value
+    if name == "lr":  # any η train --lr takes: a run that diverged at 5000 reads back too
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or not 0 < value < float("inf")):
+            raise ValueError(f"{str(value)[:40]!r} is not a positive number")
+        return float(value)
     low, high = ranges[name]
     number = float(value) if isinstance(low, float) else value
     if isinstance(low, int) and not (isinstance(value, int) and not isinstance(value, bool)):

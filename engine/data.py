@@ -309,6 +309,13 @@ def xor():
     return _table("xor", [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0], ("0", "1"))
 
 
+def reference(source):
+    """What a model or session records of the data it learned: the name (``mnist`` …) as
+    it is, a path made absolute, so that ``eval`` finds it from any folder."""
+    source = str(source)
+    return source if source in NAMES else str(Path(source).resolve())
+
+
 def class_names(name):
     """The class names of the named data set (``mnist``, ``fashion``, ``trask``, ``xor``)."""
     return FASHION_CLASSES if name == "fashion" else ("0", "1") if name in ("trask", "xor") \
