@@ -19,6 +19,7 @@ from .errors import DataError
 from .files import MAX_ARRAY_BYTES, check_regular_file
 
 MAX_ROWS = 1_000_000
+MAX_LINE = 1 << 20  # characters of one row (784 pixels take at most ~12 KB)
 BLOCK_ROWS = 4096
 HELD_OUT = 6  # without a test file, the last 1/HELD_OUT of the rows is the test set
 NO_LABELS = ("has no label column: it looks like Kaggle's test.csv, which is for "
@@ -34,16 +35,32 @@ def _is_number(text):
 
 
 def _count_rows(path, limit):
-    """Non-empty lines of ``path``, counted without keeping them; raises past ``limit``."""
-    rows = 0
+    """Lines of ``path`` (an upper bound on its rows), counted in blocks without keeping
+    them; raises past ``limit``."""
+    rows, last = 0, b"\n"
     with open(path, "rb") as f:
-        for line in f:
-            if line.strip():
-                rows += 1
-                if rows > limit:
-                    raise DataError(f"{path}: more than {limit:,} rows; the limit is "
-                                    f"{limit:,} images")
+        while block := f.read(1 << 20):
+            rows += block.count(b"\n")
+            last = block[-1:]
+            if rows > limit:
+                break
+    rows += last != b"\n"
+    if rows > limit:
+        raise DataError(f"{path}: more than {limit:,} rows; the limit is {limit:,} images")
     return rows
+
+
+def _lines(f, path):
+    """``(line number, text)`` of the non-blank lines of ``f``, each at most MAX_LINE long."""
+    for number in itertools.count(1):
+        line = f.readline(MAX_LINE)
+        if not line:
+            return
+        if len(line) == MAX_LINE and not line.endswith("\n"):
+            raise DataError(f"{path}: line {number} is over {MAX_LINE:,} characters long; not "
+                            "a CSV of images")
+        if line.strip():
+            yield number, line
 
 
 def _layout(path, first):
@@ -69,7 +86,7 @@ def _bad_line(path, block, n_columns):
     """The DataError of the first ragged or non-numeric line of ``block`` (of
     ``(line number, text)``)."""
     for number, line in block:
-        fields = line.split(",")
+        fields = [f.strip().strip('"') for f in line.split(",")]
         if len(fields) != n_columns:
             return DataError(f"{path}: line {number} has {len(fields)} fields; every row "
                              f"needs {n_columns}")
@@ -83,32 +100,31 @@ def _bad_line(path, block, n_columns):
 def read_csv(path, max_rows=MAX_ROWS):
     """``(images (n, s, s), labels (n,))`` of a CSV of digits (see the module's docstring).
 
-    Whole pixels 0–255 come back as uint8, others as float32; raises DataError naming the file, and for a ragged
-    or non-numeric row its line number.
+    Whole pixels 0–255 come back as uint8, others as float32; raises DataError naming the
+    file, and for a ragged or non-numeric row its line number.
     """
     path = Path(path)
     check_regular_file(path, DataError)
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            first = f.readline()
         rows = _count_rows(path, max_rows)
-        has_header, label_column, n_columns = _layout(path, first)
-        rows -= has_header
-        if rows < 1:
-            raise DataError(f"{path}: no rows of images")
-        if rows * n_columns * 4 > MAX_ARRAY_BYTES:
-            raise DataError(f"{path}: {rows:,} rows of {n_columns} values are over the limit of "
-                            f"{MAX_ARRAY_BYTES // 2**20:,} MB")
-        table = np.empty((rows, n_columns), np.float32)
-        with open(path, encoding="utf-8", errors="replace") as f:
-            lines = ((n, line) for n, line in enumerate(f, 1) if line.strip())
-            if has_header:
-                next(lines)
+        with open(path, encoding="utf-8-sig", errors="replace") as f:  # -sig: Excel's BOM
+            lines = _lines(f, path)
+            first_number, first = next(lines, (1, ""))
+            if not first.strip():
+                raise DataError(f"{path}: an empty file")
+            has_header, label_column, n_columns = _layout(path, first)
+            if rows * n_columns * 4 > MAX_ARRAY_BYTES:
+                raise DataError(f"{path}: {rows:,} rows of {n_columns} values are over the "
+                                f"limit of {MAX_ARRAY_BYTES // 2**20:,} MB")
+            table = np.empty((rows, n_columns), np.float32)
+            if not has_header:
+                lines = itertools.chain([(first_number, first)], lines)
             start = 0
             while block := list(itertools.islice(lines, BLOCK_ROWS)):
                 try:
                     table[start:start + len(block)] = np.loadtxt(
-                        [line for _, line in block], delimiter=",", dtype=np.float32, ndmin=2)
+                        [line for _, line in block], delimiter=",", quotechar='"',
+                        dtype=np.float32, ndmin=2)
                 except ValueError:
                     raise _bad_line(path, block, n_columns) from None
                 start += len(block)
@@ -116,6 +132,10 @@ def read_csv(path, max_rows=MAX_ROWS):
         raise DataError(f"{path}: permission denied") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if start == 0:
+        raise DataError(f"{path}: no rows of images")
+    table = table[:start]  # blank lines were counted
+    rows = start
     if not np.isfinite(table).all():
         raise DataError(f"{path}: holds values that are not finite numbers")
     labels = table[:, label_column]

@@ -154,10 +154,12 @@ def _labels(source, key, y, n_classes):
 
 def _checked(source, arrays, n_classes):
     """x/y train/test arrays from any source, checked; images ``(n, h, w)`` (a square row
-    of pixels is reshaped). Raises DataError naming ``source``."""
+    of pixels, or a single channel, is reshaped). Raises DataError naming ``source``."""
     out = {}
     for part in ("train", "test"):
         x, y = np.asarray(arrays[f"x_{part}"]), np.asarray(arrays[f"y_{part}"])
+        if x.ndim == 4 and x.shape[3] == 1:  # Keras's (n, 28, 28, 1)
+            x = x[..., 0]
         side = int(np.sqrt(x.shape[1])) if x.ndim == 2 else 0
         if x.ndim == 2 and side * side == x.shape[1]:
             x = x.reshape(-1, side, side)

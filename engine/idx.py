@@ -102,5 +102,9 @@ def find_idx(folder, prefix, key):
     names = list(_names(prefix, IDX_FILES[key]))
     path = next(filter(None, (_candidate(folder, n) for n in names)), None)
     if path is None:
+        other = sorted(p.name for p in folder.glob("emnist-*-train-images*"))
+        if not prefix and other:
+            raise DataError(f"{folder}: holds {other[0]}, an EMNIST split of other classes "
+                            "than digits; this app reads emnist-digits-… or emnist-mnist-…")
         raise DataError(f"{folder}: no {names[0]} (or {names[1]}) in this folder")
     return path

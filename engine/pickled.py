@@ -6,9 +6,9 @@ deeplearning.net tutorials) is a gzipped Python pickle of three ``(images, label
 pixels stored as k/256, labels int64. Training and validation, in that order, are MNIST's
 original 60,000 training images.
 
-A pickle can name any function to call: this reader admits only what rebuilds an array
-(``ndarray``, ``dtype`` of numbers, ``_reconstruct``) and refuses anything else before it
-is constructed; arrays of Python objects are refused too.
+A pickle can name any function to call: this reader admits only what rebuilds an array or a
+number (numpy's ``_reconstruct`` and ``_frombuffer``, ``dtype`` of numbers, ``scalar``) and
+refuses anything else before it is constructed; arrays of Python objects are refused too.
 """
 
 import gzip
@@ -49,6 +49,25 @@ def _number_dtype(*args):
     return dtype
 
 
+def _frombuffer(buffer, dtype, shape, order):
+    """Protocol 5's form of an array: ``_frombuffer(bytes, dtype, shape, order)``."""
+    if not isinstance(buffer, (bytes, bytearray)) or not isinstance(dtype, np.dtype):
+        raise pickle.UnpicklingError("_frombuffer other than of an array's bytes")
+    try:
+        array = np.frombuffer(buffer, dtype).reshape(shape, order=order)
+    except (TypeError, ValueError) as exc:
+        raise pickle.UnpicklingError(f"an array that does not fit its bytes ({exc})") from None
+    return array.copy()  # writable, like any other array read
+
+
+def _scalar(dtype, data=None):
+    """A NumPy scalar (a label pickled alone): ``scalar(dtype, bytes)``."""
+    if (not isinstance(dtype, np.dtype) or not isinstance(data, bytes)
+            or len(data) != dtype.itemsize):
+        raise pickle.UnpicklingError("numpy scalar other than of a number's bytes")
+    return np.frombuffer(data, dtype)[0]
+
+
 def _latin1(text, encoding="latin1"):
     """Python 3 pickles an array's raw bytes as ``_codecs.encode(text, "latin1")``."""
     if not isinstance(text, str) or encoding != "latin1":
@@ -61,12 +80,17 @@ _ALLOWED = {
     ("numpy.core.multiarray", "_reconstruct"): _reconstruct,
     ("numpy._core.multiarray", "_reconstruct"): _reconstruct,
     ("numpy", "ndarray"): _ArrayType,
+    ("numpy.core.numeric", "_frombuffer"): _frombuffer,
+    ("numpy._core.numeric", "_frombuffer"): _frombuffer,
+    ("numpy.core.multiarray", "scalar"): _scalar,
+    ("numpy._core.multiarray", "scalar"): _scalar,
     ("numpy", "dtype"): _number_dtype,
 }
 
 
 class _ArraysOnly(pickle.Unpickler):
-    """Unpickler that rebuilds numpy arrays of numbers, and tuples and lists of them."""
+    """Unpickler that rebuilds numpy arrays (and scalars) of numbers, and tuples and lists of
+    them: each name a pickle asks for is looked up in _ALLOWED, anything else refused."""
 
     def find_class(self, module, name):
         if (module, name) in _ALLOWED:
@@ -93,7 +117,7 @@ def unpickle_arrays(raw, source):
 
 
 def _check_tree(value, source, depth=0):
-    if isinstance(value, np.ndarray):
+    if isinstance(value, (np.ndarray, np.generic)):
         if value.dtype.hasobject:
             raise DataError(f"{source}: refused: an array of Python objects")
         return

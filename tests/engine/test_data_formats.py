@@ -226,3 +226,52 @@ def test_pixels_out_of_range_name_the_range_and_the_fix(tmp_path, digits, x, mes
     with pytest.raises(DataError) as error:
         data.load(path)
     assert str(error.value).startswith(f"{path}: {message}")
+
+
+@pytest.mark.parametrize("protocol", [4, 5])
+def test_pickles_of_todays_numpy_load(tmp_path, digits, protocol):
+    x, y = digits
+    parts = ((x[:40].reshape(40, 784), y[:40]), (x[40:].reshape(20, 784), y[40:]))
+    path = tmp_path / "mine.pkl"
+    path.write_bytes(pickle.dumps(parts, protocol=protocol))
+    split = data.load(path)
+    assert (len(split.train), len(split.test)) == (40, 20)
+    np.testing.assert_array_equal(np.rint(split.test.x * 255), x[40:].reshape(20, 784))
+
+
+def test_a_csv_from_excel_loads(tmp_path, digits):
+    """A byte-order mark, Windows line ends, quoted fields."""
+    x, y = digits
+    header = '"label",' + ",".join(f'"pixel{i}"' for i in range(784))
+    rows = [",".join(f'"{v}"' for v in [label, *image.ravel()]) for image, label in zip(x, y)]
+    path = tmp_path / "train.csv"
+    path.write_bytes(("\ufeff" + "\r\n".join([header, *rows]) + "\r\n").encode())
+    split = data.load(path)
+    assert (len(split.train), len(split.test)) == (50, 10)
+    assert list(split.test.labels) == list(y[50:])
+
+
+@pytest.mark.parametrize("content, message", [
+    ("", "an empty file"),
+    ("\n\n", "an empty file"),
+    ("label," + ",".join(f"pixel{i}" for i in range(784)) + "\n", "no rows of images"),
+    ("1," * 700_000, "line 1 is over 1,048,576 characters long; not a CSV of images"),
+])
+def test_csvs_that_hold_no_images(tmp_path, content, message):
+    path = tmp_path / "x.csv"
+    path.write_text(content)
+    with pytest.raises(DataError, match=message):
+        data.load(path)
+
+
+def test_an_emnist_split_of_letters_is_named(tmp_path, digits):
+    _write_idx(tmp_path / "emnist-letters-train-images-idx3-ubyte.gz", digits[0], gz=True)
+    with pytest.raises(DataError, match="holds emnist-letters-train-images-idx3-ubyte.gz, an "
+                                        "EMNIST split of other classes than digits"):
+        data.load(tmp_path)
+
+
+def test_keras_images_with_a_channel_axis(tmp_path, digits):
+    x, y = digits
+    split = data.load(_npz(tmp_path / "channels.npz", x[..., None], y))
+    assert split.train.image_shape == (28, 28) and len(split.test) == 20
