@@ -5,7 +5,6 @@ flattened to rows of float32 pixels in [0, 1]; a problem with a file raises
 :class:`DataError` naming the file and what is wrong with it.
 """
 
-import gzip
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +17,7 @@ from .cifar import (CIFAR_CLASSES, CIFAR_MISSING, CIFAR_RECORD, CIFAR_TEST,  # n
                     CIFAR_TRAIN, is_cifar_folder, read_cifar_batch)
 from .csvdata import read_csv_split
 from .errors import DataError
-from .files import check_regular_file, read_npz
+from .files import check_regular_file, open_decompressed, read_npz
 from .idx import IDX_FILES, find_idx, idx_prefix, is_idx_name, read_idx  # noqa: F401
 from .pickled import read_nielsen
 
@@ -331,7 +330,7 @@ def _kind(path):
     if head.startswith(b"PK") or path.suffix.lower() == ".npz":
         return "npz"
     if head.startswith(b"\x1f\x8b"):
-        with gzip.open(path, "rb") as f:
+        with open_decompressed(path) as f:
             head = f.read(4)
     if head.startswith(b"\0\0\x08"):
         return "idx"

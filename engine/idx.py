@@ -6,7 +6,6 @@ gzipped or not, or ``train-images.idx3-ubyte``), as Kaggle's MNIST archive unpac
 (``emnist-digits-train-images-idx3-ubyte.gz``, ``emnist-mnist-…``).
 """
 
-import gzip
 import math
 import zlib
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import DataError
-from .files import MAX_ARRAY_BYTES, check_regular_file
+from .files import MAX_ARRAY_BYTES, check_regular_file, open_decompressed
 
 IDX_FILES = {
     "x_train": "train-images-idx3-ubyte",
@@ -35,9 +34,7 @@ def read_idx(path):
     path = Path(path)
     check_regular_file(path, DataError)
     try:
-        with open(path, "rb") as raw:
-            gzipped = raw.read(2) == b"\x1f\x8b"
-        with (gzip.open(path, "rb") if gzipped else open(path, "rb")) as f:
+        with open_decompressed(path) as f:
             magic = f.read(4)
             if len(magic) < 4 or magic[:2] != b"\0\0" or magic[2] != 0x08 or not 1 <= magic[3] <= 4:
                 raise DataError(f"{path}: not an IDX file of unsigned bytes (bad magic number)")

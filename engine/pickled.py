@@ -11,7 +11,6 @@ number (numpy's ``_reconstruct`` and ``_frombuffer``, ``dtype`` of numbers, ``sc
 refuses anything else before it is constructed; arrays of Python objects are refused too.
 """
 
-import gzip
 import io
 import pickle
 import zlib
@@ -20,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import DataError
-from .files import MAX_ARRAY_BYTES, check_regular_file
+from .files import MAX_ARRAY_BYTES, check_regular_file, open_decompressed
 
 MAX_PICKLE_BYTES = MAX_ARRAY_BYTES  # decompressed; Nielsen's file is 220 MB
 
@@ -151,9 +150,7 @@ def read_nielsen(path):
     path = Path(path)
     check_regular_file(path, DataError)
     try:
-        with open(path, "rb") as raw:
-            gzipped = raw.read(2) == b"\x1f\x8b"
-        with (gzip.open(path, "rb") if gzipped else open(path, "rb")) as f:
+        with open_decompressed(path) as f:
             data = f.read(MAX_PICKLE_BYTES + 1)
     except PermissionError:
         raise DataError(f"{path}: permission denied") from None

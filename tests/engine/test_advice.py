@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from digit_descent.engine import DivergedError, Session, TrainConfig, preset
-from digit_descent.engine.advice import (WORKING_LR, beyond_chance, binomial_tail, lr_advice,
-                                         suggested_lr, working_lr)
+from digit_descent.engine.advice import (WORKING_LR, WORKING_LR_NORMAL, beyond_chance,
+                                         binomial_tail, lr_advice, suggested_lr, working_lr)
 from digit_descent.engine.data import DataSplit
 
 
@@ -28,15 +28,22 @@ def _learns(config, split, epochs=1):
     return beyond_chance(split.test.labels, report.test_accuracy)[0], report.test_accuracy
 
 
+@pytest.mark.parametrize("init", ["scaled", "normal"])
 @pytest.mark.parametrize("setup", sorted(WORKING_LR))
-def test_every_tabulated_learning_rate_learns(tiny, setup):
+def test_every_tabulated_learning_rate_learns(tiny, setup, init):
     activation, cost, optimizer = setup
-    config = TrainConfig(layers=(784, 16, 10), activation=activation, cost=cost,
-                         optimizer=optimizer)
+    config = TrainConfig(layers=(784, 16, 10) if init == "scaled" else (784, 20, 10),
+                         activation=activation, cost=cost, optimizer=optimizer, init=init)
+    table = WORKING_LR if init == "scaled" else WORKING_LR_NORMAL
     lr, why = working_lr(config)
-    assert lr == WORKING_LR[setup] and why == f"known to learn with {' + '.join(setup)}"
+    if table[setup] is None:  # no η learns: the advice is to change the initialisation
+        assert why.startswith("with --init scaled") and lr == WORKING_LR[setup]
+        assert suggested_lr(config, lr, diverged=True) == (lr, why)
+        config = config.replace(init="scaled")
+    else:
+        assert lr == table[setup] and why.startswith(f"known to learn with {' + '.join(setup)}")
     learned, accuracy = _learns(config.replace(lr=lr), tiny)
-    assert learned, f"{setup} at η {lr}: {accuracy:.0%}"
+    assert learned, f"{setup}, {init} at η {lr}: {accuracy:.0%}"
 
 
 @pytest.mark.parametrize("name", ["3b1b", "nielsen", "3b1b-tweaked", "templates", "hidden10"])
