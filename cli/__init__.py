@@ -1,7 +1,8 @@
 """Command line: ``digit-descent [train|eval|bench|lesson|record] …``; no subcommand opens the GUI.
 
 Every user error prints one ``error: …`` line on stderr and exits with code 2; a training
-run that ends no better than guessing warns and exits with code 1; Ctrl+C exits with 130.
+run that ends no better than guessing, or diverges, warns and exits with code 1; Ctrl+C
+exits with 130.
 """
 
 import signal

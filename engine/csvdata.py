@@ -97,6 +97,18 @@ def _bad_line(path, block, n_columns):
     return DataError(f"{path}: lines {block[0][0]}–{block[-1][0]} cannot be read")
 
 
+def _parse(path, block, n_columns):
+    """The rows of ``block`` (of ``(line number, text)``) as an array: parsed as integers
+    first (five times faster than floats in NumPy's parser), as floats when they are not."""
+    text = [line for _, line in block]
+    for dtype in (np.int32, np.float32):
+        try:
+            return np.loadtxt(text, delimiter=",", quotechar='"', dtype=dtype, ndmin=2)
+        except ValueError:
+            continue
+    raise _bad_line(path, block, n_columns)
+
+
 def read_csv(path, max_rows=MAX_ROWS):
     """``(images (n, s, s), labels (n,))`` of a CSV of digits (see the module's docstring).
 
@@ -121,12 +133,7 @@ def read_csv(path, max_rows=MAX_ROWS):
                 lines = itertools.chain([(first_number, first)], lines)
             start = 0
             while block := list(itertools.islice(lines, BLOCK_ROWS)):
-                try:
-                    table[start:start + len(block)] = np.loadtxt(
-                        [line for _, line in block], delimiter=",", quotechar='"',
-                        dtype=np.float32, ndmin=2)
-                except ValueError:
-                    raise _bad_line(path, block, n_columns) from None
+                table[start:start + len(block)] = _parse(path, block, n_columns)
                 start += len(block)
     except PermissionError:
         raise DataError(f"{path}: permission denied") from None

@@ -29,11 +29,9 @@ DIGITS = tuple("0123456789")
 FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 NAMES = ("mnist", "fashion", "trask", "xor")
-FORMATS = ("a Keras-style .npz (x_train, y_train, x_test, y_test); Nielsen's mnist.pkl.gz; "
-           "a CSV of a label and the pixels per row (Kaggle's train.csv, mnist_train.csv); "
-           "a folder of the four IDX files of MNIST, Fashion-MNIST or EMNIST (gzipped or "
-           "not, also one folder per file as Kaggle's archive has them); CIFAR-10's "
-           "cifar-10-batches-bin folder")
+FORMATS = ("a Keras-style .npz; Nielsen's mnist.pkl.gz; a CSV with a label per row (Kaggle's "
+           "train.csv, mnist_train.csv); a folder of MNIST, Fashion-MNIST or EMNIST IDX files "
+           "(Kaggle's folder-per-file layout too); CIFAR-10's cifar-10-batches-bin folder")
 TRANSPOSED_NOTE = ("its images are stored transposed (as EMNIST stores them): turned back "
                    "upright")
 
