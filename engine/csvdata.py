@@ -21,6 +21,7 @@ from .files import MAX_ARRAY_BYTES, check_regular_file
 MAX_ROWS = 1_000_000
 MAX_LINE = 1 << 20  # characters of one row (784 pixels take at most ~12 KB)
 BLOCK_ROWS = 4096
+LABEL_NAMES = ("label", "labels", "class", "digit", "target", "y")  # a header's label column
 HELD_OUT = 6  # without a test file, the last 1/HELD_OUT of the rows is the test set
 NO_LABELS = ("has no label column: it looks like Kaggle's test.csv, which is for "
              "submissions. Open train.csv (a 'label' column, then pixel0 … pixel783)")
@@ -73,13 +74,14 @@ def _layout(path, first):
             raise DataError(f"{path}: {len(fields)} columns; expected a label then the pixels "
                             "of a square image (785 for 28×28)")
         return False, 0, len(fields)
-    if "label" not in fields:
+    column = next((fields.index(n) for n in LABEL_NAMES if n in fields), None)
+    if column is None:
         raise DataError(f"{path}: {NO_LABELS}")
     pixels = len(fields) - 1
     if math.isqrt(pixels) ** 2 != pixels:
         raise DataError(f"{path}: {pixels} pixel columns do not make a square image "
                         "(784 for 28×28)")
-    return True, fields.index("label"), len(fields)
+    return True, column, len(fields)
 
 
 def _bad_line(path, block, n_columns):

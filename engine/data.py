@@ -149,6 +149,11 @@ def _labels(source, key, y, n_classes):
     return y.astype(np.int64)
 
 
+def _one_hot_rows(y):
+    return bool(np.issubdtype(y.dtype, np.number) and y.size and ((y == 0) | (y == 1)).all()
+                and (y.sum(1) == 1).all())
+
+
 def _checked(source, arrays, n_classes):
     """x/y train/test arrays from any source, checked; images ``(n, h, w)`` (a square row
     of pixels, or a single channel, is reshaped). Raises DataError naming ``source``."""
@@ -163,6 +168,8 @@ def _checked(source, arrays, n_classes):
         if x.ndim != 3 or x.shape[0] == 0:
             raise DataError(f"{source}: x_{part} should be a stack of images (n, h, w), got "
                             f"shape {x.shape}")
+        if y.ndim == 2 and y.shape[0] == x.shape[0] and _one_hot_rows(y):
+            y = y.argmax(1)  # one-hot targets, as Keras users keep them
         if y.shape != (x.shape[0],):
             raise DataError(f"{source}: y_{part} has shape {y.shape}, expected "
                             f"({x.shape[0]},) labels")
@@ -184,29 +191,35 @@ def _correlation(a, b):
     return float((a * b).sum() / max(np.sqrt((a * a).sum() * (b * b).sum()), 1e-12))
 
 
-def is_transposed(images):
-    """True when 28×28 digits ``(n, 28, 28)`` are stored transposed, as EMNIST's are.
+def orientation(images):
+    """``"upright"``, ``"transposed"`` (as EMNIST stores its digits) or None (no telling) for
+    28×28 digits ``(n, 28, 28)``.
 
     Their mean image is compared with MNIST's own mean image and with its transpose: MNIST's
     mean correlates 0.73 with its own transpose, a sample of 100 MNIST images' mean 0.97
-    with it, so "transposed" needs a correlation above 0.8 with the transpose and 0.1 more
-    than upright.
+    with it, so either answer needs a correlation above 0.8 and 0.1 more than the other.
     """
     if images.shape[1:] != (28, 28) or not MNIST_PATH.is_file():
-        return False
+        return None
     mean = images[:20000].mean(0, dtype=np.float64)
     reference = _mnist_mean()
     upright, turned = _correlation(mean, reference), _correlation(mean, reference.T)
-    return turned > 0.8 and turned - upright > 0.1
+    if max(upright, turned) > 0.8 and abs(turned - upright) > 0.1:
+        return "transposed" if turned > upright else "upright"
+    return None
 
 
 def _digits_split(name, source, arrays, class_names, notes=()):
-    """The DataSplit of checked ``arrays``; digits stored transposed are turned upright."""
+    """The DataSplit of checked ``arrays``; digits stored transposed are turned upright:
+    those that look it, and EMNIST's (named so) unless they look upright."""
     arrays = _checked(source, arrays, len(class_names))
-    if class_names == DIGITS and is_transposed(arrays["x_train"]):
-        for key in ("x_train", "x_test"):
-            arrays[key] = np.ascontiguousarray(arrays[key].transpose(0, 2, 1))
-        notes = (*notes, TRANSPOSED_NOTE)
+    if class_names == DIGITS:
+        seen = orientation(arrays["x_train"])
+        emnist = "emnist" in str(name).lower() or "emnist" in Path(source).name.lower()
+        if seen == "transposed" or (emnist and seen is None):
+            for key in ("x_train", "x_test"):
+                arrays[key] = np.ascontiguousarray(arrays[key].transpose(0, 2, 1))
+            notes = (*notes, TRANSPOSED_NOTE)
     return _split(name, arrays, class_names, notes)
 
 

@@ -191,9 +191,24 @@ def test_transposed_digits_are_found_and_turned_upright(tmp_path, digits, prefix
 
 def test_upright_digits_stay_upright(digits):
     x, _ = digits
-    assert not data.is_transposed(x) and data.is_transposed(x.transpose(0, 2, 1))
+    assert data.orientation(x) == "upright"
+    assert data.orientation(x.transpose(0, 2, 1)) == "transposed"
     noise = np.random.default_rng(0).integers(0, 256, (30, 28, 28), dtype=np.uint8)
-    assert not data.is_transposed(noise) and not data.is_transposed(noise.transpose(0, 2, 1))
+    assert data.orientation(noise) is None and data.orientation(noise.transpose(0, 2, 1)) is None
+
+
+def test_emnist_by_its_name_is_turned_upright_unless_it_looks_upright(tmp_path, digits):
+    bars = np.zeros((60, 28, 28), np.uint8)  # shapes MNIST's mean cannot orient: a bar
+    bars[:, 4:24, 12:16] = 255
+    labels = np.ones(60, np.int64)
+    _npz(tmp_path / "emnist-digits.npz", bars.transpose(0, 2, 1), labels)  # stored EMNIST's way
+    split = data.load(tmp_path / "emnist-digits.npz")
+    assert data.orientation(bars) is None and data.TRANSPOSED_NOTE in split.notes
+    np.testing.assert_array_equal(split.train.x.reshape(-1, 28, 28) > 0, bars[:40] > 0)
+    x, y = digits  # already upright, though named EMNIST: left alone
+    split = data.load(_npz(tmp_path / "emnist-mnist.npz", x, y))
+    assert not split.notes
+    np.testing.assert_array_equal(np.rint(split.test.x * 255), x[40:].reshape(20, 784))
 
 
 def _npz(path, x, y):
@@ -275,3 +290,16 @@ def test_keras_images_with_a_channel_axis(tmp_path, digits):
     x, y = digits
     split = data.load(_npz(tmp_path / "channels.npz", x[..., None], y))
     assert split.train.image_shape == (28, 28) and len(split.test) == 20
+
+
+def test_one_hot_labels_and_other_label_column_names(tmp_path, digits):
+    x, y = digits
+    one_hot = np.eye(10, dtype=np.float32)[y]
+    split = data.load(_npz(tmp_path / "keras.npz", x, one_hot))
+    assert list(split.test.labels) == list(y[40:])
+    path = tmp_path / "digits.csv"  # the label last, named "Class"
+    path.write_text(",".join(f"p{i}" for i in range(784)) + ",Class\n" + "\n".join(
+        ",".join(map(str, [*image.ravel(), label])) for image, label in zip(x, y)))
+    split = data.load(path)
+    assert list(split.test.labels) == list(y[50:])
+    np.testing.assert_array_equal(np.rint(split.test.x * 255), x[50:].reshape(10, 784))
