@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from .errors import DataError
-from .files import MAX_ARRAY_BYTES, check_regular_file, open_decompressed
+from .files import check_regular_file, open_decompressed
 
-MAX_PICKLE_BYTES = MAX_ARRAY_BYTES  # decompressed; Nielsen's file is 220 MB
+MAX_PICKLE_BYTES = 400 * 2**20  # decompressed; Nielsen's file is 220 MB
 
 
 class _ArrayType:

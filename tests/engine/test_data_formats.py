@@ -67,6 +67,17 @@ def test_a_pickle_that_would_run_code_is_refused(tmp_path, module):
     assert not marker.exists()
 
 
+def test_a_gzip_bomb_of_a_pickle_stops_at_the_limit(tmp_path, monkeypatch):
+    from digit_descent.engine import pickled
+
+    monkeypatch.setattr(pickled, "MAX_PICKLE_BYTES", 2**20)
+    path = tmp_path / "mnist.pkl.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(b"\x80\x02" + bytes(4 * 2**20))
+    with pytest.raises(DataError, match="over 1 MB once decompressed; refused"):
+        data.load(path)
+
+
 def test_a_pickle_of_python_objects_is_refused(tmp_path):
     path = tmp_path / "objects.pkl"
     path.write_bytes(pickle.dumps((np.array([{"a": 1}], dtype=object),), protocol=2))
