@@ -121,3 +121,44 @@ def test_a_diverged_run_saves_what_was_asked(tmp_path, tiny_npz, args, finite_en
         assert load_model(model).metadata["summary"]["epochs"] == 5
     leftovers = {p.name for p in tmp_path.iterdir()} - {"s.npz", "m.npz", "tiny.npz"}
     assert not leftovers
+
+
+def _bad_inputs(folder, digits):
+    """(path, the message after "error: PATH: ") of one bad input of each kind."""
+    x, y = digits
+    test_csv = folder / "test.csv"
+    test_csv.write_text(",".join(f"pixel{i}" for i in range(784)) + "\n"
+                        + ",".join(["0"] * 784) + "\n")
+    ragged = folder / "ragged.csv"
+    ragged.write_text(("1," + ",".join(["0"] * 784) + "\n") * 2 + "2,0,0\n")
+    floats = folder / "floats.npz"
+    np.savez(floats, x_train=x[:10].astype(np.float64), y_train=y[:10],
+             x_test=x[10:20].astype(np.float64), y_test=y[10:20])
+    photo = folder / "photo.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    letters = folder / "letters"
+    letters.mkdir()
+    (letters / "emnist-letters-train-images-idx3-ubyte.gz").write_bytes(gzip.compress(b"x"))
+    return [
+        (test_csv, "has no label column: it looks like Kaggle's test.csv, which is for "
+                   "submissions. Open train.csv (a 'label' column, then pixel0 … pixel783)"),
+        (ragged, "line 3 has 3 fields; every row needs 785"),
+        (floats, "x_train holds floats from 0 to 255; pixels stored as floats must lie in "
+                 "[0, 1]: divide them by 255, or store whole numbers as integers "
+                 "(x.astype(np.uint8))"),
+        (photo, f"not a data set this app reads. It reads {data.FORMATS}"),
+        (letters, "holds emnist-letters-train-images-idx3-ubyte.gz, an EMNIST split of other "
+                  "classes than digits; this app reads emnist-digits-… or emnist-mnist-…"),
+    ]
+
+
+def test_bad_data_sets_are_one_line_and_leave_nothing(tmp_path, digits):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    for path, message in _bad_inputs(inputs, digits):
+        r = run("train", "--dataset", str(path), "--save", str(out / "m.npz"),
+                "--session", str(out / "s.npz"))
+        assert (r.returncode, r.stdout, r.stderr) == (2, "", f"error: {path}: {message}\n")
+        assert not any(out.iterdir())
