@@ -128,10 +128,11 @@ def _save_so_far(session, cfg, args, err, why):
     params, lead = session.last_epoch_params, "\n" if why == "interrupted" else ""
     if args.save and params is not None and np.isfinite(params).all():
         _save(session, cfg, args.save)
-        err.write(f"{lead}{why}: saved the {session.reports[-1].epoch} whole epoch(s) trained so far "
-                  f"to {args.save}\n")
+        err.write(f"{lead}{why}: saved the {session.reports[-1].epoch} whole epoch(s) trained "
+                  f"so far to {args.save}\n")
     elif args.save:
-        err.write(f"{lead}{why}: no whole epoch was trained, so no model was saved to {args.save}\n")
+        err.write(f"{lead}{why}: no whole epoch was trained, so no model was saved to "
+                  f"{args.save}\n")
     if args.session:
         if why == "diverged":
             _cut_to_finite(session)
