@@ -597,8 +597,8 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(
             self, "Open dataset: a Keras-style .npz, mnist.pkl.gz, a CSV, any of the four IDX "
                   "files in a folder, or a CIFAR-10 binary batch", "",
-            "Digit data (*.npz *.pkl.gz *.pkl *.csv *idx*-ubyte *idx*-ubyte.gz);;CIFAR-10 binary batches (*.bin)"
-            ";;All files (*)")
+            "Digit data (*.npz *.pkl.gz *.pkl *.csv *idx*-ubyte *idx*-ubyte.gz)"
+            ";;CIFAR-10 binary batches (*.bin);;All files (*)")
         if path:
             self.open_dataset(path)
 
