@@ -1,9 +1,9 @@
 """Command line: ``digit-descent [train|eval|predict|bench|lesson|record] …``; no subcommand opens the GUI.
 
 Every user error prints one ``error: …`` line on stderr and exits with code 2; a training
-run that ends no better than guessing warns and exits with code 1, and so does ``predict`` when
-it refused an image; Ctrl+C exits with 130; output whose reader has gone (``| head``) ends
-quietly with 0 (``train`` still saves).
+run that ends no better than guessing, or diverges, warns and exits with code 1, and so does
+``predict`` when it refused an image; Ctrl+C exits with 130; output whose reader has gone
+(``| head``) ends quietly with 0 (``train`` still saves).
 """
 
 import signal

@@ -1,36 +1,65 @@
-"""``eval``: a saved model's or session's test accuracy and confusion matrix."""
+"""``eval``: a saved model's or session's test accuracy and confusion matrix.
+
+A model is scored on the data it learned (the name or path its description holds), or on
+the data ``--dataset`` names, with a warning when that is not the data it learned.
+"""
 
 import json
 import sys
+from pathlib import Path
 
 from digit_descent.engine import data as datamod
 from digit_descent.engine import inspection
+from digit_descent.engine.errors import DataError
 from digit_descent.engine.model_io import load_model
 from digit_descent.engine.session_io import is_session_file, load_session
 
 from .options import UsageError
 
 
-def run_eval(args, out=sys.stdout):
+def _same_data(a, b):
+    """True when two data set names or paths name the same data."""
+    if a in datamod.NAMES or b in datamod.NAMES:
+        return a == b
+    return Path(a).resolve() == Path(b).resolve()
+
+
+def _split_for(model, learned, chosen):
+    """``(split, warning or None)``: the data to score ``model`` on."""
+    if chosen is None:
+        if learned is None:
+            raise UsageError(f"{model}: it does not say which data it learned; name the data to "
+                             "score it on with --dataset")
+        try:
+            return datamod.load(learned), None
+        except DataError as exc:
+            raise UsageError(f"{model}: it learned {learned}, which cannot be read now ({exc}); "
+                             "name the data to score it on with --dataset") from None
+    split = datamod.load(chosen)
+    if learned is None or _same_data(learned, chosen):
+        return split, None
+    if learned in datamod.NAMES and datamod.class_names(learned) == split.test.class_names:
+        return split, None
+    what = ("its answers name other things" if learned in datamod.NAMES
+            else "if their classes differ, its answers name other things")
+    return split, (f"the model learned {learned}, this is {split.name} ({chosen}): {what}, so "
+                   "the accuracy compares unlike with unlike")
+
+
+def run_eval(args, out=sys.stdout, err=None):
     step = None
     if is_session_file(args.model):
         record = load_session(args.model)
         step, net = record.network_at(args.step)
-        net.metadata = {"dataset": record.config.dataset}
+        learned = record.config.dataset
     elif args.step is not None:
         raise UsageError(f"{args.model}: --step needs a session file (train --session)")
     else:
         net = load_model(args.model)
-    learned = net.metadata.get("dataset")
-    learned = learned if isinstance(learned, str) and learned in datamod.NAMES else None
-    split = datamod.load(args.dataset or learned or "mnist")
+        learned = net.metadata.get("dataset")
+    learned = learned if isinstance(learned, str) and learned else None
+    split, warning = _split_for(args.model, learned, args.dataset)
     test = split.test
-    warning = None
-    if learned and datamod.class_names(learned) != test.class_names:
-        warning = (f"the model learned {learned}'s classes, this is {split.name}: its answers "
-                   "name other things, so the accuracy compares unlike with unlike")
-        if not args.json:
-            sys.stderr.write(f"warning: {warning}\n")
     if net.sizes[0] != test.n_inputs or net.sizes[-1] != test.n_outputs:
         raise UsageError(f"{args.model}: a {'-'.join(map(str, net.sizes))} network does not fit "
                          f"the {split.name} data ({test.n_inputs} inputs, {test.n_outputs} outputs)")
@@ -44,8 +73,15 @@ def run_eval(args, out=sys.stdout):
             result["step"] = step
         if warning:
             result["warning"] = warning
+        if split.notes:
+            result["notes"] = list(split.notes)
         out.write(json.dumps(result) + "\n")
         return 0
+    err = err or sys.stderr
+    if warning:
+        err.write(f"warning: {warning}\n")
+    for note in split.notes:
+        err.write(f"note: {note}\n")
     at = f" at step {step:,}" if step is not None else ""
     out.write(f"{args.model}{at}: test accuracy {acc:.2%} on {len(test):,} {split.name} images\n")
     out.write("rows: actual, columns: predicted\n")

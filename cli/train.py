@@ -4,12 +4,16 @@ import json
 import sys
 import time
 
+import numpy as np
+
+from digit_descent.engine.advice import beyond_chance, lr_advice
+from digit_descent.engine.data import reference
+from digit_descent.engine.errors import DivergedError
 from digit_descent.engine.model_io import check_save_target, save_model
 from digit_descent.engine.session import Session
 from digit_descent.engine.session_io import load_session, save_session
 from digit_descent.engine.settings_spec import SETTINGS, SPEC
 from digit_descent.engine.threads import limit_blas_threads
-from digit_descent.engine.trainer import smaller_lr
 
 from .options import UsageError, config_from_args
 from .output import Lines
@@ -52,6 +56,7 @@ def _start_session(args):
     """``(Session, settings)``: a new run, or the saved one ``--resume`` names."""
     if not args.resume:
         cfg = config_from_args(args)
+        cfg = cfg.replace(dataset=reference(cfg.dataset))  # eval finds it from any folder
         try:
             return Session(cfg), cfg
         except ValueError as exc:
@@ -79,6 +84,8 @@ def run_train(args, out=None, err=None):
         if target:
             check_save_target(target)  # now, not after an hour of training
     session, cfg = _start_session(args)
+    for note in session.trainer.split.notes:  # how a CSV's test set was made, say
+        err.write(f"note: {note}\n")
     limit_blas_threads(1)
     show_bar = not args.json and err.isatty()
     try:
@@ -95,14 +102,12 @@ def run_train(args, out=None, err=None):
             else:
                 out.write(_format_report(report, cfg.epochs) + "\n")
     except KeyboardInterrupt:
-        if args.save and session.last_epoch_params is not None:
-            _save(session, cfg, args.save)
-            err.write(f"\ninterrupted: saved the {session.reports[-1].epoch} whole epoch(s) "
-                      f"trained so far to {args.save}\n")
-        if args.session:
-            save_session(session, args.session)
-            err.write(f"\ninterrupted: saved the run so far to {args.session}\n")
+        _save_so_far(session, cfg, args, err, "interrupted")
         raise
+    except DivergedError as exc:
+        err.write(f"\nwarning: {exc}\n")
+        _save_so_far(session, cfg, args, err, "diverged")
+        return 1
     if args.save:
         _save(session, cfg, args.save)
         if not args.json:
@@ -124,14 +129,51 @@ def _save(session, cfg, path):
                         "test_cost": last.test_cost})
 
 
+def _save_so_far(session, cfg, args, err, why):
+    """After Ctrl+C or a divergence: save the whole epochs trained (``--save``) and the run
+    so far (``--session``), and say so."""
+    params, lead = session.last_epoch_params, "\n" if why == "interrupted" else ""
+    if args.save and params is not None and np.isfinite(params).all():
+        _save(session, cfg, args.save)
+        err.write(f"{lead}{why}: saved the {session.reports[-1].epoch} whole epoch(s) trained "
+                  f"so far to {args.save}\n")
+    elif args.save:
+        err.write(f"{lead}{why}: no whole epoch was trained, so no model was saved to "
+                  f"{args.save}\n")
+    if args.session:
+        if why == "diverged":
+            _cut_to_finite(session)
+        save_session(session, args.session)
+        err.write(f"{lead}{why}: saved the run up to step {session.trainer.steps:,} to "
+                  f"{args.session}\n")
+
+
+def _cut_to_finite(session):
+    """A diverged run made savable: its last weights recorded when finite, else the run cut
+    back to the last recorded weights that are (the initial ones at worst)."""
+    trainer = session.trainer
+    session.collect(wait=True)
+    if np.isfinite(trainer.network.params).all():
+        session.trajectory.record(trainer.steps, trainer.network.params, trainer.samples_seen,
+                                  force=True)
+        return
+    steps, params, _ = session.trajectory.frozen
+    finite = [step for step, p in zip(steps, params) if np.isfinite(p).all()]
+    session.fork(finite[-1] if finite else 0)
+
+
 def _learned_something(session, cfg, err):
-    """0, or 1 with a warning when a run on ten-class data ended no better than guessing."""
+    """0, or 1 with a warning when a run on data of three classes or more ended no better
+    than guessing the commonest class (see engine.advice.beyond_chance)."""
     last = session.reports[-1]
-    classes = session.trainer.test.n_outputs
-    chance = 1 / classes
-    if cfg.shuffle_labels or classes < 3 or not last.test_accuracy <= 1.2 * chance:
+    test = session.trainer.test
+    if cfg.shuffle_labels or test.n_outputs < 3:
         return 0
-    err.write(f"warning: the network learned nothing: test accuracy {last.test_accuracy:.2%}, "
-              f"guessing gives {chance:.0%}, cost {last.test_cost:.4g}. With learning rate "
-              f"{cfg.lr:g} the neurons may have saturated: try --lr {smaller_lr(cfg.lr):g}\n")
+    learned, chance = beyond_chance(test.labels, last.test_accuracy)
+    if learned:
+        return 0
+    err.write(f"warning: the network learned nothing: test accuracy {last.test_accuracy:.2%} on "
+              f"{len(test):,} images, guessing the commonest class gives {chance:.0%}, cost "
+              f"{last.test_cost:.4g}. With learning rate {cfg.lr:g}: "
+              f"{lr_advice(cfg, cfg.lr, diverged=False, flag=True)}\n")
     return 1

@@ -5,17 +5,21 @@ flattened to rows of float32 pixels in [0, 1]; a problem with a file raises
 :class:`DataError` naming the file and what is wrong with it.
 """
 
-import gzip
-import math
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
 
+from .cifar import (CIFAR_CLASSES, CIFAR_MISSING, CIFAR_RECORD, CIFAR_TEST,  # noqa: F401
+                    CIFAR_TRAIN, is_cifar_folder, read_cifar_batch)
+from .csvdata import read_csv_split
 from .errors import DataError
-from .files import MAX_ARRAY_BYTES, check_regular_file, read_npz
+from .files import check_regular_file, open_decompressed, read_npz
+from .idx import IDX_FILES, find_idx, idx_prefix, is_idx_name, read_idx  # noqa: F401
+from .pickled import read_nielsen
 
 # The package's data files (an installed package lies in a folder, so the path is real).
 RESOURCES = Path(str(files("digit_descent") / "resources"))
@@ -24,22 +28,12 @@ FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 DIGITS = tuple("0123456789")
 FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
-IDX_FILES = {
-    "x_train": "train-images-idx3-ubyte",
-    "y_train": "train-labels-idx1-ubyte",
-    "x_test": "t10k-images-idx3-ubyte",
-    "y_test": "t10k-labels-idx1-ubyte",
-}
 NAMES = ("mnist", "fashion", "trask", "xor")
-CIFAR_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
-                 "truck")
-CIFAR_RECORD = 1 + 32 * 32 * 3  # a label byte, then the red, green and blue planes
-CIFAR_TRAIN = tuple(f"data_batch_{i}.bin" for i in range(1, 6))
-CIFAR_TEST = "test_batch.bin"
-CIFAR_MISSING = ("CIFAR-10 is not embedded (163 MB). Download its binary version, "
-                 "cifar-10-binary.tar.gz, from https://www.cs.toronto.edu/~kriz/cifar.html, "
-                 "unpack it and choose the folder cifar-10-batches-bin (it holds "
-                 "data_batch_1.bin … data_batch_5.bin and test_batch.bin)")
+FORMATS = ("a Keras-style .npz; Nielsen's mnist.pkl.gz; a CSV with a label per row (Kaggle's "
+           "train.csv, mnist_train.csv); a folder of MNIST, Fashion-MNIST or EMNIST IDX files "
+           "(Kaggle's folder-per-file layout too); CIFAR-10's cifar-10-batches-bin folder")
+TRANSPOSED_NOTE = ("its images are stored transposed (as EMNIST stores them): turned back "
+                   "upright")
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,9 +80,13 @@ class Dataset:
 
 @dataclass(frozen=True, eq=False)
 class DataSplit:
+    """A training and a test set; ``notes``: what the reader did that users should know
+    (how a test set was held out, images turned upright), one sentence each."""
+
     name: str
     train: Dataset
     test: Dataset
+    notes: tuple = ()
 
 
 def one_hot(labels, n_classes):
@@ -114,119 +112,163 @@ def image_dataset(name, images, labels, class_names):
                    tuple(images.shape[1:]))
 
 
-def _check_arrays(source, arrays):
-    """Validate x/y train/test arrays from any source; raise DataError naming ``source``."""
+def _pixels(source, key, x):
+    """``x`` as uint8 (integer pixels 0–255, of any integer type) or floats in [0, 1]."""
+    if x.dtype == np.uint8:
+        return x
+    if np.issubdtype(x.dtype, np.integer):
+        low, high = int(x.min()), int(x.max())
+        if low < 0 or high > 255:
+            raise DataError(f"{source}: {key} holds integers from {low} to {high}; pixels must "
+                            "be 0–255")
+        return x.astype(np.uint8)
+    if not np.issubdtype(x.dtype, np.floating):
+        raise DataError(f"{source}: {key} holds {x.dtype} values; pixels are integers 0–255 "
+                        "or floats in [0, 1]")
+    if not np.isfinite(x).all():
+        raise DataError(f"{source}: {key} holds NaN or infinite pixels")
+    low, high = float(x.min()), float(x.max())
+    if low >= 0 and high <= 1:
+        return x
+    fix = ("divide them by 255, or store whole numbers as integers (x.astype(np.uint8))"
+           if low >= 0 and high <= 255 else "rescale them to [0, 1]")
+    raise DataError(f"{source}: {key} holds floats from {low:g} to {high:g}; pixels stored as "
+                    f"floats must lie in [0, 1]: {fix}")
+
+
+def _labels(source, key, y, n_classes):
+    """``y`` as int64 labels 0 … n_classes − 1 (whole-number floats are taken too)."""
+    if np.issubdtype(y.dtype, np.floating) and np.isfinite(y).all() and (y == np.rint(y)).all():
+        y = y.astype(np.int64)
+    if not np.issubdtype(y.dtype, np.integer):
+        raise DataError(f"{source}: {key} holds {y.dtype} values; labels are whole numbers "
+                        f"0–{n_classes - 1}")
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise DataError(f"{source}: {key} holds labels from {y.min()} to {y.max()}; expected labels "
+                        f"0–{n_classes - 1}")
+    return y.astype(np.int64)
+
+
+def _one_hot_rows(y):
+    return bool(np.issubdtype(y.dtype, np.number) and y.size and ((y == 0) | (y == 1)).all()
+                and (y.sum(1) == 1).all())
+
+
+def _checked(source, arrays, n_classes):
+    """x/y train/test arrays from any source, checked; images ``(n, h, w)`` (a square row
+    of pixels, or a single channel, is reshaped). Raises DataError naming ``source``."""
+    out = {}
     for part in ("train", "test"):
-        x, y = arrays[f"x_{part}"], arrays[f"y_{part}"]
+        x, y = np.asarray(arrays[f"x_{part}"]), np.asarray(arrays[f"y_{part}"])
+        if x.ndim == 4 and x.shape[3] == 1:  # Keras's (n, 28, 28, 1)
+            x = x[..., 0]
+        side = int(np.sqrt(x.shape[1])) if x.ndim == 2 else 0
+        if x.ndim == 2 and side * side == x.shape[1]:
+            x = x.reshape(-1, side, side)
         if x.ndim != 3 or x.shape[0] == 0:
-            raise DataError(f"{source}: x_{part} should be a stack of images (n, h, w), got shape {x.shape}")
+            raise DataError(f"{source}: x_{part} should be a stack of images (n, h, w), got "
+                            f"shape {x.shape}")
+        if y.ndim == 2 and y.shape[0] == x.shape[0] and _one_hot_rows(y):
+            y = y.argmax(1)  # one-hot targets, as Keras users keep them
         if y.shape != (x.shape[0],):
-            raise DataError(f"{source}: y_{part} has shape {y.shape}, expected ({x.shape[0]},) labels")
-        if not (np.issubdtype(y.dtype, np.integer) and y.min() >= 0 and y.max() <= 9):
-            raise DataError(f"{source}: y_{part} should hold integer labels 0–9")
-        if x.dtype != np.uint8 and not (np.issubdtype(x.dtype, np.floating)
-                                         and np.isfinite(x).all() and x.min() >= 0 and x.max() <= 1):
-            raise DataError(f"{source}: x_{part} should be uint8 pixels or floats in [0, 1], got {x.dtype}")
-    if arrays["x_train"].shape[1:] != arrays["x_test"].shape[1:]:
+            raise DataError(f"{source}: y_{part} has shape {y.shape}, expected "
+                            f"({x.shape[0]},) labels")
+        out[f"x_{part}"] = _pixels(source, f"x_{part}", x)
+        out[f"y_{part}"] = _labels(source, f"y_{part}", y, n_classes)
+    if out["x_train"].shape[1:] != out["x_test"].shape[1:]:
         raise DataError(f"{source}: training and test images differ in size")
+    return out
 
 
-def _split(name, arrays, class_names):
+@lru_cache(maxsize=1)
+def _mnist_mean():
+    """MNIST's mean test image, ``(28, 28)`` float64 in bytes."""
+    return read_npz(MNIST_PATH, ("x_test",), DataError)["x_test"].mean(0, dtype=np.float64)
+
+
+def _correlation(a, b):
+    a, b = a - a.mean(), b - b.mean()
+    return float((a * b).sum() / max(np.sqrt((a * a).sum() * (b * b).sum()), 1e-12))
+
+
+def orientation(images):
+    """``"upright"``, ``"transposed"`` (as EMNIST stores its digits) or None (no telling) for
+    28×28 digits ``(n, 28, 28)``.
+
+    Their mean image is compared with MNIST's own mean image and with its transpose: MNIST's
+    mean correlates 0.73 with its own transpose, a sample of 100 MNIST images' mean 0.97
+    with it, so either answer needs a correlation above 0.8 and 0.1 more than the other.
+    """
+    if images.shape[1:] != (28, 28) or not MNIST_PATH.is_file():
+        return None
+    mean = images[:20000].mean(0, dtype=np.float64)
+    reference = _mnist_mean()
+    upright, turned = _correlation(mean, reference), _correlation(mean, reference.T)
+    if max(upright, turned) > 0.8 and abs(turned - upright) > 0.1:
+        return "transposed" if turned > upright else "upright"
+    return None
+
+
+def _digits_split(name, source, arrays, class_names, notes=()):
+    """The DataSplit of checked ``arrays``; digits stored transposed are turned upright:
+    those that look it, and EMNIST's (named so) unless they look upright."""
+    arrays = _checked(source, arrays, len(class_names))
+    if class_names == DIGITS:
+        seen = orientation(arrays["x_train"])
+        emnist = "emnist" in str(name).lower() or "emnist" in Path(source).name.lower()
+        if seen == "transposed" or (emnist and seen is None):
+            for key in ("x_train", "x_test"):
+                arrays[key] = np.ascontiguousarray(arrays[key].transpose(0, 2, 1))
+            notes = (*notes, TRANSPOSED_NOTE)
+    return _split(name, arrays, class_names, notes)
+
+
+def _split(name, arrays, class_names, notes=()):
     return DataSplit(name,
                      image_dataset(name, arrays["x_train"], arrays["y_train"], class_names),
-                     image_dataset(name, arrays["x_test"], arrays["y_test"], class_names))
+                     image_dataset(name, arrays["x_test"], arrays["y_test"], class_names),
+                     tuple(notes))
 
 
 def load_npz(path, name=None, class_names=DIGITS):
     """Our ``resources/mnist.npz`` or a Keras-style ``mnist.npz``.
 
-    Keys ``x_train (n, 28, 28) uint8, y_train (n,), x_test, y_test``; every array's declared
-    size is checked before it is read.
+    Keys ``x_train (n, 28, 28), y_train (n,), x_test, y_test``: pixels integers 0–255 or
+    floats in [0, 1]; every array's declared size is checked before it is read.
     """
     path = Path(path)
     arrays = read_npz(path, tuple(IDX_FILES), DataError)
-    _check_arrays(path, arrays)
-    return _split(name or path.stem, arrays, class_names)
-
-
-def read_idx(path):
-    """An array from an IDX file (``*-idx3-ubyte``, gzipped or not).
-
-    The header is read first; a file whose header announces more than MAX_ARRAY_BYTES is
-    refused before anything else is read or decompressed.
-    """
-    path = Path(path)
-    check_regular_file(path, DataError)
-    try:
-        with open(path, "rb") as raw:
-            gzipped = raw.read(2) == b"\x1f\x8b"
-        with (gzip.open(path, "rb") if gzipped else open(path, "rb")) as f:
-            magic = f.read(4)
-            if len(magic) < 4 or magic[:2] != b"\0\0" or magic[2] != 0x08 or not 1 <= magic[3] <= 4:
-                raise DataError(f"{path}: not an IDX file of unsigned bytes (bad magic number)")
-            ndim = magic[3]
-            header = f.read(4 * ndim)
-            if len(header) < 4 * ndim:
-                raise DataError(f"{path}: truncated IDX header")
-            dims = tuple(int.from_bytes(header[4 * i:4 * i + 4], "big") for i in range(ndim))
-            size = math.prod(dims)
-            if size > MAX_ARRAY_BYTES:
-                raise DataError(f"{path}: the header announces {size:,} bytes for shape {dims}; "
-                                f"the limit is {MAX_ARRAY_BYTES // 2**20:,} MB")
-            data = f.read(size + 1)  # one more: a padded file is as wrong as a short one
-    except PermissionError:
-        raise DataError(f"{path}: permission denied") from None
-    except (OSError, EOFError, zlib.error) as exc:
-        raise DataError(f"{path}: damaged gzip file ({exc})") from None
-    if len(data) != size:
-        raise DataError(f"{path}: truncated or padded: the header announces {size:,} bytes of "
-                        f"pixels for shape {dims}")
-    return np.frombuffer(data, np.uint8).reshape(dims)
-
-
-def _find_idx(folder, stem):
-    for candidate in (folder / stem, folder / (stem + ".gz"),
-                      folder / stem.replace("-idx", ".idx"), folder / (stem.replace("-idx", ".idx") + ".gz")):
-        if candidate.is_file():
-            return candidate
-    raise DataError(f"{folder}: no {stem} (or {stem}.gz) in this folder")
+    return _digits_split(name or path.stem, path, arrays, class_names)
 
 
 def load_idx_folder(folder, name=None, class_names=DIGITS):
-    """The four standard IDX files in ``folder`` (gzipped or not)."""
+    """The four IDX files in ``folder`` (see :mod:`engine.idx` for the layouts found).
+
+    A folder named like an IDX file that holds no set (Kaggle's layout, one file of the
+    set chosen) stands for the folder above it.
+    """
     folder = Path(folder)
-    arrays = {key: read_idx(_find_idx(folder, stem)) for key, stem in IDX_FILES.items()}
-    _check_arrays(folder, arrays)
-    return _split(name or folder.name, arrays, class_names)
+    if is_idx_name(folder.name) and (folder / folder.name).is_file():
+        folder = folder.parent
+    prefix = idx_prefix(folder)
+    arrays = {key: read_idx(find_idx(folder, prefix, key)) for key in IDX_FILES}
+    notes = (f"read the {prefix}… files",) if prefix else ()
+    return _digits_split(name or prefix.rstrip("-") or folder.name, folder, arrays,
+                         class_names, notes)
 
 
-def read_cifar_batch(path):
-    """``(images (n, 32, 32, 3) uint8, labels (n,))`` from one file of CIFAR-10's binary
-    version (records of 1 label byte + 3,072 pixel bytes, colour planes one after another)."""
+def load_nielsen(path):
+    """Nielsen's ``mnist.pkl.gz`` (see :mod:`engine.pickled`): 60,000 training and 10,000
+    test images."""
     path = Path(path)
-    check_regular_file(path, DataError)
-    size = path.stat().st_size
-    if size == 0 or size % CIFAR_RECORD:
-        raise DataError(f"{path}: not a CIFAR-10 binary batch ({size:,} bytes is not a whole "
-                        f"number of {CIFAR_RECORD:,}-byte records)")
-    if size > MAX_ARRAY_BYTES:
-        raise DataError(f"{path}: {size:,} bytes is over the limit of "
-                        f"{MAX_ARRAY_BYTES // 2**20:,} MB")
-    try:
-        records = np.fromfile(path, np.uint8).reshape(-1, CIFAR_RECORD)
-    except PermissionError:
-        raise DataError(f"{path}: permission denied") from None
-    except (OSError, ValueError) as exc:
-        raise DataError(f"{path}: cannot be read ({exc})") from None
-    labels = records[:, 0]
-    if labels.max() > 9:
-        raise DataError(f"{path}: label {labels.max()} found; CIFAR-10 labels are 0–9")
-    images = records[:, 1:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
-    return np.ascontiguousarray(images), labels
+    return _digits_split(path.name.split(".")[0], path, read_nielsen(path), DIGITS)
 
 
-def is_cifar_folder(folder):
-    return (Path(folder) / CIFAR_TEST).is_file()
+def load_csv(path):
+    """A CSV of digits (see :mod:`engine.csvdata`); its note says how the test set was made."""
+    path = Path(path)
+    arrays, note = read_csv_split(path)
+    return _digits_split(path.stem, path, arrays, DIGITS, (note,))
 
 
 def load_cifar10(folder):
@@ -279,17 +321,45 @@ def xor():
     return _table("xor", [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0], ("0", "1"))
 
 
+def reference(source):
+    """What a model or session records of the data it learned: the name (``mnist`` …) as
+    it is, a path made absolute, so that ``eval`` finds it from any folder."""
+    source = str(source)
+    return source if source in NAMES else str(Path(source).resolve())
+
+
 def class_names(name):
     """The class names of the named data set (``mnist``, ``fashion``, ``trask``, ``xor``)."""
     return FASHION_CLASSES if name == "fashion" else ("0", "1") if name in ("trask", "xor") \
         else DIGITS
 
 
-def load(source="mnist"):
-    """A data set by name (``mnist``, ``fashion``, ``trask``, ``xor``) or path.
+def _kind(path):
+    """``"npz"``, ``"pickle"``, ``"idx"``, ``"csv"`` or None, from the file's first bytes."""
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    if head.startswith(b"PK") or path.suffix.lower() == ".npz":
+        return "npz"
+    if head.startswith(b"\x1f\x8b"):
+        with open_decompressed(path) as f:
+            head = f.read(4)
+    if head.startswith(b"\0\0\x08"):
+        return "idx"
+    if head[:1] == b"\x80" or path.name.lower().endswith((".pkl", ".pkl.gz", ".pickle")):
+        return "pickle"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "csv" if path.suffix.lower() == ".csv" or "," in text.split("\n")[0] else None
 
-    A path is a folder holding the four IDX files or CIFAR-10's binary batches, or a
-    Keras-style ``.npz``.
+
+def load(source="mnist"):
+    """A data set by name (``mnist``, ``fashion``, ``trask``, ``xor``) or path (see
+    FORMATS; a file is recognised by its first bytes, an IDX file stands for its folder).
+
+    Raises DataError naming the file and what is wrong, listing the formats read when the
+    file is none of them.
     """
     loaders = {"mnist": load_mnist, "fashion": load_fashion, "trask": trask, "xor": xor}
     if str(source) in loaders:
@@ -297,7 +367,19 @@ def load(source="mnist"):
     path = Path(source)
     if path.is_dir():
         return load_cifar10(path) if is_cifar_folder(path) else load_idx_folder(path)
-    if path.exists():
-        return load_npz(path)  # refuses anything but a regular .npz file
-    raise DataError(f"{source}: no such data set; use one of {', '.join(NAMES)}, "
-                    "a folder of IDX files or a Keras-style .npz")
+    if not path.exists():
+        raise DataError(f"{source}: no such data set; use one of {', '.join(NAMES)}, or a "
+                        f"path to {FORMATS}")
+    check_regular_file(path, DataError)
+    try:
+        kind = _kind(path)
+    except PermissionError:
+        raise DataError(f"{path}: permission denied") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DataError(f"{path}: damaged gzip file ({exc})") from None
+    if kind == "idx":
+        return load_idx_folder(path.parent)
+    readers = {"npz": load_npz, "pickle": load_nielsen, "csv": load_csv}
+    if kind is None:
+        raise DataError(f"{path}: not a data set this app reads. It reads {FORMATS}")
+    return readers[kind](path)

@@ -6,6 +6,7 @@ what a file declares before anything is allocated or decompressed, and raise the
 error type with one line that names the file and the limit.
 """
 
+import gzip
 import json
 import os
 import stat
@@ -35,6 +36,13 @@ def check_regular_file(path, error):
         raise error(f"{path}: is a folder, not a file")
     if not stat.S_ISREG(mode):
         raise error(f"{path}: not a regular file (a pipe or a device): refused")
+
+
+def open_decompressed(path):
+    """``path`` opened to read bytes, through gzip when it starts with gzip's magic number."""
+    with open(path, "rb") as raw:
+        gzipped = raw.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rb") if gzipped else open(path, "rb")
 
 
 def _size(n):

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import data as datamod
 from . import inspection
+from .advice import lr_advice
 from .config import TrainConfig
 from .errors import DivergedError
 from .network import Network
@@ -125,7 +126,7 @@ def prepare_data(config, split=None):
         train = train.subset(config.train_subset)
     if config.shuffle_labels:
         train = train.with_shuffled_labels(config.seed)
-    return datamod.DataSplit(split.name, train, split.test)
+    return datamod.DataSplit(split.name, train, split.test, split.notes)
 
 
 def build_network(config, split):
@@ -236,14 +237,14 @@ class Trainer:
             what = f"became {cost}" if not math.isfinite(cost) else f"exploded to {cost:.3g}"
             raise DivergedError(
                 f"training diverged: the cost {what} at step {self.steps + 1} with learning rate "
-                f"{self.lr:g}. Try a smaller learning rate, e.g. {smaller_lr(self.lr):g}")
+                f"{self.lr:g}. {lr_advice(self.config, self.lr, diverged=True)}")
         if self.steps == 0:
             self._explode_at = EXPLOSION_FACTOR * max(cost, 1.0)
         if self.steps % 128 == 127 and not self.grad.any():
             raise DivergedError(
                 f"training stalled: with learning rate {self.lr:g} the weights were thrown so far "
                 f"that every neuron saturated, the gradient is exactly zero and learning stopped. "
-                f"Try a smaller learning rate, e.g. {smaller_lr(self.lr):g}")
+                f"{lr_advice(self.config, self.lr, diverged=True)}")
         self.optimizer.step(self.network.params, self.grad)
         self._pos += k
         self.steps += 1
@@ -273,11 +274,6 @@ class Trainer:
     def evaluate(self, dataset, limit=None):
         """``(mean cost, accuracy)`` of the current network on ``dataset``."""
         return cost_and_accuracy(self.network, dataset, limit)
-
-
-def smaller_lr(lr):
-    """A learning rate about ten times smaller than ``lr``, with one significant digit."""
-    return max(float(f"{lr / 10:.1g}"), 1e-5)
 
 
 def cost_and_accuracy(network, dataset, limit=None):

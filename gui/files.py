@@ -156,10 +156,10 @@ class FileCommands(QObject):
 
     def open_dataset_dialog(self):
         path = self._open_name(
-            "Open dataset: a Keras-style .npz, any of the four IDX files in a folder, or "
-            "a CIFAR-10 binary batch",
-            "MNIST-style data (*.npz *idx*-ubyte *idx*-ubyte.gz);;CIFAR-10 binary batches (*.bin)"
-            ";;All files (*)")
+            "Open dataset: a Keras-style .npz, mnist.pkl.gz, a CSV, any of the four IDX files "
+            "in a folder, or a CIFAR-10 binary batch",
+            "Digit data (*.npz *.pkl.gz *.pkl *.csv *idx*-ubyte *idx*-ubyte.gz)"
+            ";;CIFAR-10 binary batches (*.bin);;All files (*)")
         if path:
             self.open_dataset(path)
 

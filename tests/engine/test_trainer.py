@@ -87,7 +87,7 @@ def test_a_typed_learning_rate_is_the_current_one_and_decays_from_there(small_mn
 @pytest.mark.parametrize("lr, advice", [(321.0, "30"), (1000.0, "100"), (0.0614, "0.006"),
                                         (1e-5, "1e-05")])
 def test_divergence_advice_is_a_value_one_can_type(lr, advice):
-    from digit_descent.engine.trainer import smaller_lr
+    from digit_descent.engine.advice import smaller_lr
 
     assert f"{smaller_lr(lr):g}" == advice
 
