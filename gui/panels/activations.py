@@ -5,7 +5,7 @@ from contextlib import nullcontext
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel,
                                QPushButton, QSpinBox, QVBoxLayout)
 
 from digit_descent.engine.data import one_hot
@@ -13,6 +13,7 @@ from digit_descent.engine.inspection import descend
 
 from .. import style
 from ..display import grid_shape
+from ..widgets import LearningRateBox
 from .base import Panel
 from .reader import LIVE, SOURCES, NetworkChoice
 
@@ -236,10 +237,7 @@ class BackpropDialog(QDialog):
         self.neuron = QSpinBox()
         self.neuron.setRange(0, network.sizes[1] - 1)
         self.neuron.setPrefix("first-layer neuron: ")
-        self.lr = QDoubleSpinBox()
-        self.lr.setDecimals(5)
-        self.lr.setRange(1e-5, 1000.0)
-        self.lr.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
+        self.lr = LearningRateBox()
         self.lr.setPrefix("η ")
         self.lr.setValue(lr)
         self.lr.setToolTip("The learning rate of the step (the training's η to begin with)")

@@ -3,16 +3,16 @@
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QSlider, QSpinBox, QVBoxLayout)
 
 from digit_descent.engine import PRESETS, TrainConfig, parse_layers
 from digit_descent.engine.data import NAMES as DATASET_NAMES
 from digit_descent.engine.settings_spec import SPEC
 
+from ..widgets import LR_MAX, LR_MIN, LearningRateBox
 from .base import Panel
 
-LR_MIN, LR_MAX = SPEC["lr"].low, SPEC["lr"].high
 LR_TICKS_PER_DECADE = 100
 SPEED_MAX = 30  # slider position meaning "flat out"
 
@@ -86,11 +86,8 @@ class ControlsPanel(Panel):
                                 round(math.log10(LR_MAX) * LR_TICKS_PER_DECADE))
         self.lr_slider.setToolTip("Learning rate η (log scale): the size of each downhill step")
         self.lr_slider.setMinimumWidth(80)  # still a slider in a narrow column
-        self.lr_spin = QDoubleSpinBox()
-        self.lr_spin.setDecimals(-math.floor(math.log10(LR_MIN)))  # shows the smallest η
-        self.lr_spin.setRange(LR_MIN, LR_MAX)
+        self.lr_spin = LearningRateBox()
         self.lr_spin.setKeyboardTracking(False)
-        self.lr_spin.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
         lr_row = QHBoxLayout()
         lr_row.addWidget(self.lr_slider, 1)
         lr_row.addWidget(self.lr_spin)

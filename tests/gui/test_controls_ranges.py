@@ -36,3 +36,18 @@ def test_the_extremes_of_the_spec_are_shown_as_they_are(panel, qtbot):
         panel.lr_slider.setValue(panel.lr_slider.minimum())
     assert changed.args == [SPEC["lr"].low] and panel.lr_spin.value() == SPEC["lr"].low
     assert panel.config.lr == SPEC["lr"].low
+
+
+def test_the_learning_rate_is_written_as_people_write_it(panel, qtbot):
+    """η 1 reads "1", not "1.000000"; the smallest η is still exact; a typed value is taken."""
+    shown = {}
+    for lr in (1.0, 0.003, 1e-6, 2.5, 10_000.0):
+        panel.set_config(TrainConfig(lr=lr))
+        shown[lr] = panel.lr_spin.text()
+    assert shown == {1.0: "1", 0.003: "0.003", 1e-6: "0.000001", 2.5: "2.5",
+                     10_000.0: "10000"}
+    panel.lr_spin.lineEdit().selectAll()
+    with qtbot.waitSignal(panel.lrChanged) as changed:
+        qtbot.keyClicks(panel.lr_spin, "0.05")
+        qtbot.keyClick(panel.lr_spin, "\r")
+    assert changed.args == [0.05] and panel.config.lr == 0.05
