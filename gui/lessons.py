@@ -11,7 +11,7 @@ from digit_descent.engine import TrainConfig, trask
 from digit_descent.engine.data import CIFAR_MISSING, RESOURCES
 from digit_descent.engine.lessons.experiments import misread_image, noise_evaluation
 
-from . import style
+from . import lesson_views, style
 from .jobs import Jobs
 from .panels.confusion import GalleryDialog
 from .presenter import layout_docks
@@ -59,7 +59,8 @@ class CaptionStrip(QToolBar):
 
     def show_stage(self, lesson, index, extra=""):
         count = len(lesson.stages)
-        self.heading.setText(f"<b>{lesson.title}</b> &nbsp;·&nbsp; stage {index + 1} of {count}")
+        self.heading.setText(f"<b>{lesson.title}</b> &nbsp;·&nbsp; stage {index + 1} of {count}"
+                             f" &nbsp;·&nbsp; <i>after {lesson.source}</i>")
         self.caption.setText(lesson.stages[index].caption + extra)
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < count - 1)
@@ -177,6 +178,8 @@ class LessonPlayer(QObject):
             self.dialog = w.confusion_panel.open_cell(actual, predicted)
         elif what == "model strong":
             w.open_model(STRONG_MODEL, evaluate=True)
+        elif what in lesson_views.VIEWS:
+            self.dialog = lesson_views.open_view(what, w)
         elif what == "trask":
             self.strip.show_stage(self.lesson, self.index, "<br><i>computing the printout…</i>")
             self._jobs.start(lambda job: list(trask.train()), self._show_trask,
