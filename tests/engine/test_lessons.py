@@ -297,3 +297,15 @@ def test_short_runs_give_every_caption_field(item):
     for template in item.caption_templates():
         for path, spec in fields(template):
             format(resolve(top, path), spec)
+
+
+def test_sources_credit_every_seed_once():
+    from digit_descent.engine.lessons import sources
+    found = sources()
+    assert len(found) == len(set(found))
+    text = " ".join(found)
+    for name in ("3Blue1Brown", "mrdragonbear", "ml4a", "zhyuzh3d", "David Code", "Trask"):
+        assert name in text
+    assert lesson("shuffled").source.startswith("3Blue1Brown, Gradient descent")  # seed 000
+    assert "mrdragonbear" in lesson("learning-rate").source  # seed 001
+    assert "mrdragonbear" in lesson("minibatch").source and "zhyuzh3d" in lesson("minibatch").source

@@ -75,3 +75,19 @@ def test_every_view_opens(qtbot):
         qtbot.addWidget(view)
         assert view.isVisible()
         view.close()
+
+
+def test_a_stage_opens_its_view_and_the_strip_names_the_source(make_window, qtbot):
+    from digit_descent.engine import preset
+    from digit_descent.engine.lessons import lesson
+
+    w = make_window(preset("3b1b").replace(train_subset=1000))
+    assert w.open_lesson("chain-rule")
+    player = w.lesson_player
+    assert "zhyuzh3d" in player.strip.heading.text()  # the text the lesson follows
+    assert type(player.dialog).__name__ == "ChainRuleView" and player.dialog.isVisible()
+    assert lesson("chain-rule").stages[0].caption in player.strip.caption.text()
+    first = player.dialog
+    player.next_stage()
+    assert not first.isVisible() and player.dialog is not first  # a fresh view per stage
+    w.stop_training()
