@@ -1,5 +1,6 @@
 """The lesson views (gui/lesson_views): each opens and shows its experiment's numbers."""
 
+import numpy as np
 import pytest
 
 from digit_descent.engine import trask
@@ -63,9 +64,12 @@ def test_universal_view_draws_each_neuron(qtbot):
     view = open_view("universal-fit")
     qtbot.addWidget(view)
     qtbot.waitUntil(lambda: bool(view.fits), timeout=60000)
-    view.show_width(4)
-    # the curve, four neurons' parts and the fit
-    assert len(view.plot.listDataItems()) == 1 + 4 + 1
+    next(b for b in view.group.buttons() if b.text() == "4 neurons").click()
+    assert len(view.plot.listDataItems()) == 2  # the curve and the fit
+    parts = view.parts.listDataItems()  # four neurons' parts, adding up to the fit
+    fit = view.plot.listDataItems()[1]
+    model = view.fits[4]
+    np.testing.assert_allclose(sum(p.yData for p in parts) + model.c[0], fit.yData)
     assert "mean squared error" in view.readout.text()
 
 
