@@ -70,9 +70,10 @@ _LESSONS = (
                "zeros and ones read right.",
                panels=("cost",), show="logistic"),
          Stage("A network is such units side by side: each hidden neuron is a logistic "
-               "regression on the layer before, its weights the β₁s and its bias the β₀. The "
-               "universal-approximation lesson adds their curves up.",
-               panels=("cost", "weights"), show="logistic")),
+               "regression on the layer before, its weights the β₁s and its bias the β₀. Two "
+               "of them, one minus the other, already make a bump, which no single S-curve "
+               "can; the universal-approximation lesson adds many.",
+               panels=("cost", "weights"), show="universal-fit")),
         logistic.logistic),
     Lesson(
         "3b1b", "3Blue1Brown's network: 784-16-16-10, 13,002 weights and biases",
