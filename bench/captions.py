@@ -25,9 +25,17 @@ FIGURES = Path(captions.__file__).with_name(captions.FIGURES)
 
 
 def fresh_headline(item, short, folder):
-    if folder:
-        return json.loads((Path(folder) / f"{item.name}.json").read_text(encoding="utf-8"))
-    return list(item.run(short=short))[-1]
+    """The lesson's headline: from ``folder``/NAME.json if given, else a fresh run."""
+    if not folder:
+        return list(item.run(short=short))[-1]
+    path = Path(folder) / f"{item.name}.json"
+    try:
+        headline = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise SystemExit(f"captions: cannot read the headline {path}: {exc}") from None
+    if not isinstance(headline, dict):
+        raise SystemExit(f"captions: {path} is not a headline (a JSON object)")
+    return headline
 
 
 def write_atomically(path, text):

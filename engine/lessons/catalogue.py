@@ -149,16 +149,16 @@ _LESSONS = (
         "universal", "Universal approximation: adding up sigmoids, and depth against width",
         LOGISTIC, _3B1B,
         (Stage("Two sigmoids, one minus the other, make a bump; bumps side by side make any "
-               "curve. One hidden layer fits the curve: each thin line is one neuron's "
-               "v·σ(wx + b), their sum the fit. Mean squared error with 1, 2, 4, 16 neurons: "
+               "curve. One hidden layer fits the curve: below, each neuron's v·σ(wx + b); "
+               "their sum plus a bias is the fit. Mean squared error with 1, 2, 4, 16 neurons: "
                "{fit_error.1:.3f}, {fit_error.2:.3f}, {fit_error.4:.4f}, {fit_error.16:.1e}.",
                panels=("cost",), show="universal-fit"),
          Stage("Depth against width on a two-armed spiral, the same budget of weights and "
                "biases. 42: one layer ({spiral.tight_wide.layers}) reads "
                "{spiral.tight_wide.test_accuracy:.1%} of fresh points, two "
                "({spiral.tight_deep.layers}) {spiral.tight_deep.test_accuracy:.1%}. At about "
-               "350 both read {spiral.roomy_wide.test_accuracy:.0%} and "
-               "{spiral.roomy_deep.test_accuracy:.0%}: depth pays when the budget is tight.",
+               "350, one layer reads {spiral.roomy_wide.test_accuracy:.1%}, two "
+               "{spiral.roomy_deep.test_accuracy:.1%}: depth pays when the budget is tight.",
                panels=("cost",), show="universal-fit")),
         universal.universal),
     Lesson(
