@@ -68,7 +68,7 @@ _LESSONS = (
                "the ball rolls down and the curve fits itself: after {steps} steps β₀ = "
                "{beta0:.2f}, β₁ = {beta1:.2f}, cost {cost:.3f}, {accuracy:.1%} of the test "
                "zeros and ones read right.",
-               panels=("cost",), show="logistic"),
+               panels=("cost",), show="logistic-descent"),
          Stage("A network is such units side by side: each hidden neuron is a logistic "
                "regression on the layer before, its weights the β₁s and its bias the β₀. Two "
                "of them, one minus the other, already make a bump, which no single S-curve "

@@ -19,8 +19,8 @@ class Stage:
     show : a view the app opens: ``noise`` (noise images and the answers), ``backprop`` (one
         image's backpropagation), ``cell A B`` (the confusion-matrix cell actual A → read B),
         ``model strong`` (the shipped strong model), ``trask`` (the exact printout), or one
-        of the lesson views (gui/lesson_views): ``logistic``, ``chain-rule``,
-        ``activation-curves``, ``trask-tables``, ``universal-fit``.
+        of the lesson views (gui/lesson_views): ``logistic`` (``logistic-descent``: rolling),
+        ``chain-rule``, ``activation-curves``, ``trask-tables``, ``universal-fit``.
     """
 
     caption: str

@@ -1,13 +1,17 @@
 """The lesson views a stage opens (``Stage.show``): windows of their own beside the panels,
 each drawing one lesson's experiment with the engine's numbers."""
 
-VIEWS = ("logistic", "chain-rule", "activation-curves", "trask-tables", "universal-fit")
+VIEWS = ("logistic", "logistic-descent", "chain-rule", "activation-curves", "trask-tables",
+         "universal-fit")
 
 
 def open_view(name, parent=None):
     """Open and return the view called ``name`` (one of ``VIEWS``); ValueError otherwise."""
-    if name == "logistic":
-        from .logistic import LogisticView as view
+    if name in ("logistic", "logistic-descent"):
+        from .logistic import LogisticView
+
+        def view(parent):
+            return LogisticView(parent, roll=name == "logistic-descent")
     elif name == "chain-rule":
         from .chain_rule import ChainRuleView as view
     elif name == "activation-curves":

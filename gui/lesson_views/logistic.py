@@ -30,7 +30,10 @@ def _surface(job):
 
 
 class LogisticView(LessonView):
-    def __init__(self, parent=None):
+    """The curve, the surface and the sliders; ``roll``: set the ball rolling from β =
+    START as soon as the surface is ready."""
+
+    def __init__(self, parent=None, roll=False):
         super().__init__("Logistic regression: is it a 1 (not a 0), from its ink?", parent)
         self.task, self.ball = None, None
         self.readout = text_label("<i>computing the cost surface on 12,665 images…</i>")
@@ -82,6 +85,7 @@ class LogisticView(LessonView):
         self.timer.setInterval(40)
         self.timer.timeout.connect(self.step)
         self.steps = 0
+        self._roll_when_ready = roll
         self._jobs = Jobs(self)
         self._jobs.start(_surface, self._ready, self.readout.setText)
 
@@ -99,6 +103,7 @@ class LogisticView(LessonView):
                                                  yRange=(b1_from, b1_to), padding=0)
         self.points.setData(x, y)
         self.set_beta(*lr.START)
+        self.roll.setChecked(self._roll_when_ready)
 
     def set_beta(self, beta0, beta1, keep_trail=False):
         for slider, value in zip(self.sliders, (beta0, beta1)):
@@ -128,7 +133,7 @@ class LogisticView(LessonView):
         self.ball.step()
         self.steps += 1
         self.set_beta(*self.ball.position, keep_trail=True)
-        if self.steps >= 400:
+        if self.steps >= lr.STEPS:
             self.roll.setChecked(False)
 
     def _draw(self, beta0, beta1):

@@ -11,8 +11,8 @@ from digit_descent.engine.data import CIFAR_RECORD, DataError, load, load_cifar1
 from digit_descent.engine.lessons import lesson, lessons
 
 PANELS = {"cost", "weights", "confusion", "surface", "pad", "activations"}
-SHOWS = {"noise", "backprop", "model strong", "trask", "logistic", "chain-rule",
-         "activation-curves", "trask-tables", "universal-fit"}
+SHOWS = {"noise", "backprop", "model strong", "trask", "logistic", "logistic-descent",
+         "chain-rule", "activation-curves", "trask-tables", "universal-fit"}
 
 
 def headline(name, **kwargs):

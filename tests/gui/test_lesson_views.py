@@ -95,3 +95,12 @@ def test_a_stage_opens_its_view_and_the_strip_names_the_source(make_window, qtbo
     player.next_stage()
     assert not first.isVisible() and player.dialog is not first  # a fresh view per stage
     w.stop_training()
+
+
+def test_logistic_descent_view_sets_the_ball_rolling(qtbot):
+    view = open_view("logistic-descent")
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.steps >= 5, timeout=60000)
+    assert view.roll.isChecked()
+    view.close()
+    assert not view.timer.isActive()
