@@ -198,15 +198,30 @@ def noise_evaluation(network, class_names=datamod.DIGITS, count=NOISE_IMAGES):
     return inspection.evaluate(network, dataset)
 
 
+NOISE_SEEDS = tuple(range(12))  # the seeds of the honesty check (two on a short run)
+CONFIDENT = 0.7
+
+
 def noise(short=False, data=None):
-    """Random noise in, a confident answer out."""
+    """Random noise in, a confident answer out; then the same network trained from each of
+    ``NOISE_SEEDS``: how the median confidence depends on the seed."""
     split = _mnist(short)
     session = yield from train(_shortened(NOISE_CONFIG, short), split)
     evaluation = noise_evaluation(session.network)
+    medians = {}
+    for seed in NOISE_SEEDS[:2] if short else NOISE_SEEDS:
+        other = session if seed == NOISE_SEED else (
+            yield from train(_shortened(NOISE_CONFIG.replace(seed=seed), short), split,
+                             run=f"seed {seed}"))
+        medians[seed] = float(np.median(noise_evaluation(other.network).confidence))
     yield {"seed": NOISE_SEED, "noise_images": len(evaluation.predicted),
            "test_accuracy": _last_accuracy(session),
            "median_confidence": float(np.median(evaluation.confidence)),
-           "answers": np.bincount(evaluation.predicted, minlength=10).tolist()}
+           "answers": np.bincount(evaluation.predicted, minlength=10).tolist(),
+           "seeds": {"first": min(medians), "last": max(medians), "count": len(medians),
+                     "lowest_median": min(medians.values()),
+                     "highest_median": max(medians.values()),
+                     "confident": sum(m >= CONFIDENT for m in medians.values())}}
 
 
 # --------------------------------------------------------------------- 8. shuffled
