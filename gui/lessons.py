@@ -11,7 +11,7 @@ from digit_descent.engine import trask
 from digit_descent.engine.data import CIFAR_MISSING, RESOURCES
 from digit_descent.engine.lessons.experiments import misread_image, noise_evaluation
 
-from . import style
+from . import lesson_views, style
 from .jobs import Jobs
 from .panels.confusion import GalleryDialog
 
@@ -58,7 +58,8 @@ class CaptionStrip(QToolBar):
 
     def show_stage(self, lesson, index, extra=""):
         count = len(lesson.stages)
-        self.heading.setText(f"<b>{lesson.title}</b> &nbsp;·&nbsp; stage {index + 1} of {count}")
+        self.heading.setText(f"<b>{lesson.title}</b> &nbsp;·&nbsp; stage {index + 1} of {count}"
+                             f" &nbsp;·&nbsp; <i>after {lesson.source}</i>")
         self.caption.setText(lesson.stages[index].caption + extra)
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < count - 1)
@@ -176,6 +177,8 @@ class LessonPlayer(QObject):
             self.dialog = self.panels["confusion"].open_cell(actual, predicted)
         elif what == "model strong":
             self.host.open_model(STRONG_MODEL, evaluate=True)
+        elif what in lesson_views.VIEWS:
+            self.dialog = lesson_views.open_view(what, self.host)
         elif what == "trask":
             self.strip.show_stage(self.lesson, self.index, "<br><i>computing the printout…</i>")
             self._jobs.start(lambda job: list(trask.train()), self._show_trask,

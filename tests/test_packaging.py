@@ -25,6 +25,8 @@ def test_the_wheel_holds_one_package_with_its_lessons_and_data(tmp_path):
                                                  wheel.name.split("-py")[0] + ".dist-info"}
     for needed in ("digit_descent/__main__.py", "digit_descent/cli/__init__.py",
                    "digit_descent/engine/lessons/catalogue.py",
+                   "digit_descent/engine/lessons/figures.json",
+                   "digit_descent/gui/lesson_views/logistic.py",
                    "digit_descent/gui/panels/cost.py", "digit_descent/resources/mnist.npz",
                    "digit_descent/resources/strong.npz"):
         assert needed in names

@@ -8,7 +8,7 @@ holds the lesson's headline figures. Nothing here imports Qt.
 from .catalogue import LESSONS
 from .lesson import Lesson, Stage
 
-__all__ = ["LESSONS", "Lesson", "Stage", "lesson", "lessons"]
+__all__ = ["LESSONS", "Lesson", "Stage", "lesson", "lessons", "sources"]
 
 
 def lessons():
@@ -22,3 +22,13 @@ def lesson(name):
     if name not in found:
         raise ValueError(f"no lesson {name!r}; choose from {', '.join(found)}")
     return found[name]
+
+
+def sources():
+    """The texts the lessons follow, each once, in teaching order (for About and credits)."""
+    found = []
+    for item in lessons():
+        for source in item.source.split("; "):
+            if source not in found:
+                found.append(source)
+    return tuple(found)

@@ -141,19 +141,40 @@ def tweaks(short=False, data=None):
     yield {"rungs": rungs}
 
 
+def most_common_confusion(evaluation, count=5):
+    """The off-diagonal cell of ``evaluation``'s confusion matrix with most images:
+    ``{"actual", "read_as", "images", "of"}`` (``of``: that digit's test images) and the
+    ``count`` it is most confident of (``most_confident``, test-set indices)."""
+    matrix = evaluation.confusion()
+    off = matrix - np.diag(np.diag(matrix))
+    actual, read_as = (int(v) for v in np.unravel_index(np.argmax(off), off.shape))
+    return {"actual": actual, "read_as": read_as, "images": int(off[actual, read_as]),
+            "of": int(matrix[actual].sum()),
+            "most_confident": [int(i) for i in evaluation.cell(actual, read_as, count)]}
+
+
 def templates(short=False, data=None):
-    """No hidden layer: ten weight templates, ~91%; the 3 → 5 confusions."""
+    """No hidden layer: ten weight templates, ~91%; its most common confusion, computed."""
     session = yield from _one_network("templates", short)
-    evaluation = session.evaluation
     yield {"test_accuracy": _last_accuracy(session),
-           "threes_read_as_fives": int(evaluation.confusion()[3, 5]),
-           "most_confident_3_as_5": [int(i) for i in evaluation.cell(3, 5, 5)]}
+           "confusion": most_common_confusion(session.evaluation)}
+
+
+# one change from the templates: a hidden layer of ten sigmoid neurons, every other setting
+# (cost, optimizer, η, weight decay, epochs, seed) the templates' own
+HIDDEN10_CONFIG = preset("templates").replace(layers=(784, 10, 10))
 
 
 def hidden_ten(short=False, data=None):
-    """A hidden layer of ten neurons: a small gain over the templates."""
-    session = yield from _one_network("hidden10", short)
-    yield {"test_accuracy": _last_accuracy(session)}
+    """A hidden layer of ten neurons against none, all else equal."""
+    split = _mnist(short)
+    accuracy = {}
+    for run, config in (("no hidden layer", preset("templates")),
+                        ("hidden layer", HIDDEN10_CONFIG)):
+        session = yield from train(_shortened(config, short), split, run=run)
+        accuracy[run] = _last_accuracy(session)
+    yield {"test_accuracy": accuracy["hidden layer"],
+           "no_hidden_test_accuracy": accuracy["no hidden layer"]}
 
 
 # ------------------------------------------------------------------------ 7. noise
@@ -177,18 +198,41 @@ def noise_evaluation(network, class_names=datamod.DIGITS, count=NOISE_IMAGES):
     return inspection.evaluate(network, dataset)
 
 
+NOISE_SEEDS = tuple(range(12))  # the seeds of the honesty check (two on a short run)
+CONFIDENT = 0.7
+
+
 def noise(short=False, data=None):
-    """Random noise in, a confident answer out."""
+    """Random noise in, a confident answer out; then the same network trained from each of
+    ``NOISE_SEEDS``: how the median confidence depends on the seed."""
     split = _mnist(short)
     session = yield from train(_shortened(NOISE_CONFIG, short), split)
     evaluation = noise_evaluation(session.network)
+    medians = {}
+    for seed in NOISE_SEEDS[:2] if short else NOISE_SEEDS:
+        other = session if seed == NOISE_SEED else (
+            yield from train(_shortened(NOISE_CONFIG.replace(seed=seed), short), split,
+                             run=f"seed {seed}"))
+        medians[seed] = float(np.median(noise_evaluation(other.network).confidence))
     yield {"seed": NOISE_SEED, "noise_images": len(evaluation.predicted),
            "test_accuracy": _last_accuracy(session),
            "median_confidence": float(np.median(evaluation.confidence)),
-           "answers": np.bincount(evaluation.predicted, minlength=10).tolist()}
+           "answers": np.bincount(evaluation.predicted, minlength=10).tolist(),
+           "seeds": {"first": min(medians), "last": max(medians), "count": len(medians),
+                     "lowest_median": min(medians.values()),
+                     "highest_median": max(medians.values()),
+                     "confident": sum(m >= CONFIDENT for m in medians.values())}}
 
 
 # --------------------------------------------------------------------- 8. shuffled
+def labels_left_right(config, split):
+    """The fraction of ``config``'s training labels that its shuffle leaves right (by
+    chance: about one in ten, a little more where the digits are unevenly many)."""
+    train_set = split.train.subset(config.train_subset) if config.train_subset else split.train
+    shuffled_set = train_set.with_shuffled_labels(config.seed)
+    return float(np.mean(shuffled_set.labels == train_set.labels))
+
+
 def shuffled(short=False, data=None):
     """The same network on shuffled and on true labels."""
     split = _mnist(short)
@@ -203,13 +247,17 @@ def shuffled(short=False, data=None):
            "test_accuracy": runs["shuffled"].test_accuracy,
            "control_train_accuracy": runs["control"].train_accuracy,
            "control_test_accuracy": runs["control"].test_accuracy,
+           "labels_left_right": labels_left_right(config, split),
            "images": config.train_subset, "epochs": config.epochs}
 
 
 # ------------------------------------------------------------------------ 9. Trask
 def trask_network(short=False, data=None):
-    """Trask's 3-4-1 network, exactly as published."""
-    yield from trask.train()
+    """Trask's 3-4-1 network, exactly as published: his printout, then the guide's tables
+    (per customer) at the printout's iterations with the last outputs."""
+    lines = list(trask.train())
+    yield from lines[:-1]
+    yield {**lines[-1], "tables": trask.tables()}
 
 
 # ------------------------------------------------------------------ 10. mini-batches
@@ -237,11 +285,16 @@ def minibatches(short=False, data=None):
         paths[name] = path
         yield {"ball": name, "end": [round(float(v), 3) for v in ball.position],
                "full_cost": round(float(full.full_cost(*ball.position)), 4),
-               "path_length": round(float(np.hypot(*np.diff(path, axis=0).T).sum()), 3)}
+               "path_length": round(float(_length(path)), 3)}
     yield {"steps": MINIBATCH_STEPS, "batch_size": stochastic.batch_size,
            "full_batch_cost": float(full.full_cost(*paths["full_batch"][-1])),
            "minibatch_cost": float(full.full_cost(*paths["minibatch"][-1])),
-           "mean_surface_shift": float(np.mean(shifts))}
+           "mean_surface_shift": float(np.mean(shifts)),
+           "path_length_ratio": float(_length(paths["minibatch"]) / _length(paths["full_batch"]))}
+
+
+def _length(path):
+    return np.hypot(*np.diff(path, axis=0).T).sum()
 
 
 # ----------------------------------------------------------------- 11. backpropagation

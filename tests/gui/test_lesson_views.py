@@ -1,0 +1,106 @@
+"""The lesson views (gui/lesson_views): each opens and shows its experiment's numbers."""
+
+import numpy as np
+import pytest
+
+from digit_descent.engine import trask
+from digit_descent.engine.lessons.chain_rule import chain_rule
+from digit_descent.gui.lesson_views import VIEWS, open_view
+
+
+def test_unknown_view_names_them_all():
+    with pytest.raises(ValueError, match="chain-rule"):
+        open_view("nope")
+
+
+def test_chain_rule_view_shows_each_link_and_the_step(qtbot):
+    view = open_view("chain-rule")
+    qtbot.addWidget(view)
+    top = list(chain_rule())[-1]
+    assert f"{top['links']['daL/dzL']:+.4f}" in view.links.text()
+    assert f"{top['gradient']['wL']:+.4f}" in view.products.text()
+    view.step.click()
+    assert f"{top['predicted_cost_change']:+.4f}" in view.outcome.text()
+    assert f"{top['actual_cost_change']:+.4f}" in view.outcome.text()
+
+
+def test_trask_tables_view_shows_his_numbers_at_the_chosen_iteration(qtbot):
+    view = open_view("trask-tables")
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.table is not None, timeout=20000)
+    expected = trask.tables(at=[0])[0]
+    assert view.outputs.item(0, 0).text() == "yes"  # customer 1 has a cat
+    assert view.outputs.item(0, 4).text() == f"{expected['l2'][0]:.4f}"
+    assert view.outputs.item(3, 7).text() == f"{expected['l2_delta'][3]:+.5f}"
+    view.iteration.setValue(1000)
+    qtbot.waitUntil(lambda: view.table["iteration"] == 1000, timeout=20000)
+    later = trask.tables(at=[1000])[0]
+    assert view.outputs.item(0, 4).text() == f"{later['l2'][0]:.4f}"
+
+
+def test_activation_curves_view_plots_three_functions_and_slopes(qtbot):
+    view = open_view("activation-curves")
+    qtbot.addWidget(view)
+    for plot in view.plots:
+        assert len(plot.listDataItems()) == 3
+    slopes = [item.yData.max() for item in view.plots[1].listDataItems()]
+    assert slopes == pytest.approx([0.25, 1.0, 1.0], abs=1e-3)
+
+
+def test_logistic_view_rolls_downhill(qtbot):
+    view = open_view("logistic")
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.task is not None, timeout=60000)
+    start = float(view.task.cost(*view.beta))
+    for _ in range(20):
+        view.step()
+    assert float(view.task.cost(*view.beta)) < start
+    assert "steps: 20" in view.readout.text()
+    view.sliders[0].setValue(150)  # dragging β₀ starts a new ball there
+    assert view.beta[0] == 1.5 and view.steps == 0
+
+
+def test_universal_view_draws_each_neuron(qtbot):
+    view = open_view("universal-fit")
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: bool(view.fits), timeout=60000)
+    next(b for b in view.group.buttons() if b.text() == "4 neurons").click()
+    assert len(view.plot.listDataItems()) == 2  # the curve and the fit
+    parts = view.parts.listDataItems()  # four neurons' parts, adding up to the fit
+    fit = view.plot.listDataItems()[1]
+    model = view.fits[4]
+    np.testing.assert_allclose(sum(p.yData for p in parts) + model.c[0], fit.yData)
+    assert "mean squared error" in view.readout.text()
+
+
+def test_every_view_opens(qtbot):
+    for name in VIEWS:
+        view = open_view(name)
+        qtbot.addWidget(view)
+        assert view.isVisible()
+        view.close()
+
+
+def test_a_stage_opens_its_view_and_the_strip_names_the_source(make_window, qtbot):
+    from digit_descent.engine import preset
+    from digit_descent.engine.lessons import lesson
+
+    w = make_window(preset("3b1b").replace(train_subset=1000))
+    assert w.open_lesson("chain-rule")
+    player = w.lesson_player
+    assert "zhyuzh3d" in player.strip.heading.text()  # the text the lesson follows
+    assert type(player.dialog).__name__ == "ChainRuleView" and player.dialog.isVisible()
+    assert lesson("chain-rule").stages[0].caption in player.strip.caption.text()
+    first = player.dialog
+    player.next_stage()
+    assert not first.isVisible() and player.dialog is not first  # a fresh view per stage
+    w.stop_training()
+
+
+def test_logistic_descent_view_sets_the_ball_rolling(qtbot):
+    view = open_view("logistic-descent")
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.steps >= 5, timeout=60000)
+    assert view.roll.isChecked()
+    view.close()
+    assert not view.timer.isActive()
