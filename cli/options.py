@@ -75,7 +75,7 @@ def build_parser():
                         help="preset to open the app with (default: the last one used, or 3b1b)")
     parser.add_argument("--reset-settings", action="store_true",
                         help="forget the app's saved settings (layout, last configuration) first")
-    sub = parser.add_subparsers(dest="command", metavar="{train,eval,bench,lesson,record}")
+    sub = parser.add_subparsers(dest="command", metavar="{train,eval,bench,lesson,record,lab}")
 
     train = sub.add_parser("train", help="train headless and report each epoch")
     train.add_argument("--preset", choices=list(PRESETS),
@@ -152,6 +152,8 @@ def build_parser():
     rec.add_argument("--seconds", type=_positive_seconds, default=10.0,
                      help="length of the video (default 10 s: fps × seconds frames)")
     rec.add_argument("--size", default="1920x1080", help="frame size WIDTHxHEIGHT")
+    from .lab import add_lab_parser
+    add_lab_parser(sub, _positive_int)
     return parser
 
 

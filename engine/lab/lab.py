@@ -117,9 +117,9 @@ class Lab:
 
     def __init__(self, config=LabConfig()):
         self.config = config.checked()
-        self.points, self.labels = _make_points(config)
-        self.is_train = datasets.train_test_split(len(self.labels), config.train_fraction,
-                                                  config.seed)
+        points, labels = _make_points(config)
+        self._set_points(points, labels, datasets.train_test_split(
+            len(labels), config.train_fraction, config.seed))
         self._serial = 0
         self._build_network()
 
@@ -139,10 +139,10 @@ class Lab:
         old, self.config = self.config, config
         data_keys = ("dataset", "classes", "noise", "train_fraction", "n_points", "seed")
         if any(getattr(old, k) != getattr(config, k) for k in data_keys):
-            if config.dataset != "points":
-                self.points, self.labels = _make_points(config)
-            self.is_train = datasets.train_test_split(len(self.labels), config.train_fraction,
-                                                      config.seed)
+            points, labels = (self.points, self.labels) if config.dataset == "points" \
+                else _make_points(config)
+            self._set_points(points, labels, datasets.train_test_split(
+                len(labels), config.train_fraction, config.seed))
         shape_keys = ("features", "hidden", "activation", "dataset", "classes", "seed")
         if any(getattr(old, k) != getattr(config, k) for k in shape_keys) or \
                 self.network.sizes != self._sizes():
@@ -154,10 +154,10 @@ class Lab:
         """Classify these points (read from a file): ``xy`` ``(n, 2)``, labels 0–4; half
         of them, at random, are for training. A new network."""
         self.config = replace(self.config, dataset="points").checked()
-        self.points = np.asarray(xy, np.float32).reshape(-1, 2)
-        self.labels = np.asarray(labels, np.int64)
-        self.is_train = datasets.train_test_split(len(self.labels), self.config.train_fraction,
-                                                  self.config.seed)
+        labels = np.asarray(labels, np.int64)
+        self._set_points(np.asarray(xy, np.float32).reshape(-1, 2), labels,
+                         datasets.train_test_split(len(labels), self.config.train_fraction,
+                                                   self.config.seed))
         self._build_network()
 
     def add_point(self, x, y, label):
@@ -166,9 +166,8 @@ class Lab:
             y, label = min(max(float(y), 0.02), 0.98), 0
         elif not 0 <= label < self.n_classes:
             raise ValueError(f"class {label} is not one of this data set's {self.n_classes}")
-        self.points = np.concatenate([self.points, np.float32([[x, y]])])
-        self.labels = np.append(self.labels, np.int64(label))
-        self.is_train = np.append(self.is_train, True)
+        self._set_points(np.concatenate([self.points, np.float32([[x, y]])]),
+                         np.append(self.labels, np.int64(label)), np.append(self.is_train, True))
         self._build_trainer(keep=True)
 
     def remove_point(self, x, y):
@@ -179,8 +178,7 @@ class Lab:
         if d[i] > REMOVE_RADIUS or (self.is_train[i] and self.is_train.sum() <= 2):
             return False
         keep = np.arange(len(self.labels)) != i
-        self.points, self.labels, self.is_train = self.points[keep], self.labels[keep], \
-            self.is_train[keep]
+        self._set_points(self.points[keep], self.labels[keep], self.is_train[keep])
         self._build_trainer(keep=True)
         return True
 
@@ -191,10 +189,19 @@ class Lab:
         self._build_network()
 
     # ------------------------------------------------------------ training
-    def frame(self):
-        """Train to the end of the current pass over the training points; the snapshot."""
+    def frame(self, before_step=None):
+        """Train to the end of the current pass over the training points; the snapshot.
+
+        ``before_step()``, if given, is called before each mini-batch. Raises
+        DivergedError when the cost becomes NaN or explodes.
+        """
         steps = -(-int(self.is_train.sum()) // self.trainer.batch_size)
-        self.trainer.run_steps(steps, self.surgery.enforce)
+
+        def prepare():
+            if before_step is not None:
+                before_step()
+            self.surgery.enforce()
+        self.trainer.run_steps(steps, prepare)
         self.surgery.enforce()
         return self.snapshot()
 
@@ -217,14 +224,25 @@ class Lab:
                     (labels_from_outputs(out) == self.labels[keep]).mean())
         return LabSnapshot(
             config=cfg, sizes=net.sizes, cost=net.cost_name, params=params,
-            off=self.surgery.off_masks(), points=_frozen(self.points),
-            labels=_frozen(self.labels), is_train=_frozen(self.is_train),
+            off=self.surgery.off_masks(), **self._frozen_points(),
             n_classes=self.n_classes,
             boundary=boundary(net, cfg.features, 1 if cfg.regression else 2, cfg.resolution),
             epoch=self._epoch0 + self.trainer.epoch, steps=self._steps0 + self.trainer.steps,
             can_undo=self.surgery.can_undo, serial=self._serial, **figures)
 
     # ------------------------------------------------------------- helpers
+    def _set_points(self, points, labels, is_train):
+        self.points, self.labels, self.is_train = points, labels, is_train
+        self._frozen = None
+
+    def _frozen_points(self):
+        """Read-only copies of the points, made again only when they change (so a panel can
+        tell new points by identity)."""
+        if self._frozen is None:
+            self._frozen = {"points": _frozen(self.points), "labels": _frozen(self.labels),
+                            "is_train": _frozen(self.is_train)}
+        return self._frozen
+
     def _sizes(self):
         n_out = 1 if self.n_classes <= 2 else self.n_classes
         return (len(self.config.features), *map(int, self.config.hidden), n_out)
