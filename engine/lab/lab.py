@@ -202,7 +202,7 @@ class Lab:
                 before_step()
             self.surgery.enforce()
         self.trainer.run_steps(steps, prepare)
-        self.surgery.enforce()
+        prepare()  # (the snapshot's passes over the grid are work too)
         return self.snapshot()
 
     def snapshot(self):

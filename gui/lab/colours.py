@@ -42,6 +42,10 @@ _LUT = style.diverging_colormap().getLookupTable(nPts=256, alpha=False)
 
 
 def signed(values, scale):
-    """RGB ``(..., 3)`` uint8 of signed ``values`` in the sign colours, ±``scale`` at the ends."""
-    i = np.clip((np.asarray(values, np.float32) / max(scale, 1e-12) + 1) * 127.5, 0, 255)
-    return _LUT[i.astype(np.uint8)]
+    """RGB ``(..., 3)`` uint8 of signed ``values`` in the sign colours, ±``scale`` at the ends
+    (``scale`` a number, or one per value of the last axis)."""
+    i = np.multiply(values, np.float32(127.5) / np.maximum(np.float32(scale), 1e-12),
+                    dtype=np.float32)
+    i += 127.5
+    np.clip(i, 0, 255, out=i)
+    return _LUT.take(i.astype(np.uint8), axis=0)

@@ -8,6 +8,8 @@ clicking a link or a neuron lets you type its weight or bias; right-clicking a h
 switches it off or on.
 """
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QPoint, QRectF, Qt, Signal
@@ -26,6 +28,7 @@ ALL_LINKS = 128  # a layer with more links shows each neuron's STRONGEST incomin
 STRONGEST = 4
 MAX_LINK_PX = 9.0
 HIT_PX = 6.0
+CARD_REFRESH_S = 0.2  # the hover card's numbers follow training this often (it is read)
 
 
 class NodeLinkView(QWidget):
@@ -73,6 +76,8 @@ class NodeLinkView(QWidget):
         self.weights = self.biases = None
         self.off = []
         self._shown_links = {}
+        self._pens = {}
+        self._card_time = 0.0
         self.view.scene().sigMouseMoved.connect(self._moved)
         self.view.scene().sigMouseClicked.connect(self._clicked)
 
@@ -84,6 +89,7 @@ class NodeLinkView(QWidget):
         self.centres = {}
         self.nodes, self.frames, self.links = {}, {}, {}
         self._shown_links = {}
+        self._drawn_off = {}
         height = max(sizes[first:]) * PITCH
         gap = self.gap = max(GAP, GAP_RATIO * height)
         for layer in range(first, len(sizes)):
@@ -149,12 +155,17 @@ class NodeLinkView(QWidget):
                 image.setImage(pics[j], autoLevels=False, levels=(0, 255))
                 image.setRect(image.rect)  # after the image: its size sets the scale
             is_off = bool(off[layer][j]) if layer < len(off) else False
-            image.setOpacity(0.25 if is_off else 1.0)
-            self.frames[layer, j].setPen(style.pen(style.GREY if is_off else style.INK, pen_px,
-                                                   style=Qt.DashLine if is_off else None))
+            if self._drawn_off.get((layer, j)) != (is_off, pen_px):
+                self._drawn_off[layer, j] = (is_off, pen_px)
+                image.setOpacity(0.25 if is_off else 1.0)
+                self.frames[layer, j].setPen(style.pen(
+                    style.GREY if is_off else style.INK, pen_px,
+                    style=Qt.DashLine if is_off else None))
         for l, items in self.links.items():
             self._draw_links(l, items, off)
-        if self.hovered is not None:
+        now = time.monotonic()
+        if self.hovered is not None and now - self._card_time >= CARD_REFRESH_S:
+            self._card_time = now
             self._show_card()
 
     def _draw_links(self, l, items, off):
@@ -180,8 +191,15 @@ class NodeLinkView(QWidget):
             width = style.scaled(widths[to, frm])
             if hovered and self.hovered[1][1:] == (to, frm):
                 colour, width = style.INK, width + style.scaled(2)
-            line.setPen(style.pen(colour, width, alpha=230))
+            line.setPen(self._pen(colour, round(width * 4) / 4))
         self._shown_links[l] = shown
+
+    def _pen(self, colour, width):
+        """A link's pen (made once for each colour and quarter-pixel width)."""
+        pen = self._pens.get((colour, width))
+        if pen is None:
+            pen = self._pens[colour, width] = style.pen(colour, width, alpha=230)
+        return pen
 
     # ------------------------------------------------------------------ mouse
     def _hit(self, scene_pos):

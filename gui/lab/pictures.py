@@ -4,6 +4,8 @@
 its activation along x as a filled curve. Display only: the numbers come from the engine.
 """
 
+from functools import lru_cache
+
 import numpy as np
 
 from digit_descent.engine.lab.features import feature_matrix
@@ -16,21 +18,32 @@ CURVE_ROWS = 48
 def lab_pictures(snapshot):
     """``pictures[layer]``: RGB uint8 ``(n, h, w, 3)`` of every layer of the lab's network."""
     b, cfg = snapshot.boundary, snapshot.config
-    axis = b.axis
     if cfg.regression:
-        inputs = feature_matrix(axis[:, None], cfg.features)
-        pics = [curve_pictures(inputs, _scale(inputs))]
+        pics = [_inputs(cfg.features, b.axis, 1)]
         pics += [curve_pictures(h, _level(h, cfg.activation)) for h in b.hidden]
         return pics + [curve_pictures(b.output * 2 - 1, 1.0)]
+    pics = [_inputs(cfg.features, b.axis, 2)]
+    pics += [_planes(h, _level(h, cfg.activation)) for h in b.hidden]
+    if b.output.shape[-1] == 1:
+        return pics + [blend(b.output)[None]]
+    return pics + [_planes(b.output * 2 - 1, 1.0)]  # each output: its class's probability
+
+
+@lru_cache(maxsize=8)
+def _input_pictures(features, axis_bytes, dims):
+    axis = np.frombuffer(axis_bytes, np.float32)
+    if dims == 1:
+        inputs = feature_matrix(axis[:, None], features)
+        return curve_pictures(inputs, _scale(inputs))
     gx, gy = np.meshgrid(axis, axis)
-    inputs = feature_matrix(np.stack([gx.ravel(), gy.ravel()], 1), cfg.features)
+    inputs = feature_matrix(np.stack([gx.ravel(), gy.ravel()], 1), features)
     inputs = inputs.reshape(len(axis), len(axis), -1)
-    pics = [_planes(inputs, np.abs(inputs).max(axis=(0, 1)))]
-    pics += [_planes(h, np.full(h.shape[-1], _level(h, cfg.activation))) for h in b.hidden]
-    out = blend(b.output)[None]
-    if b.output.shape[-1] > 1:  # each output neuron: its own class probability
-        out = np.stack([signed(b.output[..., k] * 2 - 1, 1.0) for k in range(b.output.shape[-1])])
-    return pics + [out]
+    return _planes(inputs, np.abs(inputs).max(axis=(0, 1)))
+
+
+def _inputs(features, axis, dims):
+    """The inputs' pictures (the same every frame: made once)."""
+    return _input_pictures(tuple(features), np.asarray(axis, np.float32).tobytes(), dims)
 
 
 def _level(values, activation):
@@ -44,7 +57,7 @@ def _scale(values):
 
 def _planes(values, scales):
     """``(R, R, n)`` values → ``(n, R, R, 3)`` pictures, neuron ``j`` scaled by ``scales[j]``."""
-    return np.stack([signed(values[..., j], float(scales[j])) for j in range(values.shape[-1])])
+    return np.ascontiguousarray(signed(values, scales).transpose(2, 0, 1, 3))
 
 
 def curve_pictures(values, scales):

@@ -29,7 +29,8 @@ MAX_FRAME_WAIT_S = 0.25
 class LabRunner(QObject):
     """Owns the lab's thread.
 
-    Signals: ``snapshotChanged(LabSnapshot)`` at most once a poll; ``failed(str)`` a command
+    Signals: ``snapshotChanged(LabSnapshot)`` at most once a poll (every ``poll_ms``: the
+    panels draw at 30 Hz, training runs at its own speed); ``failed(str)`` a command
     refused or training diverged (training pauses); ``runningChanged(bool)``.
     ``frames_per_s``: the speed limit (Playground's one frame an animation frame: 60), or
     None for flat out.
@@ -39,7 +40,7 @@ class LabRunner(QObject):
     failed = Signal(str)
     runningChanged = Signal(bool)
 
-    def __init__(self, config, frames_per_s=60.0, poll_ms=16, parent=None):
+    def __init__(self, config, frames_per_s=60.0, poll_ms=33, parent=None):
         super().__init__(parent)
         self.latest = None  # the newest publication of the training thread
         self.snapshot = None  # the newest LabSnapshot the GUI took
