@@ -198,7 +198,7 @@ class NodeLinkView(QWidget):
         """A link's pen (made once for each colour and quarter-pixel width)."""
         pen = self._pens.get((colour, width))
         if pen is None:
-            pen = self._pens[colour, width] = style.pen(colour, width, alpha=230)
+            pen = self._pens[colour, width] = style.pen(colour, width)  # opaque: see README
         return pen
 
     # ------------------------------------------------------------------ mouse
