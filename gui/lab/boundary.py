@@ -64,7 +64,8 @@ class BoundaryPanel(Panel):
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         self.output_curve = pg.PlotDataItem()
-        style.sized_pen(self.output_curve, style.INK, 3)
+        style.sized_pen(self.output_curve, style.VERMILION, 4)
+        self.output_curve.setZValue(5)  # over the samples
         self.plot.addItem(self.output_curve)
         self.train_dots = pg.ScatterPlotItem(pxMode=True)
         self.test_dots = pg.ScatterPlotItem(pxMode=True)
@@ -142,7 +143,7 @@ class BoundaryPanel(Panel):
         pts, labels, train = snapshot.points, snapshot.labels, snapshot.is_train
         regression = snapshot.config.regression
         for dots, keep, ring in ((self.train_dots, train, "w"), (self.test_dots, ~train, "k")):
-            colours = [style.INK if regression else class_colour(c) for c in labels[keep]]
+            colours = [style.GREY if regression else class_colour(c) for c in labels[keep]]
             brushes = [pg.mkBrush(c) for c in colours]
             if regression and ring == "k":
                 brushes = [pg.mkBrush("w")] * int(keep.sum())

@@ -22,7 +22,7 @@ from .. import style
 
 NODE = 1.1  # a node's side, in the view's units
 PITCH = 1.3  # from one node's centre to the next in a column
-GAP = 3.2  # from one column to the next, at least (tall columns are spread wider: GAP_RATIO)
+GAP = 2.8  # from one column to the next, at least (tall columns are spread wider: GAP_RATIO)
 GAP_RATIO = 0.45
 ALL_LINKS = 128  # a layer with more links shows each neuron's STRONGEST incoming ones
 STRONGEST = 4
@@ -107,10 +107,12 @@ class NodeLinkView(QWidget):
                 self.vb.addItem(frame)
                 self.nodes[layer, j], self.frames[layer, j] = image, frame
             title, count = _layer_title(layer, len(sizes) - 1, n)
-            for text, bold, anchor in ((title, True, (0.5, 1)), (count, False, (0.5, 0))):
-                item = _text(text, 12, bold=bold, anchor=anchor)
-                item.setPos(x, height / 2 + 0.7)
-                self.vb.addItem(item)
+            item = pg.TextItem(html=f'<div style="text-align:center; color:{style.INK}">'
+                               f'<b>{title}</b><br>{count}</div>', anchor=(0.5, 1))
+            style.sized_font(item, 12)
+            item.setTextWidth(-1)
+            item.setPos(x, height / 2 + 0.1)
+            self.vb.addItem(item)
         names = {first: input_names if first == 0 else None, len(sizes) - 1: output_names}
         for layer, labels in names.items():
             for j, label in enumerate(labels or ()):
@@ -130,8 +132,10 @@ class NodeLinkView(QWidget):
                     items.append(line)
             self.links[l] = np.array(items, dtype=object).reshape(sizes[l + 1], sizes[l])
         width = (len(sizes) - 1 - first) * gap
-        self.vb.setRange(QRectF(-1.6 - NODE, -height / 2 - 0.3, width + 3.2 + 2 * NODE,
-                                height + 2.4), padding=0.02)
+        left = 1.2 + NODE if first == 0 and input_names else 0.6 + NODE
+        right = 2.8 + NODE if output_names else 0.6 + NODE  # room for the names
+        self.vb.setRange(QRectF(-left, -height / 2 - 0.3, width + left + right, height + 2.4),
+                         padding=0.02)
 
     def _end(self, layer, j, out):
         x, y = self.centres[layer][j]
@@ -325,7 +329,7 @@ def _segment_distance(p, a, b):
 def _layer_title(layer, last, n):
     """The column's title and the count below it."""
     name = "inputs" if layer == 0 else "output" if layer == last else f"hidden {layer}"
-    return name, f"{n} neuron{'s' if n > 1 else ''}" if 0 < layer < last else ""
+    return name, f"({n})" if 0 < layer < last else ""
 
 
 def _text(text, points, bold=False, anchor=(0.5, 0.5)):

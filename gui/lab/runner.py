@@ -78,7 +78,7 @@ class LabRunner(QObject):
     def set_running(self, running):
         """Train frame after frame, or pause (after the frame being trained)."""
         self._lab_running = bool(running)
-        self._wake.set()
+        self.send(lambda lab: None)  # a snapshot follows, saying whether it runs
 
     def draws(self, widget):
         """Let ``widget`` paint with training waiting (see the module's docstring)."""
