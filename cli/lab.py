@@ -4,9 +4,7 @@ import os
 import signal
 import sys
 
-from digit_descent.engine.lab import LabConfig
 from digit_descent.engine.lab.datasets import CLASSIFICATION, REGRESSION
-from digit_descent.engine.lab.points_csv import read_points
 
 from .options import UsageError
 
@@ -27,6 +25,8 @@ def add_lab_parser(sub, positive_int):
 
 def lab_config(args):
     """The :class:`LabConfig` of the flags; UsageError names a bad one."""
+    from digit_descent.engine.lab import LabConfig
+
     try:
         hidden = tuple(int(p) for p in args.hidden.replace(",", "-").split("-") if p.strip())
     except ValueError:
@@ -41,6 +41,8 @@ def lab_config(args):
 
 def run_lab(args):
     """Open the lab; returns the exit code (Ctrl+C: 130)."""
+    from digit_descent.engine.lab.points_csv import read_points
+
     config = lab_config(args)
     points = read_points(args.points) if args.points else None  # a bad file: one line, exit 2
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") \

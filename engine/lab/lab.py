@@ -5,7 +5,7 @@ points (Playground's frame: an epoch in mini-batches) and returns a :class:`LabS
 immutable, with the boundary of the output and of every hidden neuron over the plane.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -56,6 +56,13 @@ class LabConfig:
         if self.dataset not in datasets.CLASSIFICATION + datasets.REGRESSION + ("points",):
             raise ValueError(f"unknown data set {self.dataset!r}")
         check_features(self.features, 1 if self.regression else 2)
+        if not 2 <= self.classes <= datasets.MAX_CLASSES:
+            raise ValueError(f"a lab data set has 2 to {datasets.MAX_CLASSES} classes, "
+                             f"not {self.classes}")
+        if not 0 <= self.noise <= 0.5 or not 0.1 <= self.train_fraction <= 0.9 \
+                or not 4 <= self.n_points <= 10_000:
+            raise ValueError("noise must be from 0 to 0.5, the training fraction from 0.1 to "
+                             "0.9 and the number of points from 4 to 10,000")
         if not 0 <= len(self.hidden) <= MAX_HIDDEN or \
                 not all(1 <= int(n) <= MAX_WIDTH for n in self.hidden):
             raise ValueError(f"up to {MAX_HIDDEN} hidden layers of 1 to {MAX_WIDTH} neurons")
@@ -96,7 +103,7 @@ class LabSnapshot:
     train_accuracy: float = None
     test_accuracy: float = None
     can_undo: bool = False
-    serial: int = field(default=0)
+    serial: int = 0
 
     def network(self):
         """A new :class:`Network` holding these weights."""

@@ -49,9 +49,10 @@ class LinkNumbers:
     step: float
 
 
-def neuron_numbers(network, probe, layer, neuron, X, Y, lr, l2=0.0):
+def neuron_numbers(network, probe, layer, neuron, X, Y, lr):
     """:class:`NeuronNumbers` for ``neuron`` of ``layer`` (1 … len(sizes) − 1) at the input
-    ``probe`` ``(sizes[0],)``; gradient over ``X`` ``(n, sizes[0])``, ``Y`` ``(n, sizes[-1])``."""
+    ``probe`` ``(sizes[0],)``; gradient over ``X`` ``(n, sizes[0])``, ``Y`` ``(n, sizes[-1])``;
+    ``lr`` is η (a bias is not decayed: its step is −η ∂C/∂b)."""
     zs, acts = layer_outputs(network, np.asarray(probe)[None, :])
     _, db = network.gradients(X, Y)
     last = layer == network.n_layers

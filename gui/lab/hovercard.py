@@ -48,9 +48,8 @@ def neuron_card(numbers, n_layers, where, input_names=None, off=False, samples="
              + (" (sends 0: switched off)" if off else ""),
              f"∂C/∂b = {_n(n.dC_db)} {html.escape(samples)}",
              f"step −η·∂C/∂b = <b>{_n(n.step)}</b>"]
-    if len(shown) < len(order) or names:
-        lines.insert(2, "inputs aᵢ: " + ", ".join(html.escape(x) for x in names)
-                     + (" …" if rest else ""))
+    lines.insert(2, "inputs aᵢ: " + ", ".join(html.escape(x) for x in names)
+                 + (" …" if rest else ""))
     return "<br>".join(lines)
 
 

@@ -56,8 +56,8 @@ class LabNetworkPanel(Panel):
 
     def set_probe(self, x, y):
         self.probe = (x, y)
-        if self.view.hovered is not None and self.snapshot is not None:
-            self.view._show_card()
+        if self.snapshot is not None:
+            self.view.refresh_card()
 
     def _probe(self):
         s = self.snapshot
@@ -85,7 +85,7 @@ class LabNetworkPanel(Panel):
             layer, j = index
             if layer == 0:
                 return input_card(cfg.features[j], float(probe[j]), where)
-            numbers = neuron_numbers(net, probe, layer, j, X, Y, cfg.lr, cfg.l2)
+            numbers = neuron_numbers(net, probe, layer, j, X, Y, cfg.lr)
             return neuron_card(numbers, L, where, list(cfg.features),
                                off=bool(s.off[layer][j]), samples=samples)
         l, to, frm = index

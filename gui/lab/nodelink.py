@@ -247,6 +247,11 @@ class NodeLinkView(QWidget):
             for l, items in self.links.items():
                 self._draw_links(l, items, self.off)
 
+    def refresh_card(self):
+        """Work the hover card out again (its probe moved)."""
+        if self.hovered is not None:
+            self._show_card()
+
     def _show_card(self):
         text = self.card(*self.hovered)
         if not text:

@@ -55,6 +55,7 @@ class LabRunner(QObject):
         self._depth = 0
         self._error = None
         self._lab = None
+        self._lab_running = False  # written by the GUI thread, read by the training thread
         self._thread = threading.Thread(target=self._run, args=(config,), daemon=True,
                                         name="lab-training")
         self._thread.start()
@@ -154,8 +155,6 @@ class LabRunner(QObject):
                 self._wake.wait(0.25)
                 self._wake.clear()
                 next_frame = time.perf_counter()
-
-    _lab_running = False  # written by the GUI thread, read here
 
     def _handle_commands(self):
         done = False
