@@ -30,3 +30,12 @@ def test_a_bad_points_file_is_refused_before_any_window(capsys, tmp_path):
     bad.write_text("x,y,label\n1,2,0\n3,oops,1\n")
     assert main(["lab", "--points", str(bad)]) == 2
     assert "bad.csv, line 3" in capsys.readouterr().err
+
+
+def test_the_lab_packages_are_installed_with_the_app():
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    packages = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    assert {"digit_descent.engine.lab", "digit_descent.gui.lab"} <= set(packages)
