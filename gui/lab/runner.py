@@ -29,8 +29,8 @@ MAX_FRAME_WAIT_S = 0.25
 class LabRunner(QObject):
     """Owns the lab's thread.
 
-    Signals: ``snapshotChanged(LabSnapshot)`` at most once a poll (every ``poll_ms``: the
-    panels draw at 30 Hz, training runs at its own speed); ``failed(str)`` a command
+    Signals: ``snapshotChanged(LabSnapshot)`` at most once a poll (every ``poll_ms``;
+    training runs at its own speed); ``failed(str)`` a command
     refused or training diverged (training pauses); ``runningChanged(bool)``.
     ``frames_per_s``: the speed limit (Playground's one frame an animation frame: 60), or
     None for flat out.

@@ -1,6 +1,6 @@
 """The 2-D lab's window: controls, the data panel and the node-link panel, trained live."""
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMainWindow, QSplitter, QWidget
 
@@ -13,6 +13,8 @@ from .controls import LabControls
 from .network_panel import LabNetworkPanel
 from .runner import LabRunner
 
+DRAW_MS = 16  # a panel drawn a tick, in turns
+
 class LabWindow(QMainWindow):
     """The lab. ``frames_per_s``: training's speed limit (None: flat out, for the bench)."""
 
@@ -20,7 +22,7 @@ class LabWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowFlag(Qt.Window)
         self.setWindowTitle("Digit Descent — 2-D lab")
-        self.runner = LabRunner(config, frames_per_s, parent=self)
+        self.runner = LabRunner(config, frames_per_s, poll_ms=DRAW_MS, parent=self)
         self.runner.draws(self)
         self.controls = LabControls(config)
         self.controls.setMaximumWidth(380)
@@ -37,6 +39,11 @@ class LabWindow(QMainWindow):
         layout.addWidget(self.controls)
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
+        self._panels, self._next_panel = (self.boundary, self.network), 0
+        self._draw_timer = QTimer(self)
+        self._draw_timer.setInterval(DRAW_MS)
+        self._draw_timer.timeout.connect(self._draw_next)
+        self._draw_timer.start()
         self._connect()
         self.resize(1600, 900)
 
@@ -67,11 +74,24 @@ class LabWindow(QMainWindow):
         lab.configure(config)
 
     def show_snapshot(self, snapshot):
+        """A new snapshot: the controls follow at once, the panels at the next ticks."""
         self.controls.undo_button.setEnabled(snapshot.can_undo)
         if snapshot.config != self.controls.config:
             self.controls.set_config(snapshot.config)
-        self.boundary.show_snapshot(snapshot)
-        self.network.show_snapshot(snapshot)
+
+    def _draw_next(self):
+        """Draw the newest snapshot in one panel that does not show it yet, taking turns: one
+        panel a tick keeps each of the GUI thread's turns short (each panel: 30 Hz)."""
+        snapshot = self.runner.snapshot
+        if snapshot is None:
+            return
+        for i in range(len(self._panels)):
+            k = (self._next_panel + i) % len(self._panels)
+            if self._panels[k].snapshot is not snapshot:
+                self._next_panel = k + 1
+                with self.runner.gui_frame():  # training waits: no fight for the GIL
+                    self._panels[k].show_snapshot(snapshot)
+                return
 
     def toggle_training(self):
         self.runner.set_running(not self.runner.running)
@@ -105,8 +125,10 @@ class LabWindow(QMainWindow):
                 self.controls.message.setText(f"{path}: not saved ({exc.strerror or exc})")
 
     def closeEvent(self, event):
+        self._draw_timer.stop()
         self.runner.shutdown()
         super().closeEvent(event)
+
 
 def open_lab(parent=None, config=None):
     """Open the lab in a window of its own (from the main window: ``open_lab(self)``)."""
