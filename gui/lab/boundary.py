@@ -10,7 +10,6 @@ picture: z is their sum plus the bias).
 
 from contextlib import nullcontext
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout

@@ -15,6 +15,7 @@ from .runner import LabRunner
 
 DRAW_MS = 16  # a panel drawn a tick, in turns
 
+
 class LabWindow(QMainWindow):
     """The lab. ``frames_per_s``: training's speed limit (None: flat out, for the bench)."""
 
@@ -52,7 +53,7 @@ class LabWindow(QMainWindow):
         r.snapshotChanged.connect(self.show_snapshot)
         r.failed.connect(c.message.setText)
         r.runningChanged.connect(lambda on: c.train_button.setText("Pause" if on else "Train"))
-        c.configChanged.connect(lambda cfg: r.send(type(self)._configure, cfg))
+        c.configChanged.connect(lambda cfg: r.send(lambda lab: lab.configure(cfg)))
         c.train_button.clicked.connect(self.toggle_training)
         c.step_button.clicked.connect(lambda: r.send(lambda lab: lab.frame()))
         c.reset_button.clicked.connect(lambda: r.send(lambda lab: lab.reset()))
@@ -68,10 +69,6 @@ class LabWindow(QMainWindow):
         v.neuronSwitched.connect(lambda *a: r.send(lambda lab: lab.surgery.switch(*a)))
         for keys, slot in (("Space", self.toggle_training), ("Ctrl+Z", self.undo)):
             QShortcut(QKeySequence(keys), self, activated=slot)
-
-    @staticmethod
-    def _configure(lab, config):
-        lab.configure(config)
 
     def show_snapshot(self, snapshot):
         """A new snapshot: the controls follow at once, the panels at the next ticks."""
