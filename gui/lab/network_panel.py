@@ -36,6 +36,7 @@ class LabNetworkPanel(Panel):
         self.probe = None  # (x, y) of the plane, or None: the first training point
         self.view = NodeLinkView(editable=True)
         self.view.card = self.card
+        self.view.card_follows_drawing = False  # the window refreshes it in a turn of its own
         self.hint = QLabel("Hover a neuron or a link for its numbers · click to type a value · "
                            "right-click a hidden neuron to switch it off · Ctrl+Z undoes")
         self.hint.setWordWrap(True)

@@ -47,6 +47,7 @@ class NodeLinkView(QWidget):
     def __init__(self, editable=True, parent=None):
         super().__init__(parent)
         self.editable = editable
+        self.card_follows_drawing = True  # False: the owner calls refresh_card itself
         self.card = lambda kind, index: None
         self.view = pg.GraphicsLayoutWidget()
         self.vb = self.view.addViewBox()
@@ -167,10 +168,8 @@ class NodeLinkView(QWidget):
                     style=Qt.DashLine if is_off else None))
         for l, items in self.links.items():
             self._draw_links(l, items, off)
-        now = time.monotonic()
-        if self.hovered is not None and now - self._card_time >= CARD_REFRESH_S:
-            self._card_time = now
-            self._show_card()
+        if self.card_follows_drawing:
+            self.refresh_card(due_only=True)
 
     def _draw_links(self, l, items, off):
         w = self.weights[l]
@@ -247,10 +246,15 @@ class NodeLinkView(QWidget):
             for l, items in self.links.items():
                 self._draw_links(l, items, self.off)
 
-    def refresh_card(self):
-        """Work the hover card out again (its probe moved)."""
-        if self.hovered is not None:
-            self._show_card()
+    def refresh_card(self, due_only=False):
+        """Work the hover card out again (its probe moved, or the weights changed);
+        ``due_only``: only if CARD_REFRESH_S have passed since it was. True if it was."""
+        now = time.monotonic()
+        if self.hovered is None or (due_only and now - self._card_time < CARD_REFRESH_S):
+            return False
+        self._card_time = now
+        self._show_card()
+        return True
 
     def _show_card(self):
         text = self.card(*self.hovered)

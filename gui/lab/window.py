@@ -77,18 +77,21 @@ class LabWindow(QMainWindow):
             self.controls.set_config(snapshot.config)
 
     def _draw_next(self):
-        """Draw the newest snapshot in one panel that does not show it yet, taking turns: one
-        panel a tick keeps each of the GUI thread's turns short (each panel: 30 Hz)."""
+        """Refresh the hover card when it is due (5 Hz), or else draw the newest snapshot in
+        one panel that does not show it yet, taking turns: one piece a tick keeps each of the
+        GUI thread's turns short (each panel: up to 30 Hz)."""
         snapshot = self.runner.snapshot
         if snapshot is None:
             return
-        for i in range(len(self._panels)):
-            k = (self._next_panel + i) % len(self._panels)
-            if self._panels[k].snapshot is not snapshot:
-                self._next_panel = k + 1
-                with self.runner.gui_frame():  # training waits: no fight for the GIL
-                    self._panels[k].show_snapshot(snapshot)
+        with self.runner.gui_frame():  # training waits: no fight for the GIL
+            if self.network.snapshot is not None and self.network.view.refresh_card(True):
                 return
+            for i in range(len(self._panels)):
+                k = (self._next_panel + i) % len(self._panels)
+                if self._panels[k].snapshot is not snapshot:
+                    self._next_panel = k + 1
+                    self._panels[k].show_snapshot(snapshot)
+                    return
 
     def toggle_training(self):
         self.runner.set_running(not self.runner.running)

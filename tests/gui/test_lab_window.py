@@ -145,3 +145,14 @@ def test_the_node_link_panel_draws_an_image_network_with_its_hover_card(qtbot):
     assert "778 more terms" in v.hover_label.text()
     panel.show_network(Network((784, 100, 10)))
     assert "too wide" in panel.note.text() and not v.isVisible()
+
+
+def test_the_hover_card_follows_training_live(lab, qtbot):
+    view = lab.network.view
+    qtbot.waitUntil(lambda: view.weights is not None)
+    view.hover(("link", (0, 1, 0)))
+    first = view.hover_label.text()
+    lab.toggle_training()
+    qtbot.waitUntil(lambda: view.hover_label.text() != first, timeout=10000)
+    assert "∂C/∂w" in view.hover_label.text()
+    lab.toggle_training()
