@@ -1,4 +1,5 @@
-"""Command line: ``digit-descent [train|eval|predict|bench|lesson|record] …``; no subcommand opens the GUI.
+"""Command line: ``digit-descent [train|eval|predict|bench|lesson|record|lab] …``; no subcommand
+opens the GUI.
 
 Every user error prints one ``error: …`` line on stderr and exits with code 2; a training
 run that ends no better than guessing, or diverges, warns and exits with code 1, and so does
@@ -54,6 +55,9 @@ def main(argv=None):
             return run_lesson(args)
         if args.command == "record":
             return run_record(args)
+        if args.command == "lab":
+            from .lab import run_lab
+            return run_lab(args)
         return run_bench(args)
     except DigitDescentError as exc:
         sys.stderr.write(f"error: {exc}\n")

@@ -145,9 +145,7 @@ def build_parser():
                              f"{DEFAULT_PRESET}); before 'train' or 'record', theirs")
     parser.add_argument("--reset-settings", action="store_true",
                         help="forget the app's saved settings (layout, last configuration) first")
-    sub = parser.add_subparsers(dest="command",
-                                metavar="{train,eval,predict,bench,lesson,record}",
-                                parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)  # argparse lists them
 
     train = sub.add_parser("train", help="train headless and report each epoch",
                            description="Train headless and report each epoch. The settings "
@@ -215,6 +213,8 @@ def build_parser():
     rec.add_argument("--seconds", type=_positive_seconds, default=10.0,
                      help="length of the video (default 10 s: fps × seconds frames)")
     rec.add_argument("--size", default="1920x1080", help="frame size WIDTHxHEIGHT")
+    from .lab import add_lab_parser
+    add_lab_parser(sub, _positive_int)
     return parser
 
 

@@ -21,7 +21,7 @@ from digit_descent.engine.threads import limit_blas_threads
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"event_loop_late_p99_ms": 25.0, "event_loop_late_max_ms": 150.0,
            "gui_throughput_ratio": 0.8, "first_window_s": 2.0, "pad_predict_ms": 30.0,
-           "surface_41x41_s": 0.5}
+           "surface_41x41_s": 0.5, "lab_frames_per_s": 60.0, "lab_late_p99_ms": 16.0}
 TICK_MS = 10
 
 _FIRST_WINDOW = """
@@ -257,6 +257,8 @@ def run_bench(args):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     results = {"first_window_s": first_window_seconds(), "surface_41x41_s": surface_seconds()}
     results.update(gui_measurements(args.seconds))
+    from .lab.bench import lab_measurements  # Playground's frame: 250 points, 100×100 boundaries
+    results.update(lab_measurements(args.seconds))
     if args.json:
         print(json.dumps(results))
         return 0
@@ -275,6 +277,11 @@ def run_bench(args):
          results["surface_41x41_s"] <= TARGETS["surface_41x41_s"], "≤ 0.5 s"),
         ("pad: stroke to answer", f"{results['pad_predict_ms']:.1f} ms",
          results["pad_predict_ms"] <= TARGETS["pad_predict_ms"], "≤ 30 ms"),
+        ("2-D lab, window live", f"{results['lab_frames_per_s']:.0f} frames/s (headless "
+         f"{results['lab_headless_frames_per_s']:.0f})",
+         results["lab_frames_per_s"] >= TARGETS["lab_frames_per_s"], "≥ 60 frames/s"),
+        ("2-D lab: loop late, p99", f"{results['lab_late_p99_ms']:.1f} ms",
+         results["lab_late_p99_ms"] <= TARGETS["lab_late_p99_ms"], "≤ 16 ms"),
     ]
     for name, value, ok, target in checks:
         mark = "ok  " if ok else "SLOW"

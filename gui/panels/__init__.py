@@ -6,7 +6,8 @@ from .controls import ControlsPanel
 from .cost import CostPanel
 from .pad import PadPanel
 from .surface import SurfacePanel
+from .nodelink import NodeLinkPanel
 from .weights import WeightsPanel
 
 PANELS = [ControlsPanel, CostPanel, WeightsPanel, ConfusionPanel, SurfacePanel, PadPanel,
-          ActivationsPanel]
+          ActivationsPanel, NodeLinkPanel]

@@ -1,0 +1,158 @@
+"""The 2-D lab's window: live training, points by mouse and file, surgery, hover card."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from digit_descent.engine import Network
+from digit_descent.engine.lab import LabConfig
+from digit_descent.engine.lab.features import feature_matrix
+from digit_descent.engine.lab.maths import neuron_numbers
+from digit_descent.gui.lab.window import LabWindow
+
+
+@pytest.fixture
+def lab(qtbot):
+    window = LabWindow(LabConfig(n_points=100))
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitUntil(lambda: window.runner.snapshot is not None, timeout=10000)
+    yield window
+    window.close()
+
+
+def _after(window, qtbot, condition):
+    qtbot.waitUntil(lambda: window.runner.snapshot is not None and condition(window.runner.snapshot),
+                    timeout=10000)
+    return window.runner.snapshot
+
+
+def test_training_runs_live_and_pauses(lab, qtbot):
+    lab.toggle_training()
+    snap = _after(lab, qtbot, lambda s: s.epoch >= 5)
+    qtbot.waitUntil(lambda: lab.controls.train_button.text() == "Pause")
+    lab.toggle_training()
+    qtbot.waitUntil(lambda: not lab.runner.running, timeout=5000)
+    paused = lab.runner.snapshot.epoch
+    assert paused >= snap.epoch
+    lab.controls.step_button.click()
+    _after(lab, qtbot, lambda s: s.epoch == paused + 1)
+    b = lab.runner.snapshot.boundary
+    assert b.output.shape == (100, 100, 1)  # and the panel drew it
+    assert lab.boundary.image.image.shape == (100, 100, 3)
+
+
+def test_a_click_adds_a_point_of_the_chosen_class_and_a_right_click_removes_it(lab, qtbot):
+    n = len(lab.runner.snapshot.labels)
+    lab.boundary.class_group.button(1).setChecked(True)
+    view = lab.boundary.view
+    scene = lab.boundary.plot.vb.mapViewToScene(QPointF(5.5, -5.5))
+    where = view.mapFromScene(scene)
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=where)
+    snap = _after(lab, qtbot, lambda s: len(s.labels) == n + 1)
+    assert snap.labels[-1] == 1 and snap.is_train[-1]
+    assert np.allclose(snap.points[-1], (5.5, -5.5), atol=0.1)
+    qtbot.mouseClick(view.viewport(), Qt.RightButton, pos=where)
+    _after(lab, qtbot, lambda s: len(s.labels) == n)
+
+
+def test_typed_weight_switched_off_neuron_and_undo_change_the_output_at_once(lab, qtbot):
+    view = lab.network.view
+    qtbot.waitUntil(lambda: view.weights is not None)
+    view.edit(("link", (1, 0, 2)), 0.0)  # the weight from hidden-1 neuron 2 to hidden-2 neuron 0
+    view.editor.setText("2.5")
+    qtbot.keyClick(view.editor, Qt.Key_Return)
+    snap = _after(lab, qtbot, lambda s: s.can_undo)
+    net = snap.network()
+    assert net.weights[1][0, 2] == 2.5
+    i, j = 10, 80
+    x = feature_matrix(np.float32([[snap.boundary.axis[j], snap.boundary.axis[i]]]), ("x", "y"))
+    assert np.allclose(snap.boundary.output[i, j], net.forward(x)[0], atol=1e-6)
+    view.neuronSwitched.emit(1, 2, False)  # as a right-click on the neuron does
+    snap = _after(lab, qtbot, lambda s: s.off[1][2])
+    assert not snap.network().weights[1][:, 2].any()
+    h1 = np.tanh(net.weights[0] @ x[0] + net.biases[0])
+    h1[2] = 0  # switched off: sends nothing on
+    h2 = np.tanh(net.weights[1] @ h1 + net.biases[1])
+    by_hand = 1 / (1 + np.exp(-(net.weights[2] @ h2 + net.biases[2])))
+    assert np.allclose(snap.boundary.output[i, j], by_hand, atol=1e-5)
+    qtbot.keyClick(lab, Qt.Key_Z, Qt.ControlModifier)
+    qtbot.keyClick(lab, Qt.Key_Z, Qt.ControlModifier)
+    snap = _after(lab, qtbot, lambda s: not s.can_undo)
+    assert not snap.off[1][2] and snap.network().weights[1][0, 2] != 2.5
+
+
+def test_the_hover_card_shows_the_numbers_in_the_maths(lab, qtbot):
+    view = lab.network.view
+    qtbot.waitUntil(lambda: view.weights is not None)
+    lab.network.set_probe(1.0, -2.0)
+    view.hover(("neuron", (1, 3)))
+    card = view.hover_label.text()
+    snap = lab.runner.snapshot
+    X, Y = snap.inputs("train")
+    numbers = neuron_numbers(snap.network(), np.float32([1.0, -2.0]), 1, 3, X, Y, 0.03)
+    assert view.hover_label.isVisible()
+    assert "z = Σ wᵢaᵢ + b" in card and "tanh(z)" in card and "(1.00, −2.00)" in card
+    assert f"{numbers.a:.3g}".replace("-", "−") in card
+    view.hover(("link", (0, 1, 0)))
+    assert "∂C/∂w" in view.hover_label.text() and "−η" in view.hover_label.text()
+    view.hover(None)
+    assert not view.hover_label.isVisible()
+
+
+def test_points_read_from_a_file_and_a_bad_file_refused_in_one_line(lab, qtbot, tmp_path):
+    good = tmp_path / "mine.csv"
+    good.write_text("x,y,label\n" + "\n".join(f"{i % 5 - 2},{i % 3},{i % 3}" for i in range(30)))
+    assert lab.read_points_file(good)
+    snap = _after(lab, qtbot, lambda s: s.config.dataset == "points")
+    assert len(snap.labels) == 30 and snap.sizes[-1] == 3
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2,0\n1,2\n")
+    assert not lab.read_points_file(bad)
+    message = lab.controls.message.text()
+    assert "bad.csv, line 2" in message and "\n" not in message
+
+
+def test_a_curve_shows_its_output_and_each_neurons_share(qtbot):
+    window = LabWindow(LabConfig(dataset="sine", features=("x",), hidden=(5,), n_points=60))
+    qtbot.addWidget(window)
+    window.show()
+    snap = _after(window, qtbot, lambda s: True)
+    assert snap.boundary.output.shape == (100, 1)
+    qtbot.waitUntil(lambda: len(window.boundary.part_curves) == 5)
+    x, y = window.boundary.output_curve.getData()
+    assert np.allclose(y, snap.boundary.output[:, 0])
+    window.close()
+
+
+def test_the_node_link_panel_draws_an_image_network_with_its_hover_card(qtbot):
+    from digit_descent.gui.panels.nodelink import NodeLinkPanel
+
+    panel = NodeLinkPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    net = Network((784, 16, 16, 10), seed=0)
+    rng = np.random.default_rng(0)
+    X = rng.random((20, 784), dtype=np.float32)
+    Y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 20)]
+    panel.show_network(net, (X[:1], X, Y), 1.0, (28, 28), list("0123456789"))
+    v = panel.view
+    assert v.nodes[1, 0].image.shape == (28, 28, 3)
+    assert (v.first, len(v.nodes)) == (1, 42)
+    assert v._shown_links[1].sum(axis=1).tolist() == [4] * 16  # wide: the strongest only
+    v.hover(("neuron", (1, 0)))
+    assert "778 more terms" in v.hover_label.text()
+    panel.show_network(Network((784, 100, 10)))
+    assert "too wide" in panel.note.text() and not v.isVisible()
+
+
+def test_the_hover_card_follows_training_live(lab, qtbot):
+    view = lab.network.view
+    qtbot.waitUntil(lambda: view.weights is not None)
+    view.hover(("link", (0, 1, 0)))
+    first = view.hover_label.text()
+    lab.toggle_training()
+    qtbot.waitUntil(lambda: view.hover_label.text() != first, timeout=10000)
+    assert "∂C/∂w" in view.hover_label.text()
+    lab.toggle_training()
