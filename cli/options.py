@@ -214,7 +214,7 @@ def build_parser():
                      help="length of the video (default 10 s: fps × seconds frames)")
     rec.add_argument("--size", default="1920x1080", help="frame size WIDTHxHEIGHT")
     from .lab import add_lab_parser
-    add_lab_parser(sub, _positive_int)
+    add_lab_parser(sub, _number(int, lambda v: 3 <= v <= 5, "from 3 to 5"))
     return parser
 
 
