@@ -53,6 +53,12 @@ class Slot:
     separator: bool = False
 
 
+def _open_lab(window):
+    from .lab import open_lab  # its modules load when it is first opened
+
+    return open_lab(window)
+
+
 def _arrangements():
     rows = []
     for n, keys in ARRANGEMENTS.items():
@@ -106,6 +112,9 @@ ACTIONS = (
     Action("fullscreen", "Full screen", lambda w: w.toggle_full_screen(), ("F11",), "View",
            separator=True, anywhere=True, checkable=True, help="Full screen"),
     Action("reset_layout", "Reset layout", lambda w: w.reset_layout(), (), "View"),
+    Action("lab", "2-D lab…", lambda w: _open_lab(w), ("Ctrl+L",), "View", separator=True,
+           tip="Small networks seen whole: decision boundaries, nodes and links, the maths "
+               "with numbers", help="the 2-D lab (a window of its own)"),
     # Train
     Action("train", "Train", lambda w: w.toggle_training(), ("Space",), "Train",
            "Train / pause", toolbar=True, anywhere=True, help="Train / pause"),

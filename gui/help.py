@@ -2,6 +2,8 @@
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QTextBrowser, QVBoxLayout
 
+from digit_descent.engine.lessons import sources
+
 from .actions import APP_NAME, key_list
 
 ABOUT = f"""<h2>{APP_NAME}</h2>
@@ -11,7 +13,7 @@ Christopher J. C. Burges, used under the Creative Commons Attribution-Share Alik
 Fashion-MNIST is © Zalando SE (MIT licence).</p>
 <p>The networks follow 3Blue1Brown's lectures on neural networks, Michael Nielsen's
 <i>Neural Networks and Deep Learning</i> and Andrew Trask's <i>A Neural Network in 11 lines
-of Python</i>.</p>"""
+of Python</i>. The lessons follow {"; ".join(sources())}.</p>"""
 
 
 def shortcuts_html():

@@ -156,3 +156,19 @@ def test_the_hover_card_follows_training_live(lab, qtbot):
     qtbot.waitUntil(lambda: view.hover_label.text() != first, timeout=10000)
     assert "∂C/∂w" in view.hover_label.text()
     lab.toggle_training()
+
+
+def test_the_main_window_opens_the_lab_and_about_credits_the_lessons_sources(make_window,
+                                                                             qtbot):
+    from digit_descent.engine.lessons import sources
+    from digit_descent.gui.help import ABOUT
+    from digit_descent.gui.lab.window import LabWindow
+
+    window = make_window()
+    window.commands["lab"].trigger()
+    qtbot.waitUntil(lambda: any(isinstance(w, LabWindow) and w.isVisible()
+                                for w in window.findChildren(LabWindow)))
+    for lab in window.findChildren(LabWindow):
+        lab.close()
+    assert "David Code" in ABOUT and "ml4a" in ABOUT
+    assert all(source in ABOUT for source in sources())
