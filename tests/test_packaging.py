@@ -32,6 +32,12 @@ def test_the_wheel_holds_one_package_with_its_lessons_and_data(tmp_path):
         assert needed in names
     assert not [n for n in names if n.startswith(("digit_descent/tests", "digit_descent/bench",
                                                    "digit_descent/scripts"))]
+    # pyproject lists the packages one by one: a new folder must not be left out
+    sources = {f"digit_descent/{p.relative_to(source).as_posix()}"
+               for folder in ("cli", "engine", "gui") for p in (source / folder).rglob("*")
+               if p.suffix in (".py", ".json") and "__pycache__" not in p.parts}
+    missing = sorted(sources - set(names))
+    assert not missing, f"missing from the wheel: {', '.join(missing)}"
 
 
 def test_a_package_with_a_top_level_cli_and_gui_does_not_replace_ours(tmp_path):
