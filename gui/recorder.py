@@ -24,6 +24,7 @@ from digit_descent.engine.session_io import load_session
 
 from . import style
 from .panels import PANELS
+from .pixels import image_array
 
 RECORDABLE = tuple(cls.key for cls in PANELS if cls.redraw_interval_s is not None)
 FORMATS = (".mp4", ".gif")
@@ -77,10 +78,7 @@ class Filmstrip(QWidget):
                              f"{snapshot.samples_seen / max(snapshot.n_train, 1):.2f}"
                              + (f" · test accuracy {accuracy[-1]:.1%}" if accuracy else ""))
         QApplication.processEvents()
-        image = self.grab().toImage().convertToFormat(QImage.Format_RGB888)
-        width, height = image.width(), image.height()
-        data = np.frombuffer(image.constBits(), np.uint8, image.bytesPerLine() * height)
-        return data.reshape(height, image.bytesPerLine())[:, :3 * width].reshape(height, width, 3)
+        return image_array(self.grab().toImage(), QImage.Format_RGB888)
 
     def close_panels(self):
         for panel in self.panels:
@@ -97,7 +95,13 @@ def _writer(path, fps):
     if importlib.util.find_spec("imageio_ffmpeg") is None:  # the ffmpeg imageio uses for MP4
         raise RecordingError(MISSING)
     return imageio.get_writer(path, format="FFMPEG", fps=fps, codec="libx264", quality=7,
-                              macro_block_size=1, pixelformat="yuv420p")
+                              macro_block_size=1, pixelformat="yuv420p", ffmpeg_log_level="error")
+
+
+def _umask():
+    mask = os.umask(0)  # os.umask is the only portable way to read it
+    os.umask(mask)
+    return mask
 
 
 def _filmed(source, count, evaluate):
@@ -145,6 +149,7 @@ def record(source, panels, out, fps=30, size=(1920, 1080), seconds=10.0, progres
                                suffix=out.suffix)
     os.close(fd)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600: the user's usual permissions
         writer = _writer(Path(tmp), fps)
         try:
             for done, snapshot in enumerate(frames, start=1):

@@ -19,6 +19,7 @@ from digit_descent.engine.preprocess import ink_from_rgba, to_mnist
 from .. import style
 from .base import Panel
 from ..jobs import Jobs
+from ..pixels import image_array
 from .reader import LIVE, SHIPPED, SOURCES, NetworkChoice
 
 CANVAS = 280  # the drawing's resolution, whatever the widget's size
@@ -120,10 +121,7 @@ class DrawingCanvas(QWidget):
 
     def array(self):
         """The drawing as ``(CANVAS, CANVAS)`` float32, ink 1."""
-        ptr = self.image.constBits()
-        stride = self.image.bytesPerLine()
-        raw = np.frombuffer(ptr, np.uint8, count=stride * CANVAS).reshape(CANVAS, stride)
-        return raw[:, :CANVAS].astype(np.float32) / 255
+        return image_array(self.image, QImage.Format_Grayscale8).astype(np.float32) / 255
 
     def set_array(self, values):
         """Show ``values`` (any 2-D array, ink 1) scaled to the canvas, smoothly.
@@ -173,10 +171,7 @@ def read_drawing(path):
 
 def rgba_pixels(image):
     """A QImage → ``(h, w, 4)`` uint8 RGBA array (a copy)."""
-    rgba = image.convertToFormat(QImage.Format_RGBA8888)
-    h, w = rgba.height(), rgba.width()
-    raw = np.frombuffer(rgba.constBits(), np.uint8, count=rgba.bytesPerLine() * h)
-    return raw.reshape(h, rgba.bytesPerLine())[:, :4 * w].reshape(h, w, 4).copy()
+    return image_array(image, QImage.Format_RGBA8888)
 
 
 class PadPanel(Panel):

@@ -1,6 +1,9 @@
 """Recording a run as a video: frames, formats, the command line and File → Record…."""
 
 import importlib.util
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -65,6 +68,44 @@ def test_replaying_a_session_writes_the_frames_asked_for(qapp, tmp_path, small_s
     assert frames[0].shape[:2] == (240, 320)
     assert not np.array_equal(frames[0], frames[-1])  # training moved on between them
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+FULL_HD = """
+import sys
+from digit_descent.gui.app import make_application
+from digit_descent.gui import recorder
+make_application()
+for out in sys.argv[2:]:
+    recorder.record(sys.argv[1], ["cost", "weights"], out, fps=1, seconds=2, size=(1920, 1080))
+"""
+
+
+def test_full_hd_videos_are_recorded_again_and_again(tmp_path, small_session):
+    """The frames own their pixels: at 1920×1080 a view of the freed QImage crashed the
+    GIF encoder and failed the MP4 one with 'Bad address'. glibc is told to give every
+    large block back to the system when freed (instead of when it chooses), so any read
+    of a freed frame crashes in every run, not only in some."""
+    outs = [str(tmp_path / name) for name in ("a.mp4", "a.gif", "b.gif")]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MALLOC_MMAP_THRESHOLD_": "131072"}
+    run = subprocess.run([sys.executable, "-c", FULL_HD, str(small_session), *outs], env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    for out in outs:
+        frames = frames_of(out)
+        assert frames[0].shape == (1080, 1920, 3) and frames[0].std() > 10  # plots, not noise
+        assert not np.array_equal(frames[0], frames[-1])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.gif", "a.mp4", "b.gif", "run.npz"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_videos_get_the_usual_permissions(qapp, tmp_path, small_session):
+    old = os.umask(0o027)
+    try:
+        recorder.record(small_session, ["cost"], tmp_path / "v.gif", fps=1, size=(64, 64),
+                        seconds=1)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "v.gif").stat().st_mode & 0o777 == 0o640  # not mkstemp's 0600
 
 
 def test_the_command_line_trains_and_films_a_preset(qapp, tmp_path, capsys):
