@@ -155,21 +155,3 @@ def test_an_interrupted_recording_leaves_nothing_behind(qapp, tmp_path, small_se
         recorder.record(small_session, ["cost"], tmp_path / "v.gif", fps=5, size=(64, 64),
                         seconds=2, progress=interrupt)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.npz"]
-
-
-def test_record_dialog_films_the_run_so_far(make_window, qtbot, small_config, tmp_path):
-    w = make_window(small_config.replace(epochs=1))
-    w.start_training()
-    qtbot.waitUntil(lambda: bool(w.controller.snapshot.reports), timeout=30000)
-    dialog = w.show_record_dialog()
-    out = tmp_path / "lecture.mp4"
-    dialog.path.setText(str(out))
-    dialog.width_box.setValue(320)
-    dialog.height_box.setValue(240)
-    dialog.fps.setValue(3)
-    dialog.seconds.setValue(2)
-    dialog.start()
-    qtbot.waitUntil(lambda: dialog.process is None, timeout=60000)
-    assert dialog.message.text() == f"Saved {out}"
-    assert dialog.progress.value() == 6
-    assert len(frames_of(out)) == 6
