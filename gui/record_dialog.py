@@ -66,13 +66,19 @@ class RecordDialog(QDialog):
         self.seconds = QSpinBox()
         self.seconds.setRange(1, 600)
         self.seconds.setSuffix(" s")
-        form = QFormLayout()
+        self.frames = QLabel()
+        for box in (self.fps, self.seconds):
+            box.valueChanged.connect(self._count_frames)
+        self.choices = QWidget()  # not changed while a recording runs
+        form = QFormLayout(self.choices)
+        form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Panels (1–4)", boxes)
         form.addRow("Video (.mp4 or .gif)", where)
         form.addRow("Width × height", _pair(self.width_box, self.height_box))
-        form.addRow("Frames per second", self.fps)
-        form.addRow("Length", self.seconds)
+        form.addRow("Frames per second", _pair(self.fps))
+        form.addRow("Length", _pair(self.seconds, self.frames))
         self.progress = QProgressBar()
+        self.progress.setFormat("%v of %m frames")
         self.message = QLabel("The run so far is replayed as a time-lapse: dense at the "
                               "start, when the network changes fastest.")
         self.message.setWordWrap(True)
@@ -82,13 +88,17 @@ class RecordDialog(QDialog):
         self.record_button.clicked.connect(self.start)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(self.choices)
         layout.addWidget(self.message)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
         self._restore()
+        self._count_frames()
         window.installEventFilter(self)  # the window closing stops the recording
         QCoreApplication.instance().aboutToQuit.connect(self.stop)
+
+    def _count_frames(self):
+        self.frames.setText(f"= {self.fps.value() * self.seconds.value():,} frames")
 
     def _choose(self):
         path, _ = QFileDialog.getSaveFileName(self, "Video", self.path.text(),
@@ -125,8 +135,9 @@ class RecordDialog(QDialog):
         self.process.finished.connect(self._finished)
         self.process.errorOccurred.connect(self._failed_to_start)
         self.record_button.setEnabled(False)
+        self.choices.setEnabled(False)
         self.progress.reset()
-        self.message.setText("Recording…")
+        self.message.setText("Recording… (Close stops it and keeps nothing.)")
         self.process.start(sys.executable, [
             "-m", "digit_descent", "record", "--session", str(folder / "run.npz"), "--panels",
             ",".join(self.panels()), "--out", str(out), "--fps", str(self.fps.value()),
@@ -165,6 +176,7 @@ class RecordDialog(QDialog):
             self.process.deleteLater()
         self.process = None
         self.record_button.setEnabled(True)
+        self.choices.setEnabled(True)
         if self._session is not None:
             shutil.rmtree(self._session, ignore_errors=True)
             self._session = None
@@ -258,12 +270,15 @@ def _saved_int(raw, box, default):
     return value if box.minimum() <= value <= box.maximum() else default
 
 
-def _pair(a, b):
+def _pair(a, b=None):
+    """``a × b`` (or ``a`` and a label ``b``, or ``a`` alone) at their natural width."""
     box = QWidget()
     row = QHBoxLayout(box)
     row.setContentsMargins(0, 0, 0, 0)
     row.addWidget(a)
-    row.addWidget(QLabel("×"))
-    row.addWidget(b)
+    if isinstance(b, QSpinBox):
+        row.addWidget(QLabel("×"))
+    if b is not None:
+        row.addWidget(b)
     row.addStretch(1)
     return box
