@@ -20,6 +20,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QWidget
 
 from digit_descent.engine import DigitDescentError, Session
+from digit_descent.engine.model_io import check_writable
 from digit_descent.engine.session_io import load_session
 
 from . import style
@@ -33,7 +34,8 @@ MISSING = ("recording needs imageio and imageio-ffmpeg: pip install -e '.[record
 
 
 class RecordingError(DigitDescentError):
-    """A recording that cannot be made (a missing encoder, a bad panel name or size)."""
+    """A recording that cannot be made (a missing encoder, a bad panel name or size, a
+    folder that cannot be written)."""
 
 
 def frame_steps(total, count):
@@ -143,8 +145,28 @@ def record(source, panels, out, fps=30, size=(1920, 1080), seconds=10.0, progres
         raise RecordingError(f"frame size {size[0]}x{size[1]}: even numbers from 16x16 to "
                              "7680x4320")
     count = max(1, int(round(fps * seconds)))
+    try:
+        check_writable(out)
+    except OSError as exc:
+        raise RecordingError(f"{out}: cannot write the video there ({exc.strerror or exc})") \
+            from None
     strip = Filmstrip(tuple(panels), size)
-    frames = _filmed(source, count, "confusion" in panels)
+    try:
+        frames = _filmed(source, count, "confusion" in panels)
+        try:
+            _encode(frames, strip, out, fps, count, progress)
+        except OSError as exc:  # a full disk, an encoder that died
+            reason = exc.strerror or str(exc).splitlines()[0]
+            raise RecordingError(f"{out}: the video could not be written ({reason})") from None
+    finally:
+        strip.close_panels()
+        strip.deleteLater()
+    return count
+
+
+def _encode(frames, strip, out, fps, count, progress):
+    """Each snapshot of ``frames`` filmed by ``strip`` into a hidden file beside ``out``,
+    renamed to ``out`` at the end; removed on any error or interruption."""
     fd, tmp = tempfile.mkstemp(dir=out.resolve().parent, prefix=f".{out.name}.",
                                suffix=out.suffix)
     os.close(fd)
@@ -162,7 +184,3 @@ def record(source, panels, out, fps=30, size=(1920, 1080), seconds=10.0, progres
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    finally:
-        strip.close_panels()
-        strip.deleteLater()
-    return count

@@ -1,5 +1,6 @@
 """Recording a run as a video: frames, formats, the command line and File → Record…."""
 
+import errno
 import importlib.util
 import os
 import subprocess
@@ -144,6 +145,28 @@ def test_without_the_encoder_it_says_how_to_install_it(qapp, tmp_path, small_ses
         recorder.record(small_session, ["cost"], tmp_path / "v.mp4", fps=2, size=(64, 64),
                         seconds=1)
     assert list(tmp_path.glob("*.mp4")) == [] and list(tmp_path.glob(".v.mp4*")) == []
+
+
+def test_a_folder_that_cannot_be_written_or_a_full_disk_is_one_message(qapp, tmp_path,
+                                                                        small_session,
+                                                                        monkeypatch):
+    with pytest.raises(recorder.RecordingError, match="cannot write the video there"):
+        recorder.record(small_session, ["cost"], tmp_path / "gone" / "v.gif", fps=1,
+                        size=(64, 64), seconds=1)
+
+    class FullDisk:
+        def append_data(self, frame):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(recorder, "_writer", lambda path, fps: FullDisk())
+    with pytest.raises(recorder.RecordingError,
+                       match=r"v\.mp4: the video could not be written \(No space left"):
+        recorder.record(small_session, ["cost"], tmp_path / "v.mp4", fps=1, size=(64, 64),
+                        seconds=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.npz"]
 
 
 def test_an_interrupted_recording_leaves_nothing_behind(qapp, tmp_path, small_session):
