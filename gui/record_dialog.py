@@ -9,10 +9,8 @@ and length are remembered in the app's settings.
 """
 
 import glob
-import os
 import re
 import shutil
-import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -142,7 +140,8 @@ class RecordDialog(QDialog):
             "-m", "digit_descent", "record", "--session", str(folder / "run.npz"), "--panels",
             ",".join(self.panels()), "--out", str(out), "--fps", str(self.fps.value()),
             "--seconds", str(self.seconds.value()),
-            "--size", f"{self.width_box.value()}x{self.height_box.value()}"])
+            "--size", f"{self.width_box.value()}x{self.height_box.value()}",
+            "--until-stdin-closes"])  # it stops when this app closes its stdin, or dies
 
     def _read_progress(self):
         text = bytes(self.process.readAllStandardError())
@@ -193,11 +192,10 @@ class RecordDialog(QDialog):
             return
         if process.state() == QProcess.Starting:
             process.waitForStarted(STOP_WAIT_MS)
-        if sys.platform != "win32" and process.processId() > 0:
-            os.kill(process.processId(), signal.SIGINT)
-            process.waitForFinished(STOP_WAIT_MS)
+        process.closeWriteChannel()  # --until-stdin-closes: the recorder interrupts itself
+        process.waitForFinished(STOP_WAIT_MS)
         if self.process is process and process.state() != QProcess.NotRunning:
-            process.kill()  # Windows has no Ctrl+C for another process; the video is removed
+            process.kill()  # stuck: its hidden video is removed here
             process.waitForFinished(STOP_WAIT_MS)
         if self.process is process:  # finished() did not come (the process is gone)
             self._clean_up(crashed=True)

@@ -156,7 +156,8 @@ sys.exit(app.run_app())
 @pytest.mark.parametrize("signum, group, code", [
     (signal.SIGTERM, False, 0), (signal.SIGINT, False, 130),
     (signal.SIGINT, True, 130),  # Ctrl+C in a terminal: the recorder gets it too
-], ids=["SIGTERM", "SIGINT", "Ctrl+C"])
+    (signal.SIGKILL, False, -signal.SIGKILL),  # the app cannot clean up; the recorder does
+], ids=["SIGTERM", "SIGINT", "Ctrl+C", "SIGKILL"])
 def test_quitting_the_app_stops_the_recording_and_leaves_nothing(tmp_path, signum, group,
                                                                   code):
     out_dir, temp = tmp_path / "videos", tmp_path / "tmp"
@@ -183,5 +184,10 @@ def test_quitting_the_app_stops_the_recording_and_leaves_nothing(tmp_path, signu
             app.communicate()
     assert app.returncode == code, err
     assert "Traceback" not in err
+    deadline = time.monotonic() + 30  # a killed app's recorder stops by itself
+    while is_running(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not is_running(pid)
-    assert list(out_dir.iterdir()) == [] and list(temp.iterdir()) == []
+    assert list(out_dir.iterdir()) == []
+    if signum != signal.SIGKILL:  # the temporary session is the app's to remove
+        assert list(temp.iterdir()) == []

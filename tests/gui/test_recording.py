@@ -3,6 +3,7 @@
 import errno
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 
@@ -177,4 +178,29 @@ def test_an_interrupted_recording_leaves_nothing_behind(qapp, tmp_path, small_se
     with pytest.raises(KeyboardInterrupt):
         recorder.record(small_session, ["cost"], tmp_path / "v.gif", fps=5, size=(64, 64),
                         seconds=2, progress=interrupt)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.npz"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("how", ["Ctrl+C", "end of input"])
+def test_a_recording_stopped_from_outside_ends_cleanly(tmp_path, small_session, how):
+    """Stopped between frames: an interrupt inside Qt's painting crashed the process and
+    left the hidden video behind."""
+    out = tmp_path / "v.mp4"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "digit_descent", "record", "--session", str(small_session),
+         "--panels", "cost,weights", "--out", str(out), "--size", "640x360", "--seconds", "600",
+         "--until-stdin-closes"], env=env, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen = b""
+    while b"frame 3/" not in seen and process.poll() is None:
+        seen += os.read(process.stderr.fileno(), 256)
+    if how == "Ctrl+C":
+        process.send_signal(signal.SIGINT)
+    else:
+        process.stdin.close()
+    err = seen + process.stderr.read()
+    process.wait(timeout=60)
+    assert process.returncode == 130, err.decode(errors="replace")
+    assert b"interrupted" in err and b"Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.npz"]
