@@ -3,8 +3,9 @@
 The run is saved as a session to a temporary folder and replayed by ``digit-descent record``
 in a process of its own (rendering frames takes the GUI thread of whoever renders them); its
 progress line feeds the dialog's progress bar. Closing the dialog, closing the window or
-quitting the app (Ctrl+Q, Ctrl+C, SIGTERM) stops that process as Ctrl+C would: no process,
-half-written video or temporary session is left behind. The panels, file, size, frame rate
+quitting the app (Ctrl+Q, Ctrl+C, SIGTERM) stops that process as Ctrl+C would, by closing
+its standard input (``record --until-stdin-closes``; it stops too if the app is killed): no
+process, half-written video or temporary session is left behind. The panels, file, size, frame rate
 and length are remembered in the app's settings.
 """
 
