@@ -9,7 +9,6 @@ process, half-written video or temporary session is left behind. The panels, fil
 and length are remembered in the app's settings.
 """
 
-import glob
 import re
 import shutil
 import sys
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog
 
 from digit_descent.engine.session_io import save_session
 
-from .recorder import FORMATS, RECORDABLE
+from .recorder import FORMATS, RECORDABLE, temporaries
 
 PROGRESS = re.compile(rb"frame (\d+)/(\d+)")
 STOP_WAIT_MS = 5000  # for the recorder to clean up after its Ctrl+C, before it is killed
@@ -127,7 +126,7 @@ class RecordDialog(QDialog):
                                  f"{exc.strerror or exc}.")
             return
         self._session, self._out = folder, out
-        self._leftovers = _temporaries(out)  # a crashed recorder's new ones are removed
+        self._leftovers = temporaries(out)  # a crashed recorder's new ones are removed
         self.process = QProcess(self)
         self.process.setProcessChannelMode(QProcess.SeparateChannels)
         self.process.readyReadStandardError.connect(self._read_progress)
@@ -181,7 +180,7 @@ class RecordDialog(QDialog):
             shutil.rmtree(self._session, ignore_errors=True)
             self._session = None
         if crashed:
-            for leftover in _temporaries(self._out) - self._leftovers:
+            for leftover in temporaries(self._out) - self._leftovers:
                 leftover.unlink(missing_ok=True)
 
     def stop(self):
@@ -234,14 +233,6 @@ class RecordDialog(QDialog):
         self.height_box.setValue(height)
         self.fps.setValue(_saved_int(s.value(SETTINGS + "fps"), self.fps, 30))
         self.seconds.setValue(_saved_int(s.value(SETTINGS + "seconds"), self.seconds, 10))
-
-
-def _temporaries(out):
-    """The hidden files that ``record`` writes beside ``out`` before renaming one into place."""
-    try:
-        return set(out.parent.glob(f".{glob.escape(out.name)}.*{glob.escape(out.suffix)}"))
-    except OSError:
-        return set()
 
 
 def _saved_path(raw):

@@ -8,9 +8,11 @@ through Pillow, which merges identical consecutive frames into one longer frame)
 ``pip install -e '.[record]'``.
 """
 
+import glob
 import importlib.util
 import os
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,6 +31,7 @@ from .pixels import image_array
 
 RECORDABLE = tuple(cls.key for cls in PANELS if cls.redraw_interval_s is not None)
 FORMATS = (".mp4", ".gif")
+STALE_VIDEO_S = 3600
 MISSING = ("recording needs imageio and imageio-ffmpeg: pip install -e '.[record]' "
            "(or pip install imageio imageio-ffmpeg pillow)")
 
@@ -167,6 +170,7 @@ def record(source, panels, out, fps=30, size=(1920, 1080), seconds=10.0, progres
 def _encode(frames, strip, out, fps, count, progress):
     """Each snapshot of ``frames`` filmed by ``strip`` into a hidden file beside ``out``,
     renamed to ``out`` at the end; removed on any error or interruption."""
+    _remove_stale_temporaries(out)
     fd, tmp = tempfile.mkstemp(dir=out.resolve().parent, prefix=f".{out.name}.",
                                suffix=out.suffix)
     os.close(fd)
@@ -184,3 +188,25 @@ def _encode(frames, strip, out, fps, count, progress):
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def temporaries(out):
+    """The hidden files beside ``out`` that recordings write before renaming one into place
+    (a set of Paths; empty if the folder cannot be read)."""
+    try:
+        return set(out.resolve().parent.glob(
+            f".{glob.escape(out.name)}.*{glob.escape(out.suffix)}"))
+    except OSError:
+        return set()
+
+
+def _remove_stale_temporaries(out):
+    """Remove the hidden videos beside ``out`` that a killed recording left (untouched for
+    an hour: a running one writes every few frames)."""
+    now = time.time()
+    for stale in temporaries(out):
+        try:
+            if now - stale.stat().st_mtime > STALE_VIDEO_S:
+                stale.unlink()
+        except OSError:
+            pass  # another process's, or already gone

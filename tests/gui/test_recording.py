@@ -204,3 +204,15 @@ def test_a_recording_stopped_from_outside_ends_cleanly(tmp_path, small_session, 
     assert process.returncode == 130, err.decode(errors="replace")
     assert b"interrupted" in err and b"Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.npz"]
+
+
+def test_hidden_videos_of_killed_recordings_are_removed_after_an_hour(qapp, tmp_path,
+                                                                      small_session):
+    old, recent = tmp_path / ".v.gif.abc123.gif", tmp_path / ".v.gif.def456.gif"
+    for path in (old, recent):
+        path.write_bytes(b"GIF89a")
+    two_hours_ago = os.stat(old).st_mtime - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))  # a killed recording's
+    recorder.record(small_session, ["cost"], tmp_path / "v.gif", fps=1, size=(64, 64),
+                    seconds=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [recent.name, "run.npz", "v.gif"]
