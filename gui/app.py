@@ -56,9 +56,7 @@ def run_app(preset_name=None, start=False, lesson_name=None, lesson_data=None):
         state["window"].close()
         QApplication.instance().quit()
 
-    for name in QUIT_SIGNALS:
-        if hasattr(signal, name):  # Windows has no SIGHUP
-            signal.signal(getattr(signal, name), on_signal)
+    handle_quit_signals(on_signal)
     from .main_window import MainWindow
 
     app = make_application()
@@ -85,6 +83,15 @@ def run_app(preset_name=None, start=False, lesson_name=None, lesson_data=None):
         sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def handle_quit_signals(handler):
+    """Install ``handler`` for each of SIGINT, SIGTERM and SIGHUP that this system has
+    (Windows has no SIGHUP); returns the signals handled."""
+    handled = [getattr(signal, name) for name in QUIT_SIGNALS if hasattr(signal, name)]
+    for signum in handled:
+        signal.signal(signum, handler)
+    return handled
 
 
 def _show_in(window):

@@ -154,3 +154,14 @@ sys.exit(app.run_app())
     assert "QThread: Destroyed" not in run.stderr and "Traceback" not in run.stderr
     assert time.monotonic() - start < 20  # not the 60 s of the stuck call
     assert "geometry" in settings_file(tmp_path).read_text()
+
+
+def test_only_the_signals_the_system_has_are_handled(monkeypatch):
+    """Windows has no SIGHUP: asking for it stopped the app at start-up there."""
+    from digit_descent.gui.app import handle_quit_signals
+
+    installed = []
+    monkeypatch.delattr(signal, "SIGHUP", raising=False)
+    monkeypatch.setattr(signal, "signal", lambda signum, handler: installed.append(signum))
+    handled = handle_quit_signals(print)
+    assert handled == installed == [signal.SIGINT, signal.SIGTERM]
