@@ -130,7 +130,7 @@ def test_a_refused_data_set_is_not_saved_and_the_app_stays_usable(tmp_path, qtbo
 def test_closing_while_the_training_thread_is_stuck_in_a_long_call(tmp_path):
     """A large network's evaluation can hold the thread for many seconds: closing must not
     abort with 'QThread: Destroyed while thread is still running', nor wait for it."""
-    code = f"""
+    code = """
 import sys, time
 from PySide6.QtCore import QTimer
 from digit_descent.engine import session
