@@ -23,6 +23,7 @@ from digit_descent.engine import load, load_model  # noqa: E402
 from digit_descent.engine.preprocess import to_mnist  # noqa: E402
 from digit_descent.gui.panels.pad import CANVAS  # noqa: E402
 from digit_descent.gui.panels.reader import PRETRAINED  # noqa: E402
+from digit_descent.gui.pixels import image_array  # noqa: E402
 
 
 def render(digit, family, bold, italic, size, angle, dx, dy):
@@ -43,8 +44,7 @@ def render(digit, family, bold, italic, size, angle, dx, dy):
     p.setTransform(t)
     p.drawText(QPointF(-size * 0.3, size * 0.35), str(digit))
     p.end()
-    raw = np.frombuffer(image.constBits(), np.uint8, count=image.bytesPerLine() * CANVAS)
-    return raw.reshape(CANVAS, image.bytesPerLine())[:, :CANVAS].astype(np.float32) / 255
+    return image_array(image, QImage.Format_Grayscale8).astype(np.float32) / 255
 
 
 def main(argv=None):

@@ -213,6 +213,9 @@ def build_parser():
     rec.add_argument("--seconds", type=_positive_seconds, default=10.0,
                      help="length of the video (default 10 s: fps × seconds frames)")
     rec.add_argument("--size", default="1920x1080", help="frame size WIDTHxHEIGHT")
+    rec.add_argument("--until-stdin-closes", action="store_true",
+                     help="stop as Ctrl+C does when standard input closes (for a program that "
+                          "starts the recording: it stops with that program)")
     from .lab import add_lab_parser
     add_lab_parser(sub, _number(int, lambda v: 3 <= v <= 5, "from 3 to 5"))
     return parser

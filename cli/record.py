@@ -1,6 +1,9 @@
 """``record``: film a training run or a saved session as a video."""
 
+import os
+import signal
 import sys
+import threading
 import time
 
 from digit_descent.engine.threads import limit_blas_threads
@@ -17,9 +20,13 @@ def _size(text):
 
 
 def run_record(args, err=None):
-    """``record``: the frames rendered offscreen, a progress bar on the terminal."""
-    import os
+    """``record``: the frames rendered offscreen, a progress bar on the terminal.
 
+    Ctrl+C (or, with ``--until-stdin-closes``, the end of standard input) stops the
+    recording after the frame being rendered, as KeyboardInterrupt: an exception raised
+    inside Qt's painting, where a signal would otherwise land, crashes the process and
+    leaves the hidden video behind. A second Ctrl+C interrupts at once.
+    """
     err = err or sys.stderr
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # frames need no screen
     from digit_descent.gui.app import make_application
@@ -29,16 +36,46 @@ def run_record(args, err=None):
     source = config_from_args(args) if args.preset else args.session
     make_application()
     limit_blas_threads(1)
+    stop = threading.Event()
+    if args.until_stdin_closes:
+        threading.Thread(target=_wait_for_end_of_input, args=(stop,), name="stdin-watch",
+                         daemon=True).start()
     start = time.perf_counter()
 
     def progress(done, total):  # one line, redrawn (the app's Record… reads it too)
         bar = "#" * int(30 * done / total)
-        err.write(f"\rrecording [{bar:<30}] frame {done}/{total}  "
-                  f"{time.perf_counter() - start:.0f} s")
-        err.flush()
+        try:
+            err.write(f"\rrecording [{bar:<30}] frame {done}/{total}  "
+                      f"{time.perf_counter() - start:.0f} s")
+            err.flush()
+        except OSError:  # nobody reads the progress any more (the app that asked is gone)
+            stop.set()
+        if stop.is_set():
+            raise KeyboardInterrupt
 
-    frames = record(source, [p.strip() for p in args.panels.split(",") if p.strip()],
-                    args.out, fps=args.fps, size=size, seconds=args.seconds, progress=progress)
+    def on_ctrl_c(_signum, _frame):
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        frames = record(source, [p.strip() for p in args.panels.split(",") if p.strip()],
+                        args.out, fps=args.fps, size=size, seconds=args.seconds,
+                        progress=progress)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     err.write(f"\nsaved {frames} frames ({frames / args.fps:.1f} s at {args.fps} fps) "
               f"to {args.out}\n")
     return 0
+
+
+def _wait_for_end_of_input(stop):
+    """Set ``stop`` once standard input ends: the program that started the recording closed
+    it, or ended (even killed). Works where signals to another process do not (Windows)."""
+    try:  # the file descriptor, not sys.stdin: its lock would stop the interpreter's exit
+        while os.read(sys.stdin.fileno(), 4096):
+            pass
+    except (OSError, ValueError, AttributeError):  # no standard input: stop as well
+        pass
+    stop.set()

@@ -11,9 +11,11 @@ from PySide6.QtWidgets import QApplication
 from digit_descent.engine import preset
 
 from . import style
+from .platform_check import check_display
 from .settings import ORGANIZATION
 
 GIL_SWITCH_INTERVAL_S = 0.0002
+QUIT_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
 
 def make_application(argv=None):
@@ -33,11 +35,13 @@ def run_app(preset_name=None, start=False, lesson_name=None, lesson_data=None):
     """Open the main window (optionally training at once, or on a lesson); returns the exit
     code.
 
-    Ctrl+C (exit code 130), SIGTERM and SIGHUP (0) close the window as its Quit does, with
-    the settings saved, at any moment from the first instant on; a second one ends the
-    process at once. An exception that escapes
-    a slot becomes a message in the window, not a silent failure.
+    Ctrl+C (exit code 130), SIGTERM and SIGHUP (0; where the system has them) close the
+    window as its Quit does, with the settings saved, at any moment from the first instant
+    on; a second one ends the process at once. An exception that escapes a slot becomes a
+    message in the window, not a silent failure. Raises DisplayError (before Qt is asked)
+    if no window can be opened here.
     """
+    check_display()  # before Qt, which would abort with a hint to reinstall
     state = {"window": None, "code": 0, "asked": False}
 
     def on_signal(signum, _frame):
@@ -52,8 +56,7 @@ def run_app(preset_name=None, start=False, lesson_name=None, lesson_data=None):
         state["window"].close()
         QApplication.instance().quit()
 
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, on_signal)
+    handle_quit_signals(on_signal)
     from .main_window import MainWindow
 
     app = make_application()
@@ -80,6 +83,15 @@ def run_app(preset_name=None, start=False, lesson_name=None, lesson_data=None):
         sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def handle_quit_signals(handler):
+    """Install ``handler`` for each of SIGINT, SIGTERM and SIGHUP that this system has
+    (Windows has no SIGHUP); returns the signals handled."""
+    handled = [getattr(signal, name) for name in QUIT_SIGNALS if hasattr(signal, name)]
+    for signum in handled:
+        signal.signal(signum, handler)
+    return handled
 
 
 def _show_in(window):

@@ -8,9 +8,11 @@ through Pillow, which merges identical consecutive frames into one longer frame)
 ``pip install -e '.[record]'``.
 """
 
+import glob
 import importlib.util
 import os
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,19 +22,23 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QWidget
 
 from digit_descent.engine import DigitDescentError, Session
+from digit_descent.engine.model_io import check_writable
 from digit_descent.engine.session_io import load_session
 
 from . import style
 from .panels import PANELS
+from .pixels import image_array
 
 RECORDABLE = tuple(cls.key for cls in PANELS if cls.redraw_interval_s is not None)
 FORMATS = (".mp4", ".gif")
+STALE_VIDEO_S = 3600
 MISSING = ("recording needs imageio and imageio-ffmpeg: pip install -e '.[record]' "
            "(or pip install imageio imageio-ffmpeg pillow)")
 
 
 class RecordingError(DigitDescentError):
-    """A recording that cannot be made (a missing encoder, a bad panel name or size)."""
+    """A recording that cannot be made (a missing encoder, a bad panel name or size, a
+    folder that cannot be written)."""
 
 
 def frame_steps(total, count):
@@ -77,10 +83,7 @@ class Filmstrip(QWidget):
                              f"{snapshot.samples_seen / max(snapshot.n_train, 1):.2f}"
                              + (f" · test accuracy {accuracy[-1]:.1%}" if accuracy else ""))
         QApplication.processEvents()
-        image = self.grab().toImage().convertToFormat(QImage.Format_RGB888)
-        width, height = image.width(), image.height()
-        data = np.frombuffer(image.constBits(), np.uint8, image.bytesPerLine() * height)
-        return data.reshape(height, image.bytesPerLine())[:, :3 * width].reshape(height, width, 3)
+        return image_array(self.grab().toImage(), QImage.Format_RGB888)
 
     def close_panels(self):
         for panel in self.panels:
@@ -97,7 +100,13 @@ def _writer(path, fps):
     if importlib.util.find_spec("imageio_ffmpeg") is None:  # the ffmpeg imageio uses for MP4
         raise RecordingError(MISSING)
     return imageio.get_writer(path, format="FFMPEG", fps=fps, codec="libx264", quality=7,
-                              macro_block_size=1, pixelformat="yuv420p")
+                              macro_block_size=1, pixelformat="yuv420p", ffmpeg_log_level="error")
+
+
+def _umask():
+    mask = os.umask(0)  # os.umask is the only portable way to read it
+    os.umask(mask)
+    return mask
 
 
 def _filmed(source, count, evaluate):
@@ -139,12 +148,34 @@ def record(source, panels, out, fps=30, size=(1920, 1080), seconds=10.0, progres
         raise RecordingError(f"frame size {size[0]}x{size[1]}: even numbers from 16x16 to "
                              "7680x4320")
     count = max(1, int(round(fps * seconds)))
+    try:
+        check_writable(out)
+    except OSError as exc:
+        raise RecordingError(f"{out}: cannot write the video there ({exc.strerror or exc})") \
+            from None
     strip = Filmstrip(tuple(panels), size)
-    frames = _filmed(source, count, "confusion" in panels)
+    try:
+        frames = _filmed(source, count, "confusion" in panels)
+        try:
+            _encode(frames, strip, out, fps, count, progress)
+        except OSError as exc:  # a full disk, an encoder that died
+            reason = exc.strerror or str(exc).splitlines()[0]
+            raise RecordingError(f"{out}: the video could not be written ({reason})") from None
+    finally:
+        strip.close_panels()
+        strip.deleteLater()
+    return count
+
+
+def _encode(frames, strip, out, fps, count, progress):
+    """Each snapshot of ``frames`` filmed by ``strip`` into a hidden file beside ``out``,
+    renamed to ``out`` at the end; removed on any error or interruption."""
+    _remove_stale_temporaries(out)
     fd, tmp = tempfile.mkstemp(dir=out.resolve().parent, prefix=f".{out.name}.",
                                suffix=out.suffix)
     os.close(fd)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600: the user's usual permissions
         writer = _writer(Path(tmp), fps)
         try:
             for done, snapshot in enumerate(frames, start=1):
@@ -157,7 +188,25 @@ def record(source, panels, out, fps=30, size=(1920, 1080), seconds=10.0, progres
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    finally:
-        strip.close_panels()
-        strip.deleteLater()
-    return count
+
+
+def temporaries(out):
+    """The hidden files beside ``out`` that recordings write before renaming one into place
+    (a set of Paths; empty if the folder cannot be read)."""
+    try:
+        return set(out.resolve().parent.glob(
+            f".{glob.escape(out.name)}.*{glob.escape(out.suffix)}"))
+    except OSError:
+        return set()
+
+
+def _remove_stale_temporaries(out):
+    """Remove the hidden videos beside ``out`` that a killed recording left (untouched for
+    an hour: a running one writes every few frames)."""
+    now = time.time()
+    for stale in temporaries(out):
+        try:
+            if now - stale.stat().st_mtime > STALE_VIDEO_S:
+                stale.unlink()
+        except OSError:
+            pass  # another process's, or already gone

@@ -18,6 +18,7 @@ from digit_descent.engine.preprocess import to_mnist_steps
 from .. import style
 from .base import Panel
 from ..jobs import Jobs
+from ..pixels import image_array
 from .pad_steps import StepsStrip
 from .reader import LIVE, SHIPPED, SOURCES, NetworkChoice
 
@@ -120,10 +121,7 @@ class DrawingCanvas(QWidget):
 
     def array(self):
         """The drawing as ``(CANVAS, CANVAS)`` float32, ink 1."""
-        ptr = self.image.constBits()
-        stride = self.image.bytesPerLine()
-        raw = np.frombuffer(ptr, np.uint8, count=stride * CANVAS).reshape(CANVAS, stride)
-        return raw[:, :CANVAS].astype(np.float32) / 255
+        return image_array(self.image, QImage.Format_Grayscale8).astype(np.float32) / 255
 
     def set_array(self, values, exact=None):
         """Show ``values`` (any 2-D array, ink 1) scaled to the canvas, smoothly.

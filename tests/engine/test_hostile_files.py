@@ -120,7 +120,8 @@ def test_random_bytes_and_idx_files_never_suggest_unpickling(tmp_path):
         assert "pickle" not in str(error.value) and name in str(error.value)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0,
+                    reason="root reads any file; Windows has no permission bits")
 def test_permission_denied_is_not_called_damaged(tmp_path):
     path = tmp_path / "m.npz"
     save_model(Network((4, 3, 2)), path)
@@ -129,6 +130,7 @@ def test_permission_denied_is_not_called_damaged(tmp_path):
         load_model(path)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs are POSIX")
 def test_files_that_are_not_regular_files_are_refused_at_once(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
@@ -169,6 +171,7 @@ def test_a_data_npz_with_a_lying_header_is_refused(tmp_path):
         load(path)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="resource.setrlimit is POSIX")
 def test_bombs_stay_within_a_memory_limit(tmp_path):
     """The real CLI, under a 1.5 GB address-space limit: refused with a message, exit code 2."""
     header = b"\x00\x00\x08\x03" + (10**6).to_bytes(4, "big") + (2000).to_bytes(4, "big") * 2
