@@ -9,12 +9,12 @@ from digit_descent.engine.lab.datasets import CLASSIFICATION, REGRESSION
 from .options import UsageError
 
 
-def add_lab_parser(sub, classes_type):
+def add_lab_parser(sub, positive_int):
     """The ``lab`` sub-command's flags."""
     lab = sub.add_parser("lab", help="open the 2-D lab: small networks, their decision "
                                      "boundaries and the numbers in their maths")
     lab.add_argument("--dataset", choices=CLASSIFICATION + REGRESSION, default="circle")
-    lab.add_argument("--classes", type=classes_type, default=3,
+    lab.add_argument("--classes", type=positive_int, default=3,
                      help="classes of blobs and arms (3 to 5)")
     lab.add_argument("--hidden", default="4-2", help="hidden layers, e.g. 4-2 (default)")
     lab.add_argument("--activation", choices=("tanh", "relu", "sigmoid"), default="tanh")

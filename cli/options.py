@@ -217,7 +217,7 @@ def build_parser():
                      help="stop as Ctrl+C does when standard input closes (for a program that "
                           "starts the recording: it stops with that program)")
     from .lab import add_lab_parser
-    add_lab_parser(sub, _number(int, lambda v: 3 <= v <= 5, "from 3 to 5"))
+    add_lab_parser(sub, _number(int, lambda v: v >= 1, "at least 1"))
     return parser
 
 
