@@ -135,10 +135,6 @@ class WeightsPanel(Panel):
         self.view.scene().sigMouseClicked.connect(self._on_clicked)
         self.image_box.sigResized.connect(self._on_resized)
 
-    def resizeEvent(self, event):
-        super().resizeEvent(event)
-        self._fit_bars()
-
     def _fit_bars(self):
         """The outgoing-weight bars take at most 170 px (zoomed) and a third of the height:
         the weight images come first."""
@@ -151,7 +147,9 @@ class WeightsPanel(Panel):
         return self.image_box.width(), self.image_box.height()
 
     def _on_resized(self, *_):
-        """Redraw when another number of columns would draw the tiles larger."""
+        """Fit the bars to the new height; redraw when another number of columns would draw
+        the tiles larger."""
+        self._fit_bars()
         n, h, w, cols, first, pad = self.tiles
         if n and h > 1 and cols != display.fitting_columns(n, h + pad, w, *self._tile_area(),
                                                            pad=0):

@@ -216,3 +216,22 @@ def test_hidden_videos_of_killed_recordings_are_removed_after_an_hour(qapp, tmp_
     recorder.record(small_session, ["cost"], tmp_path / "v.gif", fps=1, size=(64, 64),
                     seconds=1)
     assert sorted(p.name for p in tmp_path.iterdir()) == [recent.name, "run.npz", "v.gif"]
+
+
+def test_the_recorder_process_ends_cleanly_after_saving(tmp_path):
+    """Once its video is saved, the recorder leaves without the interpreter's teardown of
+    Qt's objects, which crashed it now and then (SIGSEGV after a 784-16-16-10 weights
+    panel, so File → Record… reported a failure for a good video)."""
+    path = tmp_path / "run.npz"
+    session = Session(preset("3b1b").replace(train_subset=2000, epochs=1))
+    session.run_epoch()
+    save_session(session, path)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for attempt in range(4):
+        out = tmp_path / f"weights{attempt}.gif"
+        run = subprocess.run([sys.executable, "-m", "digit_descent", "record", "--session",
+                              str(path), "--panels", "weights", "--out", str(out), "--fps", "2",
+                              "--seconds", "1", "--size", "320x240"], env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr[-500:]
+        assert out.stat().st_size > 0
