@@ -244,8 +244,9 @@ class CostPanel(Panel):
         self._x_top = self._y_top = None
         self._redraw()
 
-    def _follow_data(self, x_last, y_max):
-        """Keep the whole run in view, changing the ranges only in steps.
+    def _follow_data(self, x_last, y_max, shrink=True):
+        """Keep the whole run in view, changing the ranges only in steps (``shrink`` False:
+        the ranges only grow, as while looking back into the run).
 
         The axes are redrawn only when their range changes, so a range that grows
         in 30% steps instead of at every frame saves most of their painting.
@@ -253,10 +254,10 @@ class CostPanel(Panel):
         vb = self.plot.getPlotItem().vb
         if self.log_scale.isChecked():
             vb.enableAutoRange(y=True)
-        elif self._y_top is None or not 0.6 * self._y_top <= y_max <= self._y_top:
+        elif self._y_top is None or y_max > self._y_top or (shrink and y_max < 0.6 * self._y_top):
             self._y_top = y_max * 1.15 if y_max > 0 else 1.0
             vb.setYRange(0, self._y_top, padding=0)
-        if self._x_top is None or x_last > self._x_top or x_last < 0.5 * self._x_top:
+        if self._x_top is None or x_last > self._x_top or (shrink and x_last < 0.5 * self._x_top):
             self._x_top = max(x_last * 1.3, 1e-9)
             vb.setXRange(0, self._x_top, padding=0.01)
 
@@ -327,7 +328,9 @@ class CostPanel(Panel):
                 epoch_max = max(max(r.train_cost, r.test_cost) for r in reports[-50:])
                 y_max = max(y_max, epoch_max if np.isfinite(epoch_max) else 0.0)
             ghost_x, ghost_y = self._ghost_extent()
-            self._follow_data(max(float(x[-1]), ghost_x), max(y_max, ghost_y))
+            # looking back, the axes stay as they were live: the curve is seen to rewind
+            self._follow_data(max(float(x[-1]), ghost_x), max(y_max, ghost_y),
+                              shrink=snap.live_step is None)
 
     def _draw_reports(self, snap):
         """The per-epoch costs and accuracies, thinned to at most ENVELOPE_BINS points."""

@@ -2,7 +2,7 @@ import numpy as np
 
 from digit_descent.engine.snapshot import Snapshot
 from digit_descent.engine.trainer import CostHistory, EpochReport
-from digit_descent.engine.history import ema
+from digit_descent.engine.history import smoothed
 from digit_descent.gui.panels.cost import CostPanel
 
 
@@ -40,8 +40,7 @@ def test_smoothing_is_incremental_and_matches_full(qtbot):
     s2 = synthetic_snapshot(steps=100)
     panel.show_snapshot(s1)
     panel.show_snapshot(s2)
-    alpha = panel._smoother.alpha(s2)
-    np.testing.assert_allclose(panel.smoothed(s2), ema(s2.history[2], alpha)[0])
+    np.testing.assert_allclose(panel.smoothed(s2), smoothed(s2.history[2], panel._span(), 1)[0])
     panel.smoothing.setValue(0)  # the slider sets the span: off is the costs themselves
     np.testing.assert_allclose(panel.smoothed(s2), s2.history[2], rtol=1e-6)
 
