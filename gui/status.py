@@ -3,6 +3,8 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolBar, QWidget
 
+from digit_descent.engine.history import Smoother
+
 from . import style
 
 STATUS_INTERVAL_S = 0.25  # status-line refresh while training
@@ -11,11 +13,18 @@ STATUS_INTERVAL_S = 0.25  # status-line refresh while training
 class StatusLine(QLabel):
     """Dataset, epoch, step, samples, speed, η, cost and accuracy of the run; while the
     timeline looks back, the step viewed. Sits in ``status_bar`` (a normal widget, not a
-    permanent one: a message such as "Saved …" takes its place for a while)."""
+    permanent one: a message such as "Saved …" takes its place for a while).
 
-    def __init__(self, status_bar, model, controller):
+    The cost shown is the moving average of the mini-batch costs, ``average(snapshot)``
+    (shape ``(len(history),)``; the cost panel's, so it matches the bold curve), not the
+    last mini-batch's alone, which jumps about and is unknown after a fork or an opened
+    session. Accuracy is the test set's, or the training set's where the data set has no
+    separate test set (a 4-row table is its own test set)."""
+
+    def __init__(self, status_bar, model, controller, average=None):
         super().__init__("Loading MNIST…")
         self.status_bar, self.model, self.controller = status_bar, model, controller
+        self.average = average or Smoother()
         style.sized_text(self, 11)
         style.sized_text(status_bar, 11)
         status_bar.addWidget(self, 1)
@@ -42,10 +51,13 @@ class StatusLine(QLabel):
             parts.append(f"{status.samples_per_s:,.0f} samples/s")
         decay = f" (× {s.lr_decay:g} per epoch)" if s.lr_decay != 1 else ""
         parts.append(f"η = {s.lr:.3g}{decay}, batch {s.batch_size}")
-        if s.step:
-            parts.append(f"cost {s.last_cost:.4f}")
+        if len(s.history[0]):
+            parts.append(f"cost {self.average(s)[-1]:.4f} (moving average)")
         if s.reports:
-            parts.append(f"test accuracy {s.reports[-1].test_accuracy:.2%}")
+            if s.test_set is None or s.test_set is s.train_set:
+                parts.append(f"training accuracy {s.reports[-1].train_accuracy:.2%}")
+            else:
+                parts.append(f"test accuracy {s.reports[-1].test_accuracy:.2%}")
         self.setText("   ·   ".join(parts))
 
     def say(self, message, timeout_ms=5000):

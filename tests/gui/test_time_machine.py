@@ -121,6 +121,11 @@ def test_resume_from_here_forks_the_run(make_window, qtbot, small_config):
     np.testing.assert_array_equal(forked.params, live.trajectory[1][index])
     assert forked.initial_params is live.initial_params or \
         np.array_equal(forked.initial_params, live.initial_params)
+    w.status_line.refresh()  # it said "cost nan": a fork has no last mini-batch cost
+    assert f"cost {w.cost_panel.smoothed(forked)[-1]:.4f} (moving average)" in w.status_text.text()
+    ghost = w.cost_panel.ghosts[0][0]  # the run before the fork, smoothed as it was then
+    np.testing.assert_array_equal(ghost.cost[:len(forked.history[0])],
+                                  w.cost_panel.smoothed(forked))
     w.controller.step(5)
     qtbot.waitUntil(lambda: w.controller.snapshot.step == 69, timeout=20000)
 
@@ -166,6 +171,10 @@ def test_session_saved_and_opened_in_the_app_is_the_same_run(make_window, qtbot,
         np.testing.assert_array_equal(a, b)
     assert opened.reports == saved.reports
     assert opened.trajectory[0] == saved.trajectory[0] and opened.evaluation is not None
+    other.status_line.refresh()
+    assert "nan" not in other.status_text.text()
+    assert f"cost {other.cost_panel.smoothed(opened)[-1]:.4f} (moving average)" \
+        in other.status_text.text()
     qtbot.waitUntil(other.docks["surface"].isVisible, timeout=5000)  # the layout came back
     other.timeline.slider.setValue(2)  # and it rewinds
     assert other.timeline.viewing.step == saved.trajectory[0][2]
