@@ -2,6 +2,7 @@
 panel's picture or the cost history, and their file dialogs. Reading and writing run off the
 GUI thread (:mod:`gui.jobs`); every problem is one message, and the current run is kept."""
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject
@@ -78,9 +79,36 @@ class FileCommands(QObject):
         if snap is None:
             return
         layout = bytes(self.window.saveState().toBase64()).decode()
+        ghosts, panels = self.model.ghosts, self._panel_settings()
         self.status.say(f"Saving {path}…", 0)
-        self._jobs.start(lambda job: save_session(snap, path, layout=layout),
+        self._jobs.start(lambda job: save_session(snap, path, ghosts, layout=layout,
+                                                  panels=panels),
                          lambda _: self.status.say(f"Saved {path}"), self.warn)
+
+    def _panel_settings(self):
+        """``{panel key: {"version": v, "settings": {name: value}}}``, as a panel's
+        ``save_settings`` writes them (plain numbers, true/false and text)."""
+        saved = {}
+        for key, panel in self.panels.items():
+            values = {}
+            panel.save_settings(lambda name, value: values.__setitem__(name, value)
+                                if isinstance(value, (bool, int, float, str)) else None)
+            if values:
+                saved[key] = {"version": panel.settings_version, "settings": values}
+        return saved
+
+    def _restore_panel_settings(self, saved):
+        """Give each panel the settings a session kept for it: each value checked by the
+        panel's ``restore_settings`` (a bad one leaves its current value), under the panel's
+        settings_version only."""
+        if not isinstance(saved, dict):
+            return
+        for key, panel in self.panels.items():
+            entry = saved.get(key)
+            if not (isinstance(entry, dict) and isinstance(entry.get("settings"), dict)
+                    and str(entry.get("version")) == str(panel.settings_version)):
+                continue
+            panel.restore_settings(partial(_checked, entry["settings"]))
 
     def open_session(self, path):
         """Open a saved run: its panels as they were, rewind included; training goes on from
@@ -92,6 +120,9 @@ class FileCommands(QObject):
     def _use_session(self, record, path):
         self.model.clear_ghosts()
         self.controller.open_record(record)
+        for ghost in record.ghosts:
+            self.model.add_ghost(ghost.label, ghost)
+        self._restore_panel_settings(record.extra.get("panels"))
         layout = record.extra.get("layout")
         if isinstance(layout, str) and len(layout) < MAX_LAYOUT_CHARS:
             self.window.restoreState(QByteArray.fromBase64(layout.encode()))
@@ -186,3 +217,15 @@ class FileCommands(QObject):
 
     def ask_folder(self, title):
         return QFileDialog.getExistingDirectory(self.window, title)
+
+
+def _checked(values, name, convert, default, valid=lambda value: True):
+    """``values[name]`` converted and checked (a panel's ``restore_settings`` reader), else
+    ``default``."""
+    if name not in values:
+        return default
+    try:
+        value = convert(values[name])
+        return value if valid(value) else default
+    except (TypeError, ValueError):
+        return default

@@ -73,6 +73,24 @@ class NetworkSurfaceMode:
         self._poll.timeout.connect(self._show_progress)
         return box
 
+    # The panel's settings (its Panel contract): the mode and the network mode's choices.
+    def save_settings(self, write):
+        write("mode", self.mode.currentIndex())
+        write("directions", self.directions.currentIndex())
+        for name in ("resolution", "samples", "span", "auto"):
+            write(name, getattr(self, name).value())
+
+    def restore_settings(self, read):
+        self.mode.setCurrentIndex(read("mode", int, self.mode.currentIndex(),
+                                       lambda v: 0 <= v < self.mode.count()))
+        self.directions.setCurrentIndex(read("directions", int, self.directions.currentIndex(),
+                                             lambda v: 0 <= v < self.directions.count()))
+        for name in ("resolution", "samples", "span", "auto"):
+            box = getattr(self, name)
+            convert = float if name == "span" else int
+            box.setValue(read(name, convert, box.value(),
+                              lambda v, b=box: b.minimum() <= v <= b.maximum()))
+
     def show_snapshot(self, snapshot):
         self.snapshot = snapshot
         if self.teaching:

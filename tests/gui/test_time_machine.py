@@ -154,6 +154,10 @@ def test_session_saved_and_opened_in_the_app_is_the_same_run(make_window, qtbot,
                                                              tmp_path, settings):
     w = trained(make_window, qtbot, small_config)
     layout_docks(w, ("cost", "surface"), keep=("controls",))
+    w.model.add_ghost("before the fork at step 64", w.controller.snapshot)
+    w.surface_panel.mode.setCurrentIndex(1)  # the network's surface, along PCA axes
+    w.surface_panel.directions.setCurrentIndex(1)
+    w.cost_panel.log_scale.setChecked(True)
     path = tmp_path / "run.npz"
     w.files.save_session(path)
     qtbot.waitUntil(path.exists, timeout=20000)
@@ -176,6 +180,13 @@ def test_session_saved_and_opened_in_the_app_is_the_same_run(make_window, qtbot,
     assert f"cost {other.cost_panel.smoothed(opened)[-1]:.4f} (moving average)" \
         in other.status_text.text()
     qtbot.waitUntil(other.docks["surface"].isVisible, timeout=5000)  # the layout came back
+    # and the ghosts and the panels' settings with it
+    assert [g.label for g in other.model.ghosts] == ["before the fork at step 64"]
+    assert [g.label for g, *_ in other.cost_panel.ghosts] == ["before the fork at step 64"]
+    np.testing.assert_array_equal(other.model.ghosts[0].history[2], saved.history[2])
+    assert other.surface_panel.mode.currentIndex() == 1
+    assert other.surface_panel.directions.currentIndex() == 1
+    assert other.cost_panel.log_scale.isChecked()
     other.timeline.slider.setValue(2)  # and it rewinds
     assert other.timeline.viewing.step == saved.trajectory[0][2]
     other.timeline.back_to_live()
