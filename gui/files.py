@@ -2,11 +2,12 @@
 panel's picture or the cost history, and their file dialogs. Reading and writing run off the
 GUI thread (:mod:`gui.jobs`); every problem is one message, and the current run is kept."""
 
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from digit_descent.engine import DigitDescentError, load_model, model_io
 from digit_descent.engine.data import NAMES as DATASET_NAMES
@@ -139,9 +140,10 @@ class FileCommands(QObject):
         return self.apply_config(self.model.config.replace(dataset=str(source)))
 
     def export_picture(self, key, path, width=DEFAULT_WIDTH):
-        """Save the plot of one panel as PNG (``width`` pixels wide) or SVG; False if it failed."""
+        """Save the plot of one panel as PNG (``width`` pixels wide) or SVG; False if it failed.
+        A panel behind another tab (or closed) is brought forward for the moment it is drawn."""
         try:
-            with self.panels[key].picture() as item:
+            with self._in_front(key), self.panels[key].picture() as item:
                 export_picture(item, path, width)
         except (OSError, ValueError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
@@ -149,6 +151,32 @@ class FileCommands(QObject):
             return False
         self.status.say(f"Saved {path}")
         return True
+
+    @contextmanager
+    def _in_front(self, key):
+        """Panel ``key`` on screen, laid out at its dock's size and showing the moment shown
+        (a panel behind a tab has no size of its own and is not fed snapshots: its plot
+        exported as it is would be blank or squashed); its tabs as they were afterwards."""
+        panel, dock = self.panels[key], getattr(self.window, "docks", {}).get(key)
+        if dock is None or not panel.visibleRegion().isEmpty():
+            yield
+            return
+        front = [d for d in self.window.tabifiedDockWidgets(dock)
+                 if not d.widget().visibleRegion().isEmpty()]
+        closed = dock.isHidden()
+        dock.show()
+        dock.raise_()
+        QApplication.sendPostedEvents()  # the layout, at the dock's size
+        snapshot = self.model.viewed or self.controller.snapshot
+        if snapshot is not None:
+            panel.show_snapshot(snapshot)
+        try:
+            yield
+        finally:
+            if closed:
+                dock.hide()
+            for other in front:
+                other.raise_()
 
     def export_csv(self, path):
         try:
