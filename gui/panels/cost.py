@@ -21,6 +21,21 @@ from .base import Panel
 ENVELOPE_BINS = 500
 GHOST_COLOURS = ("#9a9a9a", "#c2a36b", "#8fb3c9")  # faint beside the live run's colours
 MARKER_LIMIT = 60  # more epoch figures than this are drawn as lines without symbols
+X_HEADROOM = 1.08  # the x axis reaches this far past the data (grows in steps this big)
+
+
+class ThousandsAxis(pg.AxisItem):
+    """An axis labelled 600,000 and 1,000,000 (as the captions write them), not 6e+05 or
+    1e+06; fractional ticks (epochs) as pyqtgraph writes them."""
+
+    def __init__(self, orientation):
+        super().__init__(orientation)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values, scale, spacing):
+        if spacing * scale < 1:
+            return super().tickStrings(values, scale, spacing)
+        return [f"{v * scale:,.0f}" for v in values]
 
 
 class CostPanel(Panel):
@@ -52,6 +67,8 @@ class CostPanel(Panel):
         self.x_axis.addItems(["samples seen", "epochs"])
         self.x_axis.setToolTip("Horizontal axis: training samples seen, or epochs")
         self.log_scale = QCheckBox("log scale")
+        self.log_scale.setToolTip("Space the cost axis by factors of ten (1, 0.1, 0.01…), so "
+                                  "the small late improvements stay visible")
         self.smoothing = QSlider(Qt.Horizontal)
         self.smoothing.setRange(0, 100)
         self.smoothing.setValue(60)
@@ -72,7 +89,7 @@ class CostPanel(Panel):
         controls.addWidget(self.smoothing_text)
         controls.addStretch(1)
 
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(axisItems={"bottom": ThousandsAxis("bottom")})
         item = self.plot.getPlotItem()
         item.showAxis("right")
         style.style_plot(item, left="cost", bottom="samples seen", right="accuracy (%)")
@@ -249,7 +266,7 @@ class CostPanel(Panel):
         the ranges only grow, as while looking back into the run).
 
         The axes are redrawn only when their range changes, so a range that grows
-        in 30% steps instead of at every frame saves most of their painting.
+        in steps of X_HEADROOM instead of at every frame saves most of their painting.
         """
         vb = self.plot.getPlotItem().vb
         if self.log_scale.isChecked():
@@ -258,7 +275,7 @@ class CostPanel(Panel):
             self._y_top = y_max * 1.15 if y_max > 0 else 1.0
             vb.setYRange(0, self._y_top, padding=0)
         if self._x_top is None or x_last > self._x_top or (shrink and x_last < 0.5 * self._x_top):
-            self._x_top = max(x_last * 1.3, 1e-9)
+            self._x_top = max(x_last * X_HEADROOM, 1e-9)
             vb.setXRange(0, self._x_top, padding=0.01)
 
     # ------------------------------------------------------------- data

@@ -155,3 +155,19 @@ def test_the_average_follows_a_short_run_closely(qtbot):
     smooth = panel.smoothed(s)
     assert np.max(np.abs(smooth - costs)) < 0.01  # within 4% of the cost's range, everywhere
     assert panel.smoothing_text.text() == "~251 steps"  # the slider keeps its setting
+
+
+def test_the_samples_axis_reads_like_the_captions_and_hugs_the_data(qtbot):
+    """It read 1e+06 and 600000, and ran 30% past the last point."""
+    from digit_descent.gui.panels.cost import ThousandsAxis
+
+    panel = CostPanel()
+    qtbot.addWidget(panel)
+    axis = panel.plot.getPlotItem().getAxis("bottom")
+    assert isinstance(axis, ThousandsAxis)
+    assert axis.tickStrings([600_000.0, 1_000_000.0], 1.0, 200_000.0) == ["600,000", "1,000,000"]
+    assert axis.tickStrings([0.5, 1.0], 1.0, 0.5) == ["0.5", "1.0"]  # epochs stay as they were
+    s = synthetic_snapshot(steps=500)
+    panel.show_snapshot(s)
+    right = panel.plot.getPlotItem().vb.viewRange()[0][1]
+    assert 5000 <= right <= 1.12 * 5000
