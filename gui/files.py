@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject
+from PySide6.QtCore import QByteArray, QObject, QStandardPaths
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from digit_descent.engine import DigitDescentError, load_model, model_io
@@ -18,6 +18,7 @@ from .actions import APP_NAME
 from .export import DEFAULT_WIDTH, export_picture
 from .jobs import Jobs
 
+FOLDERS = "folders"  # the settings group of the folders last used, per kind of file
 MAX_LAYOUT_CHARS = 1_000_000  # a session's saved window layout (base64) larger than this is ignored
 
 
@@ -187,35 +188,41 @@ class FileCommands(QObject):
         return True
 
     # ----------------------------------------------------------- dialogs
-    def _open_name(self, title, filters):
-        return QFileDialog.getOpenFileName(self.window, title, "", filters)[0]
+    def _open_name(self, kind, title, filters):
+        path = QFileDialog.getOpenFileName(self.window, title, start_folder(self.settings, kind),
+                                           filters)[0]
+        remember_folder(self.settings, kind, path)
+        return path
 
-    def _save_name(self, title, name, filters):
-        return QFileDialog.getSaveFileName(self.window, title, name, filters)
+    def _save_name(self, kind, title, name, filters):
+        path, chosen = QFileDialog.getSaveFileName(
+            self.window, title, str(Path(start_folder(self.settings, kind)) / name), filters)
+        remember_folder(self.settings, kind, path)
+        return path, chosen
 
     def open_model_dialog(self):
-        path = self._open_name("Open model", "Models (*.npz);;All files (*)")
+        path = self._open_name("model", "Open model", "Models (*.npz);;All files (*)")
         if path:
             self.open_model(path)
 
     def save_model_dialog(self):
-        path, _ = self._save_name("Save model", "model.npz", "Models (*.npz)")
+        path, _ = self._save_name("model", "Save model", "model.npz", "Models (*.npz)")
         if path:
             self.save_model(path)
 
     def open_session_dialog(self):
-        path = self._open_name("Open session", "Sessions (*.npz);;All files (*)")
+        path = self._open_name("session", "Open session", "Sessions (*.npz);;All files (*)")
         if path:
             self.open_session(path)
 
     def save_session_dialog(self):
-        path, _ = self._save_name("Save session", "session.npz", "Sessions (*.npz)")
+        path, _ = self._save_name("session", "Save session", "session.npz", "Sessions (*.npz)")
         if path:
             self.save_session(path)
 
     def open_dataset_dialog(self):
         path = self._open_name(
-            "Open dataset: a Keras-style .npz, mnist.pkl.gz, a CSV, any of the four IDX files "
+            "dataset", "Open dataset: a Keras-style .npz, mnist.pkl.gz, a CSV, any of the four IDX files "
             "in a folder, or a CIFAR-10 binary batch",
             "Digit data (*.npz *.pkl.gz *.pkl *.csv *idx*-ubyte *idx*-ubyte.gz)"
             ";;CIFAR-10 binary batches (*.bin);;All files (*)")
@@ -224,7 +231,7 @@ class FileCommands(QObject):
 
     def export_picture_dialog(self, key):
         path, chosen = self._save_name(
-            f"Export picture of the {self.panels[key].title} panel", f"{key}.png",
+            "picture", f"Export picture of the {self.panels[key].title} panel", f"{key}.png",
             "PNG picture (*.png);;SVG drawing (*.svg)")
         if not path:
             return
@@ -239,12 +246,35 @@ class FileCommands(QObject):
         self.export_picture(key, path, width)
 
     def export_csv_dialog(self):
-        path, _ = self._save_name("Export cost history", "cost.csv", "CSV (*.csv)")
+        path, _ = self._save_name("csv", "Export cost history", "cost.csv", "CSV (*.csv)")
         if path:
             self.export_csv(path)
 
     def ask_folder(self, title):
-        return QFileDialog.getExistingDirectory(self.window, title)
+        folder = QFileDialog.getExistingDirectory(self.window, title,
+                                                  start_folder(self.settings, "dataset"))
+        if folder:
+            remember_folder(self.settings, "dataset", folder, is_folder=True)
+        return folder
+
+
+def start_folder(settings, kind):
+    """Where a file dialog for ``kind`` of file ("model", "session", "dataset", "picture",
+    "csv") starts: the folder last used for that kind (``settings``, a QSettings), else the
+    user's Documents, else the home folder — never the folder the app was started from."""
+    saved = settings.value(f"{FOLDERS}/{kind}")
+    if isinstance(saved, str) and saved and Path(saved).is_dir():
+        return saved
+    documents = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
+    return documents if documents and Path(documents).is_dir() else str(Path.home())
+
+
+def remember_folder(settings, kind, path, is_folder=False):
+    """Keep the folder of ``path`` (chosen in a dialog; empty if it was cancelled), or
+    ``path`` itself if ``is_folder``, for the next dialog for ``kind``."""
+    if path:
+        path = Path(path).resolve()
+        settings.setValue(f"{FOLDERS}/{kind}", str(path if is_folder else path.parent))
 
 
 def _checked(values, name, convert, default, valid=lambda value: True):

@@ -1,5 +1,7 @@
 """File → Export picture of a panel that is not on screen (behind another tab, or closed)."""
 
+from pathlib import Path
+
 import numpy as np
 from PySide6.QtGui import QImage
 
@@ -28,3 +30,42 @@ def test_a_panel_behind_a_tab_is_exported_as_on_screen(make_window, qtbot, small
     assert w.files.export_picture("confusion", tmp_path / "confusion.png", width=800)
     assert QImage(str(tmp_path / "confusion.png")).height() > 200
     assert w.docks["confusion"].isHidden()
+
+
+def test_file_dialogs_start_where_that_kind_of_file_was_last_chosen(make_window, monkeypatch,
+                                                                     tmp_path, small_config):
+    """Every dialog opened in the folder the app was started from."""
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    from digit_descent.gui import files
+
+    w = make_window(small_config)
+    asked = []
+    models, sessions = tmp_path / "models", tmp_path / "sessions"
+    models.mkdir()
+    sessions.mkdir()
+    answers = iter([str(models / "a.npz"), "", str(sessions / "run.npz")])
+
+    def open_name(parent, title, folder, filters):
+        asked.append(folder)
+        return next(answers), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", open_name)
+    monkeypatch.setattr(w.files, "open_model", lambda path: None)
+    monkeypatch.setattr(w.files, "open_session", lambda path: None)
+    w.files.open_model_dialog()
+    first = asked[-1]  # nothing chosen yet: Documents, else home; not the source folder
+    documents = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
+    assert first in (documents, str(Path.home())) and Path(first).is_dir()
+    assert first == files.start_folder(w.settings, "session")  # nothing chosen yet: the same
+    w.files.open_model_dialog()  # cancelled: nothing remembered
+    assert asked[-1] == str(models)
+    w.files.open_session_dialog()
+    assert files.start_folder(w.settings, "session") == str(sessions)
+    assert files.start_folder(w.settings, "model") == str(models)  # one folder per kind
+    saved = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda parent, title, name, filters: (saved.append(name), ("", ""))[1])
+    w.files.save_session_dialog()
+    assert saved == [str(sessions / "session.npz")]
