@@ -27,6 +27,9 @@ class StatusLine(QLabel):
         self.average = average or Smoother()
         style.sized_text(self, 11)
         style.sized_text(status_bar, 11)
+        self.setToolTip("Average cost: the moving average of the mini-batch costs, the bold "
+                        "line on the cost panel (one mini-batch's cost jumps about too much to "
+                        "read)")
         status_bar.addWidget(self, 1)
         model.viewedChanged.connect(self.refresh)  # training may be stopped
 
@@ -44,20 +47,21 @@ class StatusLine(QLabel):
                 self.status_bar.clearMessage()  # "Finished 2 epochs" must not hide where we are
                 self.setText(text)
             return
-        parts = [f"{s.dataset}", f"epoch {s.epoch} ({s.epoch_progress:.0%})", f"step {s.step:,}",
-                 f"{s.samples_seen:,} samples"]
-        status = self.controller.status
-        if status.running:
-            parts.append(f"{status.samples_per_s:,.0f} samples/s")
-        decay = f" (× {s.lr_decay:g} per epoch)" if s.lr_decay != 1 else ""
-        parts.append(f"η = {s.lr:.3g}{decay}, batch {s.batch_size}")
+        # what matters most first: a narrow window cuts the line at its end
+        parts = [f"{s.dataset}", f"epoch {s.epoch} ({s.epoch_progress:.0%})", f"step {s.step:,}"]
         if len(s.history[0]):
-            parts.append(f"cost {self.average(s)[-1]:.4f} (moving average)")
+            parts.append(f"average cost {self.average(s)[-1]:.4f}")
         if s.reports:
             if s.test_set is None or s.test_set is s.train_set:
                 parts.append(f"training accuracy {s.reports[-1].train_accuracy:.2%}")
             else:
                 parts.append(f"test accuracy {s.reports[-1].test_accuracy:.2%}")
+        parts.append(f"{s.samples_seen:,} samples")
+        status = self.controller.status
+        if status.running:
+            parts.append(f"{status.samples_per_s:,.0f} samples/s")
+        decay = f" (× {s.lr_decay:g} per epoch)" if s.lr_decay != 1 else ""
+        parts.append(f"η = {s.lr:.3g}{decay}, batch {s.batch_size}")
         self.setText("   ·   ".join(parts))
 
     def say(self, message, timeout_ms=5000):

@@ -32,7 +32,7 @@ def status_of(qtbot, config, steps):
 def test_the_cost_is_the_moving_average_and_says_so(qtbot):
     text, snapshot = status_of(qtbot, preset("3b1b").replace(train_subset=600), 500)
     average = Smoother()(snapshot)[-1]
-    assert f"cost {average:.4f} (moving average)" in text
+    assert f"average cost {average:.4f}" in text
     assert np.isfinite(average) and f"{snapshot.last_cost:.4f}" != f"{average:.4f}"
 
 

@@ -122,7 +122,7 @@ def test_resume_from_here_forks_the_run(make_window, qtbot, small_config):
     assert forked.initial_params is live.initial_params or \
         np.array_equal(forked.initial_params, live.initial_params)
     w.status_line.refresh()  # it said "cost nan": a fork has no last mini-batch cost
-    assert f"cost {w.cost_panel.smoothed(forked)[-1]:.4f} (moving average)" in w.status_text.text()
+    assert f"average cost {w.cost_panel.smoothed(forked)[-1]:.4f}" in w.status_text.text()
     ghost = w.cost_panel.ghosts[0][0]  # the run before the fork, smoothed as it was then
     np.testing.assert_array_equal(ghost.cost[:len(forked.history[0])],
                                   w.cost_panel.smoothed(forked))
@@ -177,7 +177,7 @@ def test_session_saved_and_opened_in_the_app_is_the_same_run(make_window, qtbot,
     assert opened.trajectory[0] == saved.trajectory[0] and opened.evaluation is not None
     other.status_line.refresh()
     assert "nan" not in other.status_text.text()
-    assert f"cost {other.cost_panel.smoothed(opened)[-1]:.4f} (moving average)" \
+    assert f"average cost {other.cost_panel.smoothed(opened)[-1]:.4f}" \
         in other.status_text.text()
     qtbot.waitUntil(other.docks["surface"].isVisible, timeout=5000)  # the layout came back
     # and the ghosts and the panels' settings with it
