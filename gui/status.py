@@ -1,5 +1,8 @@
 """The window's status line (where the run is) and its banner (a problem to act on)."""
 
+import html
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolBar, QWidget
 
@@ -69,9 +72,25 @@ class StatusLine(QLabel):
         self.status_bar.showMessage(message, timeout_ms)
 
 
+URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")  # a trailing full stop is the sentence's
+
+
+def banner_html(message):
+    """``message`` as rich text: escaped, with each web address a link that never wraps
+    (a QLabel breaks lines after a "/", splitting an address across two lines)."""
+    parts, end = [], 0
+    for match in URL.finditer(message):
+        url = html.escape(match.group(0))
+        parts += [html.escape(message[end:match.start()], quote=False),
+                  f'<a href="{url}" style="white-space:nowrap">{url}</a>']
+        end = match.end()
+    return "".join(parts + [html.escape(message[end:], quote=False)])
+
+
 class Banner(QToolBar):
-    """A message across the top with Reset and Dismiss, for a problem the user must act on
-    (a divergence, a refused setting, a lesson's missing data)."""
+    """A message across the top with Dismiss, for a problem the user must act on (a
+    divergence, a refused setting, a lesson's missing data), and Reset for a message that
+    says to press it (a divergence); web addresses in it are links."""
 
     def __init__(self, reset):
         super().__init__("Messages")
@@ -82,7 +101,9 @@ class Banner(QToolBar):
         row.setContentsMargins(8, 4, 8, 4)
         self.text = QLabel()
         self.text.setWordWrap(True)
-        self.text.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.text.setTextFormat(Qt.RichText)
+        self.text.setOpenExternalLinks(True)
+        self.text.setTextInteractionFlags(Qt.TextBrowserInteraction)
         self.reset_button = QPushButton("Reset")
         self.reset_button.clicked.connect(reset)
         dismiss = QPushButton("Dismiss")
@@ -97,5 +118,6 @@ class Banner(QToolBar):
         self.hide()
 
     def show_message(self, message):
-        self.text.setText(message)
+        self.text.setText(banner_html(message))
+        self.reset_button.setVisible("press Reset" in message)
         self.show()

@@ -39,3 +39,22 @@ def test_the_cost_is_the_moving_average_and_says_so(qtbot):
 def test_a_table_without_a_test_set_reports_its_training_accuracy(qtbot):
     text, snapshot = status_of(qtbot, preset("trask").replace(epochs=20), 20)
     assert snapshot.reports and "training accuracy" in text and "test accuracy" not in text
+
+
+def test_the_banner_offers_reset_only_when_it_helps_and_keeps_addresses_whole(qtbot):
+    """The CIFAR-10 banner offered Reset (which cannot fetch a data set) and broke its
+    address across two lines."""
+    from digit_descent.engine.data import CIFAR_MISSING
+    from digit_descent.gui.status import Banner
+
+    banner = Banner(lambda: None)
+    qtbot.addWidget(banner)
+    banner.show_message(f"The CIFAR-10 lesson needs CIFAR-10. {CIFAR_MISSING}; then open the "
+                        "lesson again.")
+    assert banner.reset_button.isHidden()
+    url = "https://www.cs.toronto.edu/~kriz/cifar.html"
+    assert f'<a href="{url}" style="white-space:nowrap">{url}</a>,' in banner.text.text()
+    assert banner.text.openExternalLinks()
+    banner.show_message("the cost diverged to NaN at step 12, then press Reset.")
+    assert not banner.reset_button.isHidden()
+    assert "at step 12, then press Reset." in banner.text.text()
