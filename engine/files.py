@@ -121,12 +121,13 @@ def parse_json(text, source, error, limit=MAX_META_BYTES):
     return value
 
 
-def read_described(path, names, error, kind, file_format, version, limits=None):
-    """``(arrays, description)`` of a Digit Descent ``.npz``: the arrays ``names`` and the JSON
-    object in its ``meta`` array, whose ``format`` must be ``file_format`` and ``version`` at
-    most ``version``. ``kind`` ("model", "session") names it in the messages."""
+def read_described(path, names, error, kind, file_format, version, limits=None, optional=()):
+    """``(arrays, description)`` of a Digit Descent ``.npz``: the arrays ``names`` (those in
+    ``optional`` may be missing) and the JSON object in its ``meta`` array, whose ``format``
+    must be ``file_format`` and ``version`` at most ``version``. ``kind`` ("model",
+    "session") names it in the messages."""
     arrays = read_npz(path, ("meta", *names), error,
-                      limits={"meta": 4 * MAX_META_BYTES, **(limits or {})})
+                      limits={"meta": 4 * MAX_META_BYTES, **(limits or {})}, optional=optional)
     meta = arrays.pop("meta")
     if meta.dtype.kind != "U" or meta.size != 1:
         raise error(f"{path}: not a Digit Descent {kind} (no description inside)")

@@ -10,28 +10,32 @@ import numpy as np
 RUN_FRACTION = 0.02  # the moving average spans at most about this much of the run so far
 
 
-def ema(values, alpha, state=(0.0, 1.0)):
-    """Debiased exponential moving average, as TensorBoard smooths: ``m_t = α m_{t−1} + (1 − α) x_t``
-    from ``m_0 = 0``, shown as ``m_t / (1 − α^t)``.
+def ema(values, alpha, state=(0.0, 0.0)):
+    """Debiased exponential moving average, as TensorBoard smooths: ``m_t = α_t m_{t−1} +
+    (1 − α_t) x_t`` from ``m_0 = 0``, shown as ``m_t / w_t`` with ``w_t = α_t w_{t−1} +
+    (1 − α_t)``, ``w_0 = 0`` (for a constant α, ``w_t = 1 − α^t``).
 
     The division undoes the pull towards the zero start, so the average is a true weighted
     mean of the costs so far from the first step on (starting at the first cost instead would
     weigh that one cost by ``α^t``: at α = 0.99 it still makes up 60% of the average after
-    50 steps). ``values``: shape ``(n,)``; ``state = (m, α^t)`` continues an earlier average.
-    Returns ``(average (n,) float64, state)``.
+    50 steps). ``values``: shape ``(n,)``; ``alpha``: one weight, or one per value (shape
+    ``(n,)``); ``state = (m, w)`` continues an earlier average. Each average depends only on
+    the values up to it. Returns ``(average (n,) float64, state)``.
     """
-    out = np.empty(len(values), np.float64)
-    m, decay = state
-    keep = 1.0 - alpha
-    for i, x in enumerate(np.asarray(values, np.float64).tolist()):
-        m = alpha * m + keep * x
-        decay *= alpha
-        out[i] = m / (1.0 - decay) if decay < 1.0 else x
-    return out, (m, decay)
+    n = len(values)
+    out = np.empty(n, np.float64)
+    alphas = np.broadcast_to(np.asarray(alpha, np.float64), (n,)).tolist()
+    m, w = state
+    for i, (x, a) in enumerate(zip(np.asarray(values, np.float64).tolist(), alphas)):
+        m = a * m + (1.0 - a) * x
+        w = a * w + (1.0 - a)
+        out[i] = m / w if w > 0.0 else x
+    return out, (m, w)
 
 
 def smoothing_alpha(span, steps=None):
-    """EMA weight per mini-batch for an average over ``span`` mini-batches (≥ 1).
+    """EMA weight per mini-batch for an average over ``span`` mini-batches (≥ 1); ``steps``:
+    one number or an array of them (then an array of weights, same shape).
 
     The span is capped at about RUN_FRACTION of the ``steps`` trained so far, rounded down to
     a power of two so it changes rarely: a short run, or the first steps of a long one, is
@@ -39,36 +43,56 @@ def smoothing_alpha(span, steps=None):
     """
     span = max(1.0, float(span))
     if steps is not None:
-        span = min(span, 2.0 ** np.floor(np.log2(max(1.0, RUN_FRACTION * steps))))
+        cap = 2.0 ** np.floor(np.log2(np.maximum(1.0, RUN_FRACTION * np.asarray(steps, np.float64))))
+        span = np.minimum(span, cap)
     return 1.0 - 1.0 / span
+
+
+def bucket_alphas(span, stride, start, n):
+    """The EMA weights of the recorded buckets ``start … start + n − 1`` of a history whose
+    buckets hold ``stride`` mini-batches each: bucket ``i`` ends at mini-batch
+    ``(i + 1) · stride`` and is weighed as the average over ``span`` mini-batches (capped by
+    :func:`smoothing_alpha`) was at that step. Shape ``(n,)``. Because each weight depends
+    only on where its bucket sits, the average up to a step is the same whenever it is
+    computed: live, looking back, or in a ghost of the run."""
+    steps = (np.arange(start, start + n, dtype=np.float64) + 1.0) * stride
+    return np.asarray(smoothing_alpha(span, steps), np.float64) ** stride
+
+
+def smoothed(mean, span, stride):
+    """The moving average over ``span`` mini-batches of the bucket means ``mean`` (shape
+    ``(n,)``, buckets of ``stride`` mini-batches). Returns ``(average (n,), ema state)``."""
+    return ema(mean, bucket_alphas(span, stride, 0, len(mean)))
 
 
 class Smoother:
     """The moving average of a snapshot's mini-batch cost over ``span`` mini-batches (capped
-    by :func:`smoothing_alpha`), extended incrementally while the same run grows."""
+    by :func:`smoothing_alpha` as the run was at each bucket, see :func:`bucket_alphas`),
+    extended incrementally while the same run grows."""
 
     def __init__(self, span=100.0):
         self.span = span
-        self._cache = None  # (run, stride, alpha, count, smoothed, ema state)
-
-    def alpha(self, snapshot):
-        """The EMA weight per recorded bucket of ``snapshot``'s history (each bucket holds
-        ``history_stride`` mini-batches: the same smoothing per mini-batch at any stride)."""
-        return smoothing_alpha(self.span, snapshot.step) ** snapshot.history_stride
+        self._cache = None  # (run, stride, span, count, smoothed, ema state)
 
     def __call__(self, snapshot):
         """The average, shape ``(len(history),)``, float64."""
         _, _, mean = snapshot.history
-        stride, alpha = snapshot.history_stride, self.alpha(snapshot)
+        stride = snapshot.history_stride
         cached = self._cache
-        run = snapshot.initial_params  # a new object after a reset: a new history
-        if (cached and cached[0] is run and cached[1:3] == (stride, alpha)
-                and 0 < cached[3] <= len(mean)):
-            tail, state = ema(mean[cached[3]:], alpha, cached[5])
+        # initial_params is a new object after a reset; a fork is a new run number
+        run = (snapshot.run, snapshot.initial_params)
+        same = (cached is not None and cached[0][0] == run[0] and cached[0][1] is run[1]
+                and cached[1:3] == (stride, self.span))
+        if same and 0 < cached[3] <= len(mean):
+            tail, state = ema(mean[cached[3]:],
+                              bucket_alphas(self.span, stride, cached[3], len(mean) - cached[3]),
+                              cached[5])
             smooth = np.concatenate([cached[4], tail])
+        elif same and len(mean) < cached[3]:
+            return cached[4][:len(mean)]  # the same run looked back into: its own past
         else:
-            smooth, state = ema(mean, alpha)
-        self._cache = (run, stride, alpha, len(mean), smooth, state)
+            smooth, state = smoothed(mean, self.span, stride)
+        self._cache = (run, stride, self.span, len(mean), smooth, state)
         return smooth
 
 
@@ -119,7 +143,7 @@ class Ghost:
         """``snapshot``'s run smoothed over ``span`` mini-batches, thinned to ≤ ``limit``
         points."""
         samples, _, mean = snapshot.history
-        smooth, _ = ema(mean, smoothing_alpha(span, snapshot.step) ** snapshot.history_stride)
+        smooth, _ = smoothed(mean, span, snapshot.history_stride)
         keep = thin(len(samples), limit)
         reports = snapshot.reports
         return cls(label, np.asarray(samples)[keep], smooth[keep], snapshot.n_train,

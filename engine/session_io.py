@@ -23,8 +23,25 @@ FORMAT = "digit-descent-session"
 VERSION = 1
 ARRAYS = ("steps", "trajectory", "initial", "params", "history_samples", "history_raw",
           "history_mean")
+GHOST_ARRAYS = ("ghost_samples", "ghost_raw", "ghost_mean")  # every ghost's history, end to end
+MAX_GHOSTS = 16
+MAX_LABEL_CHARS = 200
 REPORT_FIELDS = ("epoch", "samples_seen", "train_cost", "test_cost", "train_accuracy",
                  "test_accuracy", "seconds", "lr")
+
+
+@dataclass(frozen=True, eq=False)
+class SavedGhost:
+    """An earlier run kept with a session to compare (see ``gui.model.GhostRun``): ``history``
+    is ``(samples_seen, raw_cost, mean_cost)``, each ``(n,)``, in buckets of
+    ``history_stride`` mini-batches; ``reports`` its :class:`EpochReport` s."""
+
+    label: str
+    history: tuple
+    history_stride: int
+    step: int
+    n_train: int
+    reports: tuple
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,7 +51,8 @@ class SessionRecord:
     steps: ``(T,)`` recorded steps, increasing; trajectory: ``(T, n_params)`` the weights at
     them; trajectory_samples: ``(T,)`` the samples seen at them; params: the weights at
     ``step`` (the end of the run); history: ``(samples_seen, raw_cost, mean_cost)``; reports:
-    tuple of :class:`EpochReport`; extra: the rest of the description (e.g. the app's layout).
+    tuple of :class:`EpochReport`; ghosts: tuple of :class:`SavedGhost`; extra: the rest of
+    the description (e.g. the app's layout).
     """
 
     config: TrainConfig
@@ -51,6 +69,7 @@ class SessionRecord:
     reports: tuple
     extra: dict
     trajectory_samples: tuple = ()
+    ghosts: tuple = ()
 
     def network_at(self, step=None):
         """``(recorded step, Network)``: the weights at the last recorded step ≤ ``step``
@@ -68,11 +87,13 @@ class SessionRecord:
                                    init=c.init)
 
 
-def save_session(run, path, **extra):
+def save_session(run, path, ghosts=(), **extra):
     """Write ``run`` — an :class:`engine.session.Session`, or a
     :class:`~engine.snapshot.Snapshot` of one — to ``path``, atomically.
 
-    ``extra``: JSON-serialisable additions to the description (the app's layout, say).
+    ``ghosts``: earlier runs to keep beside it (at most MAX_GHOSTS, anything with the fields
+    of :class:`SavedGhost`: a Snapshot, a ``gui.model.GhostRun``). ``extra``:
+    JSON-serialisable additions to the description (the app's layout, say).
     A Session's evaluations still being computed are waited for, so every epoch end is in
     the file.
     """
@@ -85,12 +106,21 @@ def save_session(run, path, **extra):
             "sizes": list(run.sizes), "step": run.step, "epoch": run.epoch,
             "samples_seen": run.samples_seen, "history_stride": run.history_stride,
             "reports": [report.to_dict() for report in run.reports],
-            "trajectory_samples": [int(s) for s in samples], **extra}
+            "trajectory_samples": [int(s) for s in samples],
+            "ghosts": [{"label": str(g.label)[:MAX_LABEL_CHARS], "length": len(g.history[0]),
+                        "history_stride": int(g.history_stride), "step": int(g.step),
+                        "n_train": int(g.n_train),
+                        "reports": [report.to_dict() for report in g.reports]}
+                       for g in ghosts[:MAX_GHOSTS]], **extra}
     arrays = {"meta": np.array(json.dumps(meta)), "steps": np.array(steps, np.int64),
               "trajectory": np.stack(points).astype(np.float32),
               "initial": np.asarray(run.initial_params, np.float32),
               "params": np.asarray(run.params, np.float32),
               "history_samples": history_samples, "history_raw": raw, "history_mean": mean}
+    for i, name in enumerate(GHOST_ARRAYS):
+        arrays[name] = np.concatenate([np.asarray(g.history[i], np.float64 if i == 0 else
+                                                  np.float32) for g in ghosts[:MAX_GHOSTS]]
+                                      or [np.zeros(0, np.float64 if i == 0 else np.float32)])
     try:
         atomic_write(path, lambda f: np.savez(f, **arrays))
     except OSError as exc:
@@ -116,7 +146,8 @@ def load_session(path):
     truncated, too large for this app or not a Digit Descent session; nothing is allocated
     before the sizes it declares have been checked.
     """
-    arrays, meta = read_described(path, ARRAYS, SessionFileError, "session", FORMAT, VERSION)
+    arrays, meta = read_described(path, ARRAYS + GHOST_ARRAYS, SessionFileError, "session",
+                                  FORMAT, VERSION, optional=GHOST_ARRAYS)
     try:
         config = TrainConfig.from_saved(meta.get("config"))
     except ValueError as exc:
@@ -147,8 +178,43 @@ def load_session(path):
             raise SessionFileError(f"{path}: '{name}' holds non-finite or non-numeric weights")
     if not samples:  # an older file: the samples of a constant batch size
         samples = [min(int(s) * config.batch_size, numbers["samples_seen"]) for s in steps]
-    known = {"format", "version", "config", "sizes", "reports", "trajectory_samples", *numbers}
+    ghosts = _ghosts(path, meta.get("ghosts", []), arrays)
+    known = {"format", "version", "config", "sizes", "reports", "trajectory_samples", "ghosts",
+             *numbers}
     return SessionRecord(config, sizes, numbers["step"], numbers["epoch"],
                          numbers["samples_seen"], steps, trajectory, arrays["initial"],
                          arrays["params"], history, numbers["history_stride"], reports,
-                         {k: v for k, v in meta.items() if k not in known}, tuple(samples))
+                         {k: v for k, v in meta.items() if k not in known}, tuple(samples),
+                         ghosts)
+
+
+def _ghosts(path, described, arrays):
+    """The :class:`SavedGhost` s of a session file, checked: their descriptions against
+    their arrays (``ghost_samples`` … end to end). Raises SessionFileError."""
+    def bad(why):
+        return SessionFileError(f"{path}: its kept earlier runs (ghosts) are damaged ({why})")
+
+    if not isinstance(described, list) or len(described) > MAX_GHOSTS:
+        raise bad(f"a list of at most {MAX_GHOSTS} expected")
+    parts = [arrays.get(name, np.zeros(0)) for name in GHOST_ARRAYS]
+    if (any(a.ndim != 1 or a.dtype.kind != "f" for a in parts)
+            or len({a.shape for a in parts}) != 1):
+        raise bad("arrays of different lengths or kinds")
+    ghosts, start = [], 0
+    for entry in described:
+        try:
+            label, length = entry["label"], int(entry["length"])
+            numbers = [int(entry[k]) for k in ("history_stride", "step", "n_train")]
+            reports = tuple(EpochReport(**{k: r[k] for k in REPORT_FIELDS})
+                            for r in entry["reports"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise bad(f"{type(exc).__name__}: {exc}") from None
+        if (not isinstance(label, str) or len(label) > MAX_LABEL_CHARS or length < 0
+                or start + length > len(parts[0]) or numbers[0] < 1 or min(numbers) < 0):
+            raise bad("a label, length or count out of range")
+        history = tuple(a[start:start + length] for a in parts)
+        ghosts.append(SavedGhost(label, history, *numbers, reports))
+        start += length
+    if start != len(parts[0]):
+        raise bad("more costs than the ghosts described")
+    return tuple(ghosts)

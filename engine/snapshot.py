@@ -81,16 +81,22 @@ class Snapshot:
 
     def at(self, step):
         """The run as it was at the last recorded step ≤ ``step``: its weights, step, epoch
-        and samples then; the cost history and the epoch reports stay whole (the panels
-        mark the moment on them) and ``live_step`` says where the run had got to. The
-        evaluations are the caller's to fill in (``dataclasses.replace``)."""
+        and samples then, and only its past: the cost history up to those samples and the
+        epoch reports finished by then (a rewound moment or a time-lapse frame shows nothing
+        from later). ``live_step`` says where the run had got to. The evaluations are the
+        caller's to fill in (``dataclasses.replace``)."""
         steps, params, samples = self.trajectory
         i = max(0, bisect.bisect_right(steps, step) - 1)
         seen = samples[i]
         epoch, position = divmod(seen, max(self.n_train, 1))
+        h_samples, raw, mean = self.history
+        n = int(np.searchsorted(h_samples, seen, side="right"))
+        reports = tuple(r for r in self.reports if r.samples_seen <= seen)
         return replace(self, params=params[i], step=steps[i], samples_seen=seen, epoch=epoch,
                        epoch_progress=position / max(self.n_train, 1), evaluation=None,
-                       train_evaluation=None, last_cost=float("nan"),
+                       train_evaluation=None,
+                       last_cost=float(raw[n - 1]) if n else float("nan"),
+                       history=(h_samples[:n], raw[:n], mean[:n]), reports=reports,
                        live_step=self.step if self.live_step is None else self.live_step)
 
     @property

@@ -2,10 +2,12 @@
 panel's picture or the cost history, and their file dialogs. Reading and writing run off the
 GUI thread (:mod:`gui.jobs`); every problem is one message, and the current run is kept."""
 
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import QByteArray, QObject, QStandardPaths
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from digit_descent.engine import DigitDescentError, load_model, model_io
 from digit_descent.engine.data import NAMES as DATASET_NAMES
@@ -16,6 +18,7 @@ from .actions import APP_NAME
 from .export import DEFAULT_WIDTH, export_picture
 from .jobs import Jobs
 
+FOLDERS = "folders"  # the settings group of the folders last used, per kind of file
 MAX_LAYOUT_CHARS = 1_000_000  # a session's saved window layout (base64) larger than this is ignored
 
 
@@ -78,9 +81,36 @@ class FileCommands(QObject):
         if snap is None:
             return
         layout = bytes(self.window.saveState().toBase64()).decode()
+        ghosts, panels = self.model.ghosts, self._panel_settings()
         self.status.say(f"Saving {path}…", 0)
-        self._jobs.start(lambda job: save_session(snap, path, layout=layout),
+        self._jobs.start(lambda job: save_session(snap, path, ghosts, layout=layout,
+                                                  panels=panels),
                          lambda _: self.status.say(f"Saved {path}"), self.warn)
+
+    def _panel_settings(self):
+        """``{panel key: {"version": v, "settings": {name: value}}}``, as a panel's
+        ``save_settings`` writes them (plain numbers, true/false and text)."""
+        saved = {}
+        for key, panel in self.panels.items():
+            values = {}
+            panel.save_settings(lambda name, value: values.__setitem__(name, value)
+                                if isinstance(value, (bool, int, float, str)) else None)
+            if values:
+                saved[key] = {"version": panel.settings_version, "settings": values}
+        return saved
+
+    def _restore_panel_settings(self, saved):
+        """Give each panel the settings a session kept for it: each value checked by the
+        panel's ``restore_settings`` (a bad one leaves its current value), under the panel's
+        settings_version only."""
+        if not isinstance(saved, dict):
+            return
+        for key, panel in self.panels.items():
+            entry = saved.get(key)
+            if not (isinstance(entry, dict) and isinstance(entry.get("settings"), dict)
+                    and str(entry.get("version")) == str(panel.settings_version)):
+                continue
+            panel.restore_settings(partial(_checked, entry["settings"]))
 
     def open_session(self, path):
         """Open a saved run: its panels as they were, rewind included; training goes on from
@@ -92,6 +122,9 @@ class FileCommands(QObject):
     def _use_session(self, record, path):
         self.model.clear_ghosts()
         self.controller.open_record(record)
+        for ghost in record.ghosts:
+            self.model.add_ghost(ghost.label, ghost)
+        self._restore_panel_settings(record.extra.get("panels"))
         layout = record.extra.get("layout")
         if isinstance(layout, str) and len(layout) < MAX_LAYOUT_CHARS:
             self.window.restoreState(QByteArray.fromBase64(layout.encode()))
@@ -108,9 +141,10 @@ class FileCommands(QObject):
         return self.apply_config(self.model.config.replace(dataset=str(source)))
 
     def export_picture(self, key, path, width=DEFAULT_WIDTH):
-        """Save the plot of one panel as PNG (``width`` pixels wide) or SVG; False if it failed."""
+        """Save the plot of one panel as PNG (``width`` pixels wide) or SVG; False if it failed.
+        A panel behind another tab (or closed) is brought forward for the moment it is drawn."""
         try:
-            with self.panels[key].picture() as item:
+            with self._in_front(key), self.panels[key].picture() as item:
                 export_picture(item, path, width)
         except (OSError, ValueError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
@@ -118,6 +152,32 @@ class FileCommands(QObject):
             return False
         self.status.say(f"Saved {path}")
         return True
+
+    @contextmanager
+    def _in_front(self, key):
+        """Panel ``key`` on screen, laid out at its dock's size and showing the moment shown
+        (a panel behind a tab has no size of its own and is not fed snapshots: its plot
+        exported as it is would be blank or squashed); its tabs as they were afterwards."""
+        panel, dock = self.panels[key], getattr(self.window, "docks", {}).get(key)
+        if dock is None or not panel.visibleRegion().isEmpty():
+            yield
+            return
+        front = [d for d in self.window.tabifiedDockWidgets(dock)
+                 if not d.widget().visibleRegion().isEmpty()]
+        closed = dock.isHidden()
+        dock.show()
+        dock.raise_()
+        QApplication.sendPostedEvents()  # the layout, at the dock's size
+        snapshot = self.model.viewed or self.controller.snapshot
+        if snapshot is not None:
+            panel.show_snapshot(snapshot)
+        try:
+            yield
+        finally:
+            if closed:
+                dock.hide()
+            for other in front:
+                other.raise_()
 
     def export_csv(self, path):
         try:
@@ -128,35 +188,41 @@ class FileCommands(QObject):
         return True
 
     # ----------------------------------------------------------- dialogs
-    def _open_name(self, title, filters):
-        return QFileDialog.getOpenFileName(self.window, title, "", filters)[0]
+    def _open_name(self, kind, title, filters):
+        path = QFileDialog.getOpenFileName(self.window, title, start_folder(self.settings, kind),
+                                           filters)[0]
+        remember_folder(self.settings, kind, path)
+        return path
 
-    def _save_name(self, title, name, filters):
-        return QFileDialog.getSaveFileName(self.window, title, name, filters)
+    def _save_name(self, kind, title, name, filters):
+        path, chosen = QFileDialog.getSaveFileName(
+            self.window, title, str(Path(start_folder(self.settings, kind)) / name), filters)
+        remember_folder(self.settings, kind, path)
+        return path, chosen
 
     def open_model_dialog(self):
-        path = self._open_name("Open model", "Models (*.npz);;All files (*)")
+        path = self._open_name("model", "Open model", "Models (*.npz);;All files (*)")
         if path:
             self.open_model(path)
 
     def save_model_dialog(self):
-        path, _ = self._save_name("Save model", "model.npz", "Models (*.npz)")
+        path, _ = self._save_name("model", "Save model", "model.npz", "Models (*.npz)")
         if path:
             self.save_model(path)
 
     def open_session_dialog(self):
-        path = self._open_name("Open session", "Sessions (*.npz);;All files (*)")
+        path = self._open_name("session", "Open session", "Sessions (*.npz);;All files (*)")
         if path:
             self.open_session(path)
 
     def save_session_dialog(self):
-        path, _ = self._save_name("Save session", "session.npz", "Sessions (*.npz)")
+        path, _ = self._save_name("session", "Save session", "session.npz", "Sessions (*.npz)")
         if path:
             self.save_session(path)
 
     def open_dataset_dialog(self):
         path = self._open_name(
-            "Open dataset: a Keras-style .npz, mnist.pkl.gz, a CSV, any of the four IDX files "
+            "dataset", "Open dataset: a Keras-style .npz, mnist.pkl.gz, a CSV, any of the four IDX files "
             "in a folder, or a CIFAR-10 binary batch",
             "Digit data (*.npz *.pkl.gz *.pkl *.csv *idx*-ubyte *idx*-ubyte.gz)"
             ";;CIFAR-10 binary batches (*.bin);;All files (*)")
@@ -165,7 +231,7 @@ class FileCommands(QObject):
 
     def export_picture_dialog(self, key):
         path, chosen = self._save_name(
-            f"Export picture of the {self.panels[key].title} panel", f"{key}.png",
+            "picture", f"Export picture of the {self.panels[key].title} panel", f"{key}.png",
             "PNG picture (*.png);;SVG drawing (*.svg)")
         if not path:
             return
@@ -180,9 +246,44 @@ class FileCommands(QObject):
         self.export_picture(key, path, width)
 
     def export_csv_dialog(self):
-        path, _ = self._save_name("Export cost history", "cost.csv", "CSV (*.csv)")
+        path, _ = self._save_name("csv", "Export cost history", "cost.csv", "CSV (*.csv)")
         if path:
             self.export_csv(path)
 
     def ask_folder(self, title):
-        return QFileDialog.getExistingDirectory(self.window, title)
+        folder = QFileDialog.getExistingDirectory(self.window, title,
+                                                  start_folder(self.settings, "dataset"))
+        if folder:
+            remember_folder(self.settings, "dataset", folder, is_folder=True)
+        return folder
+
+
+def start_folder(settings, kind):
+    """Where a file dialog for ``kind`` of file ("model", "session", "dataset", "picture",
+    "csv") starts: the folder last used for that kind (``settings``, a QSettings), else the
+    user's Documents, else the home folder — never the folder the app was started from."""
+    saved = settings.value(f"{FOLDERS}/{kind}")
+    if isinstance(saved, str) and saved and Path(saved).is_dir():
+        return saved
+    documents = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
+    return documents if documents and Path(documents).is_dir() else str(Path.home())
+
+
+def remember_folder(settings, kind, path, is_folder=False):
+    """Keep the folder of ``path`` (chosen in a dialog; empty if it was cancelled), or
+    ``path`` itself if ``is_folder``, for the next dialog for ``kind``."""
+    if path:
+        path = Path(path).resolve()
+        settings.setValue(f"{FOLDERS}/{kind}", str(path if is_folder else path.parent))
+
+
+def _checked(values, name, convert, default, valid=lambda value: True):
+    """``values[name]`` converted and checked (a panel's ``restore_settings`` reader), else
+    ``default``."""
+    if name not in values:
+        return default
+    try:
+        value = convert(values[name])
+        return value if valid(value) else default
+    except (TypeError, ValueError):
+        return default

@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.timeline = Timeline(self.model, self.controller, self.scheduler, self)
         self.lesson_player = LessonPlayer(self.model, self.controller, self.panels, self)
         self.status_line = self.status_text = StatusLine(self.statusBar(), self.model,
-                                                         self.controller)
+                                                         self.controller, self.cost_panel.smoothed)
         self.banner_bar = Banner(self.reset_weights)
         self.banner_text, self.banner_reset = self.banner_bar.text, self.banner_bar.reset_button
         self.files = FileCommands(self, self.model, self.controller, self.panels,

@@ -19,21 +19,17 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
+from digit_descent.engine.session_io import SavedGhost
+
 LIVE_SETTINGS = ("lr", "batch_size", "epochs")  # changed mid-run, without a new run
 
 
 @dataclass(frozen=True, eq=False)
-class GhostRun:
+class GhostRun(SavedGhost):
     """An earlier run kept faint on the cost panel: only what the curves need, not the
-    weights. The fields are named like a :class:`~engine.snapshot.Snapshot`'s: ``history``
-    is ``(samples_seen, raw_cost, mean_cost)``, ``reports`` the epoch reports."""
-
-    label: str
-    history: tuple
-    history_stride: int
-    step: int
-    n_train: int
-    reports: tuple
+    weights, as a session file keeps it. The fields are named like a
+    :class:`~engine.snapshot.Snapshot`'s: ``history`` is ``(samples_seen, raw_cost,
+    mean_cost)``, ``reports`` the epoch reports."""
 
     @classmethod
     def of(cls, label, snapshot):

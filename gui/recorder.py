@@ -77,11 +77,11 @@ class Filmstrip(QWidget):
     def frame(self, snapshot):
         for panel in self.panels:
             panel.show_snapshot(snapshot)
-        accuracy = [r.test_accuracy for r in snapshot.reports
-                    if r.samples_seen <= snapshot.samples_seen]
+        reports = snapshot.reports  # only those finished by then (see Snapshot.at)
         self.caption.setText(f"  step {snapshot.step:,} · epoch "
                              f"{snapshot.samples_seen / max(snapshot.n_train, 1):.2f}"
-                             + (f" · test accuracy {accuracy[-1]:.1%}" if accuracy else ""))
+                             + (f" · test accuracy {reports[-1].test_accuracy:.1%}"
+                                if reports else ""))
         QApplication.processEvents()
         return image_array(self.grab().toImage(), QImage.Format_RGB888)
 

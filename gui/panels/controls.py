@@ -163,8 +163,7 @@ class ControlsPanel(Panel):
         for w in widgets:
             w.blockSignals(True)
         try:
-            match = [name for name, (_, cfg) in PRESETS.items() if cfg == config]
-            self.preset.setCurrentText(match[0] if match else "(custom)")
+            self.preset.setCurrentText(preset_of(config))
             if self.dataset.findText(config.dataset) < 0:
                 self.dataset.addItem(config.dataset)
             self.dataset.setCurrentText(config.dataset)
@@ -244,7 +243,14 @@ class ControlsPanel(Panel):
 
     def _set_live(self, **changes):
         self._config = self._config.replace(**changes)
-        match = [name for name, (_, cfg) in PRESETS.items() if cfg == self._config]
         self.preset.blockSignals(True)
-        self.preset.setCurrentText(match[0] if match else "(custom)")
+        self.preset.setCurrentText(preset_of(self._config))
         self.preset.blockSignals(False)
+
+
+def preset_of(config):
+    """The name of the preset ``config`` is, "(custom)" if none: how long it trains (the
+    epochs) does not make a preset another."""
+    match = [name for name, (_, cfg) in PRESETS.items()
+             if cfg.replace(epochs=config.epochs) == config]
+    return match[0] if match else "(custom)"

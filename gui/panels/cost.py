@@ -21,6 +21,21 @@ from .base import Panel
 ENVELOPE_BINS = 500
 GHOST_COLOURS = ("#9a9a9a", "#c2a36b", "#8fb3c9")  # faint beside the live run's colours
 MARKER_LIMIT = 60  # more epoch figures than this are drawn as lines without symbols
+X_HEADROOM = 1.08  # the x axis reaches this far past the data (grows in steps this big)
+
+
+class ThousandsAxis(pg.AxisItem):
+    """An axis labelled 600,000 and 1,000,000 (as the captions write them), not 6e+05 or
+    1e+06; fractional ticks (epochs) as pyqtgraph writes them."""
+
+    def __init__(self, orientation):
+        super().__init__(orientation)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values, scale, spacing):
+        if spacing * scale < 1:
+            return super().tickStrings(values, scale, spacing)
+        return [f"{v * scale:,.0f}" for v in values]
 
 
 class CostPanel(Panel):
@@ -52,6 +67,8 @@ class CostPanel(Panel):
         self.x_axis.addItems(["samples seen", "epochs"])
         self.x_axis.setToolTip("Horizontal axis: training samples seen, or epochs")
         self.log_scale = QCheckBox("log scale")
+        self.log_scale.setToolTip("Space the cost axis by factors of ten (1, 0.1, 0.01…), so "
+                                  "the small late improvements stay visible")
         self.smoothing = QSlider(Qt.Horizontal)
         self.smoothing.setRange(0, 100)
         self.smoothing.setValue(60)
@@ -72,7 +89,7 @@ class CostPanel(Panel):
         controls.addWidget(self.smoothing_text)
         controls.addStretch(1)
 
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(axisItems={"bottom": ThousandsAxis("bottom")})
         item = self.plot.getPlotItem()
         item.showAxis("right")
         style.style_plot(item, left="cost", bottom="samples seen", right="accuracy (%)")
@@ -244,20 +261,21 @@ class CostPanel(Panel):
         self._x_top = self._y_top = None
         self._redraw()
 
-    def _follow_data(self, x_last, y_max):
-        """Keep the whole run in view, changing the ranges only in steps.
+    def _follow_data(self, x_last, y_max, shrink=True):
+        """Keep the whole run in view, changing the ranges only in steps (``shrink`` False:
+        the ranges only grow, as while looking back into the run).
 
         The axes are redrawn only when their range changes, so a range that grows
-        in 30% steps instead of at every frame saves most of their painting.
+        in steps of X_HEADROOM instead of at every frame saves most of their painting.
         """
         vb = self.plot.getPlotItem().vb
         if self.log_scale.isChecked():
             vb.enableAutoRange(y=True)
-        elif self._y_top is None or not 0.6 * self._y_top <= y_max <= self._y_top:
+        elif self._y_top is None or y_max > self._y_top or (shrink and y_max < 0.6 * self._y_top):
             self._y_top = y_max * 1.15 if y_max > 0 else 1.0
             vb.setYRange(0, self._y_top, padding=0)
-        if self._x_top is None or x_last > self._x_top or x_last < 0.5 * self._x_top:
-            self._x_top = max(x_last * 1.3, 1e-9)
+        if self._x_top is None or x_last > self._x_top or (shrink and x_last < 0.5 * self._x_top):
+            self._x_top = max(x_last * X_HEADROOM, 1e-9)
             vb.setXRange(0, self._x_top, padding=0.01)
 
     # ------------------------------------------------------------- data
@@ -327,7 +345,9 @@ class CostPanel(Panel):
                 epoch_max = max(max(r.train_cost, r.test_cost) for r in reports[-50:])
                 y_max = max(y_max, epoch_max if np.isfinite(epoch_max) else 0.0)
             ghost_x, ghost_y = self._ghost_extent()
-            self._follow_data(max(float(x[-1]), ghost_x), max(y_max, ghost_y))
+            # looking back, the axes stay as they were live: the curve is seen to rewind
+            self._follow_data(max(float(x[-1]), ghost_x), max(y_max, ghost_y),
+                              shrink=snap.live_step is None)
 
     def _draw_reports(self, snap):
         """The per-epoch costs and accuracies, thinned to at most ENVELOPE_BINS points."""

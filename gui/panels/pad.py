@@ -244,8 +244,8 @@ class PadPanel(Panel):
         self.truth.setAlignment(Qt.AlignCenter)
         style.sized_text(self.truth, 15)
         self.view = pg.GraphicsLayoutWidget()
-        self.view.setToolTip("Above: what the network sees, the drawing as MNIST's 28×28 pixels. "
-                             "Below: its outputs.")
+        self.view.setToolTip(self.VIEW_TIP)
+        self._output_ticks = None  # the labels under the bars, once set
         self.seen_box = self.view.addViewBox(row=0, col=0)
         self.seen_box.setAspectLocked(True)
         self.seen_box.invertY(True)
@@ -277,6 +277,9 @@ class PadPanel(Panel):
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addLayout(right, 2)
+
+    VIEW_TIP = ("Above: what the network sees, the drawing as MNIST's 28×28 pixels. Below: its "
+                "outputs.")
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
@@ -347,6 +350,7 @@ class PadPanel(Panel):
                                f"<b>{verdict}</b></span>")
         colours = [style.BLUE if i == best and not empty else style.SKY for i in range(len(probs))]
         self.bars.setOpts(x=np.arange(len(probs)), height=probs, brushes=colours, pens=colours)
+        self._label_outputs(len(probs))
         self.seen.setImage(1 - 0.6 * x if self.saliency.isChecked() else 1 - x,
                            autoLevels=False, levels=(0, 1))
         if self.saliency.isChecked() and not empty:
@@ -354,6 +358,20 @@ class PadPanel(Panel):
             self.overlay.show()
         else:
             self.overlay.hide()
+
+    def _label_outputs(self, count):
+        """A label under every bar (pyqtgraph's own ticks labelled only every other one, and
+        piled up when zoomed): the class names where they are a character or two (digits),
+        else the bars' numbers, with the names in the tooltip."""
+        names = [self._name(i) for i in range(count)]
+        short = all(len(name) <= 2 for name in names)
+        ticks = [[(i, names[i] if short else str(i)) for i in range(count)]]
+        if ticks != self._output_ticks:
+            self._output_ticks = ticks
+            self.bars_plot.getAxis("bottom").setTicks(ticks)
+            self.bars_plot.setXRange(-0.6, count - 0.4, padding=0)
+            self.view.setToolTip(self.VIEW_TIP + ("" if short else "  Outputs: " + ", ".join(
+                f"{i} {name}" for i, name in enumerate(names))))
 
     def _name(self, index):
         names = self.reader.class_names(self.source.currentIndex())

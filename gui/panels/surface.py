@@ -170,6 +170,9 @@ class SurfacePanel(BallsOnSurface, NetworkSurfaceMode, Panel):
         for w in (self.lr, self.momentum):
             w.valueChanged.connect(self._update_ball_settings)
         self.optimizer.currentIndexChanged.connect(self._update_ball_settings)
+        self.optimizer.currentTextChanged.connect(  # β means something to momentum alone
+            lambda name: self.momentum.setEnabled(name == "momentum"))
+        self.momentum.setEnabled(self.optimizer.currentText() == "momentum")
         self.noisy.toggled.connect(self._update_ball_settings)
         self.overlay.toggled.connect(lambda on: [c.setVisible(on) for c in self.contours])
         self.plot.scene().sigMouseClicked.connect(self._on_clicked)

@@ -66,12 +66,41 @@ class NetworkSurfaceMode:
         self.progress.setMaximumWidth(160)
         box = rows([self.directions, self.resolution, self.samples, self.span],
                         [self.compute_button, self.cancel_button, self.auto, self.progress])
+        self.directions.setToolTip(
+            "Which flat slice through the weights to draw. Random: two random directions, each "
+            "scaled to the size of the weights it moves (filter-normalised, after Li et al. "
+            "2018), so the slice looks the same whatever the weights' scale. PCA: the two "
+            "directions in which the weights moved most while training, so the path the "
+            "network took lies in the slice.")
+        self.span.setToolTip("How far the slice reaches from the weights now, in each "
+                             "direction (random directions only: along PCA directions the "
+                             "slice reaches as far as the path went)")
+        self.directions.currentIndexChanged.connect(  # PCA's reach follows the path
+            lambda index: self.span.setVisible(index == 0))
         self.compute_button.clicked.connect(self.compute)
         self.cancel_button.clicked.connect(self.cancel)
         self._poll = QTimer(self)  # the progress bar follows the job's rows
         self._poll.setInterval(50)
         self._poll.timeout.connect(self._show_progress)
         return box
+
+    # The panel's settings (its Panel contract): the mode and the network mode's choices.
+    def save_settings(self, write):
+        write("mode", self.mode.currentIndex())
+        write("directions", self.directions.currentIndex())
+        for name in ("resolution", "samples", "span", "auto"):
+            write(name, getattr(self, name).value())
+
+    def restore_settings(self, read):
+        self.mode.setCurrentIndex(read("mode", int, self.mode.currentIndex(),
+                                       lambda v: 0 <= v < self.mode.count()))
+        self.directions.setCurrentIndex(read("directions", int, self.directions.currentIndex(),
+                                             lambda v: 0 <= v < self.directions.count()))
+        for name in ("resolution", "samples", "span", "auto"):
+            box = getattr(self, name)
+            convert = float if name == "span" else int
+            box.setValue(read(name, convert, box.value(),
+                              lambda v, b=box: b.minimum() <= v <= b.maximum()))
 
     def show_snapshot(self, snapshot):
         self.snapshot = snapshot
@@ -177,6 +206,7 @@ class NetworkSurfaceMode:
         self._job_ended()
         if plane is None:
             return
+        self.progress.setValue(self.progress.maximum())  # done: 100%, not back to 0%
         self._plane, self._plane_at = plane, (step, tuple(trail_steps))
         self._last_auto_step = step
         self._show_plane(plane)
@@ -193,6 +223,8 @@ class NetworkSurfaceMode:
         # log10: the interesting structure is near the minimum, many times below the rim
         self._show_heat_map(np.log10(np.maximum(plane.surface, 1e-12)), (-span, span, -span, span))
         style.axis_label(self.colorbar.getAxis("left"), "log₁₀ cost")
+        self.colorbar.setToolTip("Colour: the cost, on a scale where each step of 1 is ten times "
+                                 "more (0 is a cost of 1, −1 of 0.1, −2 of 0.01)")
         self.item.setLabels(left="β (direction 2)", bottom="α (direction 1)")
         self._draw_network_ball()
 

@@ -1,11 +1,13 @@
 import csv
 import io
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from digit_descent.engine.history import (RUN_FRACTION, Ghost, Smoother, bin_mean, ema, envelope,
-                                          history_csv, smoothing_alpha, thin)
+from digit_descent.engine.history import (RUN_FRACTION, Ghost, Smoother, bin_mean, bucket_alphas,
+                                          ema, envelope, history_csv, smoothed,
+                                          smoothing_alpha, thin)
 from digit_descent.engine.snapshot import Snapshot
 from digit_descent.engine.trainer import CostHistory, EpochReport
 
@@ -55,16 +57,42 @@ def test_smoother_extends_incrementally_and_matches_one_pass():
     smoother = Smoother(span=100)
     first, second = snapshot(steps=60), snapshot(steps=100)
     smoother(first)
-    alpha = smoother.alpha(second)
-    np.testing.assert_allclose(smoother(second), ema(second.history[2], alpha)[0])
+    np.testing.assert_array_equal(smoother(second), smoothed(second.history[2], 100, 1)[0])
     other_run = snapshot(steps=100, params=np.ones(7850, np.float32))  # reset: a new history
-    np.testing.assert_allclose(smoother(other_run), ema(other_run.history[2], alpha)[0])
+    other_run.history[2][:] += 1.0
+    np.testing.assert_array_equal(smoother(other_run), smoothed(other_run.history[2], 100, 1)[0])
 
 
 def test_smoothing_is_per_mini_batch_whatever_the_stride():
     s = snapshot(steps=1000, capacity=64)  # buckets of 16 mini-batches
     assert s.history_stride == 16
-    assert Smoother(span=100).alpha(s) == pytest.approx(smoothing_alpha(100, 1000) ** 16)
+    alphas = bucket_alphas(100, 16, 0, len(s.history[2]))
+    assert alphas[-1] == pytest.approx(smoothing_alpha(100, 1000) ** 16)
+    assert alphas[0] == pytest.approx(smoothing_alpha(100, 16) ** 16)
+
+
+def test_the_average_up_to_a_step_never_changes_as_the_run_goes_on():
+    """The span grew with the run and re-smoothed the whole curve: a rewound moment (or the
+    part of a ghost before its fork) was smoothed differently from the same moment live."""
+    short, long = snapshot(steps=300, capacity=4096), snapshot(steps=3000, capacity=4096)
+    n = len(short.history[2])
+    np.testing.assert_array_equal(Smoother(100)(long)[:n], Smoother(100)(short))
+    ghost = Ghost.of("before", long, span=100, limit=10_000)
+    np.testing.assert_array_equal(ghost.cost[:n], Smoother(100)(short))
+
+
+def test_a_look_back_holds_only_the_past():
+    params = np.zeros(7850, np.float32)
+    live = replace(snapshot(steps=500, epochs=2, capacity=4096), trajectory=((0, 100, 300, 500),
+                   (params,) * 4, (0, 1000, 3000, 5000)))
+    view = live.at(300)  # 3,000 samples: in the second epoch
+    assert view.history[0][-1] == 3000 and len(view.history[2]) == 300
+    assert [r.epoch for r in view.reports] == [1]  # the second epoch had not ended
+    assert view.last_cost == pytest.approx(1 / np.sqrt(300))
+    smoother = Smoother(100)
+    np.testing.assert_array_equal(smoother(live)[:300], smoother(view))
+    np.testing.assert_array_equal(smoother(view), Smoother(100)(view))
+    assert live.at(0).reports == () and len(live.at(0).history[0]) == 0
 
 
 def test_envelope_keeps_extremes_in_bounded_columns():
@@ -89,7 +117,7 @@ def test_ghost_is_the_smoothed_thinned_run():
     s = snapshot(steps=2000, capacity=4096)
     ghost = Ghost.of("before", s, span=100, limit=300)
     assert ghost.label == "before" and len(ghost.samples) <= 300 and ghost.samples[-1] == 20_000
-    full, _ = ema(s.history[2], smoothing_alpha(100, 2000))
+    full, _ = smoothed(s.history[2], 100, 1)
     assert ghost.cost[-1] == pytest.approx(full[-1])
     np.testing.assert_allclose(ghost.accuracy, [80, 85])
     np.testing.assert_allclose(ghost.report_samples, [2000, 4000])

@@ -8,6 +8,7 @@ import pytest
 
 from digit_descent.engine import SessionFileError, Session, load, preset
 from digit_descent.engine.session_io import load_session, save_session
+from digit_descent.engine.session_io import SavedGhost
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -186,3 +187,62 @@ def test_reports_stay_bounded_however_long_the_run(monkeypatch):
     epochs = [r.epoch for r in session.reports]
     assert len(epochs) <= 40 and epochs[-1] == 200
     assert epochs == sorted(epochs) and epochs[-10:] == list(range(191, 201))  # recent: all
+
+
+def _xor_session(steps):
+    session = Session(preset("xor").replace(epochs=steps))
+    for _ in range(steps):
+        session.run_epoch()
+    return session
+
+
+def ghost_of(label, s):
+    """What the app keeps of an earlier run (gui.model.GhostRun has these fields)."""
+    return SavedGhost(label, s.history, s.history_stride, s.step, s.n_train, s.reports)
+
+
+def test_a_session_keeps_its_ghosts(tmp_path):
+    """Saved sessions lost the earlier runs drawn faint beside the run (a fork's ghost)."""
+    before, run = _xor_session(6), _xor_session(3)
+    ghost = before.snapshot()
+    path = tmp_path / "run.npz"
+    labelled = ghost_of("before the fork at step 3", ghost)
+    save_session(run, path, (labelled, labelled))
+    record = load_session(path)
+    assert len(record.ghosts) == 2 and "ghosts" not in record.extra
+    back = record.ghosts[1]
+    assert (back.label, back.step, back.n_train, back.history_stride) == \
+        ("before the fork at step 3", ghost.step, ghost.n_train, ghost.history_stride)
+    assert back.reports == ghost.reports
+    for a, b in zip(back.history, ghost.history):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_an_older_session_without_ghosts_still_opens(tmp_path):
+    path = tmp_path / "run.npz"
+    save_session(_xor_session(2), path)
+    with np.load(path) as f:
+        arrays = {k: f[k] for k in f.files if not k.startswith("ghost_")}
+    meta = json.loads(str(arrays["meta"]))
+    del meta["ghosts"]
+    arrays["meta"] = np.array(json.dumps(meta))
+    np.savez(path, **arrays)
+    assert load_session(path).ghosts == ()
+
+
+@pytest.mark.parametrize("ghosts", [
+    "not a list", [{"label": "x"}], [{"label": "x", "length": 10**9, "history_stride": 1,
+                                      "step": 1, "n_train": 4, "reports": []}],
+    [{"label": 5, "length": 0, "history_stride": 1, "step": 1, "n_train": 4, "reports": []}],
+    [{"label": "x", "length": 0, "history_stride": 0, "step": 1, "n_train": 4, "reports": []}]])
+def test_damaged_ghosts_are_one_clear_error(tmp_path, ghosts):
+    path = tmp_path / "run.npz"
+    save_session(_xor_session(2), path, (ghost_of("x", _xor_session(2).snapshot()),))
+    with np.load(path) as f:
+        arrays = {k: f[k] for k in f.files}
+    meta = json.loads(str(arrays["meta"]))
+    meta["ghosts"] = ghosts
+    arrays["meta"] = np.array(json.dumps(meta))
+    np.savez(path, **arrays)
+    with pytest.raises(SessionFileError, match="run.npz: its kept earlier runs"):
+        load_session(path)

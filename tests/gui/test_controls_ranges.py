@@ -51,3 +51,15 @@ def test_the_learning_rate_is_written_as_people_write_it(panel, qtbot):
         qtbot.keyClicks(panel.lr_spin, "0.05")
         qtbot.keyClick(panel.lr_spin, "\r")
     assert changed.args == [0.05] and panel.config.lr == 0.05
+
+
+def test_changing_only_the_epochs_keeps_the_preset(panel):
+    """The box turned "(custom)" when only how long to train changed."""
+    from digit_descent.engine import preset
+
+    panel.set_config(preset("3b1b").replace(epochs=7))
+    assert panel.preset.currentText() == "3b1b"
+    panel.epochs.setValue(12)  # the live epoch target, as the user types it
+    assert panel.preset.currentText() == "3b1b"
+    panel.set_config(preset("3b1b").replace(lr=0.123))
+    assert panel.preset.currentText() == "(custom)"

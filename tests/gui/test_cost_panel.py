@@ -2,7 +2,7 @@ import numpy as np
 
 from digit_descent.engine.snapshot import Snapshot
 from digit_descent.engine.trainer import CostHistory, EpochReport
-from digit_descent.engine.history import ema
+from digit_descent.engine.history import smoothed
 from digit_descent.gui.panels.cost import CostPanel
 
 
@@ -40,8 +40,7 @@ def test_smoothing_is_incremental_and_matches_full(qtbot):
     s2 = synthetic_snapshot(steps=100)
     panel.show_snapshot(s1)
     panel.show_snapshot(s2)
-    alpha = panel._smoother.alpha(s2)
-    np.testing.assert_allclose(panel.smoothed(s2), ema(s2.history[2], alpha)[0])
+    np.testing.assert_allclose(panel.smoothed(s2), smoothed(s2.history[2], panel._span(), 1)[0])
     panel.smoothing.setValue(0)  # the slider sets the span: off is the costs themselves
     np.testing.assert_allclose(panel.smoothed(s2), s2.history[2], rtol=1e-6)
 
@@ -156,3 +155,19 @@ def test_the_average_follows_a_short_run_closely(qtbot):
     smooth = panel.smoothed(s)
     assert np.max(np.abs(smooth - costs)) < 0.01  # within 4% of the cost's range, everywhere
     assert panel.smoothing_text.text() == "~251 steps"  # the slider keeps its setting
+
+
+def test_the_samples_axis_reads_like_the_captions_and_hugs_the_data(qtbot):
+    """It read 1e+06 and 600000, and ran 30% past the last point."""
+    from digit_descent.gui.panels.cost import ThousandsAxis
+
+    panel = CostPanel()
+    qtbot.addWidget(panel)
+    axis = panel.plot.getPlotItem().getAxis("bottom")
+    assert isinstance(axis, ThousandsAxis)
+    assert axis.tickStrings([600_000.0, 1_000_000.0], 1.0, 200_000.0) == ["600,000", "1,000,000"]
+    assert axis.tickStrings([0.5, 1.0], 1.0, 0.5) == ["0.5", "1.0"]  # epochs stay as they were
+    s = synthetic_snapshot(steps=500)
+    panel.show_snapshot(s)
+    right = panel.plot.getPlotItem().vb.viewRange()[0][1]
+    assert 5000 <= right <= 1.12 * 5000

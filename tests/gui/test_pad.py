@@ -292,3 +292,34 @@ def test_the_strip_is_legible_and_fits(qtbot, pad, size):
         room = right.center().x() - left.center().x()
         assert (metrics.horizontalAdvance(a) + metrics.horizontalAdvance(b)) / 2 < room - 4
     assert pad.canvas.height() > 2 * pad.strip.height()  # the canvas stays the main thing
+
+
+@pytest.mark.skipif(not PRETRAINED.exists(), reason="resources/strong.npz not built")
+def test_every_output_bar_is_labelled_at_any_zoom(qtbot, pad):
+    """pyqtgraph's own ticks labelled only 0, 2, 4, 6, 8 and piled up at zoom +2."""
+    from PySide6.QtGui import QImage, QPainter
+
+    from digit_descent.gui import style
+
+    def drawn():
+        axis = pad.bars_plot.getAxis("bottom")
+        image = QImage(axis.width() or 400, 60, QImage.Format_ARGB32)
+        painter = QPainter(image)
+        try:
+            texts = axis.generateDrawSpecs(painter)[2]
+        finally:
+            painter.end()
+        rects = sorted((rect.left(), rect.right(), text) for rect, _, text in texts)
+        assert all(a[1] <= b[0] for a, b in zip(rects, rects[1:])), rects  # none overlap
+        return [text for *_, text in rects]
+
+    digits = [str(i) for i in range(10)]
+    random_digit(qtbot, pad)
+    pad.predict()
+    qtbot.waitUntil(lambda: drawn() == digits, timeout=2000)  # once the plot is laid out
+    before = style.zoom()
+    try:
+        style.set_zoom(before * 1.44)
+        qtbot.waitUntil(lambda: drawn() == digits, timeout=2000)
+    finally:
+        style.set_zoom(before)

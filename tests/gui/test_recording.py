@@ -72,6 +72,28 @@ def test_replaying_a_session_writes_the_frames_asked_for(qapp, tmp_path, small_s
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+def test_a_replayed_frame_draws_nothing_from_its_future(qapp, small_session):
+    """The replay drew both epochs' results, and the whole cost curve, from the first frame."""
+    views = list(recorder._filmed(small_session, 5, False))
+    strip = recorder.Filmstrip(("cost",), (320, 240))
+    try:
+        for view in views:
+            assert all(r.samples_seen <= view.samples_seen for r in view.reports)
+            assert np.all(view.history[0] <= view.samples_seen)
+        strip.frame(views[0])
+        panel = strip.panels[0]
+        def drawn(curve):
+            x = curve.getData()[0]
+            return 0 if x is None else len(x)
+        assert views[0].step == 0 and drawn(panel.test_points) == 0
+        assert drawn(panel.raw_curve) == 0
+        strip.frame(views[-1])
+        assert drawn(panel.test_points) == 2  # both epochs, once they are over
+    finally:
+        strip.close_panels()
+        strip.deleteLater()
+
+
 FULL_HD = """
 import sys
 from digit_descent.gui.app import make_application

@@ -55,6 +55,24 @@ def test_network_surface_in_the_background(qtbot, panel):
     assert 10 ** surface[5, 5] == pytest.approx(net.loss(data.x[:300], data.targets[:300]), rel=1e-4)
     x, y = panel.net_ball.getData()
     assert abs(x[0]) < 1e-6 and abs(y[0]) < 1e-6  # the current weights sit at the centre
+    assert panel.progress.value() == panel.progress.maximum()  # it stayed at 0% once done
+
+
+def test_controls_that_do_not_apply_are_off(qtbot, panel):
+    """The span showed ± 1 while PCA axes span the whole path; β stayed on for plain SGD."""
+    panel.mode.setCurrentIndex(1)
+    assert panel.span.isVisible()
+    panel.directions.setCurrentIndex(1)  # PCA: the slice reaches as far as the path went
+    assert not panel.span.isVisible()
+    panel.directions.setCurrentIndex(0)
+    assert panel.span.isVisible()
+    panel.optimizer.setCurrentText("sgd")
+    assert not panel.momentum.isEnabled()
+    panel.optimizer.setCurrentText("momentum")
+    assert panel.momentum.isEnabled()
+    panel.optimizer.setCurrentText("adam")
+    assert not panel.momentum.isEnabled()
+    assert "scaled to the size of the weights" in panel.directions.toolTip()
 
 
 def test_pca_needs_a_trajectory(qtbot, panel):

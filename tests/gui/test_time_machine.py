@@ -122,6 +122,11 @@ def test_resume_from_here_forks_the_run(make_window, qtbot, small_config):
     np.testing.assert_array_equal(forked.params, live.trajectory[1][index])
     assert forked.initial_params is live.initial_params or \
         np.array_equal(forked.initial_params, live.initial_params)
+    w.status_line.refresh()  # it said "cost nan": a fork has no last mini-batch cost
+    assert f"average cost {w.cost_panel.smoothed(forked)[-1]:.4f}" in w.status_text.text()
+    ghost = w.cost_panel.ghosts[0][0]  # the run before the fork, smoothed as it was then
+    np.testing.assert_array_equal(ghost.cost[:len(forked.history[0])],
+                                  w.cost_panel.smoothed(forked))
     w.controller.step(5)
     qtbot.waitUntil(lambda: w.controller.snapshot.step == 69, timeout=20000)
 
@@ -150,6 +155,10 @@ def test_session_saved_and_opened_in_the_app_is_the_same_run(make_window, qtbot,
                                                              tmp_path, settings):
     w = trained(make_window, qtbot, small_config)
     layout_docks(w, ("cost", "surface"), keep=("controls",))
+    w.model.add_ghost("before the fork at step 64", w.controller.snapshot)
+    w.surface_panel.mode.setCurrentIndex(1)  # the network's surface, along PCA axes
+    w.surface_panel.directions.setCurrentIndex(1)
+    w.cost_panel.log_scale.setChecked(True)
     path = tmp_path / "run.npz"
     w.files.save_session(path)
     qtbot.waitUntil(path.exists, timeout=20000)
@@ -167,7 +176,18 @@ def test_session_saved_and_opened_in_the_app_is_the_same_run(make_window, qtbot,
         np.testing.assert_array_equal(a, b)
     assert opened.reports == saved.reports
     assert opened.trajectory[0] == saved.trajectory[0] and opened.evaluation is not None
+    other.status_line.refresh()
+    assert "nan" not in other.status_text.text()
+    assert f"average cost {other.cost_panel.smoothed(opened)[-1]:.4f}" \
+        in other.status_text.text()
     qtbot.waitUntil(other.docks["surface"].isVisible, timeout=5000)  # the layout came back
+    # and the ghosts and the panels' settings with it
+    assert [g.label for g in other.model.ghosts] == ["before the fork at step 64"]
+    assert [g.label for g, *_ in other.cost_panel.ghosts] == ["before the fork at step 64"]
+    np.testing.assert_array_equal(other.model.ghosts[0].history[2], saved.history[2])
+    assert other.surface_panel.mode.currentIndex() == 1
+    assert other.surface_panel.directions.currentIndex() == 1
+    assert other.cost_panel.log_scale.isChecked()
     other.timeline.slider.setValue(2)  # and it rewinds
     assert other.timeline.viewing.step == saved.trajectory[0][2]
     other.timeline.back_to_live()
