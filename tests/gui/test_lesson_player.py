@@ -87,11 +87,24 @@ def test_stages_train_restart_with_a_ghost_and_go_back(make_window, qtbot):
     np.testing.assert_array_equal(second.initial_params, first_run.initial_params)
     assert second.reports[-1].test_accuracy > first_run.reports[-1].test_accuracy
 
-    qtbot.keyClick(w, Qt.Key_PageUp)  # back: the first stage's panels and caption only
+    qtbot.keyClick(w, Qt.Key_PageUp)  # back: the first stage with its own run again
     assert "stage 1 of 2" in w.lesson_player.strip.heading.text()
     assert visible_panels(w) == {"cost"}
-    assert w.controller.snapshot.initial_params is second.initial_params
+    qtbot.waitUntil(lambda: w.model.current(w.controller.snapshot), timeout=20000)
+    shown = w.controller.snapshot
     assert not w.controller.running
+    assert w.model.config.lr == 0.01 and w.model.ghosts == ()
+    assert shown.step == first_run.step
+    np.testing.assert_array_equal(shown.params, first_run.params)
+    assert shown.reports[-1].test_accuracy == first_run.reports[-1].test_accuracy
+
+    qtbot.keyClick(w, Qt.Key_PageDown)  # forward again: the second stage's run, not a new one
+    qtbot.waitUntil(lambda: w.model.current(w.controller.snapshot), timeout=20000)
+    shown = w.controller.snapshot
+    assert not w.controller.running and w.model.config.lr == 1.0
+    assert [g.label for g in w.model.ghosts] == ["η = 0.01"]
+    np.testing.assert_array_equal(shown.params, second.params)
+    assert shown.reports[-1].test_accuracy == second.reports[-1].test_accuracy
     w.lesson_player.close()
     assert not w.lesson_player.strip.isVisible()
 
@@ -224,3 +237,44 @@ def test_a_stage_restart_takes_the_live_rate_and_says_what_it_refused(make_windo
     assert again.step == 0 and again.config.lr == 0.3 and again.config.batch_size == 20
     np.testing.assert_array_equal(again.initial_params, first.initial_params)
     assert [g.label for g in w.model.ghosts] == ["first"]
+
+
+def test_a_stage_trains_at_its_pace_and_the_next_flat_out(make_window, qtbot):
+    from digit_descent.gui.panels.controls import SPEED_MAX, speed_from_slider
+
+    lesson = small_lesson([
+        Stage("The first epoch, slowed down to be watched as the cost falls.",
+              panels=("cost",), train_to=1, pace=200),
+        Stage("The next epochs flat out, the curve is already known by now.",
+              panels=("cost",), train_to=2),
+    ])
+    w = make_window(preset("3b1b"))
+    assert w.lesson_player.open(lesson)
+    assert speed_from_slider(w.controls.speed.value()) == pytest.approx(200, rel=0.1)
+    qtbot.waitUntil(lambda: w.model.current(w.controller.snapshot), timeout=20000)
+    w.lesson_player.next_stage()
+    assert w.controls.speed.value() == SPEED_MAX
+    w.stop_training()
+
+
+def test_balls_roll_at_the_stage_pace_and_r_replays_them(make_window, qtbot):
+    lesson = next(l for l in lessons() if l.name == "learning-rate")
+    w = make_window(preset("3b1b").replace(train_subset=1000))
+    w.lesson_player.open(replace(lesson, config=lesson.config.replace(train_subset=1000)))
+    panel = w.surface_panel
+    qtbot.waitUntil(lambda: len(panel.balls) == 3, timeout=20000)
+    stage = lesson.stages[0]
+    assert panel.play.isChecked()
+    assert panel.timer.interval() == round(1000 / stage.ball_pace)
+    assert panel.speed.value() == 1
+    starts = [tuple(b.trail[0]) for b, *_ in panel.balls]
+    assert len(set(starts)) == 3
+    qtbot.waitUntil(lambda: all(len(b.trail) > 3 for b, *_ in panel.balls), timeout=20000)
+    before = [b for b, *_ in panel.balls]
+    w.commands["replay_balls"].trigger()
+    again = [b for b, *_ in panel.balls]
+    assert not set(map(id, again)) & set(map(id, before))  # new balls …
+    assert [tuple(b.trail[0]) for b in again] == starts  # … from the same starts
+    assert [b.lr for b in again] == [lr for *_, lr in stage.balls]
+    assert all(len(b.trail) <= 2 for b in again) and panel.play.isChecked()
+    qtbot.waitUntil(lambda: all(len(b.trail) > 2 for b in again), timeout=20000)
