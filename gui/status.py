@@ -45,7 +45,9 @@ class StatusLine(QLabel):
         if s.step:
             parts.append(f"cost {s.last_cost:.4f}")
         if s.reports:
-            parts.append(f"test accuracy {s.reports[-1].test_accuracy:.2%}")
+            tested = "training" if s.test_set is not None and s.test_set is s.train_set \
+                else "test"  # a table (trask, xor) has no test set of its own
+            parts.append(f"{tested} accuracy {s.reports[-1].test_accuracy:.2%}")
         self.setText("   ·   ".join(parts))
 
     def say(self, message, timeout_ms=5000):

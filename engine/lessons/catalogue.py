@@ -252,7 +252,9 @@ _LESSONS = (
          Stage("Backpropagation: the output error δ, passed back through each layer's weights, "
                "gives every weight's share of the blame. Apply one step at the training's η "
                "({lr:.2f}) on this image: the right output moves (measured: "
-               "{output_before:.2f} → {output_after:.2f}, a {label} read as a {read_before}).",
+               "{output_before:.2f} → {output_after:.2f}, a {label} read as a {read_before}). "
+               "The step changes a copy in that window only: the pad and the activations keep "
+               "the training network's answer.",
                panels=("pad", "activations"), show="backprop")),
         ex.backprop),
     Lesson(

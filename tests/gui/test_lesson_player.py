@@ -150,6 +150,8 @@ def test_stage_views_noise_cell_trask_and_backprop(make_window, qtbot):
     assert noise.list.count() == 200
     assert "true" not in noise.list.item(0).text()  # noise has no true label
     assert w.pad_panel.canvas.array().any()
+    first = noise.evaluation.dataset.x[noise.indices[0]]  # the gallery's most confident
+    np.testing.assert_allclose(w.pad_panel.canvas.exact.ravel(), first.ravel(), atol=1e-6)
 
     w.lesson_player.next_stage()
     assert not noise.isVisible()  # each stage closes the view of the one before
@@ -164,6 +166,21 @@ def test_stage_views_noise_cell_trask_and_backprop(make_window, qtbot):
     backprop = w.lesson_player.dialog
     assert backprop is not None and backprop.isVisible()
     assert w.pad_panel.true_label() is not None
+
+    w.lesson_player.previous_stage()  # the printout again under its caption
+    assert not backprop.isVisible()
+    qtbot.waitUntil(lambda: "0.003510" in w.lesson_player.strip.caption.text(), timeout=20000)
+
+
+def test_a_table_without_a_test_set_reports_training_accuracy(make_window, qtbot):
+    w = make_window(preset("trask").replace(epochs=2))
+    w.start_training()
+    qtbot.waitUntil(lambda: w.controller.snapshot is not None
+                    and bool(w.controller.snapshot.reports) and not w.controller.running,
+                    timeout=20000)
+    qtbot.waitUntil(lambda: "accuracy" in w.status_line.text(), timeout=20000)
+    assert "training accuracy" in w.status_line.text()
+    assert "test accuracy" not in w.status_line.text()
 
 
 def test_cifar_lesson_shows_colour_templates_and_thumbnails(make_window, qtbot, tmp_path,
