@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QToolBar, QVBoxLayout,
                                QWidget)
 
-from digit_descent.engine import trask
+from digit_descent.engine import TrainConfig, load_model, trask
 from digit_descent.engine.data import CIFAR_MISSING, RESOURCES
 from digit_descent.engine.lessons.experiments import misread_image, noise_evaluation
 from digit_descent.engine.session_io import SessionRecord
@@ -79,10 +79,9 @@ class LessonPlayer(QObject):
     """Opens a lesson and steps through its stages.
 
     It reads and writes the run through ``model`` and ``controller`` only; ``panels`` (key →
-    panel) are asked for the views a stage opens; ``host`` (the window) lends four commands:
+    panel) are asked for the views a stage opens; ``host`` (the window) lends three commands:
     ``arrange(keys)`` (the panels a stage shows), ``apply_config(config)`` (a new run, asking
-    first; False if the user kept the old one), ``open_model(path, evaluate)`` and
-    ``start_training()``. The caption strip (:attr:`strip`) is the host's to place.
+    first; False if the user kept the old one) and ``start_training()``. The caption strip (:attr:`strip`) is the host's to place.
     """
 
     def __init__(self, model, controller, panels, host):
@@ -96,6 +95,7 @@ class LessonPlayer(QObject):
         self.dialog = None  # the view the current stage opened, if any
         self.kept = {}  # stage index → (Snapshot, TrainConfig, ghosts): its last run shown
         self._waiting = None  # a view waiting for the restored run's first snapshot
+        self._shown = 0  # stages shown so far: a late answer for an earlier one is dropped
         controller.snapshotChanged.connect(self._on_snapshot)
 
     @property
@@ -144,8 +144,7 @@ class LessonPlayer(QObject):
     def _keep(self):
         """Keep the run shown under the stage being left, to show it again."""
         snap = self.controller.snapshot
-        if (self.index >= 0 and self.model.current(snap) and snap.step
-                and snap.config is not None):
+        if self.index >= 0 and self.model.current(snap) and snap.config is not None:
             self.kept[self.index] = (snap, self.model.config, self.model.ghosts)
 
     def _apply(self, stage):
@@ -154,6 +153,7 @@ class LessonPlayer(QObject):
         and its view."""
         self._close_dialog()
         self._waiting = None
+        self._shown += 1
         self.strip.show_stage(self.lesson, self.index)
         self.host.arrange(stage.panels)
         self.model.set_stage(self.lesson, self.index)
@@ -236,13 +236,25 @@ class LessonPlayer(QObject):
             actual, predicted = map(int, what.split()[1:])
             self.dialog = self.panels["confusion"].open_cell(actual, predicted)
         elif what == "model strong":
-            self.host.open_model(STRONG_MODEL, evaluate=True)
+            shown = self._shown
+            self._jobs.start(lambda job: load_model(STRONG_MODEL),
+                             lambda network: self._use_strong(network, shown),
+                             self.model.notice.emit)
         elif what in lesson_views.VIEWS:
             self.dialog = lesson_views.open_view(what, self.host)
         elif what == "trask":
             self.strip.show_stage(self.lesson, self.index, "<br><i>computing the printout…</i>")
             self._jobs.start(lambda job: list(trask.train()), self._show_trask,
                              self.model.notice.emit)
+
+    def _use_strong(self, network, shown):
+        """The shipped strong model as the run, with the settings it was trained with (Adam
+        …), unless the lecturer has moved on to another stage since it was asked for."""
+        if shown != self._shown:
+            return
+        config, _ = TrainConfig.from_dict(network.metadata.get("train_config"))
+        self.controller.configure(config.replace(dataset="mnist"), network)
+        self.controller.evaluate()
 
     def _show_trask(self, lines):
         if self.lesson is None or self.stage.show != "trask":

@@ -125,8 +125,8 @@ _LESSONS = (
          Stage("The rest comes from size: 784-256-128-10 ({rungs.2.parameters:,} weights and "
                "biases) with Adam, trained on shifted and rotated digits: "
                "{rungs.2.test_accuracy:.1%} of the test digits. The shipped model is such a "
-               "network, trained with Adam (the strong preset; the controls still show the "
-               "settings of the run before): draw a digit on the pad.",
+               "network, trained with Adam (the controls show its settings): draw a digit "
+               "on the pad.",
                panels=("confusion", "pad"), show="model strong")),
         ex.tweaks),
     Lesson(

@@ -295,3 +295,69 @@ def test_balls_roll_at_the_stage_pace_and_r_replays_them(make_window, qtbot):
     assert [b.lr for b in again] == [lr for *_, lr in stage.balls]
     assert all(len(b.trail) <= 2 for b in again) and panel.play.isChecked()
     qtbot.waitUntil(lambda: all(len(b.trail) > 2 for b in again), timeout=20000)
+
+
+def quick(lesson):
+    """``lesson`` on 1,000 images, each training stage one epoch flat out."""
+    stages = tuple(replace(s, train_to=min(s.train_to, 1) if s.train_to else None, pace=None)
+                   for s in lesson.stages)
+    return replace(lesson, stages=stages, config=lesson.config.replace(train_subset=1000))
+
+
+@pytest.mark.parametrize("name", ["learning-rate", "tweaks", "shuffled"])
+def test_each_stage_shows_its_own_run_forward_and_back(make_window, qtbot, name):
+    lesson = quick(next(l for l in lessons() if l.name == name))
+    w = make_window(preset("3b1b").replace(train_subset=1000))
+    assert w.lesson_player.open(lesson)
+    shown = {}
+
+    def settle(index):
+        stage = lesson.stages[index]
+        assert w.lesson_player.strip.caption.text() == stage.caption
+        assert f"stage {index + 1} of" in w.lesson_player.strip.heading.text()
+        qtbot.waitUntil(lambda: w.model.current(w.controller.snapshot), timeout=20000)
+        if stage.train_to:
+            qtbot.waitUntil(trained_to(w, stage.train_to), timeout=60000)
+        return w.controller.snapshot
+
+    for index, stage in enumerate(lesson.stages):
+        if index:
+            qtbot.keyClick(w, Qt.Key_PageDown)
+        snap = settle(index)
+        for key, value in (stage.restart or {}).items():
+            if key not in ("epochs", "train_subset"):
+                assert getattr(w.model.config, key) == getattr(
+                    lesson.config.replace(**{key: value}), key), key
+        if stage.ghost:
+            assert w.model.ghosts[-1].label == stage.ghost
+        shown[index] = (snap.params.copy(), w.model.config, [g.label for g in w.model.ghosts])
+
+    for index in reversed(range(len(lesson.stages) - 1)):
+        qtbot.keyClick(w, Qt.Key_PageUp)
+        snap = settle(index)
+        params, config, ghosts = shown[index]
+        assert w.model.config == config and [g.label for g in w.model.ghosts] == ghosts
+        np.testing.assert_array_equal(snap.params, params)
+    assert not w.controller.running
+
+
+def test_the_strong_model_stage_shows_adam_and_a_late_model_is_dropped(make_window, qtbot):
+    lesson = small_lesson([
+        Stage("The shipped model, with the settings it was trained with.",
+              panels=("confusion", "pad"), show="model strong"),
+        Stage("A stage after it: the model, if it comes late, is not opened here.",
+              panels=("cost",)),
+    ])
+    w = make_window(preset("3b1b"))
+    assert w.lesson_player.open(lesson)
+    qtbot.waitUntil(lambda: tuple(w.model.config.layers) == (784, 256, 128, 10),
+                    timeout=20000)
+    assert w.model.config.optimizer == "adam"
+    assert w.controls.config.optimizer == "adam"
+
+    w.lesson_player.close()
+    assert w.lesson_player.open(lesson)  # again, and on to the next stage at once
+    w.lesson_player.next_stage()
+    qtbot.waitUntil(lambda: not w.lesson_player._jobs.busy, timeout=20000)
+    qtbot.waitUntil(lambda: w.model.current(w.controller.snapshot), timeout=20000)
+    assert tuple(w.controller.snapshot.sizes) == (784, 16, 16, 10)
