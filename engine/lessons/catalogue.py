@@ -47,9 +47,9 @@ _LESSONS = (
                "crawls, the middle one lands in the bottom in a few steps, the large one "
                "overshoots the bottom further at every step and flies off.",
                panels=("surface",), surface="bowl", balls=ex.RATE_BALLS, ball_pace=BALL_PACE),
-         Stage("Now the real 784-16-16-10 network, 2 epochs at η = 0.01: the cost falls, yet "
-               "the accuracy barely moves: {test_accuracy_by_lr.0.01:.0%} of the test digits "
-               "after 2 epochs (measured; chance is 10%).",
+         Stage("Now the real 784-16-16-10 network, 2 epochs at η = 0.01: the cost falls fast, "
+               "then flattens, and the accuracy stays low: {test_accuracy_by_lr.0.01:.0%} of "
+               "the test digits after 2 epochs (measured; chance is 10%).",
                panels=("cost", "weights"), train_to=2),
          Stage("The same initial weights at η = 1: {test_accuracy_by_lr.1:.0%} after 2 "
                "epochs. The faint curve is the η = 0.01 run.",
