@@ -361,3 +361,25 @@ def test_the_strong_model_stage_shows_adam_and_a_late_model_is_dropped(make_wind
     qtbot.waitUntil(lambda: not w.lesson_player._jobs.busy, timeout=20000)
     qtbot.waitUntil(lambda: w.model.current(w.controller.snapshot), timeout=20000)
     assert tuple(w.controller.snapshot.sizes) == (784, 16, 16, 10)
+
+
+def test_a_restart_to_relu_starts_as_the_lessons_experiment_does(make_window, qtbot):
+    from digit_descent.engine import Network
+
+    lesson = small_lesson([
+        Stage("Sigmoid neurons first, as the activations lesson begins.", panels=("cost",)),
+        Stage("The same seed with ReLU neurons (faint: sigmoid), as its experiment runs it.",
+              panels=("cost",), restart={"activation": "relu"}, ghost="sigmoid"),
+    ])
+    w = make_window(preset("3b1b"))
+    assert w.lesson_player.open(lesson)
+    qtbot.waitUntil(lambda: w.model.current(w.controller.snapshot), timeout=20000)
+    sigmoid = w.controller.snapshot.initial_params
+    w.lesson_player.next_stage()
+    qtbot.waitUntil(lambda: w.model.current(w.controller.snapshot), timeout=20000)
+    relu = w.controller.snapshot.initial_params
+    c = w.model.config
+    expected = Network(c.layers, "relu", c.cost, seed=c.seed, init=c.init).params
+    np.testing.assert_array_equal(relu, expected)
+    hidden = slice(0, 784 * 16)  # the first layer's weights: the same draw, scaled by √2
+    np.testing.assert_allclose(relu[hidden], sigmoid[hidden] * np.sqrt(2), rtol=1e-5)
