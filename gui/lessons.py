@@ -8,7 +8,6 @@ restart (:meth:`TrainingController.restart`)."""
 import math
 
 import numpy as np
-
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QToolBar, QVBoxLayout,
                                QWidget)
@@ -81,7 +80,8 @@ class LessonPlayer(QObject):
     It reads and writes the run through ``model`` and ``controller`` only; ``panels`` (key →
     panel) are asked for the views a stage opens; ``host`` (the window) lends three commands:
     ``arrange(keys)`` (the panels a stage shows), ``apply_config(config)`` (a new run, asking
-    first; False if the user kept the old one) and ``start_training()``. The caption strip (:attr:`strip`) is the host's to place.
+    first; False if the user kept the old one) and ``start_training()``. The caption strip
+    (:attr:`strip`) is the host's to place.
     """
 
     def __init__(self, model, controller, panels, host):
@@ -142,9 +142,12 @@ class LessonPlayer(QObject):
         self._apply(self.stage)
 
     def _keep(self):
-        """Keep the run shown under the stage being left, to show it again."""
+        """Keep the run shown under the stage being left, to show it again (not a stage that
+        opens the strong model: it opens it again, in case it was left before the model
+        came)."""
         snap = self.controller.snapshot
-        if self.index >= 0 and self.model.current(snap) and snap.config is not None:
+        if (self.index >= 0 and self.model.current(snap) and snap.config is not None
+                and self.stage.show != "model strong"):
             self.kept[self.index] = (snap, self.model.config, self.model.ghosts)
 
     def _apply(self, stage):
@@ -165,7 +168,7 @@ class LessonPlayer(QObject):
             if stage.train_to and kept[0].epoch < stage.train_to:
                 self.model.set_live(epochs=stage.train_to)
                 self.host.start_training()
-            if stage.show and stage.show != "model strong":  # that model is the kept run
+            if stage.show:
                 self._show_when_restored(stage.show)
             return
         if stage.restart:
