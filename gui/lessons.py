@@ -219,6 +219,11 @@ class LessonPlayer(QObject):
             self.model.notice.emit(f"This stage's settings: {'; '.join(problems)}.")
 
     def _show(self, what):
+        self._open_view(what)
+        if self.dialog is not None:
+            self.host.activateWindow()  # the view shows; the keys stay with the window
+
+    def _open_view(self, what):
         snap = self.controller.snapshot
         choose = self.model.choose_input
         if what == "noise" and snap is not None:
@@ -272,6 +277,7 @@ class LessonPlayer(QObject):
         if self.dialog is not None:
             self.dialog.close()
             self.dialog = None
+            self.host.activateWindow()  # the keys (Page Up, a clicker's) go to the window
 
 
 def record_of(snap, config):
