@@ -146,6 +146,9 @@ ACTIONS = (
     Action("previous_stage", "Previous stage", lambda w: w.lesson_player.previous_stage(),
            ("PgUp",), "Lessons", "The lesson's stage before", anywhere=True,
            help="A lesson's previous stage"),
+    Action("replay_balls", "Replay the balls", lambda w: w.surface_panel.replay_balls(),
+           ("R",), "Lessons", "Roll the loss surface's balls again from where they started",
+           help="Replay the balls on the loss surface from their starts"),
     Action("close_lesson", "Close the lesson", lambda w: w.lesson_player.close(), (), "Lessons"),
     # Help
     Action("shortcuts", "Keyboard shortcuts", lambda w: w.show_shortcuts(), (), "Help"),

@@ -179,7 +179,8 @@ class TrainingController(QObject):
     def restart(self, changes, ghost):
         """Replay the run from its first weights with ``changes`` (a dict of settings, checked
         by ``TrainConfig.from_dict``) made to the current settings; the run so far is kept as
-        the ghost ``ghost``. The Train menu's restart and a lesson stage's both come here.
+        the ghost ``ghost``. A new hidden activation starts from the seed's draw for it (the
+        same draw, scaled for ReLU) rather than the very same numbers. The Train menu's restart and a lesson stage's both come here.
 
         Returns a list of one-line problems (a refused setting falls back to its default);
         raises ValueError if there is no run yet, or the layers or data set changed (other
@@ -194,6 +195,9 @@ class TrainingController(QObject):
             raise ValueError("The same initial weights need the same layers and data: change "
                              "another setting (learning rate, batch size, optimizer…).")
         self.model.add_ghost(ghost, snap)
+        if config.activation != snap.activation:  # the seed's draw for the new activation
+            self.configure(config)  # (ReLU: scaled by √2), as the lessons' experiments start
+            return problems
         network = Network(config.layers, config.activation, config.cost)
         network.params[...] = snap.initial_params
         self.configure(config, network)

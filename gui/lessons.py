@@ -1,19 +1,28 @@
 """Lessons in the window: the caption strip at the bottom and the player that sets up each
-stage (panels, training, teaching surface, the view a stage opens). Page Down goes to the
-next stage, Page Up back to the one before (its panels and caption; training goes on from
-where it is). A stage's restart is the Train menu's restart (:meth:`TrainingController.restart`)."""
+stage (panels, training and its pace, teaching surface, the view a stage opens). Page Down
+goes to the next stage, Page Up back to the one before. Each stage keeps its own run (the
+last snapshot shown under it, with its ghosts): a stage shown again, either way, shows that
+run again, so its caption and the screen agree. A stage's restart is the Train menu's
+restart (:meth:`TrainingController.restart`)."""
 
+import math
+
+import numpy as np
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QToolBar, QVBoxLayout,
                                QWidget)
 
-from digit_descent.engine import trask
+from digit_descent.engine import TrainConfig, load_model, trask
 from digit_descent.engine.data import CIFAR_MISSING, RESOURCES
 from digit_descent.engine.lessons.experiments import misread_image, noise_evaluation
+from digit_descent.engine.session_io import SessionRecord
 
 from . import lesson_views, style
 from .jobs import Jobs
 from .panels.confusion import GalleryDialog
+from .panels.controls import SPEED_MAX
+
+NEEDS_RUN = ("noise", "backprop", "cell")  # views drawn from the run's snapshot
 
 STRONG_MODEL = RESOURCES / "strong.npz"
 
@@ -69,10 +78,10 @@ class LessonPlayer(QObject):
     """Opens a lesson and steps through its stages.
 
     It reads and writes the run through ``model`` and ``controller`` only; ``panels`` (key →
-    panel) are asked for the views a stage opens; ``host`` (the window) lends four commands:
+    panel) are asked for the views a stage opens; ``host`` (the window) lends three commands:
     ``arrange(keys)`` (the panels a stage shows), ``apply_config(config)`` (a new run, asking
-    first; False if the user kept the old one), ``open_model(path, evaluate)`` and
-    ``start_training()``. The caption strip (:attr:`strip`) is the host's to place.
+    first; False if the user kept the old one) and ``start_training()``. The caption strip
+    (:attr:`strip`) is the host's to place.
     """
 
     def __init__(self, model, controller, panels, host):
@@ -84,6 +93,10 @@ class LessonPlayer(QObject):
         self.strip.hide()
         self._jobs = Jobs(self)
         self.dialog = None  # the view the current stage opened, if any
+        self.kept = {}  # stage index → (Snapshot, TrainConfig, ghosts): its last run shown
+        self._waiting = None  # a view waiting for the restored run's first snapshot
+        self._shown = 0  # stages shown so far: a late answer for an earlier one is dropped
+        controller.snapshotChanged.connect(self._on_snapshot)
 
     @property
     def stage(self):
@@ -103,36 +116,60 @@ class LessonPlayer(QObject):
         if not self.host.apply_config(config):
             return False
         self.model.clear_ghosts()
-        self.lesson, self.index = lesson, -1
+        self.lesson, self.index, self.kept = lesson, -1, {}
         self.strip.show()
         self.next_stage()
         return True
 
     def close(self):
-        self.lesson, self.index = None, -1
+        self.lesson, self.index, self.kept, self._waiting = None, -1, {}, None
         self.model.set_stage(None, -1)
         self._close_dialog()
         self.strip.hide()
 
     def next_stage(self):
         if self.lesson and self.index < len(self.lesson.stages) - 1:
-            self.index += 1
-            self._apply(self.stage, run=True)
+            self._go(self.index + 1)
 
     def previous_stage(self):
         if self.lesson and self.index > 0:
-            self.index -= 1
-            self._apply(self.stage, run=False)
+            self._go(self.index - 1)
 
     # ------------------------------------------------------------ stages
-    def _apply(self, stage, run):
-        """Show ``stage``: its panels, caption and surface always (through the model's
-        ``stage``); its training, restart and view only when going forward (``run``)."""
+    def _go(self, index):
+        self._keep()
+        self.index = index
+        self._apply(self.stage)
+
+    def _keep(self):
+        """Keep the run shown under the stage being left, to show it again (not a stage that
+        opens the strong model: it opens it again, in case it was left before the model
+        came)."""
+        snap = self.controller.snapshot
+        if (self.index >= 0 and self.model.current(snap) and snap.config is not None
+                and self.stage.show != "model strong"):
+            self.kept[self.index] = (snap, self.model.config, self.model.ghosts)
+
+    def _apply(self, stage):
+        """Show ``stage``: its panels, caption, surface (through the model's ``stage``) and
+        pace; then its own run if it has been shown before (else its restart and training),
+        and its view."""
         self._close_dialog()
+        self._waiting = None
+        self._shown += 1
         self.strip.show_stage(self.lesson, self.index)
         self.host.arrange(stage.panels)
         self.model.set_stage(self.lesson, self.index)
-        if not run:
+        if stage.train_to:
+            self._set_pace(stage.pace)
+        kept = self.kept.get(self.index)
+        if kept is not None:
+            self._restore(*kept)
+            if stage.train_to and kept[0].epoch < stage.train_to:
+                self.model.set_live(epochs=stage.train_to)
+                self.host.start_training()
+            if stage.show:
+                self._show_when_restored(stage.show)
             return
         if stage.restart:
             self._restart(stage)
@@ -143,6 +180,32 @@ class LessonPlayer(QObject):
                 self.host.start_training()
         if stage.show:
             self._show(stage.show)
+
+    def _set_pace(self, pace):
+        """The Speed slider at ``pace`` mini-batches per second (None: flat out)."""
+        controls = self.panels.get("controls")
+        if controls is not None:
+            controls.speed.setValue(SPEED_MAX if pace is None
+                                    else min(SPEED_MAX - 1, round(10 * math.log10(pace))))
+
+    def _restore(self, snap, config, ghosts):
+        """Make ``snap``'s run (its settings ``config``, with ``ghosts``) the run again."""
+        self.model.clear_ghosts()
+        for ghost in ghosts:
+            self.model.add_ghost(ghost.label, ghost)
+        self.controller.open_record(record_of(snap, config))
+
+    def _show_when_restored(self, what):
+        if what.split()[0] in NEEDS_RUN:
+            self._waiting = what  # shown once the restored run's first snapshot arrives
+        else:
+            self._show(what)
+
+    def _on_snapshot(self, snap):
+        if (self._waiting is not None and self.model.current(snap)
+                and (snap.evaluation is not None or snap.test_set is None)):
+            what, self._waiting = self._waiting, None
+            self._show(what)
 
     def _restart(self, stage):
         """The same initial weights with the stage's settings changed; the run so far stays
@@ -156,6 +219,11 @@ class LessonPlayer(QObject):
             self.model.notice.emit(f"This stage's settings: {'; '.join(problems)}.")
 
     def _show(self, what):
+        self._open_view(what)
+        if self.dialog is not None:
+            self.host.activateWindow()  # the view shows; the keys stay with the window
+
+    def _open_view(self, what):
         snap = self.controller.snapshot
         choose = self.model.choose_input
         if what == "noise" and snap is not None:
@@ -164,7 +232,7 @@ class LessonPlayer(QObject):
                                         self.host)
             self.dialog.chosen.connect(lambda i: choose(noise.dataset.x[i], None))
             self.dialog.show()
-            choose(noise.dataset.x[0], None)
+            choose(noise.dataset.x[self.dialog.indices[0]], None)  # the gallery's first
         elif what == "backprop" and snap is not None and snap.test_set is not None:
             index = misread_image(snap.network(), snap.test_set)
             choose(snap.test_set.x[index], int(snap.test_set.labels[index]))
@@ -176,13 +244,25 @@ class LessonPlayer(QObject):
             actual, predicted = map(int, what.split()[1:])
             self.dialog = self.panels["confusion"].open_cell(actual, predicted)
         elif what == "model strong":
-            self.host.open_model(STRONG_MODEL, evaluate=True)
+            shown = self._shown
+            self._jobs.start(lambda job: load_model(STRONG_MODEL),
+                             lambda network: self._use_strong(network, shown),
+                             self.model.notice.emit)
         elif what in lesson_views.VIEWS:
             self.dialog = lesson_views.open_view(what, self.host)
         elif what == "trask":
             self.strip.show_stage(self.lesson, self.index, "<br><i>computing the printout…</i>")
             self._jobs.start(lambda job: list(trask.train()), self._show_trask,
                              self.model.notice.emit)
+
+    def _use_strong(self, network, shown):
+        """The shipped strong model as the run, with the settings it was trained with (Adam
+        …), unless the lecturer has moved on to another stage since it was asked for."""
+        if shown != self._shown:
+            return
+        config, _ = TrainConfig.from_dict(network.metadata.get("train_config"))
+        self.controller.configure(config.replace(dataset="mnist"), network)
+        self.controller.evaluate()
 
     def _show_trask(self, lines):
         if self.lesson is None or self.stage.show != "trask":
@@ -197,3 +277,14 @@ class LessonPlayer(QObject):
         if self.dialog is not None:
             self.dialog.close()
             self.dialog = None
+            self.host.activateWindow()  # the keys (Page Up, a clicker's) go to the window
+
+
+def record_of(snap, config):
+    """A :class:`SessionRecord` of ``snap``'s run (``config``: its settings with the live η,
+    batch size and epoch target), as if saved and read back, without a file."""
+    steps, points, samples = snap.trajectory
+    return SessionRecord(config, tuple(snap.sizes), snap.step, snap.epoch, snap.samples_seen,
+                         np.asarray(steps, np.int64), np.stack(points).astype(np.float32),
+                         snap.initial_params, snap.params, snap.history, snap.history_stride,
+                         tuple(snap.reports), {}, tuple(int(n) for n in samples))

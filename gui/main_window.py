@@ -220,7 +220,8 @@ class MainWindow(QMainWindow):
             lesson, index = stage
             if lesson.stages[index].surface:
                 self.surface_panel.show_teaching(lesson.stages[index].surface,
-                                                 lesson.stages[index].balls)
+                                                 lesson.stages[index].balls,
+                                                 lesson.stages[index].ball_pace)
 
     # --------------------------------------------------------- the views
     def arrange(self, keys):

@@ -22,6 +22,9 @@ TRASK = ("Andrew Trask, A Neural Network in 11 lines of Python, as David Code's 
 BACKPROPAGATION = "3Blue1Brown, What is backpropagation really doing? (chapter 3)"
 
 _3B1B = preset("3b1b")
+BALL_PACE = 6  # ball steps per second: a few seconds of rolling while the caption is read
+FIRST_EPOCH_PACE = 200  # mini-batches of 10 per second: 3b1b's first epoch in 30 s
+TRASK_PACE = 800  # full-batch iterations per second: Trask's 60,000 in 75 s
 
 _LESSONS = (
     Lesson(
@@ -29,23 +32,24 @@ _LESSONS = (
         (Stage("Training is rolling downhill: each step moves against the slope, by the "
                "learning rate times the slope. In a round bowl every ball, wherever it starts, "
                "ends at the one lowest point.",
-               panels=("surface",), surface="bowl",
+               panels=("surface",), surface="bowl", ball_pace=BALL_PACE,
                balls=tuple((x, y, ex.DESCENT_LR) for x, y in ex.DESCENT_STARTS)),
          Stage("A bumpy bowl has several valleys. The same seven balls end in "
                "{bumpy_minima} different minima, and most of them are not the lowest: "
                "gradient descent finds a local minimum, the one downhill from where it starts.",
-               panels=("surface",), surface="bumpy",
+               panels=("surface",), surface="bumpy", ball_pace=BALL_PACE,
                balls=tuple((x, y, ex.DESCENT_LR) for x, y in ex.DESCENT_STARTS))),
         ex.descent),
     Lesson(
         "learning-rate", "Learning rate: too small, right, too large", LOGISTIC,
         _3B1B.replace(lr=0.01, epochs=2),
-        (Stage("Three balls start at the same place with η = 0.03, 0.7 and 2.05. The small "
-               "step crawls, the middle one lands in the bottom, the large one overshoots "
-               "further at every step and flies off.",
-               panels=("surface",), surface="bowl", balls=ex.RATE_BALLS),
-         Stage("Now the real 784-16-16-10 network, 2 epochs at η = 0.01: the cost barely "
-               "moves (measured: {test_accuracy_by_lr.0.01:.0%} test accuracy after 2 epochs).",
+        (Stage("Three balls with η = 0.03, 0.7 and 2.05 (R replays them). The small step "
+               "crawls, the middle one lands in the bottom in a few steps, the large one "
+               "overshoots the bottom further at every step and flies off.",
+               panels=("surface",), surface="bowl", balls=ex.RATE_BALLS, ball_pace=BALL_PACE),
+         Stage("Now the real 784-16-16-10 network, 2 epochs at η = 0.01: the cost falls fast, "
+               "then flattens, and the accuracy stays low: {test_accuracy_by_lr.0.01:.0%} of "
+               "the test digits after 2 epochs (measured; chance is 10%).",
                panels=("cost", "weights"), train_to=2),
          Stage("The same initial weights at η = 1: {test_accuracy_by_lr.1:.0%} after 2 "
                "epochs. The faint curve is the η = 0.01 run.",
@@ -79,9 +83,10 @@ _LESSONS = (
         "3b1b", "3Blue1Brown's network: 784-16-16-10, 13,002 weights and biases",
         GRADIENT_DESCENT, _3B1B,
         (Stage("784 pixels in, two hidden layers of 16 sigmoid neurons, 10 outputs: "
-               "{parameters:,} weights and biases, all random for now. Watch the cost fall "
-               "during the first epoch.",
-               panels=("cost", "weights"), train_to=1),
+               "{parameters:,} weights and biases, all random at the start. Watch the cost "
+               "fall during the first epoch (slowed down to be watched; stage 2 runs flat "
+               "out).",
+               panels=("cost", "weights"), train_to=1, pace=FIRST_EPOCH_PACE),
          Stage("After 10 epochs: {test_accuracy:.2%} of the 10,000 test digits. The lecture "
                "says about 96%; plain sigmoid neurons with the squared-error cost top out "
                "near 95% at this size.",
@@ -113,13 +118,15 @@ _LESSONS = (
                panels=("cost", "confusion"), train_to=10),
          Stage("Same 784-16-16-10 shape with ReLU neurons, softmax + cross-entropy and momentum "
                "(faint: the baseline): {rungs.1.test_accuracy:.1%}. Better learning, same "
-               "small network.",
+               "small network. The faint cost is squared error, the bright one cross-entropy: "
+               "two different costs on one axis, so compare the accuracies, not the heights.",
                panels=("cost", "confusion"), ghost="sigmoid + squared error",
                restart=preset("3b1b-tweaked").to_dict(), train_to=20),
          Stage("The rest comes from size: 784-256-128-10 ({rungs.2.parameters:,} weights and "
                "biases) with Adam, trained on shifted and rotated digits: "
                "{rungs.2.test_accuracy:.1%} of the test digits. The shipped model is such a "
-               "network: draw a digit on the pad.",
+               "network, trained with Adam (the controls show its settings): draw a digit "
+               "on the pad.",
                panels=("confusion", "pad"), show="model strong")),
         ex.tweaks),
     Lesson(
@@ -180,8 +187,8 @@ _LESSONS = (
         "shuffled", "Shuffled labels: memorising is not learning", GRADIENT_DESCENT,
         preset("shuffled"),
         (Stage("A 784-256-10 network on {images:,} digits whose labels were shuffled. Training "
-               "accuracy climbs slowly, almost in a straight line, as it memorises each "
-               "image's arbitrary label; test accuracy stays near chance: "
+               "accuracy climbs in an S-curve (slow, then faster, then levelling off) as it "
+               "memorises each image's arbitrary label; test accuracy stays near chance: "
                "{test_accuracy:.0%}. (A shuffle leaves {labels_left_right:.0%} of the labels "
                "right by chance, so a little is still learnable.)",
                panels=("cost",), train_to=60),
@@ -196,7 +203,8 @@ _LESSONS = (
         (Stage("David Code's survey: have a cat? drink imported beer? visited LitterRip.com? "
                "Did they buy? The answer is the exclusive or of the first two, which no single "
                "neuron can learn. Trask's exact network (16 weights, no biases, seed 1) gives "
-               "the printout here, digit for digit.",
+               "the printout here, digit for digit; the panels show the app's own 3-4-1 "
+               "network (with biases), which stage 3 trains.",
                panels=("cost", "weights"), show="trask"),
          Stage("The guide's tables, per customer, at any iteration: l2, l2_error, the slope "
                "(confidence), l2_delta = error × slope, l1_error, l1_delta and the update. At "
@@ -206,7 +214,7 @@ _LESSONS = (
                panels=("cost", "weights"), show="trask-tables"),
          Stage("The app's own 3-4-1 network (with biases, its own random start) learns the "
                "same table: watch the weights settle, every value written in its cell.",
-               panels=("cost", "weights"), train_to=60000)),
+               panels=("cost", "weights"), train_to=60000, pace=TRASK_PACE)),
         ex.trask_network),
     Lesson(
         "minibatch", "Mini-batches: the drunkard's walk", f"{LOGISTIC}; {CHAIN_RULE}", _3B1B,
@@ -214,13 +222,14 @@ _LESSONS = (
                "contours are the cost on all 12,665 images; the colours are the cost on a "
                "mini-batch of {batch_size}, a new one at every step.",
                panels=("surface",), surface="minibatch",
-               balls=((*ex.MINIBATCH_START, ex.MINIBATCH_LR),)),
+               balls=((*ex.MINIBATCH_START, ex.MINIBATCH_LR),), ball_pace=BALL_PACE),
          Stage("The ball follows each mini-batch's slope: a wobbly, drunken path (measured "
                "over {steps} steps: {path_length_ratio:.0%} of full-batch descent's length), "
                "yet it ends as low, at a fraction of the work per step. The real network's "
                "cost is just as noisy.",
                panels=("surface", "cost"), surface="minibatch",
-               balls=((*ex.MINIBATCH_START, ex.MINIBATCH_LR),), train_to=1)),
+               balls=((*ex.MINIBATCH_START, ex.MINIBATCH_LR),), ball_pace=BALL_PACE,
+               train_to=1)),
         ex.minibatches),
     Lesson(
         "chain-rule", "The chain rule with numbers: one neuron per layer", CHAIN_RULE, _3B1B,
@@ -243,7 +252,9 @@ _LESSONS = (
          Stage("Backpropagation: the output error δ, passed back through each layer's weights, "
                "gives every weight's share of the blame. Apply one step at the training's η "
                "({lr:.2f}) on this image: the right output moves (measured: "
-               "{output_before:.2f} → {output_after:.2f}, a {label} read as a {read_before}).",
+               "{output_before:.2f} → {output_after:.2f}, a {label} read as a {read_before}). "
+               "The step changes a copy in that window only: the pad and the activations keep "
+               "the training network's answer.",
                panels=("pad", "activations"), show="backprop")),
         ex.backprop),
     Lesson(

@@ -86,7 +86,10 @@ def descent(short=False, data=None):
 
 
 # ------------------------------------------------------------------- 2. learning rate
-RATE_BALLS = ((-2.5, 2.0, 0.03), (-2.5, 2.0, 0.7), (-2.5, 2.0, 2.05))  # x, y, η on the bowl
+# x, y, η on the bowl: three starts, so that the three trails lie apart (in a round bowl each
+# one runs straight through the bottom); the large η starts near the bottom, so that its
+# growing zig-zag is seen for a few seconds before it leaves the plot.
+RATE_BALLS = ((-2.5, 2.0, 0.03), (2.4, 2.3, 0.7), (0.35, -0.45, 2.05))
 RATE_BALL_STEPS = 40
 NETWORK_RATES = (0.01, 1.0, 100.0)
 

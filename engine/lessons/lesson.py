@@ -16,6 +16,10 @@ class Stage:
     restart : restart from the same initial weights with these settings changed; the run so
         far stays on the cost panel as a faint ghost labelled ``ghost``.
     surface, balls : a teaching surface, and balls ``(x, y, η)`` dropped on it and set rolling.
+    ball_pace : the balls' steps per second (None: the panel's own speed), slow enough for
+        the caption to be read while they roll.
+    pace : mini-batches per second while the stage trains (None: flat out), so that what the
+        caption says happens happens while it is being said.
     show : a view the app opens: ``noise`` (noise images and the answers), ``backprop`` (one
         image's backpropagation), ``cell A B`` (the confusion-matrix cell actual A → read B),
         ``model strong`` (the shipped strong model), ``trask`` (the exact printout), or one
@@ -30,6 +34,8 @@ class Stage:
     ghost: str = ""
     surface: str = None
     balls: tuple = ()
+    ball_pace: float = None
+    pace: float = None
     show: str = None
 
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from .. import style
 
+FRAME_MS = 33  # the balls' frame: about 30 a second
 BALL_COLOURS = [style.VERMILION, style.BLUE, style.GREEN, style.PURPLE, style.ORANGE, style.SKY]
 
 
@@ -43,15 +44,38 @@ class BallsOnSurface:
         if self.scene is not None:
             self.scene.set_controls(**self._scene_controls())
 
-    def show_teaching(self, name, balls=()):
+    def show_teaching(self, name, balls=(), pace=None):
         """Teaching surface ``name`` with ``balls`` ``(x, y, η)`` dropped and rolling (a
-        lesson's stage); the mini-batch surface drops them once it is computed. A newer
-        call replaces the balls of an older one still waiting."""
+        lesson's stage) at ``pace`` steps per second (see :meth:`set_pace`); the mini-batch
+        surface drops them once it is computed. A newer call replaces the balls of an older
+        one still waiting."""
         self.mode.setCurrentIndex(0)
         self.surface.setCurrentIndex(self.surface.findData(name))
         self.clear_balls()
+        self.set_pace(pace)
         self._pending_balls = (name, tuple(balls))
         self._drop_pending()
+
+    def set_pace(self, pace=None):
+        """Balls roll at ``pace`` steps per second, one step a frame (at most one frame per
+        33 ms); None: the Speed box's steps every frame."""
+        if pace:
+            self.speed.setValue(1)
+            self.timer.setInterval(max(FRAME_MS, round(1000 / pace)))
+        else:
+            self.timer.setInterval(FRAME_MS)
+
+    def replay_balls(self):
+        """Drop the balls again where they were dropped, each with its own η, and roll them
+        (the R key): the demonstration again, from the start. False if there are none."""
+        if self.scene is None or not self.scene.rolling:
+            return False
+        starts = [(*r.ball.trail[0], r.own_lr) for r in self.scene.rolling]
+        self.clear_balls()
+        for x, y, lr in starts:
+            self.drop_ball(float(x), float(y), lr)
+        self.play.setChecked(True)
+        return True
 
     def _drop_pending(self):
         name, balls = self._pending_balls

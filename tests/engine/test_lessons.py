@@ -70,6 +70,36 @@ def test_learning_rate_small_right_large():
     assert acc["100"] < 0.2
 
 
+def test_learning_rate_balls_start_apart_and_their_trails_are_not_one_line():
+    from digit_descent.engine.landscape import SURFACES, Ball
+
+    stage = lesson("learning-rate").stages[0]
+    starts = {(x, y) for x, y, _ in stage.balls}
+    assert len(starts) == len(stage.balls) == 3
+    trails = []
+    for x, y, lr in stage.balls:
+        ball = Ball(SURFACES["bowl"], (x, y), lr=lr)
+        for _ in range(5):
+            ball.step()
+        trails.append(np.array(ball.trail))
+    points = np.concatenate(trails)
+    centred = points - points.mean(axis=0)
+    # collinear points would have a second singular value of zero
+    assert np.linalg.svd(centred, compute_uv=False)[1] > 0.5
+
+
+def test_ball_demonstrations_and_quick_trainings_have_a_teaching_pace():
+    for item in lessons():
+        for number, stage in enumerate(item.stages, start=1):
+            if stage.balls:
+                assert stage.ball_pace and stage.ball_pace <= 10, (item.name, number)
+    first_epoch = lesson("3b1b").stages[0]
+    batches = 60_000 / lesson("3b1b").config.batch_size
+    assert 15 <= batches / first_epoch.pace <= 60  # seconds to watch the first epoch
+    trask = lesson("trask").stages[2]
+    assert 30 <= trask.train_to / trask.pace <= 120  # full batch: one iteration per epoch
+
+
 def test_3b1b_counts_its_parameters():
     _, top = headline("3b1b")
     assert top["parameters"] == 13_002
