@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QWidget, QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox,
                                QVBoxLayout)
@@ -149,6 +150,8 @@ class WeightsPanel(Panel):
     def _on_resized(self, *_):
         """Fit the bars to the new height; redraw when another number of columns would draw
         the tiles larger."""
+        if not shiboken6.isValid(self):  # the view box outlives the panel for a moment
+            return
         self._fit_bars()
         n, h, w, cols, first, pad = self.tiles
         if n and h > 1 and cols != display.fitting_columns(n, h + pad, w, *self._tile_area(),
