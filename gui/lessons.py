@@ -29,7 +29,8 @@ class CaptionStrip(QToolBar):
         box = QWidget()
         row = QHBoxLayout(box)
         row.setContentsMargins(10, 4, 10, 4)
-        self.heading = QLabel()  # the lesson and the stage, one line
+        self.heading = QLabel()  # the lesson and the stage (wrapped on a narrow screen)
+        self.heading.setWordWrap(True)
         self.caption = QLabel()  # what to watch for, wrapped
         self.caption.setWordWrap(True)
         self.caption.setTextInteractionFlags(Qt.TextSelectableByMouse)

@@ -8,8 +8,8 @@ the status line and banner, :mod:`gui.status`; files, :mod:`gui.files`; saved se
 """
 
 import numpy as np
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QToolBar
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtWidgets import QApplication, QLayout, QMainWindow, QMessageBox, QToolBar
 
 from digit_descent.engine import preset
 from digit_descent.engine.data import is_cifar_folder
@@ -35,6 +35,9 @@ from .settings import SettingsStore
 from .settings import settings as app_settings
 from .status import STATUS_INTERVAL_S, Banner, StatusLine
 from .timeline import Timeline
+
+MINIMUM_SIZE = QSize(640, 400)  # the window never gets smaller (nor, at any zoom, larger
+#                                 than the screen)
 
 class MainWindow(QMainWindow):
     """The whole app. ``MainWindow()`` opens on the embedded MNIST with the remembered
@@ -75,7 +78,12 @@ class MainWindow(QMainWindow):
                                  self.controller.draws)
         self._build_bars()
         self._connect()
-        self.resize(1366, 768)
+        screen = self.screen().availableGeometry()
+        self.resize(min(1366, screen.width()), min(768, screen.height()))
+        # Nothing grows the window past the screen: its layout's minimum size (zoomed docks,
+        # a long caption) no longer sets the window's; the docks shrink and scroll instead.
+        self.layout().setSizeConstraint(QLayout.SetNoConstraint)
+        self.setMinimumSize(MINIMUM_SIZE)
         self.resizeDocks([self.docks["controls"], self.docks[PANELS[1].key]], [340, 1020],
                          Qt.Horizontal)
         self._default_state = self.saveState()
@@ -145,6 +153,7 @@ class MainWindow(QMainWindow):
         m.neuronChanged.connect(lambda neuron: self.show_neuron(*neuron))
         m.ghostsChanged.connect(p["cost"].show_ghosts)
         m.stageChanged.connect(self._on_stage)
+        m.viewedChanged.connect(self.presenter.follow_viewed)
 
     # --------------------------------------------------------- training
     def start_training(self):
@@ -288,8 +297,18 @@ class MainWindow(QMainWindow):
     def zoom(self, factor):
         """Scale every font, tick label, line and marker by ``factor`` (None: back to 1)."""
         z = style.set_zoom(1.0 if factor is None else style.zoom() * factor)
+        self.fit_screen()
         self.status_line.say(f"Zoom {z:.0%}", 2000)
         return z
+
+    def fit_screen(self):
+        """Shrink the window (not full screen) to the screen's free area if it is larger."""
+        if self.isFullScreen():
+            return
+        screen = self.screen().availableGeometry()
+        size = self.size().boundedTo(screen.size())
+        if size != self.size():
+            self.resize(size)
 
     def toggle_full_screen(self):
         self.showNormal() if self.isFullScreen() else self.showFullScreen()

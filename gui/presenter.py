@@ -4,8 +4,10 @@ The presenter view is a full-screen dashboard of one to four panels for a lectur
 
 F5 enters it: menus, toolbars (not a lesson's caption strip), the status bar and the
 training controls go, the chosen panels fill the screen side by side at a large zoom, and
-each panel's own controls hide until the mouse moves. Keys 1–4 switch between the arrangements, Esc leaves and puts
-everything back as it was (layout, zoom, full screen or not).
+each panel's own controls hide until the mouse moves. In a lesson it shows the stage's
+panels; keys 1–4 switch between the arrangements. Esc leaves and puts everything back as it
+was (layout, size, zoom, full screen or not). The status line shows only while the timeline
+looks back ("viewing step …").
 """
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -24,6 +26,7 @@ PRESENTER_ZOOM = 1.5  # on a 1920×1080 screen; a smaller one gets proportionall
 CONTROLS_SHOWN_S = 3.0  # after the mouse last moved
 SEAM = 24  # pixels of a dock's title bar and the separator beside it
 CURSOR_POLL_MS = 250
+TITLE_PT = 11  # a dock's title, at zoom 1
 
 
 def build_docks(window, panels, on_shown, draws):
@@ -41,6 +44,7 @@ def build_docks(window, panels, on_shown, draws):
         dock.setWidget(panel)
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
                          | QDockWidget.DockWidgetClosable)
+        style.keep(dock, _style_title)
         dock.visibilityChanged.connect(lambda visible, k=key: on_shown(k, visible))
         left = panel.area == "left"
         window.addDockWidget(Qt.LeftDockWidgetArea if left else Qt.RightDockWidgetArea, dock)
@@ -55,9 +59,19 @@ def build_docks(window, panels, on_shown, draws):
     return docks
 
 
+def _style_title(dock):
+    """The dock's title at the zoom (a style sheet's font stays on the dock: its panel keeps
+    its own)."""
+    dock.setStyleSheet(f"QDockWidget {{ font-size: {style.scaled(TITLE_PT):.1f}pt; }}")
+
+
 def layout_docks(window, keys, keep=()):
     """The docks of ``keys`` (one to four panels) side by side, two rows of two for three or
-    four; the docks of ``keep`` stay where they are, every other one is closed."""
+    four; the docks of ``keep`` stay where they are, every other one is closed.
+
+    The closed ones stay in the layout (hidden, tabbed behind the last panel), so that a
+    saved state names every dock: ``restoreState`` leaves a dock it does not name where it
+    is, which put the presenter's panels back beside a lesson's after Esc."""
     docks = window.docks
     for key, dock in docks.items():
         if key not in keep:
@@ -68,6 +82,10 @@ def layout_docks(window, keys, keep=()):
     splits = [(0, 1, Qt.Horizontal), (0, 2, Qt.Vertical), (1, 3, Qt.Vertical)]
     for old, new, direction in splits[:len(panels) - 1]:
         window.splitDockWidget(panels[old], panels[new], direction)
+    for key, dock in docks.items():
+        if key not in keep and key not in keys:
+            window.tabifyDockWidget(panels[-1], dock)
+            dock.hide()
     for dock in panels:
         dock.setFloating(False)
         dock.show()
@@ -113,12 +131,14 @@ class Presenter(QObject):
 
     def enter(self, arrangement=None):
         """The dashboard, full screen, at the presenter's zoom (or the zoom already chosen if
-        larger)."""
+        larger): the panels of the lesson's stage when a lesson is open (the model's
+        ``stage``), else those of ``arrangement`` (1–4; None: the one used last)."""
         w = self.window
         if not self.active:
-            self._saved = (w.saveState(), style.zoom(), w.isFullScreen())
+            self._saved = (w.saveState(), w.saveGeometry(), w.size(), style.zoom(),
+                           w.isFullScreen(), w.model.stage)
             w.menuBar().hide()
-            w.statusBar().hide()
+            w.statusBar().setVisible(w.model.viewed is not None)  # "viewing step …" stays
             for bar in w.findChildren(QToolBar):
                 if not bar.property("presenter_keeps"):  # the lesson's caption strip stays
                     bar.hide()
@@ -126,7 +146,12 @@ class Presenter(QObject):
             w.showFullScreen()
             self._cursor = QCursor.pos()
             self._idle.start()
-        self.arrange(arrangement or self.arrangement)
+        stage = w.model.stage
+        if stage is not None and arrangement is None:
+            lesson, index = stage
+            self.show_panels(lesson.stages[index].panels)
+        else:
+            self.arrange(arrangement or self.arrangement)
         self.show_controls(False)
 
     def arrange(self, arrangement):
@@ -151,10 +176,12 @@ class Presenter(QObject):
         layout_docks(self.window, keys)
 
     def leave(self):
-        """Everything back as it was before F5."""
+        """Everything back as it was before F5: the layout, the window's size and place, the
+        zoom, full screen or not. If the lesson moved on to another stage meanwhile, its
+        panels are shown beside the controls instead of the old stage's."""
         if not self.active:
             return
-        state, zoom, full_screen = self._saved
+        state, geometry, size, zoom, full_screen, stage = self._saved
         self._saved = None
         self._idle.stop()
         self._hide_at.stop()
@@ -171,6 +198,18 @@ class Presenter(QObject):
         w.statusBar().show()
         if not full_screen:
             w.showNormal()
+            w.restoreGeometry(geometry)
+            w.resize(size)
+        w.restoreState(state)  # again at the size it was saved at: the splits to the pixel
+        now = w.model.stage
+        if now is not None and now != stage:
+            lesson, index = now
+            w.arrange(lesson.stages[index].panels)
+
+    def follow_viewed(self, viewed):
+        """While presenting, the status line shows only when the timeline looks back."""
+        if self.active:
+            self.window.statusBar().setVisible(viewed is not None)
 
     def show_controls(self, visible):
         """The panels' control rows (their contract's ``presenter_hides``), shown or hidden;
