@@ -192,8 +192,6 @@ class Presenter(QObject):
                 if bar.property("presenter_keeps") and bar.isVisible()]
         style.set_zoom(zoom)
         w.restoreState(state)
-        for bar in kept:  # a lesson opened while presenting keeps its caption strip
-            bar.show()
         w.menuBar().show()
         w.statusBar().show()
         if not full_screen:
@@ -201,6 +199,8 @@ class Presenter(QObject):
             w.restoreGeometry(geometry)
             w.resize(size)
         w.restoreState(state)  # again at the size it was saved at: the splits to the pixel
+        for bar in kept:  # a lesson opened while presenting keeps its caption strip
+            bar.show()
         now = w.model.stage
         if now is not None and now != stage:
             lesson, index = now
