@@ -28,7 +28,7 @@ from .model import AppModel
 from .panels import PANELS
 from .panels.reader import LIVE
 from .panels.neuron_dialog import NeuronDialog
-from .presenter import ARRANGEMENTS, Presenter, build_docks, layout_docks
+from .presenter import ARRANGEMENTS, Aside, Presenter, build_docks, layout_docks
 from .record_dialog import RecordDialog
 from .scheduler import RedrawScheduler
 from .settings import SettingsStore
@@ -76,6 +76,10 @@ class MainWindow(QMainWindow):
 
         self.docks = build_docks(self, self.panels, self.scheduler.set_shown,
                                  self.controller.draws)
+        self.docks["controls"].widget().setMaximumWidth(440)  # its scroll area, as the panel
+        self.aside = Aside(self)
+        for panel in self.panels.values():
+            panel.present = self.show_aside  # a panel's dialogs go beside the panels
         self._build_bars()
         self._connect()
         screen = self.screen().availableGeometry()
@@ -253,9 +257,12 @@ class MainWindow(QMainWindow):
         """A closer look at one neuron of the newest snapshot."""
         if self.controller.snapshot is None:
             return None
-        dialog = NeuronDialog(self.controller.snapshot, layer, neuron, self)
-        dialog.show()
-        return dialog
+        return self.show_aside(NeuronDialog(self.controller.snapshot, layer, neuron, self))
+
+    def show_aside(self, view):
+        """Show ``view`` (a dialog about a panel) in a column beside the panels, never over
+        them; it follows F5 and Esc like the panels. Returns it."""
+        return self.aside.show(view)
 
     def show_banner(self, message):
         self.banner_bar.show_message(message)

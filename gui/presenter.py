@@ -10,9 +10,9 @@ was (layout, size, zoom, full screen or not). The status line shows only while t
 looks back ("viewing step …").
 """
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QDockWidget, QToolBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QToolBar, QWidget
 
 from . import style
 
@@ -41,7 +41,7 @@ def build_docks(window, panels, on_shown, draws):
     for key, panel in panels.items():
         dock = QDockWidget(panel.title, window)
         dock.setObjectName(f"dock-{key}")
-        dock.setWidget(panel)
+        dock.setWidget(scrolling(panel))
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
                          | QDockWidget.DockWidgetClosable)
         style.keep(dock, _style_title)
@@ -59,10 +59,87 @@ def build_docks(window, panels, on_shown, draws):
     return docks
 
 
+def scrolling(panel):
+    """``panel`` in a frameless scroll area: a dock narrower or lower than the panel's
+    controls need (a small screen, a large zoom) scrolls instead of widening the window."""
+    area = QScrollArea()
+    area.setObjectName(f"scroll-{panel.key}")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.NoFrame)
+    area.setWidget(panel)
+    return area
+
+
 def _style_title(dock):
     """The dock's title at the zoom (a style sheet's font stays on the dock: its panel keeps
     its own)."""
     dock.setStyleSheet(f"QDockWidget {{ font-size: {style.scaled(TITLE_PT):.1f}pt; }}")
+
+
+class Aside(QObject):
+    """A dock beside the panels for the view a panel or a lesson stage opens (a confusion
+    cell's gallery, a neuron's closer look, a backpropagation step): a column on the right,
+    never over the panel it explains, part of the layout (F5, Esc) like the panels. One view
+    at a time: a new one replaces the one before; closing the view hides the dock."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.view = None
+        self.dock = QDockWidget("View", window)
+        self.dock.setObjectName("dock-aside")
+        self.dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable)
+        style.keep(self.dock, _style_title)
+        window.addDockWidget(Qt.RightDockWidgetArea, self.dock, Qt.Horizontal)
+        self.dock.hide()
+        self.dock.installEventFilter(self)  # its × closes the view (a layout change hides it)
+
+    def show(self, view):
+        """Put ``view`` (a dialog: it becomes a plain widget) in the dock, beside the panels."""
+        if view is self.view:
+            return view
+        self.close()
+        self.view = view
+        view.setWindowFlags(Qt.Widget)
+        view.installEventFilter(self)
+        if hasattr(view, "finished"):  # a dialog's own Esc or Close hides it, without a close
+            view.finished.connect(lambda _=0, v=view: self._closed(v))
+        self.dock.setWindowTitle(view.windowTitle())
+        self.dock.setWidget(view)
+        view.show()
+        self.place()
+        return view
+
+    def place(self):
+        """The dock (if it has a view) as a column right of every panel, a third as wide."""
+        if self.view is None:
+            return
+        w = self.window
+        w.removeDockWidget(self.dock)
+        w.addDockWidget(Qt.RightDockWidgetArea, self.dock, Qt.Horizontal)
+        self.dock.show()
+        w.resizeDocks([self.dock], [w.width() // 3], Qt.Horizontal)
+
+    def close(self):
+        if self.view is not None:
+            self.view.close()
+        self._closed(self.view)
+
+    def _closed(self, view):
+        if view is None or view is not self.view:
+            return
+        self.view = None
+        view.removeEventFilter(self)
+        self.dock.hide()
+        view.hide()
+        view.setParent(None)  # whoever opened it may still hold it (a lesson player does)
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Close and obj is self.dock:
+            self.close()
+        elif event.type() == QEvent.Close and obj is self.view:
+            QTimer.singleShot(0, lambda v=obj: self._closed(v))
+        return False
 
 
 def layout_docks(window, keys, keep=()):
@@ -89,12 +166,21 @@ def layout_docks(window, keys, keep=()):
     for dock in panels:
         dock.setFloating(False)
         dock.show()
+    aside = getattr(window, "aside", None)
+    if aside is not None:
+        aside.place()
     width = window.width() - sum(docks[key].width() for key in keep if docks[key].isVisible())
+    if aside is not None and aside.view is not None:
+        width -= window.width() // 3
     height = window.height()  # equal columns and rows (less the separators and title bars)
     if len(panels) > 1:
         window.resizeDocks(panels[:2], [width // 2 - SEAM] * 2, Qt.Horizontal)
     for top, bottom in ((0, 2), (1, 3))[:max(0, len(panels) - 2)]:
         window.resizeDocks([panels[top], panels[bottom]], [height // 2 - SEAM] * 2, Qt.Vertical)
+    if aside is not None and aside.view is not None:  # the panels' columns, then the view's
+        row = panels[:2]
+        window.resizeDocks([*row, aside.dock], [width // len(row) - SEAM] * len(row)
+                           + [window.width() // 3], Qt.Horizontal)
 
 
 def presenter_zoom(screen):
@@ -201,6 +287,11 @@ class Presenter(QObject):
         w.restoreState(state)  # again at the size it was saved at: the splits to the pixel
         for bar in kept:  # a lesson opened while presenting keeps its caption strip
             bar.show()
+        aside = w.aside  # the view shown now (opened, or closed, while presenting)
+        if aside.view is None:
+            aside.dock.hide()
+        elif not aside.dock.isVisible():
+            aside.place()
         now = w.model.stage
         if now is not None and now != stage:
             lesson, index = now

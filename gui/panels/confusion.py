@@ -215,7 +215,7 @@ class ConfusionPanel(Panel):
     def _gallery(self, ev, indices, title):
         dialog = GalleryDialog(ev, indices, title, self)
         dialog.chosen.connect(lambda index: self.choose(ev, index))
-        dialog.show()
+        self.present(dialog)
         return dialog
 
 

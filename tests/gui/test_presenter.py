@@ -39,3 +39,14 @@ def test_dock_titles_follow_the_zoom(make_window, qtbot, small_config):
         assert w.cost_panel.font().pointSizeF() == 2 * style.APP_FONT_PT  # its own, not the title's
     finally:
         style.set_zoom(1.0)
+
+
+def test_the_neuron_view_opens_beside_and_its_dock_closes_it(make_window, qtbot, small_config):
+    w = make_window(small_config)
+    view = w.show_neuron(0, 3)
+    qtbot.waitUntil(lambda: w.aside.dock.isVisible() and view.isVisible())
+    assert not view.isWindow() and w.aside.view is view
+    assert not w.aside.dock.geometry().intersects(w.docks["weights"].geometry())
+    w.aside.dock.close()  # its ×
+    qtbot.waitUntil(lambda: not w.aside.dock.isVisible())
+    assert w.aside.view is None and not view.isVisible()

@@ -25,7 +25,8 @@ def layout(window):
     from digit_descent.gui import style
 
     docks = {key: (dock.geometry().getRect(), dock.isFloating())
-             for key, dock in window.docks.items() if dock.isVisible()
+             for key, dock in {**window.docks, "aside": window.aside.dock}.items()
+             if dock.isVisible()
              and dock.geometry().bottom() > 0}  # a tab behind another sits above the screen
     bars = {bar.objectName(): bar.geometry().getRect()
             for bar in window.findChildren(QToolBar) if bar.isVisible()}
@@ -84,6 +85,48 @@ def test_every_stage_in_and_out_of_the_presenter_view(make_window, qtbot, name):
             w.zoom(style.ZOOM_STEP)
             assert inside_screen(w), (name, index + 1, style.zoom(), w.size())
         w.zoom(None)
+
+
+@pytest.mark.skipif(SCREEN not in os.environ, reason="run by test_every_stage_at_*")
+def test_a_panels_view_beside_the_panels_in_and_out_of_the_presenter_view(make_window, qtbot):
+    """A confusion cell's gallery: a column beside the panels, in and out of F5."""
+    from digit_descent.engine import preset
+    from digit_descent.gui import style
+    from digit_descent.engine.lessons import Lesson, Stage
+
+    lesson = Lesson("small", "A small lesson", "tests", preset("3b1b").replace(
+        train_subset=1000), (
+        Stage("Train one epoch.", panels=("cost",), train_to=1),
+        Stage("The cell of threes read as fives.", panels=("confusion",), show="cell 3 5"),
+        Stage("Back to the cost.", panels=("cost",))), run=None)
+    w = make_window()
+    assert w.lesson_player.open(lesson)
+    qtbot.waitUntil(lambda: w.controller.snapshot.evaluation is not None
+                    and w.model.current(w.controller.snapshot), timeout=30000)
+    qtbot.waitUntil(lambda: not w.controller.running, timeout=30000)
+    w.lesson_player.next_stage()
+    gallery = w.lesson_player.dialog
+    dock, cell = w.aside.dock, w.docks["confusion"]
+
+    def beside():
+        return (dock.isVisible() and gallery.isVisible() and not gallery.isWindow()
+                and cell.isVisible() and not dock.geometry().intersects(cell.geometry())
+                and w.rect().contains(dock.geometry()) and w.rect().contains(cell.geometry()))
+    try:
+        qtbot.waitUntil(beside)
+        assert dock.windowTitle().startswith("Actual 3, read as 5")
+        before = settled(qtbot, w)
+        w.toggle_presenter()
+        qtbot.waitUntil(lambda: w.isFullScreen() and beside())
+        w.leave_field()
+        qtbot.waitUntil(lambda: not w.isFullScreen())
+        assert settled(qtbot, w) == before
+        assert beside()
+        w.lesson_player.next_stage()  # the stage's view closes with it, and its column
+        qtbot.waitUntil(lambda: not dock.isVisible())
+        assert w.lesson_player.dialog is None and not gallery.isVisible()
+    finally:
+        style.set_zoom(1.0)
 
 
 @pytest.mark.parametrize("size", ["1920x1080", "1280x720"])
