@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
                          Qt.Horizontal)
         self._default_state = self.saveState()
         self._restore_settings()
+        self.aside.dock.hide()  # a saved layout may show it, with no view to show yet
         notices = self.store.take_notices()
         if notices:
             self.show_banner(notices)
@@ -325,6 +326,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             dock.show()
             dock.setFloating(False)
+        self.aside.place()  # the view open, if any, beside them
 
     def show_shortcuts(self):
         help_dialogs.show_shortcuts(self)

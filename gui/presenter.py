@@ -1,4 +1,5 @@
-"""The window's layout: the docks, panels side by side, and the presenter view.
+"""The window's layout: the docks (each panel in a scroll area), panels side by side, the
+column beside them for the view a panel or a lesson stage opens, and the presenter view.
 
 The presenter view is a full-screen dashboard of one to four panels for a lecture hall.
 
