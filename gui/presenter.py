@@ -28,6 +28,7 @@ CONTROLS_SHOWN_S = 3.0  # after the mouse last moved
 SEAM = 24  # pixels of a dock's title bar and the separator beside it
 CURSOR_POLL_MS = 250
 TITLE_PT = 11  # a dock's title, at zoom 1
+ASIDE_SHARE = 0.25  # of the window's width, for the view beside the panels
 
 
 def build_docks(window, panels, on_shown, draws):
@@ -42,7 +43,7 @@ def build_docks(window, panels, on_shown, draws):
     for key, panel in panels.items():
         dock = QDockWidget(panel.title, window)
         dock.setObjectName(f"dock-{key}")
-        dock.setWidget(scrolling(panel))
+        dock.setWidget(scrolling(panel, key))
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
                          | QDockWidget.DockWidgetClosable)
         style.keep(dock, _style_title)
@@ -60,14 +61,15 @@ def build_docks(window, panels, on_shown, draws):
     return docks
 
 
-def scrolling(panel):
-    """``panel`` in a frameless scroll area: a dock narrower or lower than the panel's
-    controls need (a small screen, a large zoom) scrolls instead of widening the window."""
+def scrolling(widget, name):
+    """``widget`` in a frameless scroll area (object name ``scroll-{name}``): a dock narrower
+    or lower than a panel's controls need (a small screen, a large zoom) scrolls instead of
+    widening the window."""
     area = QScrollArea()
-    area.setObjectName(f"scroll-{panel.key}")
+    area.setObjectName(f"scroll-{name}")
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.NoFrame)
-    area.setWidget(panel)
+    area.setWidget(widget)
     return area
 
 
@@ -106,20 +108,20 @@ class Aside(QObject):
         if hasattr(view, "finished"):  # a dialog's own Esc or Close hides it, without a close
             view.finished.connect(lambda _=0, v=view: self._closed(v))
         self.dock.setWindowTitle(view.windowTitle())
-        self.dock.setWidget(view)
+        self.dock.setWidget(scrolling(view, "aside"))
         view.show()
         self.place()
         return view
 
     def place(self):
-        """The dock (if it has a view) as a column right of every panel, a third as wide."""
+        """The dock (if it has a view) as a column right of every panel, ASIDE_SHARE wide."""
         if self.view is None:
             return
         w = self.window
         w.removeDockWidget(self.dock)
         w.addDockWidget(Qt.RightDockWidgetArea, self.dock, Qt.Horizontal)
         self.dock.show()
-        w.resizeDocks([self.dock], [w.width() // 3], Qt.Horizontal)
+        w.resizeDocks([self.dock], [int(w.width() * ASIDE_SHARE)], Qt.Horizontal)
 
     def close(self):
         if self.view is not None:
@@ -134,6 +136,7 @@ class Aside(QObject):
         self.dock.hide()
         view.hide()
         view.setParent(None)  # whoever opened it may still hold it (a lesson player does)
+        self.dock.widget().deleteLater()  # its scroll area
 
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Close and obj is self.dock:
@@ -172,7 +175,7 @@ def layout_docks(window, keys, keep=()):
         aside.place()
     width = window.width() - sum(docks[key].width() for key in keep if docks[key].isVisible())
     if aside is not None and aside.view is not None:
-        width -= window.width() // 3
+        width -= int(window.width() * ASIDE_SHARE)
     height = window.height()  # equal columns and rows (less the separators and title bars)
     if len(panels) > 1:
         window.resizeDocks(panels[:2], [width // 2 - SEAM] * 2, Qt.Horizontal)
@@ -181,7 +184,7 @@ def layout_docks(window, keys, keep=()):
     if aside is not None and aside.view is not None:  # the panels' columns, then the view's
         row = panels[:2]
         window.resizeDocks([*row, aside.dock], [width // len(row) - SEAM] * len(row)
-                           + [window.width() // 3], Qt.Horizontal)
+                           + [int(window.width() * ASIDE_SHARE)], Qt.Horizontal)
 
 
 def presenter_zoom(screen):
