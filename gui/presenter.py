@@ -61,6 +61,26 @@ def build_docks(window, panels, on_shown, draws):
     return docks
 
 
+class _Holder(QWidget):
+    """Holds one widget filling it, without a layout: QScrollArea sizes a widget whose layout
+    has a height for its width (a panel's wrapped caption) at that height, which pushed a
+    confusion matrix below the fold of a 768-px window."""
+
+    def __init__(self, widget):
+        super().__init__()
+        self.held = widget
+        widget.setParent(self)
+
+    def minimumSizeHint(self):
+        return self.held.minimumSizeHint()
+
+    def sizeHint(self):
+        return self.held.sizeHint()
+
+    def resizeEvent(self, event):
+        self.held.setGeometry(self.rect())
+
+
 def scrolling(widget, name):
     """``widget`` in a frameless scroll area (object name ``scroll-{name}``): a dock narrower
     or lower than a panel's controls need (a small screen, a large zoom) scrolls instead of
@@ -69,7 +89,7 @@ def scrolling(widget, name):
     area.setObjectName(f"scroll-{name}")
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.NoFrame)
-    area.setWidget(widget)
+    area.setWidget(_Holder(widget))
     return area
 
 
