@@ -28,7 +28,8 @@ CONTROLS_SHOWN_S = 3.0  # after the mouse last moved
 SEAM = 24  # pixels of a dock's title bar and the separator beside it
 CURSOR_POLL_MS = 250
 TITLE_PT = 11  # a dock's title, at zoom 1
-ASIDE_SHARE = 0.25  # of the window's width, for the view beside the panels
+ASIDE_SHARE = (0.25, 0.45)  # of the window's width for the view beside the panels: at least,
+#                             and at most for a view that needs more (a backpropagation step)
 
 
 def build_docks(window, panels, on_shown, draws):
@@ -134,14 +135,20 @@ class Aside(QObject):
         return view
 
     def place(self):
-        """The dock (if it has a view) as a column right of every panel, ASIDE_SHARE wide."""
+        """The dock (if it has a view) as a column right of every panel (see ASIDE_SHARE)."""
         if self.view is None:
             return
         w = self.window
         w.removeDockWidget(self.dock)
         w.addDockWidget(Qt.RightDockWidgetArea, self.dock, Qt.Horizontal)
         self.dock.show()
-        w.resizeDocks([self.dock], [int(w.width() * ASIDE_SHARE)], Qt.Horizontal)
+        w.resizeDocks([self.dock], [self.width(w.width())], Qt.Horizontal)
+
+    def width(self, of):
+        """The column's width in a window ``of`` pixels wide (the view's minimum within
+        ASIDE_SHARE)."""
+        low, high = (int(of * share) for share in ASIDE_SHARE)
+        return min(high, max(low, self.view.minimumSizeHint().width()))
 
     def close(self):
         if self.view is not None:
@@ -195,7 +202,7 @@ def layout_docks(window, keys, keep=()):
         aside.place()
     width = window.width() - sum(docks[key].width() for key in keep if docks[key].isVisible())
     if aside is not None and aside.view is not None:
-        width -= int(window.width() * ASIDE_SHARE)
+        width -= aside.width(window.width())
     height = window.height()  # equal columns and rows (less the separators and title bars)
     if len(panels) > 1:
         window.resizeDocks(panels[:2], [width // 2 - SEAM] * 2, Qt.Horizontal)
@@ -204,7 +211,7 @@ def layout_docks(window, keys, keep=()):
     if aside is not None and aside.view is not None:  # the panels' columns, then the view's
         row = panels[:2]
         window.resizeDocks([*row, aside.dock], [width // len(row) - SEAM] * len(row)
-                           + [int(window.width() * ASIDE_SHARE)], Qt.Horizontal)
+                           + [aside.width(window.width())], Qt.Horizontal)
 
 
 def presenter_zoom(screen):
