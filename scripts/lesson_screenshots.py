@@ -68,6 +68,7 @@ def main(argv=None):
         settings = QSettings(str(Path(tmp) / "s.ini"), QSettings.IniFormat)
         window = MainWindow(settings=settings)
         window.confirm = lambda question: True
+        window.resize(width, height)
         window.show()
         wait(lambda: window.controller.snapshot is not None)
 
