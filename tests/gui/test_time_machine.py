@@ -34,7 +34,8 @@ def test_rewinding_shows_every_panel_as_it_was(make_window, qtbot, small_config)
         shown = w.panels[key].snapshot
         assert shown.step == step, key
         np.testing.assert_array_equal(shown.params, params[len(steps) // 2])
-    fresh = WeightsPanel()  # a fresh render of the stored weights
+    fresh = WeightsPanel()  # a fresh render of the stored weights, in the same area (its
+    fresh._tile_area = w.weights_panel._tile_area  # mosaic has the columns its area fits)
     fresh.show_snapshot(live.at(step))
     np.testing.assert_array_equal(w.weights_panel.image.image, fresh.image.image)
     assert w.cost_panel.cursor.isVisible()
