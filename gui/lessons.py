@@ -8,7 +8,7 @@ restart (:meth:`TrainingController.restart`)."""
 import math
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QToolBar, QVBoxLayout,
                                QWidget)
 
@@ -38,7 +38,8 @@ class CaptionStrip(QToolBar):
         box = QWidget()
         row = QHBoxLayout(box)
         row.setContentsMargins(10, 4, 10, 4)
-        self.heading = QLabel()  # the lesson and the stage, one line
+        self.heading = QLabel()  # the lesson and the stage (wrapped on a narrow screen)
+        self.heading.setWordWrap(True)
         self.caption = QLabel()  # what to watch for, wrapped
         self.caption.setWordWrap(True)
         self.caption.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -64,6 +65,20 @@ class CaptionStrip(QToolBar):
             f"QLabel {{ color: {style.INK}; font-size: {style.scaled(15):.1f}pt; }} "
             f"QPushButton {{ font-size: {style.scaled(14):.1f}pt; padding: 2px 12px; }}"))
         self.addWidget(box)
+        self._box = box
+        box.installEventFilter(self)
+
+    def eventFilter(self, obj, event):
+        if event.type() in (QEvent.Resize, QEvent.LayoutRequest):
+            self._fit()
+        return False
+
+    def _fit(self):
+        """The strip as tall as its wrapped text needs at its width (a toolbar sizes it by
+        its labels' hints, which wrap them narrow: a 258-px strip for a 82-px text)."""
+        height = self._box.layout().totalHeightForWidth(self._box.width())
+        if height > 0 and height != self._box.height():
+            self._box.setFixedHeight(height)
 
     def show_stage(self, lesson, index, extra=""):
         count = len(lesson.stages)
@@ -72,16 +87,18 @@ class CaptionStrip(QToolBar):
         self.caption.setText(lesson.stages[index].caption + extra)
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < count - 1)
+        self._fit()
 
 
 class LessonPlayer(QObject):
     """Opens a lesson and steps through its stages.
 
     It reads and writes the run through ``model`` and ``controller`` only; ``panels`` (key →
-    panel) are asked for the views a stage opens; ``host`` (the window) lends three commands:
+    panel) are asked for the views a stage opens; ``host`` (the window) lends five commands:
     ``arrange(keys)`` (the panels a stage shows), ``apply_config(config)`` (a new run, asking
-    first; False if the user kept the old one) and ``start_training()``. The caption strip
-    (:attr:`strip`) is the host's to place.
+    first; False if the user kept the old one), ``open_model(path, evaluate)``,
+    ``start_training()`` and ``show_aside(view)`` (a view beside the panels). The caption
+    strip (:attr:`strip`) is the host's to place.
     """
 
     def __init__(self, model, controller, panels, host):
@@ -231,7 +248,7 @@ class LessonPlayer(QObject):
             self.dialog = GalleryDialog(noise, None, "Random noise: what the network answers",
                                         self.host)
             self.dialog.chosen.connect(lambda i: choose(noise.dataset.x[i], None))
-            self.dialog.show()
+            self.host.show_aside(self.dialog)
             choose(noise.dataset.x[self.dialog.indices[0]], None)  # the gallery's first
         elif what == "backprop" and snap is not None and snap.test_set is not None:
             index = misread_image(snap.network(), snap.test_set)

@@ -8,8 +8,8 @@ the status line and banner, :mod:`gui.status`; files, :mod:`gui.files`; saved se
 """
 
 import numpy as np
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QToolBar
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtWidgets import QApplication, QLayout, QMainWindow, QMessageBox, QToolBar
 
 from digit_descent.engine import preset
 from digit_descent.engine.data import is_cifar_folder
@@ -28,13 +28,16 @@ from .model import AppModel
 from .panels import PANELS
 from .panels.reader import LIVE
 from .panels.neuron_dialog import NeuronDialog
-from .presenter import ARRANGEMENTS, Presenter, build_docks, layout_docks
+from .presenter import ARRANGEMENTS, Aside, Presenter, build_docks, layout_docks
 from .record_dialog import RecordDialog
 from .scheduler import RedrawScheduler
 from .settings import SettingsStore
 from .settings import settings as app_settings
 from .status import STATUS_INTERVAL_S, Banner, StatusLine
 from .timeline import Timeline
+
+MINIMUM_SIZE = QSize(640, 400)  # the window never gets smaller (nor, at any zoom, larger
+#                                 than the screen)
 
 class MainWindow(QMainWindow):
     """The whole app. ``MainWindow()`` opens on the embedded MNIST with the remembered
@@ -73,13 +76,23 @@ class MainWindow(QMainWindow):
 
         self.docks = build_docks(self, self.panels, self.scheduler.set_shown,
                                  self.controller.draws)
+        self.docks["controls"].widget().setMaximumWidth(440)  # its scroll area, as the panel
+        self.aside = Aside(self)
+        for panel in self.panels.values():
+            panel.present = self.show_aside  # a panel's dialogs go beside the panels
         self._build_bars()
         self._connect()
-        self.resize(1366, 768)
+        screen = self.screen().availableGeometry()
+        self.resize(min(1366, screen.width()), min(768, screen.height()))
+        # Nothing grows the window past the screen: its layout's minimum size (zoomed docks,
+        # a long caption) no longer sets the window's; the docks shrink and scroll instead.
+        self.layout().setSizeConstraint(QLayout.SetNoConstraint)
+        self.setMinimumSize(MINIMUM_SIZE)
         self.resizeDocks([self.docks["controls"], self.docks[PANELS[1].key]], [340, 1020],
                          Qt.Horizontal)
         self._default_state = self.saveState()
         self._restore_settings()
+        self.aside.dock.hide()  # a saved layout may show it, with no view to show yet
         notices = self.store.take_notices()
         if notices:
             self.show_banner(notices)
@@ -145,6 +158,7 @@ class MainWindow(QMainWindow):
         m.neuronChanged.connect(lambda neuron: self.show_neuron(*neuron))
         m.ghostsChanged.connect(p["cost"].show_ghosts)
         m.stageChanged.connect(self._on_stage)
+        m.viewedChanged.connect(self.presenter.follow_viewed)
 
     # --------------------------------------------------------- training
     def start_training(self):
@@ -245,9 +259,12 @@ class MainWindow(QMainWindow):
         """A closer look at one neuron of the newest snapshot."""
         if self.controller.snapshot is None:
             return None
-        dialog = NeuronDialog(self.controller.snapshot, layer, neuron, self)
-        dialog.show()
-        return dialog
+        return self.show_aside(NeuronDialog(self.controller.snapshot, layer, neuron, self))
+
+    def show_aside(self, view):
+        """Show ``view`` (a dialog about a panel) in a column beside the panels, never over
+        them; it follows F5 and Esc like the panels. Returns it."""
+        return self.aside.show(view)
 
     def show_banner(self, message):
         self.banner_bar.show_message(message)
@@ -289,8 +306,18 @@ class MainWindow(QMainWindow):
     def zoom(self, factor):
         """Scale every font, tick label, line and marker by ``factor`` (None: back to 1)."""
         z = style.set_zoom(1.0 if factor is None else style.zoom() * factor)
+        self.fit_screen()
         self.status_line.say(f"Zoom {z:.0%}", 2000)
         return z
+
+    def fit_screen(self):
+        """Shrink the window (not full screen) to the screen's free area if it is larger."""
+        if self.isFullScreen():
+            return
+        screen = self.screen().availableGeometry()
+        size = self.size().boundedTo(screen.size())
+        if size != self.size():
+            self.resize(size)
 
     def toggle_full_screen(self):
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
@@ -300,6 +327,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             dock.show()
             dock.setFloating(False)
+        self.aside.place()  # the view open, if any, beside them
 
     def show_shortcuts(self):
         help_dialogs.show_shortcuts(self)

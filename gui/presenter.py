@@ -1,16 +1,19 @@
-"""The window's layout: the docks, panels side by side, and the presenter view.
+"""The window's layout: the docks (each panel in a scroll area), panels side by side, the
+column beside them for the view a panel or a lesson stage opens, and the presenter view.
 
 The presenter view is a full-screen dashboard of one to four panels for a lecture hall.
 
 F5 enters it: menus, toolbars (not a lesson's caption strip), the status bar and the
 training controls go, the chosen panels fill the screen side by side at a large zoom, and
-each panel's own controls hide until the mouse moves. Keys 1–4 switch between the arrangements, Esc leaves and puts
-everything back as it was (layout, zoom, full screen or not).
+each panel's own controls hide until the mouse moves. In a lesson it shows the stage's
+panels; keys 1–4 switch between the arrangements. Esc leaves and puts everything back as it
+was (layout, size, zoom, full screen or not). The status line shows only while the timeline
+looks back ("viewing step …").
 """
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QDockWidget, QToolBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QToolBar, QWidget
 
 from . import style
 
@@ -24,6 +27,9 @@ PRESENTER_ZOOM = 1.5  # on a 1920×1080 screen; a smaller one gets proportionall
 CONTROLS_SHOWN_S = 3.0  # after the mouse last moved
 SEAM = 24  # pixels of a dock's title bar and the separator beside it
 CURSOR_POLL_MS = 250
+TITLE_PT = 11  # a dock's title, at zoom 1
+ASIDE_SHARE = (0.25, 0.45)  # of the window's width for the view beside the panels: at least,
+#                             and at most for a view that needs more (a backpropagation step)
 
 
 def build_docks(window, panels, on_shown, draws):
@@ -38,9 +44,10 @@ def build_docks(window, panels, on_shown, draws):
     for key, panel in panels.items():
         dock = QDockWidget(panel.title, window)
         dock.setObjectName(f"dock-{key}")
-        dock.setWidget(panel)
+        dock.setWidget(scrolling(panel, key))
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
                          | QDockWidget.DockWidgetClosable)
+        style.keep(dock, _style_title)
         dock.visibilityChanged.connect(lambda visible, k=key: on_shown(k, visible))
         left = panel.area == "left"
         window.addDockWidget(Qt.LeftDockWidgetArea if left else Qt.RightDockWidgetArea, dock)
@@ -55,9 +62,124 @@ def build_docks(window, panels, on_shown, draws):
     return docks
 
 
+class _Holder(QWidget):
+    """Holds one widget filling it, without a layout: QScrollArea sizes a widget whose layout
+    has a height for its width (a panel's wrapped caption) at that height, which pushed a
+    confusion matrix below the fold of a 768-px window."""
+
+    def __init__(self, widget):
+        super().__init__()
+        self.held = widget
+        widget.setParent(self)
+
+    def minimumSizeHint(self):
+        return self.held.minimumSizeHint()
+
+    def sizeHint(self):
+        return self.held.sizeHint()
+
+    def resizeEvent(self, event):
+        self.held.setGeometry(self.rect())
+
+
+def scrolling(widget, name):
+    """``widget`` in a frameless scroll area (object name ``scroll-{name}``): a dock narrower
+    or lower than a panel's controls need (a small screen, a large zoom) scrolls instead of
+    widening the window."""
+    area = QScrollArea()
+    area.setObjectName(f"scroll-{name}")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.NoFrame)
+    area.setWidget(_Holder(widget))
+    return area
+
+
+def _style_title(dock):
+    """The dock's title at the zoom (a style sheet's font stays on the dock: its panel keeps
+    its own)."""
+    dock.setStyleSheet(f"QDockWidget {{ font-size: {style.scaled(TITLE_PT):.1f}pt; }}")
+
+
+class Aside(QObject):
+    """A dock beside the panels for the view a panel or a lesson stage opens (a confusion
+    cell's gallery, a neuron's closer look, a backpropagation step): a column on the right,
+    never over the panel it explains, part of the layout (F5, Esc) like the panels. One view
+    at a time: a new one replaces the one before; closing the view hides the dock."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.view = None
+        self.dock = QDockWidget("View", window)
+        self.dock.setObjectName("dock-aside")
+        self.dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable)
+        style.keep(self.dock, _style_title)
+        window.addDockWidget(Qt.RightDockWidgetArea, self.dock, Qt.Horizontal)
+        self.dock.hide()
+        self.dock.installEventFilter(self)  # its × closes the view (a layout change hides it)
+
+    def show(self, view):
+        """Put ``view`` (a dialog: it becomes a plain widget) in the dock, beside the panels."""
+        if view is self.view:
+            return view
+        self.close()
+        self.view = view
+        view.setWindowFlags(Qt.Widget)
+        view.installEventFilter(self)
+        if hasattr(view, "finished"):  # a dialog's own Esc or Close hides it, without a close
+            view.finished.connect(lambda _=0, v=view: self._closed(v))
+        self.dock.setWindowTitle(view.windowTitle())
+        self.dock.setWidget(scrolling(view, "aside"))
+        view.show()
+        self.place()
+        return view
+
+    def place(self):
+        """The dock (if it has a view) as a column right of every panel (see ASIDE_SHARE)."""
+        if self.view is None:
+            return
+        w = self.window
+        w.removeDockWidget(self.dock)
+        w.addDockWidget(Qt.RightDockWidgetArea, self.dock, Qt.Horizontal)
+        self.dock.show()
+        w.resizeDocks([self.dock], [self.width(w.width())], Qt.Horizontal)
+
+    def width(self, of):
+        """The column's width in a window ``of`` pixels wide (the view's minimum within
+        ASIDE_SHARE)."""
+        low, high = (int(of * share) for share in ASIDE_SHARE)
+        return min(high, max(low, self.view.minimumSizeHint().width()))
+
+    def close(self):
+        if self.view is not None:
+            self.view.close()
+        self._closed(self.view)
+
+    def _closed(self, view):
+        if view is None or view is not self.view:
+            return
+        self.view = None
+        view.removeEventFilter(self)
+        self.dock.hide()
+        view.hide()
+        view.setParent(None)  # whoever opened it may still hold it (a lesson player does)
+        self.dock.widget().deleteLater()  # its scroll area
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Close and obj is self.dock:
+            self.close()
+        elif event.type() == QEvent.Close and obj is self.view:
+            QTimer.singleShot(0, lambda v=obj: self._closed(v))
+        return False
+
+
 def layout_docks(window, keys, keep=()):
     """The docks of ``keys`` (one to four panels) side by side, two rows of two for three or
-    four; the docks of ``keep`` stay where they are, every other one is closed."""
+    four; the docks of ``keep`` stay where they are, every other one is closed.
+
+    The closed ones stay in the layout (hidden, tabbed behind the last panel), so that a
+    saved state names every dock: ``restoreState`` leaves a dock it does not name where it
+    is, which put the presenter's panels back beside a lesson's after Esc."""
     docks = window.docks
     for key, dock in docks.items():
         if key not in keep:
@@ -68,15 +190,28 @@ def layout_docks(window, keys, keep=()):
     splits = [(0, 1, Qt.Horizontal), (0, 2, Qt.Vertical), (1, 3, Qt.Vertical)]
     for old, new, direction in splits[:len(panels) - 1]:
         window.splitDockWidget(panels[old], panels[new], direction)
+    for key, dock in docks.items():
+        if key not in keep and key not in keys:
+            window.tabifyDockWidget(panels[-1], dock)
+            dock.hide()
     for dock in panels:
         dock.setFloating(False)
         dock.show()
+    aside = getattr(window, "aside", None)
+    if aside is not None:
+        aside.place()
     width = window.width() - sum(docks[key].width() for key in keep if docks[key].isVisible())
+    if aside is not None and aside.view is not None:
+        width -= aside.width(window.width())
     height = window.height()  # equal columns and rows (less the separators and title bars)
     if len(panels) > 1:
         window.resizeDocks(panels[:2], [width // 2 - SEAM] * 2, Qt.Horizontal)
     for top, bottom in ((0, 2), (1, 3))[:max(0, len(panels) - 2)]:
         window.resizeDocks([panels[top], panels[bottom]], [height // 2 - SEAM] * 2, Qt.Vertical)
+    if aside is not None and aside.view is not None:  # the panels' columns, then the view's
+        row = panels[:2]
+        window.resizeDocks([*row, aside.dock], [width // len(row) - SEAM] * len(row)
+                           + [aside.width(window.width())], Qt.Horizontal)
 
 
 def presenter_zoom(screen):
@@ -113,12 +248,14 @@ class Presenter(QObject):
 
     def enter(self, arrangement=None):
         """The dashboard, full screen, at the presenter's zoom (or the zoom already chosen if
-        larger)."""
+        larger): the panels of the lesson's stage when a lesson is open (the model's
+        ``stage``), else those of ``arrangement`` (1–4; None: the one used last)."""
         w = self.window
         if not self.active:
-            self._saved = (w.saveState(), style.zoom(), w.isFullScreen())
+            self._saved = (w.saveState(), w.saveGeometry(), w.size(), style.zoom(),
+                           w.isFullScreen(), w.model.stage)
             w.menuBar().hide()
-            w.statusBar().hide()
+            w.statusBar().setVisible(w.model.viewed is not None)  # "viewing step …" stays
             for bar in w.findChildren(QToolBar):
                 if not bar.property("presenter_keeps"):  # the lesson's caption strip stays
                     bar.hide()
@@ -126,7 +263,12 @@ class Presenter(QObject):
             w.showFullScreen()
             self._cursor = QCursor.pos()
             self._idle.start()
-        self.arrange(arrangement or self.arrangement)
+        stage = w.model.stage
+        if stage is not None and arrangement is None:
+            lesson, index = stage
+            self.show_panels(lesson.stages[index].panels)
+        else:
+            self.arrange(arrangement or self.arrangement)
         self.show_controls(False)
 
     def arrange(self, arrangement):
@@ -151,10 +293,12 @@ class Presenter(QObject):
         layout_docks(self.window, keys)
 
     def leave(self):
-        """Everything back as it was before F5."""
+        """Everything back as it was before F5: the layout, the window's size and place, the
+        zoom, full screen or not. If the lesson moved on to another stage meanwhile, its
+        panels are shown beside the controls instead of the old stage's."""
         if not self.active:
             return
-        state, zoom, full_screen = self._saved
+        state, geometry, size, zoom, full_screen, stage = self._saved
         self._saved = None
         self._idle.stop()
         self._hide_at.stop()
@@ -165,12 +309,29 @@ class Presenter(QObject):
                 if bar.property("presenter_keeps") and bar.isVisible()]
         style.set_zoom(zoom)
         w.restoreState(state)
-        for bar in kept:  # a lesson opened while presenting keeps its caption strip
-            bar.show()
         w.menuBar().show()
         w.statusBar().show()
         if not full_screen:
             w.showNormal()
+            w.restoreGeometry(geometry)
+            w.resize(size)
+        w.restoreState(state)  # again at the size it was saved at: the splits to the pixel
+        for bar in kept:  # a lesson opened while presenting keeps its caption strip
+            bar.show()
+        aside = w.aside  # the view shown now (opened, or closed, while presenting)
+        if aside.view is None:
+            aside.dock.hide()
+        elif not aside.dock.isVisible():
+            aside.place()
+        now = w.model.stage
+        if now is not None and now != stage:
+            lesson, index = now
+            w.arrange(lesson.stages[index].panels)
+
+    def follow_viewed(self, viewed):
+        """While presenting, the status line shows only when the timeline looks back."""
+        if self.active:
+            self.window.statusBar().setVisible(viewed is not None)
 
     def show_controls(self, visible):
         """The panels' control rows (their contract's ``presenter_hides``), shown or hidden;

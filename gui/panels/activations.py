@@ -213,7 +213,7 @@ class ActivationsPanel(Panel):
         lr = snap.lr if snap is not None and self.source.currentIndex() == LIVE else 0.1
         names = self.reader.class_names(self.source.currentIndex())
         dialog = BackpropDialog(self.network, self.x, lr, names, self, label)
-        dialog.show()
+        self.present(dialog)
         return dialog
 
 

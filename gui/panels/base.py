@@ -57,5 +57,10 @@ class Panel(QWidget):
         """The widgets the presenter view hides until the mouse moves (control rows)."""
         return []
 
+    def present(self, view):
+        """Show ``view``, a dialog this panel opened (the window replaces this: it puts the
+        view beside the panels; a panel on its own shows it as a window)."""
+        view.show()
+
     def shutdown(self):
         """Stop anything the panel runs (a timer, a background job) before the window closes."""

@@ -215,7 +215,7 @@ class ConfusionPanel(Panel):
     def _gallery(self, ev, indices, title):
         dialog = GalleryDialog(ev, indices, title, self)
         dialog.chosen.connect(lambda index: self.choose(ev, index))
-        dialog.show()
+        self.present(dialog)
         return dialog
 
 
@@ -273,6 +273,7 @@ class GalleryDialog(QDialog):
         note = QLabel(f"{len(self.indices):,} images, most confident first"
                       + (f" (first {shown} shown)" if shown < len(self.indices) else "")
                       + ". Click one to read it on the drawing pad and see its outputs.")
+        note.setWordWrap(True)  # beside the panels it has a quarter of the window
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addWidget(self.list, 1)

@@ -1,0 +1,52 @@
+"""The presenter view's status line and dock titles (tests/gui/test_presenter_lessons.py
+drives it through every lesson stage)."""
+
+from PySide6.QtCore import Qt
+
+from digit_descent.gui import style
+
+
+def test_the_presenter_view_shows_the_step_the_timeline_looks_back_at(make_window, qtbot,
+                                                                       small_config):
+    w = make_window(small_config.replace(epochs=1))
+    w.start_training()
+    qtbot.waitUntil(lambda: not w.controller.running and bool(w.controller.snapshot.reports),
+                    timeout=30000)
+    try:
+        w.toggle_presenter()
+        assert not w.statusBar().isVisible()  # nothing but the panels while live
+        qtbot.keyClick(w, Qt.Key_Left, Qt.ControlModifier)
+        qtbot.waitUntil(lambda: w.model.viewed is not None)
+        qtbot.waitUntil(lambda: w.statusBar().isVisible())
+        assert w.status_line.isVisible() and w.status_line.text().startswith("viewing step")
+        w.timeline.back_to_live()
+        qtbot.waitUntil(lambda: not w.statusBar().isVisible())
+        w.leave_field()
+        assert w.statusBar().isVisible()
+    finally:
+        style.set_zoom(1.0)
+
+
+def test_dock_titles_follow_the_zoom(make_window, qtbot, small_config):
+    w = make_window(small_config)
+    dock = w.docks["cost"]
+    try:
+        top = dock.widget().geometry().top()  # below the title bar
+        size = dock.font().pointSizeF()
+        w.zoom(2.0)
+        assert dock.font().pointSizeF() == 2 * size
+        qtbot.waitUntil(lambda: dock.widget().geometry().top() > 1.5 * top)
+        assert w.cost_panel.font().pointSizeF() == 2 * style.APP_FONT_PT  # its own, not the title's
+    finally:
+        style.set_zoom(1.0)
+
+
+def test_the_neuron_view_opens_beside_and_its_dock_closes_it(make_window, qtbot, small_config):
+    w = make_window(small_config)
+    view = w.show_neuron(0, 3)
+    qtbot.waitUntil(lambda: w.aside.dock.isVisible() and view.isVisible())
+    assert not view.isWindow() and w.aside.view is view
+    assert not w.aside.dock.geometry().intersects(w.docks["weights"].geometry())
+    w.aside.dock.close()  # its ×
+    qtbot.waitUntil(lambda: not w.aside.dock.isVisible())
+    assert w.aside.view is None and not view.isVisible()
