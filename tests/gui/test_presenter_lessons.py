@@ -140,5 +140,5 @@ def test_every_stage_at_a_screen_size(size, tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", __file__,
          "-k", "in_and_out"], env=env, capture_output=True, text=True,
-        cwd=Path(__file__).parent)
+        cwd=Path(__file__).parent, timeout=900)  # ~80 s each; never hang a CI run
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
