@@ -163,7 +163,7 @@ class FileCommands(QObject):
             yield
             return
         front = [d for d in self.window.tabifiedDockWidgets(dock)
-                 if not d.widget().visibleRegion().isEmpty()]
+                 if not d.visibleRegion().isEmpty()]  # its title bar, at least
         closed = dock.isHidden()
         dock.show()
         dock.raise_()

@@ -11,7 +11,6 @@ from typing import NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QWidget, QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox,
                                QVBoxLayout)
@@ -150,12 +149,13 @@ class WeightsPanel(Panel):
     def _on_resized(self, *_):
         """Fit the bars to the new height; redraw when another number of columns would draw
         the tiles larger."""
-        if not shiboken6.isValid(self):  # the view box outlives the panel for a moment
+        try:
+            self._fit_bars()
+            area = self._tile_area()
+        except RuntimeError:  # the panel is being deleted: its view box reports a last resize
             return
-        self._fit_bars()
         n, h, w, cols, first, pad = self.tiles
-        if n and h > 1 and cols != display.fitting_columns(n, h + pad, w, *self._tile_area(),
-                                                           pad=0):
+        if n and h > 1 and cols != display.fitting_columns(n, h + pad, w, *area, pad=0):
             self._layout_key = None
             self._redraw()
 
