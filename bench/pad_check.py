@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from digit_descent.engine import load, load_model  # noqa: E402
 from digit_descent.engine.preprocess import to_mnist  # noqa: E402
-from digit_descent.gui.panels.pad import CANVAS  # noqa: E402
+from digit_descent.gui.panels.pad_canvas import CANVAS  # noqa: E402
 from digit_descent.gui.panels.reader import PRETRAINED  # noqa: E402
 from digit_descent.gui.pixels import image_array  # noqa: E402
 

@@ -1,7 +1,6 @@
 """The cost panel: mini-batch cost, its moving average, per-epoch costs and test accuracy."""
 
 import bisect
-import html
 from contextlib import contextmanager
 
 import numpy as np
@@ -10,16 +9,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QWidget, QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider,
                                QVBoxLayout)
 
-from digit_descent.engine.history import (RUN_FRACTION, Ghost, Smoother, bin_mean, envelope,
+from digit_descent.engine.history import (RUN_FRACTION, Smoother, bin_mean, envelope,
                                           history_csv, thin)
 from digit_descent.engine.model_io import atomic_write
 
 from .. import style
 from .base import Panel
+from .cost_ghosts import ENVELOPE_BINS, GhostCurves
 
 
-ENVELOPE_BINS = 500
-GHOST_COLOURS = ("#9a9a9a", "#c2a36b", "#8fb3c9")  # faint beside the live run's colours
 MARKER_LIMIT = 60  # more epoch figures than this are drawn as lines without symbols
 X_HEADROOM = 1.08  # the x axis reaches this far past the data (grows in steps this big)
 
@@ -38,7 +36,7 @@ class ThousandsAxis(pg.AxisItem):
         return [f"{v * scale:,.0f}" for v in values]
 
 
-class CostPanel(Panel):
+class CostPanel(GhostCurves, Panel):
     """Live cost curve. Feed it snapshots with :meth:`show_snapshot`."""
 
     key = "cost"
@@ -179,63 +177,6 @@ class CostPanel(Panel):
         self.acc_view.linkedViewChanged(vb, self.acc_view.XAxis)
         rect = vb.viewRect()
         self.empty_text.setPos(rect.center())
-
-    # ------------------------------------------------------------ ghosts
-    def add_ghost(self, label, snapshot):
-        """Draw ``snapshot``'s run (a Snapshot or a GhostRun: its history, history_stride,
-        step, n_train and reports) as a faint curve labelled ``label``, to compare with the
-        runs after it."""
-        ghost = Ghost.of(label, snapshot, self._span(), ENVELOPE_BINS)
-        item = self.plot.getPlotItem()
-        colour = GHOST_COLOURS[len(self.ghosts) % len(GHOST_COLOURS)]
-        cost = style.sized_pen(pg.PlotCurveItem(antialias=False), colour, 2.5)
-        accuracy = style.sized_pen(pg.PlotCurveItem(), colour, 2, style=Qt.DotLine)
-        for ghost_item in (cost, accuracy):  # under the live curves, never hiding them
-            ghost_item.setZValue(-10)
-        item.addItem(cost)
-        self.acc_view.addItem(accuracy)
-        self.ghosts.append((ghost, cost, accuracy))
-        self._update_legend()  # labelled in the legend: a label on the plot would hide data
-        self._draw_ghosts()
-
-    def show_ghosts(self, ghosts):
-        """Draw exactly ``ghosts`` (:class:`gui.model.GhostRun` s, the model's) as faint curves."""
-        self.clear_ghosts()
-        for ghost in ghosts:
-            self.add_ghost(ghost.label, ghost)
-
-    def clear_ghosts(self):
-        item = self.plot.getPlotItem()
-        for _, cost, accuracy in self.ghosts:
-            item.removeItem(cost)
-            self.acc_view.removeItem(accuracy)
-        self.ghosts = []
-        self._update_legend()
-
-    def _update_legend(self):
-        entries = [(style.SKY, "▮", "mini-batch cost"), (style.BLUE, "━", "moving average"),
-                   (style.ORANGE, "●", "training set"), (style.GREEN, "■", "test set"),
-                   (style.PURPLE, "▲", "test accuracy"), (style.ORANGE, "▲", "training accuracy")]
-        entries += [(GHOST_COLOURS[i % len(GHOST_COLOURS)], "━",
-                     f"<i>{html.escape(ghost.label)}</i>") for i, (ghost, *_) in enumerate(self.ghosts)]
-        self.legend.setText(" &nbsp; ".join(  # an entry wraps whole, never inside
-            f'<span style="white-space:nowrap"><span style="color:{c}; font-size:140%">{sym}'
-            f'</span>&nbsp;{text}</span>' for c, sym, text in entries))
-
-    def _draw_ghosts(self):
-        for ghost, cost, accuracy in self.ghosts:
-            n_train = ghost.n_train if self.x_axis.currentIndex() == 1 else 0
-            x = ghost.samples / n_train if n_train else ghost.samples
-            y = self._cost_values(ghost.cost)
-            cost.setData(x, y, skipFiniteCheck=True)
-            ax = ghost.report_samples / n_train if n_train else ghost.report_samples
-            accuracy.setData(ax, ghost.accuracy)
-
-    def _ghost_extent(self):
-        """``(x_last, y_max)`` of the ghosts as drawn (0, 0 without any)."""
-        extent = [(float(c.xData[-1]), float(np.nanmax(c.yData))) for _, c, _ in self.ghosts
-                  if c.xData is not None and len(c.xData)]
-        return (max(e[0] for e in extent), max(e[1] for e in extent)) if extent else (0.0, 0.0)
 
     def _on_log_toggled(self, on):
         # Only the cost axis is logarithmic: the curves are given log10 of the costs and the
