@@ -15,7 +15,7 @@ the timer ticks only as often as the panels on screen redraw
 thread needs.
 """
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from digit_descent.engine import Network, TrainConfig
 
@@ -62,7 +62,6 @@ class TrainingController(QObject):
         self._timer.setInterval(self._fast_ms)
         self._timer.timeout.connect(self.poll)
         self._timer.start()
-        self._frame_guard = _FrameGuard(self.worker.gui_frame, self)
 
     @property
     def running_poll_s(self):
@@ -99,7 +98,7 @@ class TrainingController(QObject):
         if self._run_seen != self.model.run and latest.snapshot.config is not None:
             self._run_seen = self.model.run  # the first snapshot of the run says what it runs
             self.model.adopt(latest.snapshot.config)
-        with self.worker.gui_frame():  # training waits while the panels take the snapshot in
+        with self.worker.turns.frame():  # training waits while the panels take the snapshot in
             self._published = latest
             self.snapshot, self.status = latest.snapshot, latest.status
             changed = self.status.running != self._running
@@ -116,7 +115,7 @@ class TrainingController(QObject):
 
     def draws(self, widget):
         """Let ``widget`` (a window) paint with training waiting: see :mod:`gui.worker`."""
-        widget.installEventFilter(self._frame_guard)
+        self.worker.turns.guard(widget, self)
 
     def _send(self, *command, run=None):
         self.worker.send(*command, run=run)
@@ -209,19 +208,3 @@ class TrainingController(QObject):
         if not self.worker.isRunning():
             return True
         return self.worker.stop(timeout_ms)
-
-
-class _FrameGuard(QObject):
-    """Event filter: a window's repaint (one UpdateRequest paints every dirty widget in it)
-    runs inside ``frame()``, so the training thread waits instead of contending for the GIL."""
-
-    def __init__(self, frame, parent=None):
-        super().__init__(parent)
-        self._frame = frame
-
-    def eventFilter(self, obj, event):
-        if event.type() != QEvent.UpdateRequest:
-            return False
-        with self._frame():
-            obj.event(event)
-        return True

@@ -9,11 +9,8 @@ a queue read between mini-batches, and reads ``worker.latest``, the newest
 :class:`Published` snapshot; a newer one simply replaces an older one, so nothing ever
 queues up.
 
-While the GUI thread draws a frame (:meth:`TrainingWorker.gui_frame`), this thread waits
-for it before its next mini-batch. Both threads need the GIL, and NumPy hands it over at
-every large array operation: drawing while training runs alongside costs both threads dearly
-in hand-overs (a cost-panel frame took 22 ms instead of 4). Taking turns, the GUI draws at
-full speed and training loses only the frame's own time.
+While the GUI thread draws a frame (``worker.turns.frame()``), this thread waits for it
+before its next mini-batch: see :mod:`gui.turns`.
 """
 
 import queue
@@ -21,7 +18,6 @@ import sys
 import threading
 import time
 import traceback
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,10 +27,11 @@ from digit_descent.engine import DigitDescentError, DivergedError, Session, pres
 from digit_descent.engine import data as datamod
 from digit_descent.engine.threads import limit_blas_threads
 
+from .turns import Turns
+
 TRAIN_EVAL_LIMIT = 5_000  # training-set samples evaluated at each epoch end (±0.5% on accuracy)
 CHUNK_S = 0.002  # mini-batches run back to back for about this long between command checks
 MAX_CHUNK = 64
-MAX_FRAME_WAIT_S = 0.25  # training waits at most this long for one GUI frame
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,9 +67,7 @@ class TrainingWorker(QThread):
         super().__init__(parent)
         self.latest = None
         self.session = None
-        self._gui_turn = threading.Lock()  # held by the GUI thread while it draws a frame
-        self._gui_depth = 0  # frames being drawn (nested); written by the GUI thread only
-        self._stopping = False
+        self.turns = Turns()  # the GUI's frames and this thread's mini-batches
         self.publish_interval = 1.0 / publish_hz
         self._commands = queue.SimpleQueue()
         self._wake = threading.Event()
@@ -99,33 +94,13 @@ class TrainingWorker(QThread):
         self._commands.put((command, args, run))
         self._wake.set()
 
-    @contextmanager
-    def gui_frame(self):
-        """Training waits before its next mini-batch until the block ends (GUI thread only)."""
-        if self._gui_depth:
-            self._gui_depth += 1
-        else:
-            self._gui_turn.acquire()  # never held long by this thread: a few bytecodes
-            self._gui_depth = 1
-        try:
-            yield
-        finally:
-            self._gui_depth -= 1
-            if not self._gui_depth:
-                self._gui_turn.release()
-
-    @property
-    def frames_drawing(self):
-        """GUI frames being drawn now (nested); training waits while there are any."""
-        return self._gui_depth
-
     def stop(self, timeout_ms=2000):
         """Ask the thread to finish and wait for it (call from the GUI thread).
 
         It may be called inside a frame (Ctrl+C lands anywhere): training stops waiting for
         frames first, or it would wait for this very call.
         """
-        self._stopping = True
+        self.turns.stopping = True
         self.send(self.quit_thread)
         return self.wait(timeout_ms)
 
@@ -300,7 +275,7 @@ class TrainingWorker(QThread):
         epoch target reached while running)."""
         session = self.session
         try:
-            ended = session.run_steps(count, self._wait_for_gui)
+            ended = session.run_steps(count, self.turns.between_steps)
         except DivergedError as exc:
             self._fail(f"{exc}, then press Reset.")
             return False
@@ -311,12 +286,6 @@ class TrainingWorker(QThread):
             self.targetReached.emit(self.trainer.epoch)
             return False
         return True
-
-    def _wait_for_gui(self):
-        if self._gui_depth and not self._stopping:
-            # A frame takes milliseconds; the timeout only matters if one never ends.
-            if self._gui_turn.acquire(timeout=MAX_FRAME_WAIT_S):
-                self._gui_turn.release()
 
     def _train_until_interrupted(self):
         """Train until a command arrives or training stops; publish at the snapshot rate.

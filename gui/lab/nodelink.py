@@ -61,6 +61,7 @@ class NodeLinkView(QWidget):
         self.hover_label.setWordWrap(True)
         self.hover_label.setTextFormat(Qt.RichText)
         self.hover_label.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.hover_label.setAutoFillBackground(True)  # opaque: a new text repaints only it
         style.sized_text(self.hover_label, 12, f"background: #fffff4; color: {style.INK}; "
                          "border: 1px solid #888; padding: 6px;")
         self.hover_label.hide()
@@ -72,6 +73,7 @@ class NodeLinkView(QWidget):
         self.editor.editingFinished.connect(self.editor.hide)
         self.hovered = None  # ("neuron", (layer, j)) or ("link", (l, to, frm))
         self._mouse = QPoint()
+        self._card_at = None  # (hovered, mouse) where the card was placed
         self._editing = None
         self._shape = None
         self.weights = self.biases = None
@@ -266,7 +268,12 @@ class NodeLinkView(QWidget):
             label.setParent(window)
         label.setMaximumWidth(int(style.scaled(560)))
         label.setText(text)
+        size, same = label.size(), (self.hovered, self._mouse) == self._card_at
+        self._card_at = (self.hovered, self._mouse)
         label.adjustSize()
+        if same and label.isVisible():  # the numbers moved on: keep the card still, grow only
+            label.resize(size.expandedTo(label.size()))
+            return
         size = label.size()
         mouse = self.mapTo(window, self._mouse)
         x, y = mouse.x() + 18, mouse.y() + 18

@@ -4,8 +4,8 @@ The pattern of :mod:`gui.worker`, for a run small enough to need none of its ses
 machinery: the GUI sends commands (functions of the :class:`Lab`) through a queue read
 between frames and polls :attr:`LabRunner.latest`, the newest immutable
 :class:`~engine.lab.LabSnapshot`, on a timer; nothing ever queues up. While the GUI thread
-paints (:meth:`LabRunner.gui_frame`, hooked to the window's repaints with the controller's
-frame guard) the thread waits before its next mini-batch, so the two do not fight for the GIL.
+paints, the thread waits before its next mini-batch, and otherwise lets go of the GIL often
+(:mod:`gui.turns`), so the two do not fight for it.
 """
 
 import queue
@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 import traceback
-from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -21,9 +20,7 @@ from digit_descent.engine import DigitDescentError
 from digit_descent.engine.lab import Lab
 from digit_descent.engine.threads import limit_blas_threads
 
-from ..controller import _FrameGuard
-
-MAX_FRAME_WAIT_S = 0.25
+from ..turns import Turns
 
 
 class LabRunner(QObject):
@@ -51,8 +48,7 @@ class LabRunner(QObject):
         self._quit = False
         self._commands = queue.SimpleQueue()
         self._wake = threading.Event()
-        self._turn = threading.Lock()
-        self._depth = 0
+        self.turns = Turns()
         self._error = None
         self._lab = None
         self._lab_running = False  # written by the GUI thread, read by the training thread
@@ -63,7 +59,6 @@ class LabRunner(QObject):
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self.poll)
         self._timer.start()
-        self._frame_guard = _FrameGuard(self.gui_frame, self)
 
     # ----------------------------------------------------------- GUI thread
     @property
@@ -83,21 +78,7 @@ class LabRunner(QObject):
 
     def draws(self, widget):
         """Let ``widget`` paint with training waiting (see the module's docstring)."""
-        widget.installEventFilter(self._frame_guard)
-
-    @contextmanager
-    def gui_frame(self):
-        if self._depth:
-            self._depth += 1
-        else:
-            self._turn.acquire()
-            self._depth = 1
-        try:
-            yield
-        finally:
-            self._depth -= 1
-            if not self._depth:
-                self._turn.release()
+        self.turns.guard(widget, self)
 
     def poll(self):
         """Emit the newest snapshot if it is new (and a failure, if one came)."""
@@ -107,7 +88,7 @@ class LabRunner(QObject):
         latest = self.latest
         if latest is None or latest is self._published:
             return
-        with self.gui_frame():
+        with self.turns.frame():
             self._published, self.snapshot = latest, latest.snapshot
             if latest.running != self._running:
                 self._running = latest.running
@@ -118,6 +99,7 @@ class LabRunner(QObject):
         """Stop the thread and wait for it; True if it ended in time."""
         self._timer.stop()
         self._quit = True
+        self.turns.stopping = True
         self._wake.set()
         self._thread.join(timeout_s)
         return not self._thread.is_alive()
@@ -136,7 +118,7 @@ class LabRunner(QObject):
             changed = self._handle_commands()
             if self._lab_running:
                 try:
-                    snapshot = self._lab.frame(before_step=self._wait_for_gui)
+                    snapshot = self._lab.frame(before_step=self.turns.between_steps)
                 except DigitDescentError as exc:  # diverged: stop until the user resets
                     self._lab_running = False
                     self._error = f"{exc}, then press Reset."
@@ -172,11 +154,6 @@ class LabRunner(QObject):
                 traceback.print_exc(file=sys.stderr)
                 self._error = (f"Unexpected error in the lab ({type(exc).__name__}: {exc}); "
                                "details are printed on the terminal.")
-
-    def _wait_for_gui(self):
-        if self._depth and not self._quit:
-            if self._turn.acquire(timeout=MAX_FRAME_WAIT_S):
-                self._turn.release()
 
     def _publish(self, snapshot):
         self.latest = _Published(snapshot, self._lab_running)

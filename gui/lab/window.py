@@ -83,7 +83,7 @@ class LabWindow(QMainWindow):
         snapshot = self.runner.snapshot
         if snapshot is None:
             return
-        with self.runner.gui_frame():  # training waits: no fight for the GIL
+        with self.runner.turns.frame():  # training waits: no fight for the GIL
             if self.network.snapshot is not None and self.network.view.refresh_card(True):
                 return
             for i in range(len(self._panels)):

@@ -385,14 +385,14 @@ def test_training_waits_while_the_gui_draws_a_frame(make_window, qtbot, small_co
 
     class Probe(QWidget):
         def paintEvent(self, event):
-            depths.append(worker.frames_drawing)
+            depths.append(worker.turns.depth)
 
     probe = Probe()
     probe.setFixedSize(12, 12)
     w.statusBar().addWidget(probe)
     w.start_training()
     qtbot.waitUntil(lambda: w.controller.running, timeout=2000)
-    with worker.gui_frame(), worker.gui_frame():  # nested frames are fine
+    with worker.turns.frame(), worker.turns.frame():  # nested frames are fine
         seen = worker.trainer.samples_seen
         qtbot.wait(300)  # the event loop runs, but training waits
         assert worker.trainer.samples_seen - seen <= 10 * snap(w).batch_size
@@ -412,7 +412,7 @@ def test_stopping_inside_a_frame_does_not_wait_on_itself(qtbot, small_config):
     qtbot.waitUntil(lambda: c.snapshot is not None, timeout=15000)
     c.start()
     qtbot.waitUntil(lambda: c.running, timeout=2000)
-    with c.worker.gui_frame():  # e.g. Ctrl+C closing the window while a panel draws
+    with c.worker.turns.frame():  # e.g. Ctrl+C closing the window while a panel draws
         assert c.shutdown(timeout_ms=1000)
 
 
