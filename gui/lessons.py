@@ -109,7 +109,7 @@ class LessonPlayer(QObject):
         self.strip = CaptionStrip(self, host)
         self.strip.hide()
         self._jobs = Jobs(self)
-        self.dialog = None  # the view the current stage opened, if any
+        self.view = None  # the view the current stage opened, if any (in the column)
         self.kept = {}  # stage index → (Snapshot, TrainConfig, ghosts): its last run shown
         self._waiting = None  # a view waiting for the restored run's first snapshot
         self._shown = 0  # stages shown so far: a late answer for an earlier one is dropped
@@ -141,7 +141,7 @@ class LessonPlayer(QObject):
     def close(self):
         self.lesson, self.index, self.kept, self._waiting = None, -1, {}, None
         self.model.set_stage(None, -1)
-        self._close_dialog()
+        self._close_view()
         self.strip.hide()
 
     def next_stage(self):
@@ -171,7 +171,7 @@ class LessonPlayer(QObject):
         """Show ``stage``: its panels, caption, surface (through the model's ``stage``) and
         pace; then its own run if it has been shown before (else its restart and training),
         and its view."""
-        self._close_dialog()
+        self._close_view()
         self._waiting = None
         self._shown += 1
         self.strip.show_stage(self.lesson, self.index)
@@ -236,37 +236,34 @@ class LessonPlayer(QObject):
             self.model.notice.emit(f"This stage's settings: {'; '.join(problems)}.")
 
     def _show(self, what):
-        self._open_view(what)
-        if self.dialog is not None:
-            self.host.activateWindow()  # the view shows; the keys stay with the window
-
-    def _open_view(self, what):
+        """Open the view ``what`` (a stage's ``show``) in the host's views column, or do what
+        it names (open the strong model, print Trask's run)."""
         snap = self.controller.snapshot
         choose = self.model.choose_input
         if what == "noise" and snap is not None:
             noise = noise_evaluation(snap.network(), snap.class_names)
-            self.dialog = GalleryDialog(noise, None, "Random noise: what the network answers",
+            self.view = GalleryDialog(noise, None, "Random noise: what the network answers",
                                         self.host)
-            self.dialog.chosen.connect(lambda i: choose(noise.dataset.x[i], None))
-            self.host.show_aside(self.dialog)
-            choose(noise.dataset.x[self.dialog.indices[0]], None)  # the gallery's first
+            self.view.chosen.connect(lambda i: choose(noise.dataset.x[i], None))
+            self.host.show_aside(self.view)
+            choose(noise.dataset.x[self.view.indices[0]], None)  # the gallery's first
         elif what == "backprop" and snap is not None and snap.test_set is not None:
             index = misread_image(snap.network(), snap.test_set)
             choose(snap.test_set.x[index], int(snap.test_set.labels[index]))
             activations = self.panels["activations"]
             activations.redraw()
             if activations.network is not None:
-                self.dialog = activations.open_backprop(int(snap.test_set.labels[index]))
+                self.view = activations.open_backprop(int(snap.test_set.labels[index]))
         elif what.startswith("cell ") and self.panels["confusion"].evaluation is not None:
             actual, predicted = map(int, what.split()[1:])
-            self.dialog = self.panels["confusion"].open_cell(actual, predicted)
+            self.view = self.panels["confusion"].open_cell(actual, predicted)
         elif what == "model strong":
             shown = self._shown
             self._jobs.start(lambda job: load_model(STRONG_MODEL),
                              lambda network: self._use_strong(network, shown),
                              self.model.notice.emit)
         elif what in lesson_views.VIEWS:
-            self.dialog = lesson_views.open_view(what, self.host)
+            self.view = self.host.show_aside(lesson_views.make_view(what, self.host))
         elif what == "trask":
             self.strip.show_stage(self.lesson, self.index, "<br><i>computing the printout…</i>")
             self._jobs.start(lambda job: list(trask.train()), self._show_trask,
@@ -290,11 +287,10 @@ class LessonPlayer(QObject):
                               f"<br><tt>error every 10,000 iterations: {errors}<br>"
                               f"outputs after 60,000: [{outputs}]</tt>")
 
-    def _close_dialog(self):
-        if self.dialog is not None:
-            self.dialog.close()
-            self.dialog = None
-            self.host.activateWindow()  # the keys (Page Up, a clicker's) go to the window
+    def _close_view(self):
+        if self.view is not None:
+            self.view.close()
+            self.view = None
 
 
 def record_of(snap, config):

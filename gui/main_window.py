@@ -251,8 +251,9 @@ class MainWindow(QMainWindow):
             return
         self.pad_panel.source.setCurrentIndex(LIVE)
         self.pad_panel.show_image(image, label)
-        self.docks["pad"].show()
-        self.docks["pad"].raise_()
+        if self.aside.view is None:  # else a gallery there shows the image, beside its panel
+            self.docks["pad"].show()
+            self.docks["pad"].raise_()
         self.status_line.say("Sent to the drawing pad (and the activations panel)")
 
     def show_neuron(self, layer, neuron):

@@ -13,7 +13,7 @@ looks back ("viewing step …").
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QToolBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QSplitter, QToolBar, QWidget
 
 from . import style
 
@@ -29,7 +29,9 @@ SEAM = 24  # pixels of a dock's title bar and the separator beside it
 CURSOR_POLL_MS = 250
 TITLE_PT = 11  # a dock's title, at zoom 1
 ASIDE_SHARE = (0.25, 0.45)  # of the window's width for the view beside the panels: at least,
-#                             and at most for a view that needs more (a backpropagation step)
+#                             and at most for a view that needs more (a backpropagation step);
+#                             a view's own ``aside_share`` replaces it (a lesson stage's picture)
+DETAIL_SHARE = 0.45  # of the column's height for a detail under its view (an image's outputs)
 
 
 def build_docks(window, panels, on_shown, draws):
@@ -102,14 +104,16 @@ def _style_title(dock):
 
 class Aside(QObject):
     """A dock beside the panels for the view a panel or a lesson stage opens (a confusion
-    cell's gallery, a neuron's closer look, a backpropagation step): a column on the right,
-    never over the panel it explains, part of the layout (F5, Esc) like the panels. One view
-    at a time: a new one replaces the one before; closing the view hides the dock."""
+    cell's gallery, a neuron's closer look, a backpropagation step, a stage's lesson view): a
+    column on the right, never over the panel it explains, part of the layout (F5, Esc) like
+    the panels. One view at a time: a new one replaces the one before; closing the view hides
+    the dock. A view may show one detail under itself (:meth:`show_detail`)."""
 
     def __init__(self, window):
         super().__init__(window)
         self.window = window
         self.view = None
+        self.detail = None
         self.dock = QDockWidget("View", window)
         self.dock.setObjectName("dock-aside")
         self.dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable)
@@ -119,7 +123,8 @@ class Aside(QObject):
         self.dock.installEventFilter(self)  # its × closes the view (a layout change hides it)
 
     def show(self, view):
-        """Put ``view`` (a dialog: it becomes a plain widget) in the dock, beside the panels."""
+        """Put ``view`` (a widget or a dialog: it becomes a plain widget) in the dock, beside
+        the panels; a view with a ``present`` method shows what it opens as its detail."""
         if view is self.view:
             return view
         self.close()
@@ -128,11 +133,34 @@ class Aside(QObject):
         view.installEventFilter(self)
         if hasattr(view, "finished"):  # a dialog's own Esc or Close hides it, without a close
             view.finished.connect(lambda _=0, v=view: self._closed(v))
+        if hasattr(view, "present"):
+            view.present = self.show_detail
         self.dock.setWindowTitle(view.windowTitle())
-        self.dock.setWidget(scrolling(view, "aside"))
+        column = QSplitter(Qt.Vertical)
+        column.setChildrenCollapsible(False)
+        column.addWidget(scrolling(view, "aside"))
+        self.dock.setWidget(column)
         view.show()
         self.place()
         return view
+
+    def show_detail(self, detail):
+        """Put ``detail`` (a dialog the view opened: a gallery image's outputs) under the view,
+        in the same column, instead of the one before; it closes with the view. Returns it."""
+        if self.view is None:
+            detail.show()  # no column to put it in: a window of its own
+            return detail
+        if self.detail is not None:
+            self.detail.close()
+            self.detail.parentWidget().parentWidget().deleteLater()  # its holder's scroll area
+        self.detail = detail
+        detail.setWindowFlags(Qt.Widget)
+        column = self.dock.widget()
+        column.addWidget(scrolling(detail, "aside-detail"))
+        detail.show()
+        height = column.height()
+        column.setSizes([height - int(height * DETAIL_SHARE), int(height * DETAIL_SHARE)])
+        return detail
 
     def place(self):
         """The dock (if it has a view) as a column right of every panel (see ASIDE_SHARE)."""
@@ -145,9 +173,10 @@ class Aside(QObject):
         w.resizeDocks([self.dock], [self.width(w.width())], Qt.Horizontal)
 
     def width(self, of):
-        """The column's width in a window ``of`` pixels wide (the view's minimum within
-        ASIDE_SHARE)."""
-        low, high = (int(of * share) for share in ASIDE_SHARE)
+        """The column's width in a window ``of`` pixels wide: the view's minimum within its
+        ``aside_share`` (else ASIDE_SHARE)."""
+        share = getattr(self.view, "aside_share", ASIDE_SHARE)
+        low, high = (int(of * part) for part in share)
         return min(high, max(low, self.view.minimumSizeHint().width()))
 
     def close(self):
@@ -159,11 +188,14 @@ class Aside(QObject):
         if view is None or view is not self.view:
             return
         self.view = None
+        if self.detail is not None:
+            self.detail.close()
+            self.detail = None
         view.removeEventFilter(self)
         self.dock.hide()
         view.hide()
         view.setParent(None)  # whoever opened it may still hold it (a lesson player does)
-        self.dock.widget().deleteLater()  # its scroll area
+        self.dock.widget().deleteLater()  # its column, with the detail
 
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Close and obj is self.dock:
@@ -174,8 +206,9 @@ class Aside(QObject):
 
 
 def layout_docks(window, keys, keep=()):
-    """The docks of ``keys`` (one to four panels) side by side, two rows of two for three or
-    four; the docks of ``keep`` stay where they are, every other one is closed.
+    """The docks of ``keys`` (none to four panels) side by side, two rows of two for three or
+    four; the docks of ``keep`` stay where they are, every other one is closed. With no
+    panels the views column (a lesson stage's view) has the room to itself.
 
     The closed ones stay in the layout (hidden, tabbed behind the last panel), so that a
     saved state names every dock: ``restoreState`` leaves a dock it does not name where it
@@ -185,21 +218,25 @@ def layout_docks(window, keys, keep=()):
         if key not in keep:
             window.removeDockWidget(dock)
     panels = [docks[key] for key in keys]
-    window.addDockWidget(Qt.RightDockWidgetArea, panels[0])
+    closed = [dock for key, dock in docks.items() if key not in keep and key not in keys]
+    behind = panels[-1] if panels else closed[0]
+    window.addDockWidget(Qt.RightDockWidgetArea, panels[0] if panels else behind)
     # a | b  on top, c | d  below: each split cuts the dock it names in two
     splits = [(0, 1, Qt.Horizontal), (0, 2, Qt.Vertical), (1, 3, Qt.Vertical)]
-    for old, new, direction in splits[:len(panels) - 1]:
+    for old, new, direction in splits[:max(0, len(panels) - 1)]:
         window.splitDockWidget(panels[old], panels[new], direction)
-    for key, dock in docks.items():
-        if key not in keep and key not in keys:
-            window.tabifyDockWidget(panels[-1], dock)
-            dock.hide()
+    for dock in closed:
+        if dock is not behind:
+            window.tabifyDockWidget(behind, dock)
+        dock.hide()
     for dock in panels:
         dock.setFloating(False)
         dock.show()
     aside = getattr(window, "aside", None)
     if aside is not None:
         aside.place()
+    if not panels:
+        return
     width = window.width() - sum(docks[key].width() for key in keep if docks[key].isVisible())
     if aside is not None and aside.view is not None:
         width -= aside.width(window.width())
@@ -289,7 +326,7 @@ class Presenter(QObject):
         return keys
 
     def show_panels(self, keys):
-        """Show the panels ``keys`` (one to four, a lesson's) side by side."""
+        """Show the panels ``keys`` (none to four, a lesson's) side by side."""
         layout_docks(self.window, keys)
 
     def leave(self):

@@ -92,9 +92,9 @@ def main(argv=None):
                 pause(2500 if stage.surface or stage.show else 600)
                 tag = f"{lesson.name}-{number}-{width}x{height}"
                 window.grab().save(str(out / f"{tag}.png"))
-                dialog = window.lesson_player.dialog
-                if dialog is not None:
-                    dialog.grab().save(str(out / f"{tag}-view.png"))
+                view = window.lesson_player.view
+                if view is not None:
+                    view.grab().save(str(out / f"{tag}-view.png"))
                 if args.presenter:
                     before = layout()
                     window.toggle_presenter()

@@ -66,18 +66,18 @@ _LESSONS = (
                "a real task of the same shape: is this digit a 1 (not a 0), from its ink? "
                "P(1) = σ(β₀ + β₁·ink). Drag β₀: the curve slides (its middle is at −β₀/β₁). "
                "Drag β₁: steeper, flatter, or turned round when negative.",
-               panels=("cost",), show="logistic"),
+               panels=(), show="logistic"),
          Stage("Right: the cost (cross-entropy) over every (β₀, β₁), exact, on all "
                "{images:,} training zeros and ones. From β = (3, 3), cost {start_cost:.2f}, "
                "the ball rolls down and the curve fits itself: after {steps} steps β₀ = "
                "{beta0:.2f}, β₁ = {beta1:.2f}, cost {cost:.3f}, {accuracy:.1%} of the test "
                "zeros and ones read right.",
-               panels=("cost",), show="logistic-descent"),
+               panels=(), show="logistic-descent"),
          Stage("A network is such units side by side: each hidden neuron is a logistic "
                "regression on the layer before, its weights the β₁s and its bias the β₀. Two "
                "of them, one minus the other, already make a bump, which no single S-curve "
                "can; the universal-approximation lesson adds many.",
-               panels=("cost", "weights"), show="universal-fit")),
+               panels=("weights",), show="universal-fit")),
         logistic.logistic),
     Lesson(
         "3b1b", "3Blue1Brown's network: 784-16-16-10, 13,002 weights and biases",
@@ -161,14 +161,14 @@ _LESSONS = (
                "curve. One hidden layer fits the curve: below, each neuron's v·σ(wx + b); "
                "their sum plus a bias is the fit. Mean squared error with 1, 2, 4, 16 neurons: "
                "{fit_error.1:.3f}, {fit_error.2:.3f}, {fit_error.4:.4f}, {fit_error.16:.1e}.",
-               panels=("cost",), show="universal-fit"),
+               panels=(), show="universal-fit"),
          Stage("Depth against width on a two-armed spiral, the same budget of weights and "
                "biases. 42: one layer ({spiral.tight_wide.layers}) reads "
                "{spiral.tight_wide.test_accuracy:.1%} of fresh points, two "
                "({spiral.tight_deep.layers}) {spiral.tight_deep.test_accuracy:.1%}. At about "
                "350, one layer reads {spiral.roomy_wide.test_accuracy:.1%}, two "
                "{spiral.roomy_deep.test_accuracy:.1%}: depth pays when the budget is tight.",
-               panels=("cost",), show="universal-fit")),
+               panels=(), show="universal-fit")),
         universal.universal),
     Lesson(
         "noise", "Random noise in, a confident answer out", GRADIENT_DESCENT, ex.NOISE_CONFIG,
@@ -211,7 +211,7 @@ _LESSONS = (
                "iteration 0 customer 1 gets l2 = {tables.0.l2.0:.3f}, after 10,000 "
                "{tables.1.l2.0:.3f}. The guide's own numbers are illustrative; these are his "
                "code's.",
-               panels=("cost", "weights"), show="trask-tables"),
+               panels=("weights",), show="trask-tables"),
          Stage("The app's own 3-4-1 network (with biases, its own random start) learns the "
                "same table: watch the weights settle, every value written in its cell.",
                panels=("cost", "weights"), train_to=60000, pace=TRASK_PACE)),
@@ -238,12 +238,12 @@ _LESSONS = (
                "link of the chain is a number; ∂C/∂w⁽ᴸ⁾ is their product along the path: "
                "{links.dzL/dwL:.3f} × {links.daL/dzL:.3f} × {links.dC/daL:.3f} = "
                "{gradient.wL:.4f}.",
-               panels=("cost",), show="chain-rule"),
+               panels=(), show="chain-rule"),
          Stage("One step of η = {lr:.0f} against the gradient: to first order the cost moves "
                "by −η|∇C|² = {predicted_cost_change:.4f}; it actually moves by "
                "{actual_cost_change:.4f}, to {cost_after:.4f}. The smaller the step, the "
                "closer the prediction.",
-               panels=("cost",), show="chain-rule")),
+               panels=(), show="chain-rule")),
         chain_rule.chain_rule),
     Lesson(
         "backprop", "Backpropagation on one image, layer by layer", BACKPROPAGATION, _3B1B,

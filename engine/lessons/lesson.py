@@ -11,7 +11,8 @@ class Stage:
 
     caption : what to watch for, two or three sentences; in the catalogue a template whose
         ``{fields}`` name figures of the lesson's experiment (see :mod:`.captions`).
-    panels : the panels shown, in reading order (one to four).
+    panels : the panels shown, in reading order (one to four; none when the stage's lesson
+        view is the whole picture: it has the room to itself).
     train_to : train until this epoch has ended (None: training is left as it is).
     restart : restart from the same initial weights with these settings changed; the run so
         far stays on the cost panel as a faint ghost labelled ``ghost``.

@@ -1,18 +1,18 @@
-"""The lesson views a stage opens (``Stage.show``): windows of their own beside the panels,
-each drawing one lesson's experiment with the engine's numbers."""
+"""The lesson views a stage opens (``Stage.show``), each drawing one lesson's experiment with
+the engine's numbers. They are widgets for the window's views column (``show_aside``), beside
+the stage's panels, never windows over them."""
 
 VIEWS = ("logistic", "logistic-descent", "chain-rule", "activation-curves", "trask-tables",
          "universal-fit")
 
 
-def open_view(name, parent=None):
-    """Open and return the view called ``name`` (one of ``VIEWS``); ValueError otherwise."""
+def make_view(name, parent=None):
+    """The view called ``name`` (one of ``VIEWS``), not yet shown: the caller places it.
+    ValueError for any other name."""
     if name in ("logistic", "logistic-descent"):
         from .logistic import LogisticView
-
-        def view(parent):
-            return LogisticView(parent, roll=name == "logistic-descent")
-    elif name == "chain-rule":
+        return LogisticView(parent, roll=name == "logistic-descent")
+    if name == "chain-rule":
         from .chain_rule import ChainRuleView as view
     elif name == "activation-curves":
         from .curves import ActivationCurvesView as view
@@ -22,6 +22,4 @@ def open_view(name, parent=None):
         from .universal import UniversalFitView as view
     else:
         raise ValueError(f"no lesson view {name!r}; choose from {', '.join(VIEWS)}")
-    dialog = view(parent)
-    dialog.show()
-    return dialog
+    return view(parent)

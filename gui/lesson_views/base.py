@@ -1,27 +1,32 @@
-"""What the lesson views share: a non-modal window with a large-type heading."""
+"""What the lesson views share: a widget for the views column (``presenter.Aside``) with a
+large-type heading. Sizes are in points at zoom 1 (``style.scaled``): 15 pt is 20 px on a
+96-dpi screen, the least a caption's text may be at 1080p (issue #20)."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from .. import style
 
-HEADING_PT = 15
-TEXT_PT = 13
+HEADING_PT = 17
+TEXT_PT = 15
+SMALL_PT = 13  # a footnote the caption does not rely on
 
 
-class LessonView(QDialog):
-    """A window titled ``title``, a heading label, then the view's own content."""
+class LessonView(QWidget):
+    """A view titled ``title`` (the column's title too): a heading label, then the view's own
+    content. A stage's main picture: the column gives it ``aside_share`` of the window's
+    width (at least, at most; a panel's view gets less)."""
+
+    aside_share = (0.5, 0.6)
 
     def __init__(self, title, parent=None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setAttribute(Qt.WA_DeleteOnClose, False)
         self.layout_ = QVBoxLayout(self)
         self.heading = QLabel(title)
         self.heading.setWordWrap(True)
         style.sized_text(self.heading, HEADING_PT, f"color: {style.INK}; font-weight: bold;")
         self.layout_.addWidget(self.heading)
-        self.resize(1100, 700)
 
 
 def text_label(text="", points=TEXT_PT, wrap=True):

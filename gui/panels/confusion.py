@@ -282,7 +282,12 @@ class GalleryDialog(QDialog):
         index = item.data(Qt.UserRole)
         self.chosen.emit(index)
         if self.evaluation.actual[index] >= 0:
-            InspectorDialog(self.evaluation, index, self).show()
+            self.present(InspectorDialog(self.evaluation, index, self))
+
+    def present(self, view):
+        """Show ``view``, the inspector of a clicked image (the views column replaces this: it
+        puts the view under the gallery; a gallery on its own shows it as a window)."""
+        view.show()
 
 
 class InspectorDialog(QDialog):

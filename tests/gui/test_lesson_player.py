@@ -146,7 +146,7 @@ def test_stage_views_noise_cell_trask_and_backprop(make_window, qtbot):
     qtbot.waitUntil(lambda: w.controller.snapshot.evaluation is not None, timeout=20000)
 
     w.lesson_player.next_stage()
-    noise = w.lesson_player.dialog
+    noise = w.lesson_player.view
     assert noise.list.count() == 200
     assert "true" not in noise.list.item(0).text()  # noise has no true label
     assert w.pad_panel.canvas.array().any()
@@ -155,7 +155,7 @@ def test_stage_views_noise_cell_trask_and_backprop(make_window, qtbot):
 
     w.lesson_player.next_stage()
     assert not noise.isVisible()  # each stage closes the view of the one before
-    cell = w.lesson_player.dialog
+    cell = w.lesson_player.view
     assert cell.windowTitle().startswith("Actual 3, read as 5")
 
     w.lesson_player.next_stage()
@@ -163,7 +163,7 @@ def test_stage_views_noise_cell_trask_and_backprop(make_window, qtbot):
     assert "0.003510" in w.lesson_player.strip.caption.text()
 
     w.lesson_player.next_stage()
-    backprop = w.lesson_player.dialog
+    backprop = w.lesson_player.view
     assert backprop is not None and backprop.isVisible()
     assert w.pad_panel.true_label() is not None
 

@@ -5,17 +5,18 @@ import pytest
 
 from digit_descent.engine import trask
 from digit_descent.engine.lessons.chain_rule import chain_rule
-from digit_descent.gui.lesson_views import VIEWS, open_view
+from digit_descent.gui.lesson_views import VIEWS, make_view
 
 
 def test_unknown_view_names_them_all():
     with pytest.raises(ValueError, match="chain-rule"):
-        open_view("nope")
+        make_view("nope")
 
 
 def test_chain_rule_view_shows_each_link_and_the_step(qtbot):
-    view = open_view("chain-rule")
+    view = make_view("chain-rule")
     qtbot.addWidget(view)
+    view.show()
     top = list(chain_rule())[-1]
     assert f"{top['links']['daL/dzL']:+.4f}" in view.links.text()
     assert f"{top['gradient']['wL']:+.4f}" in view.products.text()
@@ -25,8 +26,9 @@ def test_chain_rule_view_shows_each_link_and_the_step(qtbot):
 
 
 def test_trask_tables_view_shows_his_numbers_at_the_chosen_iteration(qtbot):
-    view = open_view("trask-tables")
+    view = make_view("trask-tables")
     qtbot.addWidget(view)
+    view.show()
     qtbot.waitUntil(lambda: view.table is not None, timeout=20000)
     expected = trask.tables(at=[0])[0]
     assert view.outputs.item(0, 0).text() == "yes"  # customer 1 has a cat
@@ -39,8 +41,9 @@ def test_trask_tables_view_shows_his_numbers_at_the_chosen_iteration(qtbot):
 
 
 def test_activation_curves_view_plots_three_functions_and_slopes(qtbot):
-    view = open_view("activation-curves")
+    view = make_view("activation-curves")
     qtbot.addWidget(view)
+    view.show()
     for plot in view.plots:
         assert len(plot.listDataItems()) == 3
     slopes = [item.yData.max() for item in view.plots[1].listDataItems()]
@@ -48,8 +51,9 @@ def test_activation_curves_view_plots_three_functions_and_slopes(qtbot):
 
 
 def test_logistic_view_rolls_downhill(qtbot):
-    view = open_view("logistic")
+    view = make_view("logistic")
     qtbot.addWidget(view)
+    view.show()
     qtbot.waitUntil(lambda: view.task is not None, timeout=60000)
     start = float(view.task.cost(*view.beta))
     for _ in range(20):
@@ -61,8 +65,9 @@ def test_logistic_view_rolls_downhill(qtbot):
 
 
 def test_universal_view_draws_each_neuron(qtbot):
-    view = open_view("universal-fit")
+    view = make_view("universal-fit")
     qtbot.addWidget(view)
+    view.show()
     qtbot.waitUntil(lambda: bool(view.fits), timeout=60000)
     next(b for b in view.group.buttons() if b.text() == "4 neurons").click()
     assert len(view.plot.listDataItems()) == 2  # the curve and the fit
@@ -75,8 +80,9 @@ def test_universal_view_draws_each_neuron(qtbot):
 
 def test_every_view_opens(qtbot):
     for name in VIEWS:
-        view = open_view(name)
+        view = make_view(name)
         qtbot.addWidget(view)
+        view.show()
         assert view.isVisible()
         view.close()
 
@@ -89,17 +95,18 @@ def test_a_stage_opens_its_view_and_the_strip_names_the_source(make_window, qtbo
     assert w.open_lesson("chain-rule")
     player = w.lesson_player
     assert "zhyuzh3d" in player.strip.heading.text()  # the text the lesson follows
-    assert type(player.dialog).__name__ == "ChainRuleView" and player.dialog.isVisible()
+    assert type(player.view).__name__ == "ChainRuleView" and player.view.isVisible()
     assert lesson("chain-rule").stages[0].caption in player.strip.caption.text()
-    first = player.dialog
+    first = player.view
     player.next_stage()
-    assert not first.isVisible() and player.dialog is not first  # a fresh view per stage
+    assert not first.isVisible() and player.view is not first  # a fresh view per stage
     w.stop_training()
 
 
 def test_logistic_descent_view_sets_the_ball_rolling(qtbot):
-    view = open_view("logistic-descent")
+    view = make_view("logistic-descent")
     qtbot.addWidget(view)
+    view.show()
     qtbot.waitUntil(lambda: view.steps >= 5, timeout=60000)
     assert view.roll.isChecked()
     view.close()

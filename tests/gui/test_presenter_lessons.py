@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import QApplication, QToolBar, QWidget
 
 from digit_descent.engine.lessons import lessons
 
@@ -89,7 +89,12 @@ def test_every_stage_in_and_out_of_the_presenter_view(make_window, qtbot, name):
 
 @pytest.mark.skipif(SCREEN not in os.environ, reason="run by test_every_stage_at_*")
 def test_a_panels_view_beside_the_panels_in_and_out_of_the_presenter_view(make_window, qtbot):
-    """A confusion cell's gallery: a column beside the panels, in and out of F5."""
+    """A confusion cell's gallery: a column beside the panels, in and out of F5; an image
+    clicked in it shows its outputs under it, in the same column."""
+    from dataclasses import replace
+
+    import numpy as np
+
     from digit_descent.engine import preset
     from digit_descent.gui import style
     from digit_descent.engine.lessons import Lesson, Stage
@@ -104,8 +109,13 @@ def test_a_panels_view_beside_the_panels_in_and_out_of_the_presenter_view(make_w
     qtbot.waitUntil(lambda: w.controller.snapshot.evaluation is not None
                     and w.model.current(w.controller.snapshot), timeout=30000)
     qtbot.waitUntil(lambda: not w.controller.running, timeout=30000)
+    ev = w.controller.snapshot.evaluation  # its fullest cell (a short run reads most as one digit)
+    actual, read = divmod(int(np.argmax(np.bincount(ev.actual * 10 + ev.predicted))), 10)
+    cell_stage = replace(lesson.stages[1], show=f"cell {actual} {read}")
+    w.lesson_player.lesson = replace(lesson, stages=(lesson.stages[0], cell_stage,
+                                                     lesson.stages[2]))
     w.lesson_player.next_stage()
-    gallery = w.lesson_player.dialog
+    gallery = w.lesson_player.view
     dock, cell = w.aside.dock, w.docks["confusion"]
 
     def beside():
@@ -114,17 +124,107 @@ def test_a_panels_view_beside_the_panels_in_and_out_of_the_presenter_view(make_w
                 and w.rect().contains(dock.geometry()) and w.rect().contains(cell.geometry()))
     try:
         qtbot.waitUntil(beside)
-        assert dock.windowTitle().startswith("Actual 3, read as 5")
+        assert dock.windowTitle().startswith(f"Actual {actual}, read as {read}")
+        gallery.list.itemClicked.emit(gallery.list.item(0))  # an image's outputs, under it
+        inspector = w.aside.detail
+
+        def under():  # the gallery's scroll area above, the outputs' below
+            above, below = (dock.findChild(QWidget, f"scroll-{name}")
+                            for name in ("aside", "aside-detail"))
+            return (beside() and inspector.isVisible() and not inspector.isWindow()
+                    and inspector.window() is w and below.isAncestorOf(inspector)
+                    and above.isAncestorOf(gallery) and below.height() > 100
+                    and below.geometry().top() > above.geometry().bottom())
+        assert type(inspector).__name__ == "InspectorDialog"
+        qtbot.waitUntil(under)
+        assert not [t for t in QApplication.topLevelWidgets() if t.isVisible() and t is not w]
         before = settled(qtbot, w)
         w.toggle_presenter()
-        qtbot.waitUntil(lambda: w.isFullScreen() and beside())
+        qtbot.waitUntil(lambda: w.isFullScreen() and under())
         w.leave_field()
         qtbot.waitUntil(lambda: not w.isFullScreen())
         assert settled(qtbot, w) == before
-        assert beside()
+        assert under() and inside_screen(w)
         w.lesson_player.next_stage()  # the stage's view closes with it, and its column
         qtbot.waitUntil(lambda: not dock.isVisible())
-        assert w.lesson_player.dialog is None and not gallery.isVisible()
+        assert w.lesson_player.view is None and not gallery.isVisible()
+        assert w.aside.detail is None and not inspector.isVisible()
+    finally:
+        style.set_zoom(1.0)
+
+
+@pytest.mark.skipif(SCREEN not in os.environ, reason="run by test_every_stage_at_*")
+def test_each_lesson_view_in_the_window_in_and_out_of_the_presenter_view(make_window, qtbot):
+    """Every lesson view a stage opens: in the views column of the window (never a window of
+    its own), through F5 and Esc inside the screen, gone with its stage, back when the stage
+    is shown again, gone when the lesson closes."""
+    from PySide6.QtCore import Qt
+
+    from digit_descent.engine import preset
+    from digit_descent.engine.lessons import Lesson, Stage
+    from digit_descent.gui import style
+    from digit_descent.gui.lesson_views import VIEWS
+
+    stages = tuple(Stage(f"The lesson view {name}, the stage's whole picture.", panels=(),
+                         show=name) for name in VIEWS)
+    lesson = Lesson("views", "Every lesson view", "tests", preset("3b1b").replace(
+        train_subset=1000), (*stages, Stage("The view beside a panel.", panels=("cost",),
+                                            show="chain-rule")), run=None)
+    w = make_window()
+    assert w.lesson_player.open(lesson)
+    dock = w.aside.dock
+
+    def focused(view):
+        """The view's first widget that takes the focus, focused (else the window)."""
+        for child in view.findChildren(QWidget):
+            if child.isVisible() and child.focusPolicy() & Qt.TabFocus:
+                child.setFocus()
+                qtbot.waitUntil(child.hasFocus)
+                return child
+        return w
+
+    def in_column(view):
+        return (view is w.aside.view and view.isVisible() and not view.isWindow()
+                and view.window() is w and dock.isVisible()
+                and w.rect().contains(dock.geometry()) and inside_screen(w))
+    try:
+        seen = []
+        for index, name in enumerate((*VIEWS, "chain-rule")):
+            if index:  # the lecturer's clicker, with the focus in the view (a spin box…)
+                qtbot.keyClick(focused(seen[-1]), Qt.Key_PageDown)
+            qtbot.waitUntil(lambda: w.lesson_player.index == index)
+            view = w.lesson_player.view
+            qtbot.waitUntil(lambda: in_column(view))
+            assert not seen or not seen[-1].isVisible()  # the stage before took its view
+            assert not [t for t in QApplication.topLevelWidgets()
+                        if t.isVisible() and t is not w], name
+            seen.append(view)
+            before = settled(qtbot, w)
+            w.toggle_presenter()
+            qtbot.waitUntil(lambda: w.isFullScreen() and in_column(view))
+            if not lesson.stages[index].panels:  # the view has the screen to itself
+                assert dock.width() > 0.9 * w.width(), (name, dock.width(), w.width())
+            w.zoom(style.ZOOM_STEP)
+            assert inside_screen(w) and in_column(view), name
+            w.zoom(None)
+            w.leave_field()
+            qtbot.waitUntil(lambda: not w.isFullScreen())
+            assert settled(qtbot, w) == before, name
+            assert in_column(view)
+            for _ in range(3):  # zoom in the window: it stays inside the screen
+                w.zoom(style.ZOOM_STEP)
+                assert inside_screen(w) and in_column(view), (name, style.zoom())
+            w.zoom(None)
+        assert w.docks["cost"].isVisible()  # beside a panel, never over it
+        assert not dock.geometry().intersects(w.docks["cost"].geometry())
+        qtbot.keyClick(focused(seen[-1]), Qt.Key_PageUp)
+        qtbot.waitUntil(lambda: w.lesson_player.index == len(VIEWS) - 1)
+        again = w.lesson_player.view
+        assert type(again) is type(seen[len(VIEWS) - 1]) and again is not seen[-1]
+        qtbot.waitUntil(lambda: in_column(again))
+        w.lesson_player.close()
+        qtbot.waitUntil(lambda: not dock.isVisible())
+        assert w.aside.view is None and not again.isVisible() and w.lesson_player.view is None
     finally:
         style.set_zoom(1.0)
 
