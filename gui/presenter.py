@@ -83,6 +83,11 @@ class _Holder(QWidget):
     def resizeEvent(self, event):
         self.held.setGeometry(self.rect())
 
+    def event(self, event):
+        if event.type() == QEvent.LayoutRequest:  # the held widget's size hints changed:
+            self.updateGeometry()  # the scroll area asks again (a lesson view's longer text)
+        return super().event(event)
+
 
 def scrolling(widget, name):
     """``widget`` in a frameless scroll area (object name ``scroll-{name}``): a dock narrower

@@ -77,7 +77,7 @@ _LESSONS = (
                "regression on the layer before, its weights the β₁s and its bias the β₀. Two "
                "of them, one minus the other, already make a bump, which no single S-curve "
                "can; the universal-approximation lesson adds many.",
-               panels=("weights",), show="universal-fit")),
+               panels=(), show="universal-fit")),
         logistic.logistic),
     Lesson(
         "3b1b", "3Blue1Brown's network: 784-16-16-10, 13,002 weights and biases",
@@ -211,7 +211,7 @@ _LESSONS = (
                "iteration 0 customer 1 gets l2 = {tables.0.l2.0:.3f}, after 10,000 "
                "{tables.1.l2.0:.3f}. The guide's own numbers are illustrative; these are his "
                "code's.",
-               panels=("weights",), show="trask-tables"),
+               panels=(), show="trask-tables"),
          Stage("The app's own 3-4-1 network (with biases, its own random start) learns the "
                "same table: watch the weights settle, every value written in its cell.",
                panels=("cost", "weights"), train_to=60000, pace=TRASK_PACE)),

@@ -2,7 +2,7 @@
 large-type heading. Sizes are in points at zoom 1 (``style.scaled``): 15 pt is 20 px on a
 96-dpi screen, the least a caption's text may be at 1080p (issue #20)."""
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from .. import style
@@ -17,7 +17,7 @@ class LessonView(QWidget):
     content. A stage's main picture: the column gives it ``aside_share`` of the window's
     width (at least, at most; a panel's view gets less)."""
 
-    aside_share = (0.5, 0.6)
+    aside_share = (0.45, 0.55)  # beside a stage's panels; with none it has the room alone
 
     def __init__(self, title, parent=None):
         super().__init__(parent)
@@ -27,6 +27,26 @@ class LessonView(QWidget):
         self.heading.setWordWrap(True)
         style.sized_text(self.heading, HEADING_PT, f"color: {style.INK}; font-weight: bold;")
         self.layout_.addWidget(self.heading)
+
+    def minimumSizeHint(self):
+        """At least as tall as the wrapped text needs at the view's width: a layout's minimum
+        counts a wrapped label as one line, and the labels overlapped the tables below them
+        in a 720-px window."""
+        hint = super().minimumSizeHint()
+        extra = sum(max(0, label.heightForWidth(label.width()) - label.minimumSizeHint().height())
+                    for label in self.findChildren(QLabel)
+                    if label.wordWrap() and label.isVisible())
+        return QSize(hint.width(), hint.height() + extra)
+
+    def resizeEvent(self, event):
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the scroll area holding it asks for the new minimum
+        super().resizeEvent(event)
+
+    def event(self, event):
+        if event.type() == QEvent.LayoutRequest:  # a label's new text: a new minimum
+            self.updateGeometry()
+        return super().event(event)
 
 
 def text_label(text="", points=TEXT_PT, wrap=True):

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QPushButton
 from digit_descent.engine.lessons.chain_rule import chain_rule
 
 from .. import style
-from .base import LessonView, text_label
+from .base import TEXT_PT, LessonView, text_label
 
 
 def _row(name, formula, value):
@@ -33,7 +33,7 @@ class ChainRuleView(LessonView):
             _row("∂z⁽ᴸ⁾/∂a⁽ᴸ⁻¹⁾", "w⁽ᴸ⁾", links["dzL/da1"]),
             _row("∂a⁽ᴸ⁻¹⁾/∂z⁽ᴸ⁻¹⁾", "a⁽ᴸ⁻¹⁾(1 − a⁽ᴸ⁻¹⁾)", links["da1/dz1"]),
             _row("∂z⁽ᴸ⁻¹⁾/∂w⁽ᴸ⁻¹⁾", "x", links["dz1/dw1"])])
-        self.links = text_label(f"<table cellpadding=3>{rows}</table>")
+        self.links = text_label(f"<table cellpadding=3>{rows}</table>", wrap=False)
         products = "".join([
             _row("∂C/∂w⁽ᴸ⁾", f"{links['dzL/dwL']:.4f} × {links['daL/dzL']:.4f} × "
                  f"{links['dC/daL']:.4f}", g["wL"]),
@@ -44,9 +44,9 @@ class ChainRuleView(LessonView):
             _row("∂C/∂b⁽ᴸ⁻¹⁾", f"1 × {links['da1/dz1']:.4f} × {links['dzL/da1']:.2f} × "
                  f"{links['daL/dzL']:.4f} × {links['dC/daL']:.4f}", g["b1"])])
         self.products = text_label("Multiplied along each path:"
-                                   f"<table cellpadding=3>{products}</table>")
+                                   f"<table cellpadding=3>{products}</table>", wrap=False)
         self.step = QPushButton(f"Take one step of η = {r['lr']:g} against the gradient")
-        style.sized_text(self.step, 14)
+        style.sized_text(self.step, TEXT_PT)
         self.outcome = text_label(" ")
         self.step.clicked.connect(self.take_step)
         for widget in (self.values, self.links, self.products, self.step, self.outcome):

@@ -12,7 +12,7 @@ from digit_descent.engine.lessons import logistic as lr
 
 from .. import style
 from ..jobs import Jobs
-from .base import LessonView, text_label
+from .base import TEXT_PT, LessonView, text_label
 
 SLIDER_SCALE = 100  # slider units per unit of β
 GRID = 81
@@ -78,7 +78,7 @@ class LogisticView(LessonView):
         self.roll = QPushButton("Roll downhill (gradient descent)")
         self.roll.setCheckable(True)
         self.roll.toggled.connect(self._roll)
-        style.sized_text(self.roll, 14)
+        style.sized_text(self.roll, TEXT_PT)
         controls.addWidget(self.roll, 0, 2, 2, 1)
         self.layout_.addLayout(controls)
         self.timer = QTimer(self)

@@ -10,7 +10,7 @@ from digit_descent.engine import trask
 
 from .. import style
 from ..jobs import Jobs
-from .base import LessonView, text_label
+from .base import SMALL_PT, TEXT_PT, LessonView, text_label
 
 COLUMNS = ("l2\n(prediction)", "l2_error\n= y − l2", "slope l2(1 − l2)\n(confidence)",
            "l2_delta =\nerror × slope")
@@ -23,7 +23,9 @@ def _table(rows, columns):
     table.setEditTriggers(QAbstractItemView.NoEditTriggers)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
-    style.sized_text(table, 13)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    style.sized_text(table, TEXT_PT)
     return table
 
 
@@ -44,7 +46,7 @@ class TraskTablesView(LessonView):
         self.iteration.setRange(0, trask.ITERATIONS - 1)
         self.iteration.setSingleStep(trask.REPORT_EVERY)
         self.iteration.setKeyboardTracking(False)
-        style.sized_text(self.iteration, 14)
+        style.sized_text(self.iteration, TEXT_PT)
         bar.addWidget(self.iteration)
         self.status = text_label("")
         bar.addWidget(self.status, 1)
@@ -62,7 +64,7 @@ class TraskTablesView(LessonView):
         self.layout_.addStretch(1)
         self.layout_.addWidget(text_label(
             "<i>The guide's own tables use illustrative numbers; these are computed by "
-            "Trask's code (seed 1), digit for digit.</i>", 12))
+            "Trask's code (seed 1), digit for digit.</i>", SMALL_PT))
         self._jobs = Jobs(self)
         self.table = None
         self.iteration.valueChanged.connect(self.show_iteration)
@@ -90,12 +92,13 @@ class TraskTablesView(LessonView):
                       "  ".join(f"{v:+.5f}" for v in table["l1_delta"][row])]
             for col, text in enumerate(hidden):
                 self.hidden.setItem(row, col, QTableWidgetItem(text))
-        for table_widget in (self.outputs, self.hidden):
+        for table_widget in (self.outputs, self.hidden):  # whole: the column scrolls instead
             table_widget.resizeColumnsToContents()
             table_widget.resizeRowsToContents()
-            height = table_widget.horizontalHeader().height() + sum(
-                table_widget.rowHeight(r) for r in range(table_widget.rowCount()))
-            table_widget.setFixedHeight(height + 4)
+            frame = 2 * table_widget.frameWidth()
+            table_widget.setMinimumWidth(table_widget.horizontalHeader().length() + frame)
+            table_widget.setFixedHeight(table_widget.horizontalHeader().height() + frame
+                                        + table_widget.verticalHeader().length())
         syn0 = "<br>".join("  ".join(f"{v:+.5f}" for v in r) for r in table["syn0_update"])
         self.updates.setText(
             "Update this iteration: syn1 += l1ᵀ · l2_delta = ["

@@ -9,7 +9,7 @@ from digit_descent.engine.lessons import universal as uni
 
 from .. import style
 from ..jobs import Jobs
-from .base import LessonView, text_label
+from .base import TEXT_PT, LessonView, text_label
 
 PALETTE = (style.BLUE, style.ORANGE, style.GREEN, style.PURPLE, style.SKY, style.GREY)
 
@@ -18,12 +18,14 @@ class UniversalFitView(LessonView):
     def __init__(self, parent=None):
         super().__init__("One hidden layer adds up sigmoids: the curve (black), the fit "
                          "(red), and below each neuron's part", parent)
-        bar = QHBoxLayout()
+        bar = QHBoxLayout()  # short labels: the row fits a column half a 1280-px window wide
         self.group = QButtonGroup(self)
         for width in ("bump", *uni.WIDTHS):
-            button = QRadioButton("two sigmoids → a bump" if width == "bump"
-                                  else f"{width} neuron{'s' * (width > 1)}")
-            style.sized_text(button, 14)
+            if width == uni.WIDTHS[0]:
+                bar.addSpacing(24)
+                bar.addWidget(text_label("hidden neurons:", wrap=False))
+            button = QRadioButton("two sigmoids → a bump" if width == "bump" else str(width))
+            style.sized_text(button, TEXT_PT)
             self.group.addButton(button)
             button.setProperty("neurons", width)
             bar.addWidget(button)

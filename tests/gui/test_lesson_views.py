@@ -69,7 +69,7 @@ def test_universal_view_draws_each_neuron(qtbot):
     qtbot.addWidget(view)
     view.show()
     qtbot.waitUntil(lambda: bool(view.fits), timeout=60000)
-    next(b for b in view.group.buttons() if b.text() == "4 neurons").click()
+    next(b for b in view.group.buttons() if b.property("neurons") == 4).click()
     assert len(view.plot.listDataItems()) == 2  # the curve and the fit
     parts = view.parts.listDataItems()  # four neurons' parts, adding up to the fit
     fit = view.plot.listDataItems()[1]
