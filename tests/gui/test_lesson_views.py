@@ -111,3 +111,25 @@ def test_logistic_descent_view_sets_the_ball_rolling(qtbot):
     assert view.roll.isChecked()
     view.close()
     assert not view.timer.isActive()
+
+
+def test_every_views_text_is_at_least_20_px_at_zoom_1(qtbot):
+    """Issue #20: text a caption relies on is at least 20 px on a 1080p screen (zoom 1, 96
+    dpi); only a footnote in italics may be smaller."""
+    from PySide6.QtGui import QFontInfo
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QLabel, QTableWidget
+
+    from digit_descent.gui import style
+
+    style.set_zoom(1.0)
+    for name in VIEWS:
+        view = make_view(name)
+        qtbot.addWidget(view)
+        view.show()
+        texts = [w for kind in (QLabel, QAbstractButton, QAbstractSpinBox, QTableWidget)
+                 for w in view.findChildren(kind)
+                 if w.isVisible() and not (isinstance(w, QLabel) and w.text().startswith("<i>The"))]
+        assert texts, name
+        for widget in texts:
+            assert QFontInfo(widget.font()).pixelSize() >= 20, (name, type(widget).__name__,
+                                                                 getattr(widget, "text", str)())
