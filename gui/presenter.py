@@ -112,7 +112,8 @@ class Aside(QObject):
     cell's gallery, a neuron's closer look, a backpropagation step, a stage's lesson view): a
     column on the right, never over the panel it explains, part of the layout (F5, Esc) like
     the panels. One view at a time: a new one replaces the one before; closing the view hides
-    the dock. A view may show one detail under itself (:meth:`show_detail`)."""
+    the dock (a view whose ``closable`` is False has no ×: a lesson stage's goes with its
+    stage). A view may show one detail under itself (:meth:`show_detail`)."""
 
     def __init__(self, window):
         super().__init__(window)
@@ -140,6 +141,10 @@ class Aside(QObject):
             view.finished.connect(lambda _=0, v=view: self._closed(v))
         if hasattr(view, "present"):
             view.present = self.show_detail
+        features = QDockWidget.DockWidgetMovable
+        if getattr(view, "closable", True):
+            features |= QDockWidget.DockWidgetClosable
+        self.dock.setFeatures(features)
         self.dock.setWindowTitle(view.windowTitle())
         column = QSplitter(Qt.Vertical)
         column.setChildrenCollapsible(False)

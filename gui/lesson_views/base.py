@@ -18,6 +18,7 @@ class LessonView(QWidget):
     width (at least, at most; a panel's view gets less)."""
 
     aside_share = (0.45, 0.55)  # beside a stage's panels; with none it has the room alone
+    closable = False  # the column has no × for it: it goes with its stage (Page Up/Down, ×)
 
     def __init__(self, title, parent=None):
         super().__init__(parent)

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar, QWidget
 
 from digit_descent.engine.lessons import lessons
 
@@ -125,6 +125,7 @@ def test_a_panels_view_beside_the_panels_in_and_out_of_the_presenter_view(make_w
     try:
         qtbot.waitUntil(beside)
         assert dock.windowTitle().startswith(f"Actual {actual}, read as {read}")
+        assert dock.features() & QDockWidget.DockWidgetClosable  # a panel's view has its ×
         gallery.list.itemClicked.emit(gallery.list.item(0))  # an image's outputs, under it
         inspector = w.aside.detail
 
@@ -199,6 +200,7 @@ def test_each_lesson_view_in_the_window_in_and_out_of_the_presenter_view(make_wi
             assert not [t for t in QApplication.topLevelWidgets()
                         if t.isVisible() and t is not w], name
             seen.append(view)
+            assert not dock.features() & QDockWidget.DockWidgetClosable  # it goes with its stage
             before = settled(qtbot, w)
             w.toggle_presenter()
             qtbot.waitUntil(lambda: w.isFullScreen() and in_column(view))
