@@ -67,8 +67,20 @@ class TraskTablesView(LessonView):
             "Trask's code (seed 1), digit for digit.</i>", SMALL_PT))
         self._jobs = Jobs(self)
         self.table = None
+        style.keep(self, lambda view: view._fit_tables())  # after the tables' own restyling
         self.iteration.valueChanged.connect(self.show_iteration)
         self.show_iteration(0)
+
+    def _fit_tables(self):
+        """Each table whole, at the zoom's type size: no inner scroll bars (the column scrolls
+        instead)."""
+        for table_widget in (self.outputs, self.hidden):
+            table_widget.resizeColumnsToContents()
+            table_widget.resizeRowsToContents()
+            frame = 2 * table_widget.frameWidth()
+            table_widget.setMinimumWidth(table_widget.horizontalHeader().length() + frame)
+            table_widget.setFixedHeight(table_widget.horizontalHeader().height() + frame
+                                        + table_widget.verticalHeader().length())
 
     def show_iteration(self, i):
         self.status.setText(f"<i>computing iteration {i:,}…</i>")
@@ -92,13 +104,7 @@ class TraskTablesView(LessonView):
                       "  ".join(f"{v:+.5f}" for v in table["l1_delta"][row])]
             for col, text in enumerate(hidden):
                 self.hidden.setItem(row, col, QTableWidgetItem(text))
-        for table_widget in (self.outputs, self.hidden):  # whole: the column scrolls instead
-            table_widget.resizeColumnsToContents()
-            table_widget.resizeRowsToContents()
-            frame = 2 * table_widget.frameWidth()
-            table_widget.setMinimumWidth(table_widget.horizontalHeader().length() + frame)
-            table_widget.setFixedHeight(table_widget.horizontalHeader().height() + frame
-                                        + table_widget.verticalHeader().length())
+        self._fit_tables()
         syn0 = "<br>".join("  ".join(f"{v:+.5f}" for v in r) for r in table["syn0_update"])
         self.updates.setText(
             "Update this iteration: syn1 += l1ᵀ · l2_delta = ["

@@ -133,3 +133,22 @@ def test_every_views_text_is_at_least_20_px_at_zoom_1(qtbot):
         for widget in texts:
             assert QFontInfo(widget.font()).pixelSize() >= 20, (name, type(widget).__name__,
                                                                  getattr(widget, "text", str)())
+
+
+def test_trask_tables_stay_whole_when_zoomed(qtbot):
+    from digit_descent.gui import style
+
+    view = make_view("trask-tables")
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view.table is not None, timeout=20000)
+    try:
+        for zoom in (1.0, 1.728):
+            style.set_zoom(zoom)
+            for table in (view.outputs, view.hidden):
+                rows = table.horizontalHeader().height() + table.verticalHeader().length()
+                assert table.height() >= rows, zoom
+                assert table.width() >= table.horizontalHeader().length(), zoom
+                assert table.rowHeight(0) >= table.fontMetrics().height(), zoom
+    finally:
+        style.set_zoom(1.0)
