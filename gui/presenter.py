@@ -160,13 +160,15 @@ class Aside(QObject):
         if self.view is None:
             detail.show()  # no column to put it in: a window of its own
             return detail
+        column = self.dock.widget()
         if self.detail is not None:
             self.detail.close()
-            self.detail.parentWidget().parentWidget().deleteLater()  # its holder's scroll area
+            before = column.widget(1)  # its scroll area
+            before.hide()
+            before.deleteLater()
         self.detail = detail
         detail.setWindowFlags(Qt.Widget)
-        column = self.dock.widget()
-        column.addWidget(scrolling(detail, "aside-detail"))
+        column.insertWidget(1, scrolling(detail, "aside-detail"))
         detail.show()
         height = column.height()
         column.setSizes([height - int(height * DETAIL_SHARE), int(height * DETAIL_SHARE)])

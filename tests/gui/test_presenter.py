@@ -2,6 +2,7 @@
 drives it through every lesson stage)."""
 
 from PySide6.QtCore import Qt
+from shiboken6 import isValid
 
 from digit_descent.gui import style
 
@@ -50,3 +51,32 @@ def test_the_neuron_view_opens_beside_and_its_dock_closes_it(make_window, qtbot,
     w.aside.dock.close()  # its ×
     qtbot.waitUntil(lambda: not w.aside.dock.isVisible())
     assert w.aside.view is None and not view.isVisible()
+
+
+def test_a_gallery_image_shows_its_outputs_under_the_gallery(make_window, qtbot, small_config):
+    """The inspector of a clicked image goes under the gallery in the views column; another
+    click replaces it; closing the gallery closes it."""
+    w = make_window(small_config)
+    w.arrange(("confusion",))  # on screen: it draws the evaluation
+    w.controller.evaluate()
+    qtbot.waitUntil(lambda: w.confusion_panel.evaluation is not None, timeout=30000)
+    gallery = w.confusion_panel.show_worst_mistakes()
+    qtbot.waitUntil(lambda: w.aside.view is gallery and gallery.isVisible())
+    column = w.aside.dock.widget()
+    inspectors = []
+    for row in (0, 1):
+        gallery.list.itemClicked.emit(gallery.list.item(row))
+        inspectors.append(w.aside.detail)
+        qtbot.waitUntil(lambda: inspectors[-1].isVisible())
+        assert not inspectors[-1].isWindow() and inspectors[-1].window() is w
+        qtbot.waitUntil(lambda: column.count() == 2)  # the gallery, one inspector
+        assert column.widget(1).isAncestorOf(inspectors[-1])
+    assert gone(inspectors[0])
+    w.aside.dock.close()  # its ×: the gallery and its inspector go
+    qtbot.waitUntil(lambda: not w.aside.dock.isVisible())
+    assert w.aside.detail is None and gone(inspectors[-1])
+
+
+def gone(widget):
+    """Deleted, or hidden."""
+    return not isValid(widget) or not widget.isVisible()
