@@ -243,7 +243,7 @@ class LessonPlayer(QObject):
         if what == "noise" and snap is not None:
             noise = noise_evaluation(snap.network(), snap.class_names)
             self.view = GalleryDialog(noise, None, "Random noise: what the network answers",
-                                        self.host)
+                                      self.host)
             self.view.chosen.connect(lambda i: choose(noise.dataset.x[i], None))
             self.host.show_aside(self.view)
             choose(noise.dataset.x[self.view.indices[0]], None)  # the gallery's first
