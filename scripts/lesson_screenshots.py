@@ -106,7 +106,8 @@ def main(argv=None):
                     window.grab().save(str(out / f"{tag}-after-esc.png"))
                     after = layout()
                     fits = after[0][0] <= width and after[0][1] <= height
-                    print(f"  stage {number}: presenter shows {', '.join(shown) or 'the view alone'}; Esc "
+                    panels = ", ".join(shown) or "the view alone"
+                    print(f"  stage {number}: presenter shows {panels}; Esc "
                           f"{'restores' if after == before else 'CHANGES'} the layout; "
                           f"window {after[0][0]}x{after[0][1]}"
                           f"{'' if fits else ' LARGER THAN THE SCREEN'}", flush=True)
