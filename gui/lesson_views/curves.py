@@ -10,7 +10,7 @@ from .. import style
 from .base import TEXT_PT, LessonView
 
 COLOURS = {"sigmoid": style.BLUE, "tanh": style.ORANGE, "relu": style.GREEN}
-NAMES = {"sigmoid": "sigmoid σ", "tanh": "tanh", "relu": "ReLU"}  # short: the legend stays left of z = 0
+NAMES = {"sigmoid": "sigmoid σ", "tanh": "tanh", "relu": "ReLU"}  # short: left of z = 0
 
 
 class ActivationCurvesView(LessonView):
@@ -26,7 +26,8 @@ class ActivationCurvesView(LessonView):
         z = np.linspace(-5, 5, 501)
         found = curves(z)
         self.plots = []
-        for index, (title, ylim) in enumerate((("f(z)", (-1.1, 2.1)), ("slope f′(z)", (-0.05, 1.1)))):
+        axes = (("f(z)", (-1.1, 2.1)), ("slope f′(z)", (-0.05, 1.1)))
+        for index, (title, ylim) in enumerate(axes):
             widget = pg.PlotWidget()
             plot = widget.getPlotItem()
             style.style_plot(plot, left=title, bottom="z")
