@@ -189,16 +189,10 @@ class FileCommands(QObject):
 
     # ----------------------------------------------------------- dialogs
     def _open_name(self, kind, title, filters):
-        path = QFileDialog.getOpenFileName(self.window, title, start_folder(self.settings, kind),
-                                           filters)[0]
-        remember_folder(self.settings, kind, path)
-        return path
+        return open_file_name(self.window, self.settings, kind, title, filters)
 
     def _save_name(self, kind, title, name, filters):
-        path, chosen = QFileDialog.getSaveFileName(
-            self.window, title, str(Path(start_folder(self.settings, kind)) / name), filters)
-        remember_folder(self.settings, kind, path)
-        return path, chosen
+        return save_file_name(self.window, self.settings, kind, title, name, filters)
 
     def open_model_dialog(self):
         path = self._open_name("model", "Open model", "Models (*.npz);;All files (*)")
@@ -258,9 +252,26 @@ class FileCommands(QObject):
         return folder
 
 
+def open_file_name(parent, settings, kind, title, filters):
+    """Ask for a file to open for ``kind`` of file, starting in :func:`start_folder` (the
+    folder is remembered for the next time); the path chosen, "" if cancelled."""
+    path = QFileDialog.getOpenFileName(parent, title, start_folder(settings, kind), filters)[0]
+    remember_folder(settings, kind, path)
+    return path
+
+
+def save_file_name(parent, settings, kind, title, name, filters):
+    """Ask where to save ``kind`` of file, offering ``name`` in :func:`start_folder` (the
+    folder is remembered for the next time); ``(path, filter chosen)``, path "" if cancelled."""
+    path, chosen = QFileDialog.getSaveFileName(
+        parent, title, str(Path(start_folder(settings, kind)) / name), filters)
+    remember_folder(settings, kind, path)
+    return path, chosen
+
+
 def start_folder(settings, kind):
     """Where a file dialog for ``kind`` of file ("model", "session", "dataset", "picture",
-    "csv") starts: the folder last used for that kind (``settings``, a QSettings), else the
+    "csv", "image", "points", "video") starts: the folder last used for that kind (``settings``, a QSettings), else the
     user's Documents, else the home folder — never the folder the app was started from."""
     saved = settings.value(f"{FOLDERS}/{kind}")
     if isinstance(saved, str) and saved and Path(saved).is_dir():
