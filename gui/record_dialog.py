@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog
 
 from digit_descent.engine.session_io import save_session
 
-from .files import start_folder
+from .folders import start_folder
 from .recorder import FORMATS, RECORDABLE, temporaries
 
 PROGRESS = re.compile(rb"frame (\d+)/(\d+)")

@@ -8,7 +8,7 @@ from digit_descent.engine import DigitDescentError
 from digit_descent.engine.lab import LabConfig
 from digit_descent.engine.lab.points_csv import read_points, write_points
 
-from ..files import open_file_name, save_file_name
+from ..folders import open_file_name, save_file_name
 from ..settings import settings as app_settings
 from .boundary import BoundaryPanel
 from .controls import LabControls

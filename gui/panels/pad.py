@@ -16,7 +16,7 @@ from digit_descent.engine.preprocess import to_mnist_steps
 
 from .. import style
 from .base import Panel
-from ..files import open_file_name
+from ..folders import open_file_name
 from ..jobs import Jobs
 from ..settings import settings as app_settings
 from .pad_canvas import DrawingCanvas, saliency_rgba

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from digit_descent.engine.lab import LabConfig
-from digit_descent.gui.files import start_folder
+from digit_descent.gui.folders import start_folder
 from digit_descent.gui.lab.window import LabWindow
 from digit_descent.gui.panels.pad import PadPanel
 

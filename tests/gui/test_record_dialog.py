@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from digit_descent.gui.files import start_folder
+from digit_descent.gui.folders import start_folder
 
 imageio = pytest.importorskip("imageio.v2")
 
