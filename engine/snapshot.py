@@ -112,6 +112,13 @@ class Snapshot:
         """False once training has blown the weights up to NaN or infinity."""
         return bool(np.isfinite(self.params).all())
 
+    @property
+    def has_test_set(self):
+        """False when the run has no test set of its own: none known, or the training set
+        stands in for it (Trask's and XOR's 4-row tables), so its "test" figures are the
+        training set's."""
+        return self.test_set is not None and self.test_set is not self.train_set
+
     def network(self):
         """A new :class:`Network` holding these weights (for work off the training thread)."""
         return Network.from_params(self.sizes, self.params, self.activation, self.cost)

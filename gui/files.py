@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, QStandardPaths
+from PySide6.QtCore import QByteArray, QObject
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from digit_descent.engine import DigitDescentError, load_model, model_io
@@ -16,9 +16,9 @@ from digit_descent.engine.session_io import load_session, save_session
 
 from .actions import APP_NAME
 from .export import DEFAULT_WIDTH, export_picture
+from .folders import open_file_name, remember_folder, save_file_name, start_folder
 from .jobs import Jobs
 
-FOLDERS = "folders"  # the settings group of the folders last used, per kind of file
 MAX_LAYOUT_CHARS = 1_000_000  # a session's saved window layout (base64) larger than this is ignored
 
 
@@ -189,16 +189,10 @@ class FileCommands(QObject):
 
     # ----------------------------------------------------------- dialogs
     def _open_name(self, kind, title, filters):
-        path = QFileDialog.getOpenFileName(self.window, title, start_folder(self.settings, kind),
-                                           filters)[0]
-        remember_folder(self.settings, kind, path)
-        return path
+        return open_file_name(self.window, self.settings, kind, title, filters)
 
     def _save_name(self, kind, title, name, filters):
-        path, chosen = QFileDialog.getSaveFileName(
-            self.window, title, str(Path(start_folder(self.settings, kind)) / name), filters)
-        remember_folder(self.settings, kind, path)
-        return path, chosen
+        return save_file_name(self.window, self.settings, kind, title, name, filters)
 
     def open_model_dialog(self):
         path = self._open_name("model", "Open model", "Models (*.npz);;All files (*)")
@@ -256,25 +250,6 @@ class FileCommands(QObject):
         if folder:
             remember_folder(self.settings, "dataset", folder, is_folder=True)
         return folder
-
-
-def start_folder(settings, kind):
-    """Where a file dialog for ``kind`` of file ("model", "session", "dataset", "picture",
-    "csv") starts: the folder last used for that kind (``settings``, a QSettings), else the
-    user's Documents, else the home folder — never the folder the app was started from."""
-    saved = settings.value(f"{FOLDERS}/{kind}")
-    if isinstance(saved, str) and saved and Path(saved).is_dir():
-        return saved
-    documents = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
-    return documents if documents and Path(documents).is_dir() else str(Path.home())
-
-
-def remember_folder(settings, kind, path, is_folder=False):
-    """Keep the folder of ``path`` (chosen in a dialog; empty if it was cancelled), or
-    ``path`` itself if ``is_folder``, for the next dialog for ``kind``."""
-    if path:
-        path = Path(path).resolve()
-        settings.setValue(f"{FOLDERS}/{kind}", str(path if is_folder else path.parent))
 
 
 def _checked(values, name, convert, default, valid=lambda value: True):

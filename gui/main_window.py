@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.cost_panel, self.weights_panel = self.panels["cost"], self.panels["weights"]
         self.confusion_panel, self.pad_panel = self.panels["confusion"], self.panels["pad"]
         self.activations_panel = self.panels["activations"]
+        self.pad_panel.settings = self.settings  # its "Load image…" starts in the last folder
         self.surface_panel = self.panels["surface"]
         self.controls.set_config(self.model.config)
         self.controls.setMaximumWidth(440)

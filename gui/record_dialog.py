@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog
 
 from digit_descent.engine.session_io import save_session
 
+from .folders import start_folder
 from .recorder import FORMATS, RECORDABLE, temporaries
 
 PROGRESS = re.compile(rb"frame (\d+)/(\d+)")
@@ -227,7 +228,7 @@ class RecordDialog(QDialog):
             panels = ["cost", "weights"]
         for key, check in self.checks.items():
             check.setChecked(key in panels)
-        self.path.setText(_saved_path(s.value(SETTINGS + "path")))
+        self.path.setText(_saved_path(s.value(SETTINGS + "path"), start_folder(s, "video")))
         width, height = _saved_size(s.value(SETTINGS + "size"))
         self.width_box.setValue(width)
         self.height_box.setValue(height)
@@ -235,8 +236,9 @@ class RecordDialog(QDialog):
         self.seconds.setValue(_saved_int(s.value(SETTINGS + "seconds"), self.seconds, 10))
 
 
-def _saved_path(raw):
-    default = str(Path.home() / "training.mp4")
+def _saved_path(raw, folder):
+    """The video path last used if it still can be, else training.mp4 in ``folder``."""
+    default = str(Path(folder) / "training.mp4")
     if not isinstance(raw, str) or not 0 < len(raw) < 4096 or "\0" in raw:
         return default
     path = Path(raw)

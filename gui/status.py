@@ -55,7 +55,7 @@ class StatusLine(QLabel):
         if len(s.history[0]):
             parts.append(f"average cost {self.average(s)[-1]:.4f}")
         if s.reports:
-            if s.test_set is None or s.test_set is s.train_set:
+            if not s.has_test_set:
                 parts.append(f"training accuracy {s.reports[-1].train_accuracy:.2%}")
             else:
                 parts.append(f"test accuracy {s.reports[-1].test_accuracy:.2%}")

@@ -2,12 +2,14 @@
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QSplitter, QWidget
 
 from digit_descent.engine import DigitDescentError
 from digit_descent.engine.lab import LabConfig
 from digit_descent.engine.lab.points_csv import read_points, write_points
 
+from ..folders import open_file_name, save_file_name
+from ..settings import settings as app_settings
 from .boundary import BoundaryPanel
 from .controls import LabControls
 from .network_panel import LabNetworkPanel
@@ -23,6 +25,8 @@ class LabWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowFlag(Qt.Window)
         self.setWindowTitle("Digit Descent — 2-D lab")
+        # the opener's settings (the main window's, which remember the folders), else the app's
+        self.settings = getattr(parent, "settings", None) or app_settings()
         self.runner = LabRunner(config, frames_per_s, poll_ms=DRAW_MS, parent=self)
         self.runner.draws(self)
         self.controls = LabControls(config)
@@ -111,13 +115,14 @@ class LabWindow(QMainWindow):
         return True
 
     def ask_points_file(self):
-        path, _ = QFileDialog.getOpenFileName(self, "Read points", "", "CSV (*.csv);;All (*)")
+        path = open_file_name(self, self.settings, "points", "Read points", "CSV (*.csv);;All (*)")
         if path:
             self.read_points_file(path)
 
     def ask_save_points(self):
         s = self.runner.snapshot
-        path, _ = QFileDialog.getSaveFileName(self, "Save points", "points.csv", "CSV (*.csv)")
+        path, _ = save_file_name(self, self.settings, "points", "Save points", "points.csv",
+                                 "CSV (*.csv)")
         if path and s is not None:
             try:
                 write_points(path, s.points, s.labels)

@@ -22,6 +22,9 @@ COLUMN_GAP = 34
 LINES = 60  # strongest connections drawn per pair of layers
 OUTPUT_LABEL_WIDTH = 12  # room right of the output neurons for "name  0.98"
 OUTPUT_FONT_PT = 12  # not zoomed: the neurons it names do not grow either
+DELTA_TIP = ("δ (delta, δ = ∂C/∂z): how much the cost changes when this neuron's weighted input z "
+             "changes a little. Large: this neuron is much to blame for the error; the sign says "
+             "which way z should move (against δ) to lower the cost.")
 NO_DRAWING = "Draw a digit on the pad (or pick a test image there) to see the network read it."
 
 
@@ -247,6 +250,7 @@ class BackpropDialog(QDialog):
         self.summary = QLabel()
         style.sized_text(self.summary, 13)
         self.summary.setWordWrap(True)
+        self.summary.setToolTip(DELTA_TIP)
         self.view = pg.GraphicsLayoutWidget()
         controls = QHBoxLayout()
         for w in (self.label, self.neuron, self.lr, self.apply_button, self.undo_button):
@@ -300,6 +304,7 @@ class BackpropDialog(QDialog):
                                          brushes=colours, pens=colours))
             name = "output" if l == len(trace.deltas) - 1 else f"layer {l + 1}"
             plot.setTitle(f"δ of {name}")
+            plot.setToolTip(DELTA_TIP)
             style.sized_label(plot.titleLabel, 11)
         neuron = self.neuron.value()
         change = -lr * trace.dW[0][neuron]

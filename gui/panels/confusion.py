@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (QWidget, QComboBox, QDialog, QGraphicsPixmapItem,
 
 from .. import display, style
 from .base import Panel
-from .confusion_picture import RENDER_SCALE, THUMB, choose_grid, render_confusion, thumb_top
+from .confusion_picture import (RENDER_SCALE, THUMB, cell_labels, choose_grid, render_confusion,
+                                thumb_top)
 
 
 class ConfusionPanel(Panel):
@@ -124,8 +125,9 @@ class ConfusionPanel(Panel):
 
     def _redraw(self, *_):
         snap, ev = self.snapshot, self.evaluation
-        grid = None if ev is None else choose_grid(ev.n_classes, self.box.width(),
-                                                   self.box.height(), style.zoom())
+        grid = None if ev is None else choose_grid(
+            ev.n_classes, self.box.width(), self.box.height(), style.zoom(),
+            cell_labels(ev.confusion(), self.mode.currentIndex() == 1), ev.dataset.class_names)
         key = (ev, self.mode.currentIndex(), grid)
         if key == self._shown and ev is not None:
             return
@@ -160,6 +162,15 @@ class ConfusionPanel(Panel):
         which = "training-set sample" if self.which.currentIndex() == 1 else "test set"
         self.summary.setText(f"{len(ev.actual):,} {which} images {ev.when}: "
                              f"accuracy {ev.accuracy:.2%}, {int((ev.actual != ev.predicted).sum()):,} mistakes")
+
+    def count_pixels(self):
+        """``(count, cell width, cell height)`` as drawn on screen, in pixels: the size of
+        an off-diagonal count's font and of a cell (None before a matrix is drawn)."""
+        if self.grid is None or not self.matrix_item.isVisible():
+            return None
+        width, height = self.grid.size(self._k)
+        scale = min(self.box.width() / width, self.box.height() / height)
+        return self.grid.count * scale, self.grid.cell_w * scale, self.grid.cell_h * scale
 
     # ----------------------------------------------------------- clicks
     def cell_at(self, scene_pos):

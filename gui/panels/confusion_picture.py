@@ -4,10 +4,13 @@ The detailed grid shows each cell's most confident examples under its count; the
 grid shows the counts alone, large. The panel picks the detailed grid when its counts come
 out at least :data:`LEGIBLE_PX` pixels tall (times the app's zoom) in the space it has, and
 the compact one otherwise: on a projector, in a corner of the presenter view, the numbers a
-caption points at must read from the back row.
+caption points at must read from the back row. The compact grid is fitted to the space
+(:func:`fitted_compact`): cells just wide enough for the widest count, margins just wide
+enough for the names and figures in them, and the cells stretched to the panel's shape, so
+that the counts come out as large as the space allows.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
@@ -58,15 +61,62 @@ class Grid:
 
 DETAILED = Grid(thumbs=3, cell_w=3 * (THUMB + 2) + 2, cell_h=THUMB + 34, count=18, diagonal=21,
                 text=18, left=100, top=70, right=190, bottom=40)
-COMPACT = Grid(thumbs=0, cell_w=90, cell_h=40, count=30, diagonal=30, text=22, left=100,
+COMPACT = Grid(thumbs=0, cell_w=90, cell_h=34, count=30, diagonal=30, text=22, left=100,
                top=66, right=190, bottom=40)
+NARROWEST_LEFT = 64  # the compact grid's left margin at least ("precision", "actual ↓")
+DIAGONAL_SHRINK = 0.85  # a fitted cell holds the diagonal's (widest) counts this much smaller
+STEP = 4  # the fitted grid's sizes are multiples of this (a resize redraws less often)
 
 
-def choose_grid(k, width, height, zoom=1.0):
+def choose_grid(k, width, height, zoom=1.0, labels=None, names=()):
     """The detailed grid if its counts are legible in ``width`` × ``height`` screen pixels
-    at ``zoom``, else the compact one."""
+    at ``zoom``, else the compact one, fitted to the space (given the cells' ``labels``,
+    see :func:`cell_labels`, and the class ``names``; without them, :data:`COMPACT`)."""
     legible = DETAILED.count_px(k, width, height) >= LEGIBLE_PX * zoom
-    return DETAILED if legible else COMPACT
+    if legible:
+        return DETAILED
+    return COMPACT if labels is None else fitted_compact(k, labels, names, width, height)
+
+
+def fitted_compact(k, labels, names, width, height):
+    """The compact grid for ``k`` classes fitted to ``width`` × ``height`` pixels: each
+    cell as wide as the widest of ``labels`` ({(i, j): text}) needs at the counts' size (the
+    diagonal's, bold and often a digit longer, at DIAGONAL_SHRINK of it), the margins as
+    wide as the class ``names`` and the recall figures need, then the cells widened (or made
+    taller) until the picture has the space's shape."""
+    g = COMPACT
+    widest = max((_advance(text, round(g.diagonal * DIAGONAL_SHRINK), True) if i == j
+                  else _advance(text, g.count) for (i, j), text in labels.items()),
+                 default=0) + 6
+    named = max((_advance(name, g.text + 6, True) for name in names), default=0)
+    grid = replace(g, cell_w=_step(max(g.cell_h + 6, widest)),
+                   left=_step(min(g.left, max(NARROWEST_LEFT, named + 16))),
+                   right=_step(max(_advance("99.9%", g.text), _advance("recall", g.text)) + 16))
+    w, h = grid.size(k)
+    shape = width / max(height, 1)
+    if w / h < shape:  # room to spare across: wider cells (at most three times as wide)
+        cell_w = (shape * h - grid.left - grid.right) / k
+        return replace(grid, cell_w=_step(min(cell_w, 3 * grid.cell_w), down=True))
+    cell_h = (w / shape - grid.top - grid.bottom) / k  # room to spare down: taller cells
+    return replace(grid, cell_h=_step(min(max(cell_h, grid.cell_h), grid.cell_w), down=True))
+
+
+def _advance(text, pixels, bold=False):
+    return QFontMetrics(font_px(pixels, bold)).horizontalAdvance(text)
+
+
+def _step(units, down=False):
+    """``units`` rounded up (``down``: down) to a multiple of STEP."""
+    whole = units // STEP if down else -(-units // STEP)
+    return int(max(whole, 1) * STEP)
+
+
+def cell_labels(confusion, percent=False):
+    """{(i, j): text} of the non-empty cells of ``confusion`` (k × k counts): the count
+    ("1,135"), or with ``percent`` the share of the row ("12.5%")."""
+    rates = confusion / np.maximum(confusion.sum(axis=1, keepdims=True), 1)
+    return {(int(i), int(j)): f"{100 * rates[i, j]:.1f}%" if percent else f"{confusion[i, j]:,}"
+            for i, j in zip(*np.nonzero(confusion))}
 
 
 def font_px(pixels, bold=False):
@@ -133,18 +183,14 @@ def render_confusion(ev, grid=DETAILED, percent=False):
         painter.drawImage(grid.left * RENDER_SCALE, grid.top * RENDER_SCALE, thumbs)
         painter.restore()
     count_y = 15 if grid.thumbs else ch / 2
-    for i in range(k):
-        for j in range(k):
-            if confusion[i, j]:
-                label = f"{100 * rates[i, j]:.1f}%" if percent else f"{confusion[i, j]:,}"
-                size = grid.diagonal if i == j else grid.count
-                size = fitting_size(label, cw - 4, size, bold=i == j)
-                text(label, (j + 0.5) * cw, i * ch + count_y, ("center", "center"), size,
-                     bold=i == j)
+    for (i, j), label in sorted(cell_labels(confusion, percent).items()):
+        size = fitting_size(label, cw - 4, grid.diagonal if i == j else grid.count, bold=i == j)
+        text(label, (j + 0.5) * cw, i * ch + count_y, ("center", "center"), size, bold=i == j)
     for i in range(k):
         text(names[i], -8, (i + 0.5) * ch, ("right", "center"), row_size, bold=True)
         text(names[i], (i + 0.5) * cw, -6, ("center", "bottom"), column_size, bold=True)
-        text(_pct(recall[i]), k * cw + 8, (i + 0.5) * ch, ("left", "center"), grid.text)
+        text(_pct(recall[i]), k * cw + 8, (i + 0.5) * ch, ("left", "center"),
+             fitting_size(_pct(recall[i]), grid.right - 10, grid.text))  # "100.0%" too
         text(_pct(precision[i]), (i + 0.5) * cw, k * ch + 6, ("center", "top"),
              fitting_size(_pct(precision[i]), cw - 4, grid.text))
     label = grid.text + 2
@@ -155,9 +201,13 @@ def render_confusion(ev, grid=DETAILED, percent=False):
          colour=style.GREY)
     text("actual ↓", 4 - grid.left, -6 - 1.4 * column_size, ("left", "bottom"), label,
          colour=style.GREY)
-    text(f"accuracy {ev.accuracy:.2%}", k * cw + 8, k * ch + 6, ("left", "top"),
-         fitting_size(f"accuracy {ev.accuracy:.2%}", grid.right - 10, grid.text, bold=True),
-         bold=True)
+    accuracy = f"accuracy {ev.accuracy:.2%}"
+    size = fitting_size(accuracy, grid.right - 10, grid.text, bold=True)
+    if _advance(accuracy, size, True) <= grid.right - 10:
+        text(accuracy, k * cw + 8, k * ch + 6, ("left", "top"), size, bold=True)
+    else:  # a narrow margin (a fitted compact grid): top right, on the line of "predicted →"
+        text(accuracy, k * cw + grid.right - 4, -6 - 1.4 * column_size, ("right", "bottom"),
+             grid.text, bold=True)
     painter.end()
     return image, texts
 

@@ -1,4 +1,4 @@
-"""The cost panel: mini-batch cost, its moving average, per-epoch costs and test accuracy."""
+"""The cost panel: mini-batch cost, its moving average, per-epoch costs and accuracies."""
 
 import bisect
 from contextlib import contextmanager
@@ -47,7 +47,8 @@ class CostPanel(GhostCurves, Panel):
             "and its moving average in bold. Dots: the cost on the training set (orange) "
             "and on the unseen test set (green) at the end of each epoch. Triangles (right "
             "axis): the accuracy on the test set (purple) and on the training set (orange, "
-            "dashed); when they part, the network memorises instead of learning. Hover to read "
+            "dashed); when they part, the network memorises instead of learning. A run with no "
+            "test set (Trask's 4-row table) shows the training set's figures only. Hover to read "
             "values.")
 
     def __init__(self, parent=None):
@@ -57,6 +58,7 @@ class CostPanel(GhostCurves, Panel):
         self._x_top = self._y_top = None
         self._epoch_key = None  # what the epoch points show now
         self.ghosts = []  # earlier runs kept to compare: (Ghost, cost item, accuracy item, label)
+        self.tested = True  # the run has a test set of its own (else its figures are hidden)
         self._build()
 
     # ------------------------------------------------------------ layout
@@ -225,7 +227,16 @@ class CostPanel(GhostCurves, Panel):
 
     def show_snapshot(self, snapshot):
         self.snapshot = snapshot
+        if snapshot.has_test_set != self.tested:
+            self._show_tested(snapshot.has_test_set)
         self._redraw()
+
+    def _show_tested(self, tested):
+        """No test set of its own: its "test" figures, the training set's again, are hidden."""
+        self.tested = tested
+        self.test_points.setVisible(tested)
+        self.acc_curve.setVisible(tested)
+        self._update_legend()
 
     def _span(self):
         """The slider's averaging span in mini-batches: 0 → 1 (none), 50 → 100, 100 → 10,000."""
@@ -338,7 +349,9 @@ class CostPanel(GhostCurves, Panel):
             j = bisect.bisect_left(snap.reports, samples[i], key=lambda r: r.samples_seen)
             r = snap.reports[min(j, len(snap.reports) - 1)]
             text += (f"   |   epoch {r.epoch}: train {r.train_cost:.4f}, test {r.test_cost:.4f}, "
-                     f"accuracy {r.train_accuracy:.2%} train, {r.test_accuracy:.2%} test")
+                     f"accuracy {r.train_accuracy:.2%} train, {r.test_accuracy:.2%} test"
+                     if self.tested else f"   |   epoch {r.epoch}: training cost "
+                     f"{r.train_cost:.4f}, training accuracy {r.train_accuracy:.2%} (no test set)")
         self.readout.setText(text)
 
     # -------------------------------------------------------- settings
@@ -364,7 +377,8 @@ class CostPanel(GhostCurves, Panel):
                             (self.train_points, "training set"), (self.test_points, "test set"),
                             (self.acc_curve, "test accuracy"),
                             (self.train_acc_curve, "training accuracy")):
-            legend.addItem(curve, name)
+            if curve.isVisible():
+                legend.addItem(curve, name)
         try:
             yield item
         finally:

@@ -54,9 +54,10 @@ class GhostCurves:
         self._update_legend()
 
     def _update_legend(self):
+        tested = [(style.GREEN, "■", "test set"), (style.PURPLE, "▲", "test accuracy")]
         entries = [(style.SKY, "▮", "mini-batch cost"), (style.BLUE, "━", "moving average"),
-                   (style.ORANGE, "●", "training set"), (style.GREEN, "■", "test set"),
-                   (style.PURPLE, "▲", "test accuracy"), (style.ORANGE, "▲", "training accuracy")]
+                   (style.ORANGE, "●", "training set"), *(tested if self.tested else ()),
+                   (style.ORANGE, "▲", "training accuracy")]
         entries += [(GHOST_COLOURS[i % len(GHOST_COLOURS)], "━",
                      f"<i>{html.escape(ghost.label)}</i>") for i, (ghost, *_) in enumerate(self.ghosts)]
         self.legend.setText(" &nbsp; ".join(  # an entry wraps whole, never inside

@@ -5,7 +5,7 @@ from contextlib import nullcontext
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout,
                                QLabel, QMessageBox, QPushButton, QSlider, QVBoxLayout,
                                QWidget)
 
@@ -16,7 +16,9 @@ from digit_descent.engine.preprocess import to_mnist_steps
 
 from .. import style
 from .base import Panel
+from ..folders import open_file_name
 from ..jobs import Jobs
+from ..settings import settings as app_settings
 from .pad_canvas import DrawingCanvas, saliency_rgba
 from .pad_steps import StepsStrip
 from .reader import LIVE, SHIPPED, SOURCES, NetworkChoice
@@ -54,6 +56,7 @@ class PadPanel(Panel):
         self._loaded = None  # (image on the canvas, its MnistSteps) for an image file
         self.last_output = None
         self._rng = np.random.default_rng()
+        self.settings = None  # a QSettings (the window's) remembering the image folder
         self._build()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -324,7 +327,8 @@ class PadPanel(Panel):
         QMessageBox.warning(self, "Digit Descent", message)
 
     def _load_dialog(self):
-        path, _ = QFileDialog.getOpenFileName(self, "Load a digit image", "",
-                                              f"Images ({IMAGE_PATTERNS});;All files (*)")
+        settings = self.settings if self.settings is not None else app_settings()
+        path = open_file_name(self, settings, "image", "Load a digit image",
+                              f"Images ({IMAGE_PATTERNS});;All files (*)")
         if path:
             self.load_image(path)

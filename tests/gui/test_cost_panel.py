@@ -1,4 +1,5 @@
 import numpy as np
+import pyqtgraph as pg
 
 from digit_descent.engine.snapshot import Snapshot
 from digit_descent.engine.trainer import CostHistory, EpochReport
@@ -171,3 +172,29 @@ def test_the_samples_axis_reads_like_the_captions_and_hugs_the_data(qtbot):
     panel.show_snapshot(s)
     right = panel.plot.getPlotItem().vb.viewRange()[0][1]
     assert 5000 <= right <= 1.12 * 5000
+
+
+def test_a_run_with_no_test_set_speaks_of_training_accuracy(qtbot):
+    """Trask's 4-row table is its own test set: its legend said "test accuracy"."""
+    from dataclasses import replace
+
+    from digit_descent.engine.data import trask
+
+    panel = CostPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    table = trask().train  # train and test are the same Dataset
+    s = synthetic_snapshot()
+    panel.show_snapshot(replace(s, train_set=table, test_set=table))
+    legend = panel.legend.text()
+    assert "training accuracy" in legend and "test accuracy" not in legend
+    assert "test set" not in legend
+    assert not panel.acc_curve.isVisible() and not panel.test_points.isVisible()
+    assert panel.train_acc_curve.isVisible()
+    with panel.picture() as item:  # the exported legend too
+        legend = next(i for i in item.vb.childItems() if isinstance(i, pg.LegendItem))
+        names = [label.text for _, label in legend.items]
+    assert "test accuracy" not in names and "training accuracy" in names
+    other = replace(table, name="held out")  # a test set of its own
+    panel.show_snapshot(replace(s, train_set=table, test_set=other))
+    assert "test accuracy" in panel.legend.text() and panel.acc_curve.isVisible()

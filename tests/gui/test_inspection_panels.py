@@ -239,11 +239,10 @@ def test_counts_stay_legible_in_a_quarter_of_the_presenter_view(qtbot, mnist):
     style.set_zoom(1.5)
     try:
         panel.show_snapshot(snapshot_of(net, mnist, evaluation=ev))
-        qtbot.waitUntil(lambda: panel.grid is COMPACT)
-        px = COMPACT.count_px(10, panel.box.width(), panel.box.height())
-        assert px >= 20
+        qtbot.waitUntil(lambda: panel.grid is not None and not panel.grid.thumbs)
+        assert panel.count_pixels()[0] >= 20
         assert not DETAILED.count_px(10, panel.box.width(), panel.box.height()) >= 20
-        centre = QPointF(3.5 * COMPACT.cell_w, 3.5 * COMPACT.cell_h)
+        centre = QPointF(3.5 * panel.grid.cell_w, 3.5 * panel.grid.cell_h)
         assert panel.thumbnail_at(panel.box.mapViewToScene(centre)) is None
         assert panel.cell_at(panel.box.mapViewToScene(centre)) == (3, 3)
         panel.resize(1800, 1100)
@@ -251,3 +250,36 @@ def test_counts_stay_legible_in_a_quarter_of_the_presenter_view(qtbot, mnist):
         assert f"{ev.confusion()[3, 3]:,}" in panel.drawn_texts
     finally:
         style.set_zoom(old)
+
+
+@pytest.mark.parametrize("size", [(470, 300), (700, 560), (900, 330)])
+def test_compact_counts_are_as_large_as_the_space_allows(qtbot, mnist, size):
+    """The compact grid is fitted to the panel: its counts come out larger than the fixed
+    grid's did (8–11 px beside the views column at 1280×720), every count fits its cell,
+    and the picture fills the panel's width or its height."""
+    from dataclasses import replace
+
+    from PySide6.QtGui import QFontMetrics
+
+    from digit_descent.gui.panels.confusion_picture import cell_labels, font_px, fitting_size
+
+    net = Network((784, 10), "sigmoid", "cross-entropy", seed=0)
+    ev = evaluate(net, mnist)
+    panel = ConfusionPanel()
+    qtbot.addWidget(panel)
+    panel.resize(*size)
+    panel.show()
+    panel.show_snapshot(snapshot_of(net, mnist, evaluation=ev))
+    qtbot.waitUntil(lambda: panel.count_pixels() is not None
+                    and panel.grid.size(10) != COMPACT.size(10))
+    grid, (count, cell_w, cell_h) = panel.grid, panel.count_pixels()
+    width, height = panel.box.width(), panel.box.height()
+    fixed = replace(COMPACT, cell_w=90, cell_h=40, left=100, right=190)  # the grid before
+    assert count >= 1.1 * fixed.count_px(10, width, height)
+    w, h = grid.size(10)
+    scale = min(width / w, height / h)
+    assert w * scale >= 0.97 * width or h * scale >= 0.97 * height  # fills one way
+    for (i, j), label in cell_labels(ev.confusion()).items():
+        size_u = fitting_size(label, grid.cell_w - 4, grid.count, bold=i == j)
+        assert QFontMetrics(font_px(size_u, i == j)).horizontalAdvance(label) <= grid.cell_w - 4
+        assert size_u >= (0.85 * grid.diagonal if i == j else grid.count)

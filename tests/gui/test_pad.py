@@ -147,6 +147,13 @@ def test_activation_view_and_backprop_dialog(qtbot, pad):
     dialog = view.open_backprop()
     best = int(np.argmax(net.forward(pad.last_input.reshape(1, -1))[0]))
     assert dialog.label.currentIndex() == best and "Cost for label" in dialog.summary.text()
+    # δ is explained in plain words where it is shown: the summary and each layer's bars
+    plain = "how much the cost changes when this neuron's weighted input z changes a little"
+    assert plain in dialog.summary.toolTip()
+    delta_plots = [item for item in dialog.view.ci.items if "δ of" in getattr(
+        getattr(item, "titleLabel", None), "text", "")]
+    assert len(delta_plots) == len(net.sizes) - 1
+    assert all(plain in plot.toolTip() for plot in delta_plots)
     wrong = (best + 1) % 10
     dialog.label.setCurrentIndex(wrong)
     assert f"label {wrong}" in dialog.summary.text()

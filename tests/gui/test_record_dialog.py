@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from digit_descent.gui.folders import start_folder
+
 imageio = pytest.importorskip("imageio.v2")
 
 POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and processes")
@@ -111,7 +113,7 @@ def test_the_dialog_remembers_its_settings_and_checks_them(make_window, tmp_path
         settings.setValue(f"record/{key}", value)
     fresh = w.show_record_dialog()
     assert fresh.panels() == ["cost", "weights"]
-    assert fresh.path.text() == str(Path.home() / "training.mp4")
+    assert fresh.path.text() == str(Path(start_folder(settings, "video")) / "training.mp4")
     assert (fresh.width_box.value(), fresh.height_box.value()) == (1920, 1080)
     assert (fresh.fps.value(), fresh.seconds.value()) == (30, 10)
     fresh.close()
