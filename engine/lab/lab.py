@@ -13,8 +13,10 @@ from ..activations import ACTIVATIONS
 from ..config import TrainConfig
 from ..data import DataSplit, Dataset, one_hot
 from ..network import Network, labels_from_outputs
+from ..optimizers import make_optimizer
 from ..trainer import Trainer
 from . import datasets
+from .regularization import check as check_regularization
 from .features import check_features, feature_matrix
 from .grid import boundary
 from .surgery import Surgery
@@ -30,7 +32,9 @@ class LabConfig:
 
     ``dataset``: one of :data:`datasets.CLASSIFICATION` or :data:`datasets.REGRESSION`, or
     "points" (the points were read from a file or drawn: see :meth:`Lab.use_points`);
-    ``classes`` counts for the multi-class sets only; ``l2`` is the weight decay λ.
+    ``classes`` counts for the multi-class sets only; ``regularization`` is "none", "L1"
+    or "L2" with the rate λ ``reg_rate``: L2 adds λ·w to each weight's gradient, L1 adds
+    λ·sign(w), biases are not regularised (see :mod:`.regularization` for the source).
     """
 
     dataset: str = "circle"
@@ -44,7 +48,8 @@ class LabConfig:
     activation: str = "tanh"
     lr: float = 0.03
     batch_size: int = 10
-    l2: float = 0.0
+    regularization: str = "none"
+    reg_rate: float = 0.0
     resolution: int = 100
 
     @property
@@ -68,11 +73,22 @@ class LabConfig:
             raise ValueError(f"up to {MAX_HIDDEN} hidden layers of 1 to {MAX_WIDTH} neurons")
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {self.activation!r}")
+        check_regularization(self.regularization, self.reg_rate)
         if not 1e-5 <= self.lr <= 10 or not 1 <= self.batch_size <= 10_000 \
-                or not 0 <= self.l2 <= 1 or not 10 <= self.resolution <= 400:
-            raise ValueError("η must be from 0.00001 to 10, the batch size from 1 to 10,000, "
-                             "λ from 0 to 1 and the resolution from 10 to 400")
+                or not 10 <= self.resolution <= 400:
+            raise ValueError("η must be from 0.00001 to 10, the batch size from 1 to 10,000 "
+                             "and the resolution from 10 to 400")
         return self
+
+    @property
+    def l1(self):
+        """λ of L1 regularisation (0 unless it is chosen)."""
+        return self.reg_rate if self.regularization == "L1" else 0.0
+
+    @property
+    def l2(self):
+        """λ of L2 weight decay (0 unless it is chosen)."""
+        return self.reg_rate if self.regularization == "L2" else 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,7 +157,7 @@ class Lab:
 
     def configure(self, config):
         """Apply ``config``: new data if the data settings changed, a new network if its
-        shape did, otherwise η, batch size and λ change with the weights kept."""
+        shape did, otherwise η, batch size and regularisation change with the weights kept."""
         config = config.checked()
         old, self.config = self.config, config
         data_keys = ("dataset", "classes", "noise", "train_fraction", "n_points", "seed")
@@ -279,6 +295,9 @@ class Lab:
                          optimizer="sgd", lr=cfg.lr, batch_size=cfg.batch_size,
                          weight_decay=cfg.l2, seed=cfg.seed, dataset="lab")
         self.trainer = Trainer(net, DataSplit("lab", train, train), tc)
+        if cfg.l1:  # the shared trainer's settings know L2 only
+            self.trainer.optimizer = make_optimizer("sgd", net.params, cfg.lr, l1=cfg.l1,
+                                                    mask=net.weight_mask())
         if keep:
             net.params[...] = params
         self.surgery.enforce()

@@ -90,9 +90,10 @@ class LabNetworkPanel(Panel):
             return neuron_card(numbers, L, where, list(cfg.features),
                                off=bool(s.off[layer][j]), samples=samples)
         l, to, frm = index
-        numbers = link_numbers(net, probe, l + 1, to, frm, X, Y, cfg.lr, cfg.l2)
+        numbers = link_numbers(net, probe, l + 1, to, frm, X, Y, cfg.lr, cfg.regularization,
+                               cfg.reg_rate)
         source = f"input {cfg.features[frm]}" if l == 0 else ""
-        return link_card(numbers, L, where, cfg.lr, cfg.l2, source,
+        return link_card(numbers, L, where, cfg.lr, source,
                          off=bool(s.off[l][frm]), samples=samples)
 
     def picture(self):

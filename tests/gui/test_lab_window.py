@@ -103,6 +103,25 @@ def test_the_hover_card_shows_the_numbers_in_the_maths(lab, qtbot):
     assert not view.hover_label.isVisible()
 
 
+def test_choosing_l1_puts_its_term_in_the_training_and_the_hover_card(lab, qtbot):
+    view = lab.network.view
+    qtbot.waitUntil(lambda: view.weights is not None)
+    lab.controls.regularization.setCurrentText("L1")
+    lab.controls.reg_rate.setCurrentText("0.01")
+    qtbot.waitUntil(lambda: lab.network.snapshot.config.l1 == 0.01)  # the panel's snapshot
+    snap = lab.network.snapshot
+    assert lab.controls.reg_rate.isEnabled()
+    view.hover(("link", (0, 1, 0)))
+    card = view.hover_label.text()
+    w = snap.network().weights[0][1, 0]
+    assert "λ·sign(w)" in card and "(L1)" in card and "λw" not in card
+    assert ("0.01" if w > 0 else "(−0.01)") in card
+    lab.controls.regularization.setCurrentText("L2")
+    qtbot.waitUntil(lambda: lab.network.snapshot.config.l2 == 0.01)
+    view.hover(("link", (0, 1, 0)))
+    assert "λw" in view.hover_label.text() and "(L2)" in view.hover_label.text()
+
+
 def test_points_read_from_a_file_and_a_bad_file_refused_in_one_line(lab, qtbot, tmp_path):
     good = tmp_path / "mine.csv"
     good.write_text("x,y,label\n" + "\n".join(f"{i % 5 - 2},{i % 3},{i % 3}" for i in range(30)))
