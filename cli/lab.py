@@ -4,7 +4,7 @@ import os
 import signal
 import sys
 
-from digit_descent.engine.lab.datasets import CLASSIFICATION, REGRESSION
+from digit_descent.engine.lab.datasets import CLASSIFICATION, REGRESSION, SURFACES
 from digit_descent.engine.lab.regularization import REG_RATES, REGULARIZATIONS
 
 from .options import UsageError
@@ -14,7 +14,7 @@ def add_lab_parser(sub, positive_int):
     """The ``lab`` sub-command's flags."""
     lab = sub.add_parser("lab", help="open the 2-D lab: small networks, their decision "
                                      "boundaries and the numbers in their maths")
-    lab.add_argument("--dataset", choices=CLASSIFICATION + REGRESSION, default="circle")
+    lab.add_argument("--dataset", choices=CLASSIFICATION + REGRESSION + SURFACES, default="circle")
     lab.add_argument("--classes", type=positive_int, default=3,
                      help="classes of blobs and arms (3 to 5)")
     lab.add_argument("--hidden", default="4-2", help="hidden layers, e.g. 4-2 (default)")

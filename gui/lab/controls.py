@@ -23,7 +23,8 @@ from .. import style
 DATASETS = {"circle": "Circle", "xor": "Exclusive or", "gauss": "Two Gaussians",
             "spiral": "Spiral", "blobs": "Blobs (3–5 classes)",
             "arms": "Spiral arms (3–5 classes)", "sine": "Curve: sine", "bump": "Curve: bump",
-            "step": "Curve: step", "ramp": "Curve: ramp", "points": "Points read from a file"}
+            "step": "Curve: step", "ramp": "Curve: ramp", "plane": "Surface: plane",
+            "multigauss": "Surface: multi-Gaussian", "points": "Points read from a file"}
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)  # Playground's
 
 
@@ -131,7 +132,7 @@ class LabControls(QWidget):
         self.train_percent.setValue(round(config.train_fraction * 100))
         for name, box in self.features.items():
             box.setChecked(name in config.features)
-            box.setEnabled(not config.regression or name in ("x", "x²", "sin x"))
+            box.setEnabled(not config.curve or name in ("x", "x²", "sin x"))
         self.hidden.setText("-".join(map(str, config.hidden)))
         self.activation.setCurrentText(config.activation)
         self.lr.setCurrentIndex(_nearest(LEARNING_RATES, config.lr))

@@ -210,3 +210,34 @@ def test_bad_regularisation_settings_are_refused_by_name():
         LabConfig(regularization="L3").checked()
     with pytest.raises(ValueError, match="λ must be from 0 to 1"):
         LabConfig(regularization="L1", reg_rate=float("nan")).checked()
+
+
+def test_playgrounds_regression_surfaces_without_noise_and_seeded():
+    xy, value = datasets.surface("plane", n=300, seed=2)
+    assert xy.shape == (300, 2) and value.dtype == np.float32 and np.abs(xy).max() <= 6
+    assert np.allclose(value, np.clip((xy[:, 0] + xy[:, 1]) / 10, -1, 1), atol=1e-6)
+    assert np.array_equal(datasets.surface("plane", n=300, seed=2)[0], xy)
+    # multi-Gaussian: +1 at (−4, 2.5), −1 at (0, 2.5), 0 two units from every centre
+    assert datasets.surface_value("multigauss", np.float64([[-4, 2.5], [0, 2.5], [0, 0]])
+                                  ).tolist() == [1.0, -1.0, 0.0]
+    assert np.isclose(datasets.surface_value("multigauss", np.float64([4.5, -2.5])), -0.75)
+    _, noisy = datasets.surface("multigauss", n=300, noise=0.3, seed=2)
+    assert np.abs(noisy).max() <= 1 and not np.array_equal(noisy, datasets.surface(
+        "multigauss", n=300, seed=2)[1])
+
+
+def test_a_surface_lab_fits_by_squared_error_with_no_accuracy():
+    lab = Lab(LabConfig(dataset="plane", n_points=100, lr=0.3))
+    first = lab.snapshot()
+    X, Y = first.inputs("train")
+    assert first.sizes == (2, 4, 2, 1) and first.cost == "mse" and first.n_classes == 1
+    assert np.allclose(Y[:, 0], (first.targets[first.is_train] + 1) / 2)
+    for _ in range(30):
+        snap = lab.frame()
+    assert snap.train_accuracy is None and snap.train_cost < first.train_cost / 3
+    assert snap.boundary.output.shape == (100, 100, 1)
+    out = snap.network().forward(X)
+    assert np.isclose(snap.train_cost, np.mean(np.sum((out - Y) ** 2, axis=1)), rtol=1e-4)
+    lab.add_point(3.0, 2.0, 0)  # the surface's own value there
+    assert lab.snapshot().targets[-1] == np.float32(0.5)
+    assert lab.remove_point(3.0, 2.0) and len(lab.snapshot().targets) == 100

@@ -15,6 +15,8 @@ def test_the_lab_flags_make_a_lab_config():
     cfg = lab_config(build_parser().parse_args(["lab", "--regularization", "L1", "--rate",
                                                 "0.01"]))
     assert (cfg.regularization, cfg.reg_rate, cfg.l1, cfg.l2) == ("L1", 0.01, 0.01, 0.0)
+    cfg = lab_config(build_parser().parse_args(["lab", "--dataset", "multigauss"]))
+    assert cfg.surface and cfg.regression and not cfg.curve and cfg.features == ("x", "y")
 
 
 @pytest.mark.parametrize("argv, says", [

@@ -122,6 +122,30 @@ def test_choosing_l1_puts_its_term_in_the_training_and_the_hover_card(lab, qtbot
     assert "λw" in view.hover_label.text() and "(L2)" in view.hover_label.text()
 
 
+def test_a_surface_shows_its_output_and_its_points_in_the_sign_colours(qtbot):
+    from digit_descent.gui.lab.colours import lightened_signed, signed
+
+    window = LabWindow(LabConfig(dataset="plane", n_points=100))
+    qtbot.addWidget(window)
+    window.show()
+    panel = window.boundary
+    qtbot.waitUntil(lambda: panel.snapshot is not None and panel.image.image is not None,
+                    timeout=10000)
+    snap = panel.snapshot
+    assert panel.image.isVisible() and not panel.output_curve.isVisible()
+    assert "accuracy" not in panel.status.text() and "cost" in panel.status.text()
+    qtbot.waitUntil(lambda: window.network.view._shape is not None)  # drawn in its turn
+    assert window.network.view._shape[3] == ("value",)  # the output neuron's name
+    a = panel.snapshot.boundary.output[..., 0]  # the output a: (a − ½)·2 in the sign colours
+    assert np.array_equal(panel.image.image, lightened_signed(a - 0.5, 0.5))
+    assert lightened_signed(np.float32([-0.5, 0, 0.5]), 0.5)[1].tolist() == [245] * 3
+    brushes = panel.train_dots.data["brush"]
+    targets = snap.targets[snap.is_train]
+    i = int(np.argmax(targets))
+    assert brushes[i].color().getRgb()[:3] == tuple(int(c) for c in signed(targets[i:i + 1], 1)[0])
+    window.close()
+
+
 def test_points_read_from_a_file_and_a_bad_file_refused_in_one_line(lab, qtbot, tmp_path):
     good = tmp_path / "mine.csv"
     good.write_text("x,y,label\n" + "\n".join(f"{i % 5 - 2},{i % 3},{i % 3}" for i in range(30)))
