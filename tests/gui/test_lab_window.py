@@ -217,3 +217,30 @@ def test_the_main_window_opens_the_lab_and_about_credits_the_lessons_sources(mak
         lab.close()
     assert "David Code" in ABOUT and "ml4a" in ABOUT
     assert all(source in ABOUT for source in sources())
+
+
+@pytest.mark.parametrize("hidden, node_px", [((4, 2), 50), ((8, 8, 8, 8), 30)])
+def test_nodes_fill_the_panel_and_the_hover_card_keeps_clear_of_what_it_describes(
+        qtbot, hidden, node_px):
+    window = LabWindow(LabConfig(dataset="blobs", hidden=hidden, n_points=60))
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    view = window.network.view
+    qtbot.waitUntil(lambda: view.weights is not None, timeout=10000)
+    node = lambda: view._window_rect([], view._nodes_rect([(1, 0)]))  # noqa: E731
+    qtbot.waitUntil(lambda: node().width() >= node_px)
+    # (the 8-8-8-8 network's nodes were 20 px wide, before they filled the panel's height)
+    titles = [view._window_rect([t]) for t in view.texts[:len(view.centres)]]
+    assert not any(a.intersects(b) for i, a in enumerate(titles) for b in titles[i + 1:])
+    targets = [("neuron", key) for key in view.frames] + \
+        [("link", (l, to, frm)) for l, items in view.links.items()
+         for (to, frm), _ in np.ndenumerate(items) if view._shown_links[l][to, frm]][::7]
+    for target in targets:
+        view.hover(target)
+        card = view.hover_label.geometry()
+        element, column, network = view.hovered_rects()
+        assert view.hover_label.isVisible() and not card.intersects(element), target
+        if target[0] == "neuron":  # at 1280×720 there is room beside the drawing
+            assert not card.intersects(column), target
+    window.close()
