@@ -141,6 +141,16 @@ class NodeLinkView(QWidget):
         self._range = QRectF(-left, -height / 2 - 0.1, (columns - 1) * gap + left + right,
                              height + 0.3 + title_h)
         self._fit()
+        if self.hovered is not None and not self._exists(self.hovered):
+            self.hovered = None  # the network changed shape under the card
+            self.hover_label.hide()
+
+    def _exists(self, target):
+        kind, index = target
+        if kind == "neuron":
+            return index in self.frames
+        l, to, frm = index
+        return l in self.links and to < self.sizes[l + 1] and frm < self.sizes[l]
         for l in range(max(first, 0), len(sizes) - 1):
             items = []
             for to in range(sizes[l + 1]):

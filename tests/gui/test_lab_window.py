@@ -244,3 +244,16 @@ def test_nodes_fill_the_panel_and_the_hover_card_keeps_clear_of_what_it_describe
         if target[0] == "neuron":  # at 1280×720 there is room beside the drawing
             assert not card.intersects(column), target
     window.close()
+
+
+def test_a_card_on_a_link_that_goes_with_a_new_shape_closes(lab, qtbot):
+    view = lab.network.view
+    qtbot.waitUntil(lambda: view.weights is not None)
+    view.hover(("link", (2, 0, 1)))  # hidden 2 neuron 1 → the output
+    assert view.hover_label.isVisible()
+    lab.controls.hidden.setText("3")
+    lab.controls.hidden.editingFinished.emit()
+    qtbot.waitUntil(lambda: view.sizes == (2, 3, 1))
+    assert view.hovered is None and not view.hover_label.isVisible()
+    view.hover(("neuron", (1, 2)))
+    assert view.hover_label.isVisible()
