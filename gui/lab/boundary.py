@@ -127,8 +127,8 @@ class BoundaryPanel(Panel):
             self.class_row.takeAt(0)
         if regression or surface:
             self._add_class_label("Click: add a sample · right-click: remove" if regression
-                                  else "Colour: the value, −1 … +1 · click: add a sample of "
-                                       "the surface · right-click: remove")
+                                  else "Colour: value −1…+1 · click adds a sample · "
+                                       "right-click removes")
             return
         self._add_class_label("Click adds:", stretch=False)
         for c in range(n_classes):

@@ -135,6 +135,16 @@ class NodeLinkView(QWidget):
             item.setPos(cx + (NODE / 2 + 0.1) * (1 if layer == last else -1), cy)
             self.vb.addItem(item)
             self.texts.append(item)
+        for l in range(max(first, 0), len(sizes) - 1):
+            items = []
+            for to in range(sizes[l + 1]):
+                for frm in range(sizes[l]):
+                    line = QGraphicsLineItem(QLineF(*self._end(l, frm, True),
+                                                    *self._end(l + 1, to, False)))
+                    line.setZValue(1)
+                    self.vb.addItem(line)
+                    items.append(line)
+            self.links[l] = np.array(items, dtype=object).reshape(sizes[l + 1], sizes[l])
         title_h *= 1 + stagger
         left = max(NODE / 2 + 0.2 + side[first] / unit, half[first])
         right = max(NODE / 2 + 0.2 + side[last] / unit, half[last])
@@ -146,21 +156,13 @@ class NodeLinkView(QWidget):
             self.hover_label.hide()
 
     def _exists(self, target):
+        """Whether the neuron or link ``target`` is in the drawing."""
         kind, index = target
         if kind == "neuron":
             return index in self.frames
         l, to, frm = index
         return l in self.links and to < self.sizes[l + 1] and frm < self.sizes[l]
-        for l in range(max(first, 0), len(sizes) - 1):
-            items = []
-            for to in range(sizes[l + 1]):
-                for frm in range(sizes[l]):
-                    line = QGraphicsLineItem(QLineF(*self._end(l, frm, True),
-                                                    *self._end(l + 1, to, False)))
-                    line.setZValue(1)
-                    self.vb.addItem(line)
-                    items.append(line)
-            self.links[l] = np.array(items, dtype=object).reshape(sizes[l + 1], sizes[l])
+
     def _fit(self):
         """Show the whole drawing, centred: its rectangle widened or heightened to the view's
         shape (left to the aspect lock, pyqtgraph may cut the wider side)."""

@@ -236,6 +236,7 @@ def test_nodes_fill_the_panel_and_the_hover_card_keeps_clear_of_what_it_describe
     targets = [("neuron", key) for key in view.frames] + \
         [("link", (l, to, frm)) for l, items in view.links.items()
          for (to, frm), _ in np.ndenumerate(items) if view._shown_links[l][to, frm]][::7]
+    assert len(targets) > len(view.frames)  # links too
     for target in targets:
         view.hover(target)
         card = view.hover_label.geometry()
