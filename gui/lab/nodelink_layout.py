@@ -16,6 +16,7 @@ GAP = 2.8  # from one column to the next (tall columns are spread wider: GAP_RAT
 GAP_RATIO = 0.45  # the panel is narrow: then columns close up to GAP_MIN, so that the nodes
 GAP_MIN = 1.9  # are as large as the panel's height allows
 VIEW_MARGIN_PX = 9  # the graphics layout's margin around the view box
+MAX_NODE_PX = 80  # larger nodes tell no more (a neuron's picture is 100 × 100) and paint slower
 
 
 def spacing(width_px, height_px, columns, height, left_px, right_px, titles):
@@ -41,7 +42,7 @@ def spacing(width_px, height_px, columns, height, left_px, right_px, titles):
         if best is None or unit > best[0] + 0.5:
             best = (unit, two, stagger)
     unit, two, stagger = best
-    unit = max(unit, 1.0)
+    unit = min(max(unit, 1.0), style.scaled(MAX_NODE_PX) / NODE)
     gap = GAP_MIN if columns < 2 else (w - NODE * unit) / ((columns - 1) * unit)
     spread = max(GAP, GAP_RATIO * height)
     return unit, float(np.clip(gap, GAP_MIN, 2 * spread)), two, stagger
