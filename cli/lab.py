@@ -4,7 +4,8 @@ import os
 import signal
 import sys
 
-from digit_descent.engine.lab.datasets import CLASSIFICATION, REGRESSION
+from digit_descent.engine.lab.datasets import CLASSIFICATION, REGRESSION, SURFACES
+from digit_descent.engine.lab.regularization import REG_RATES, REGULARIZATIONS
 
 from .options import UsageError
 
@@ -13,11 +14,16 @@ def add_lab_parser(sub, positive_int):
     """The ``lab`` sub-command's flags."""
     lab = sub.add_parser("lab", help="open the 2-D lab: small networks, their decision "
                                      "boundaries and the numbers in their maths")
-    lab.add_argument("--dataset", choices=CLASSIFICATION + REGRESSION, default="circle")
+    lab.add_argument("--dataset", choices=CLASSIFICATION + REGRESSION + SURFACES, default="circle")
     lab.add_argument("--classes", type=positive_int, default=3,
                      help="classes of blobs and arms (3 to 5)")
     lab.add_argument("--hidden", default="4-2", help="hidden layers, e.g. 4-2 (default)")
     lab.add_argument("--activation", choices=("tanh", "relu", "sigmoid"), default="tanh")
+    lab.add_argument("--regularization", choices=REGULARIZATIONS, default="none",
+                     help="none (default), L1 (adds λ·sign(w) to each weight's gradient) or L2 "
+                          "(adds λ·w)")
+    lab.add_argument("--rate", type=float, default=0.0, metavar="λ",
+                     help=f"the regularization rate λ, 0 to {REG_RATES[-1]:g} (default 0)")
     lab.add_argument("--points", metavar="CSV", help="classify the points of a CSV file of "
                                                      "x, y, label rows")
     return lab
@@ -34,7 +40,8 @@ def lab_config(args):
     features = ("x",) if args.dataset in REGRESSION else ("x", "y")
     try:
         return LabConfig(dataset=args.dataset, classes=args.classes, hidden=hidden,
-                         activation=args.activation, features=features).checked()
+                         activation=args.activation, features=features,
+                         regularization=args.regularization, reg_rate=args.rate).checked()
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 

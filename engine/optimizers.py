@@ -3,7 +3,9 @@
 Each is built for one network (``n_params``) and keeps its state (velocity,
 moments) in arrays of that size. ``lr`` may be changed between steps.
 Optional L2 weight decay adds ``weight_decay · w`` to the gradient of every
-weight (biases are not decayed); ``mask`` marks the weights.
+weight, optional L1 regularisation ``l1 · sign(w)`` (the gradient of λ Σ|w|; Goodfellow,
+Bengio & Courville, *Deep Learning*, 2016, §7.1.2, eq. 7.20; TensorFlow Playground's L1);
+biases are neither decayed nor regularised; ``mask`` marks the weights.
 """
 
 import numpy as np
@@ -12,20 +14,25 @@ import numpy as np
 class Optimizer:
     name = ""
 
-    def __init__(self, params, lr, weight_decay=0.0, mask=None):
+    def __init__(self, params, lr, weight_decay=0.0, mask=None, l1=0.0):
         self.lr = float(lr)
-        self.weight_decay = float(weight_decay)
-        self._decay = None
-        if self.weight_decay:
-            mask = np.ones_like(params) if mask is None else mask
-            self._decay = (mask * self.weight_decay).astype(params.dtype)
-            self._decay_tmp = np.empty_like(params)
+        self.weight_decay, self.l1 = float(weight_decay), float(l1)
+        mask = np.ones_like(params) if mask is None else mask
+        self._decay = (mask * self.weight_decay).astype(params.dtype) \
+            if self.weight_decay else None
+        self._l1 = (mask * self.l1).astype(params.dtype) if self.l1 else None
+        if self._decay is not None or self._l1 is not None:
+            self._penalty_tmp = np.empty_like(params)
 
     def step(self, params, grad):
         """Update ``params`` in place from ``grad`` (which may be overwritten)."""
         if self._decay is not None:
-            np.multiply(params, self._decay, out=self._decay_tmp)
-            grad += self._decay_tmp
+            np.multiply(params, self._decay, out=self._penalty_tmp)
+            grad += self._penalty_tmp
+        if self._l1 is not None:
+            np.sign(params, out=self._penalty_tmp)
+            self._penalty_tmp *= self._l1
+            grad += self._penalty_tmp
         self._update(params, grad)
 
     def _update(self, params, grad):
@@ -92,11 +99,11 @@ class Adam(Optimizer):
 OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, Adam)}
 
 
-def make_optimizer(name, params, lr, momentum=0.9, weight_decay=0.0, mask=None):
+def make_optimizer(name, params, lr, momentum=0.9, weight_decay=0.0, mask=None, l1=0.0):
     """Build the optimizer called ``name`` for a flat ``params`` array."""
     if name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; choose from {sorted(OPTIMIZERS)}")
-    kw = {"weight_decay": weight_decay, "mask": mask}
+    kw = {"weight_decay": weight_decay, "mask": mask, "l1": l1}
     if name == "momentum":
         kw["momentum"] = momentum
     return OPTIMIZERS[name](params, lr, **kw)

@@ -1,12 +1,14 @@
-"""The 2-D lab's data sets: TensorFlow Playground's four, more classes, and 1-D curves.
+"""The 2-D lab's data sets: TensorFlow Playground's six, more classes, and 1-D curves.
 
 Classification points lie in the plane ``[-6, 6]²`` (Playground's domain); labels are
-``0 … k−1`` (Playground's −1 is class 0, its +1 class 1). Regression samples are
+``0 … k−1`` (Playground's −1 is class 0, its +1 class 1). Curve samples are
 ``x ∈ [-6, 6]`` with targets in ``(0, 1)``, the range of the network's sigmoid output.
+Surface samples (2-D regression) are points of the plane with targets in ``[-1, 1]``.
 
-``noise`` is Playground's 0–0.5 (its slider's 0–50 %). Circle, exclusive or, two Gaussians
-and spiral follow Playground's ``dataset.ts`` (github.com/tensorflow/playground): with
-noise 0 they are exactly its shapes. Everything is deterministic given ``seed``.
+``noise`` is Playground's 0–0.5 (its slider's 0–50 %). Circle, exclusive or, two Gaussians,
+spiral and the surfaces plane and multi-Gaussian follow Playground's ``dataset.ts``
+(github.com/tensorflow/playground: classify*, regressPlane, regressGaussian): with noise 0
+they are exactly its shapes. Everything is deterministic given ``seed``.
 """
 
 import numpy as np
@@ -14,7 +16,10 @@ import numpy as np
 DOMAIN = 6.0  # the plane shown is [-DOMAIN, DOMAIN]²
 CLASSIFICATION = ("circle", "xor", "gauss", "spiral", "blobs", "arms")
 MULTICLASS = ("blobs", "arms")  # 3–5 classes; the others have two
-REGRESSION = ("sine", "bump", "step", "ramp")
+REGRESSION = ("sine", "bump", "step", "ramp")  # 1-D curves
+SURFACES = ("plane", "multigauss")  # 2-D regression
+_GAUSSIANS = np.array([[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1],  # Playground's: centre, sign
+                       [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]])
 MAX_CLASSES = 5
 
 
@@ -67,6 +72,38 @@ def curve_value(kind, x):
     if kind == "ramp":
         return 0.15 + 0.7 * np.abs(x) / DOMAIN
     raise ValueError(f"unknown curve {kind!r}; choose from {', '.join(REGRESSION)}")
+
+
+def surface(kind, n=500, noise=0.0, seed=0):
+    """``(xy (n, 2) float32, target (n,) float32)``: points drawn uniformly over the plane,
+    each with the surface's value at the point moved by noise (Playground: the point plus
+    ``noise`` × U(−6, 6) in each coordinate), clipped into ``[-1, 1]`` (Playground's plane
+    reaches ±1.2 in the corners; the lab's sigmoid output spans ±1 once rescaled).
+    """
+    if kind not in SURFACES:
+        raise ValueError(f"unknown surface {kind!r}; choose from {', '.join(SURFACES)}")
+    _check(n, noise)
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(-DOMAIN, DOMAIN, (n, 2))
+    moved = xy + rng.uniform(-DOMAIN, DOMAIN, (n, 2)) * noise
+    return xy.astype(np.float32), np.clip(surface_value(kind, moved), -1, 1).astype(np.float32)
+
+
+def surface_value(kind, xy):
+    """The noiseless surface ``kind`` at the points ``xy`` ``(..., 2)``, in ``[-1, 1]``.
+
+    plane: (x + y)/10 (Playground maps x + y ∈ [−10, 10] onto [−1, 1], unclamped); multigauss:
+    of six bumps ±(1 − d/2) clamped at 0 (d the distance to its centre), the largest in size.
+    """
+    xy = np.asarray(xy, np.float64)
+    if kind == "plane":
+        return (xy[..., 0] + xy[..., 1]) / 10
+    if kind == "multigauss":
+        d = np.hypot(xy[..., 0, None] - _GAUSSIANS[:, 0], xy[..., 1, None] - _GAUSSIANS[:, 1])
+        bumps = _GAUSSIANS[:, 2] * np.clip(1 - d / 2, 0, 1)
+        pick = np.argmax(np.abs(bumps), axis=-1)
+        return np.take_along_axis(bumps, pick[..., None], axis=-1)[..., 0]
+    raise ValueError(f"unknown surface {kind!r}; choose from {', '.join(SURFACES)}")
 
 
 def train_test_split(n, train_fraction=0.5, seed=0):

@@ -13,12 +13,15 @@ from ..activations import ACTIVATIONS
 from ..config import TrainConfig
 from ..data import DataSplit, Dataset, one_hot
 from ..network import Network, labels_from_outputs
+from ..optimizers import make_optimizer
 from ..trainer import Trainer
 from . import datasets
+from .regularization import check as check_regularization
 from .features import check_features, feature_matrix
 from .grid import boundary
 from .surgery import Surgery
 
+DATASETS = datasets.CLASSIFICATION + datasets.REGRESSION + datasets.SURFACES + ("points",)
 MAX_WIDTH = 16  # neurons in a hidden layer
 MAX_HIDDEN = 6  # hidden layers
 REMOVE_RADIUS = 0.4  # a right-click removes the nearest point this close (plane units)
@@ -28,9 +31,12 @@ REMOVE_RADIUS = 0.4  # a right-click removes the nearest point this close (plane
 class LabConfig:
     """The lab's settings; Playground's defaults (circle, 4-2 tanh, η = 0.03, batch 10).
 
-    ``dataset``: one of :data:`datasets.CLASSIFICATION` or :data:`datasets.REGRESSION`, or
-    "points" (the points were read from a file or drawn: see :meth:`Lab.use_points`);
-    ``classes`` counts for the multi-class sets only; ``l2`` is the weight decay λ.
+    ``dataset``: one of :data:`datasets.CLASSIFICATION`, :data:`datasets.REGRESSION` (1-D
+    curves), :data:`datasets.SURFACES` (2-D regression), or "points" (the points were read
+    from a file or drawn: see :meth:`Lab.use_points`);
+    ``classes`` counts for the multi-class sets only; ``regularization`` is "none", "L1"
+    or "L2" with the rate λ ``reg_rate``: L2 adds λ·w to each weight's gradient, L1 adds
+    λ·sign(w), biases are not regularised (see :mod:`.regularization` for the source).
     """
 
     dataset: str = "circle"
@@ -44,18 +50,30 @@ class LabConfig:
     activation: str = "tanh"
     lr: float = 0.03
     batch_size: int = 10
-    l2: float = 0.0
+    regularization: str = "none"
+    reg_rate: float = 0.0
     resolution: int = 100
 
     @property
-    def regression(self):
+    def curve(self):
+        """A 1-D curve to fit (one input x)."""
         return self.dataset in datasets.REGRESSION
+
+    @property
+    def surface(self):
+        """A surface over the plane to fit (2-D regression)."""
+        return self.dataset in datasets.SURFACES
+
+    @property
+    def regression(self):
+        """A curve or a surface: one sigmoid output, squared error, no accuracy."""
+        return self.curve or self.surface
 
     def checked(self):
         """This config, or ValueError naming the first bad setting."""
-        if self.dataset not in datasets.CLASSIFICATION + datasets.REGRESSION + ("points",):
+        if self.dataset not in DATASETS:
             raise ValueError(f"unknown data set {self.dataset!r}")
-        check_features(self.features, 1 if self.regression else 2)
+        check_features(self.features, 1 if self.curve else 2)
         if not 2 <= self.classes <= datasets.MAX_CLASSES:
             raise ValueError(f"a lab data set has 2 to {datasets.MAX_CLASSES} classes, "
                              f"not {self.classes}")
@@ -68,11 +86,22 @@ class LabConfig:
             raise ValueError(f"up to {MAX_HIDDEN} hidden layers of 1 to {MAX_WIDTH} neurons")
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {self.activation!r}")
+        check_regularization(self.regularization, self.reg_rate)
         if not 1e-5 <= self.lr <= 10 or not 1 <= self.batch_size <= 10_000 \
-                or not 0 <= self.l2 <= 1 or not 10 <= self.resolution <= 400:
-            raise ValueError("η must be from 0.00001 to 10, the batch size from 1 to 10,000, "
-                             "λ from 0 to 1 and the resolution from 10 to 400")
+                or not 10 <= self.resolution <= 400:
+            raise ValueError("η must be from 0.00001 to 10, the batch size from 1 to 10,000 "
+                             "and the resolution from 10 to 400")
         return self
+
+    @property
+    def l1(self):
+        """λ of L1 regularisation (0 unless it is chosen)."""
+        return self.reg_rate if self.regularization == "L1" else 0.0
+
+    @property
+    def l2(self):
+        """λ of L2 weight decay (0 unless it is chosen)."""
+        return self.reg_rate if self.regularization == "L2" else 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,10 +109,12 @@ class LabSnapshot:
     """Everything the lab's panels draw at one moment (read-only arrays).
 
     ``points`` ``(n, 2)``: the plane's points, or a curve's ``(x, target)`` samples;
-    ``labels`` ``(n,)`` (zeros for a curve); ``is_train`` ``(n,)`` bool; ``params`` the flat
+    ``labels`` ``(n,)`` (zeros for a curve or a surface); ``targets`` ``(n,)`` a surface's
+    values in [−1, 1] (None otherwise: the network's target is (value + 1)/2, the range of
+    its sigmoid output); ``is_train`` ``(n,)`` bool; ``params`` the flat
     weights and biases of a network of ``sizes``; ``off`` one bool mask a layer (switched-off
     neurons); ``boundary`` a :class:`~engine.lab.grid.Boundary`; costs are the mean cost,
-    accuracies fractions (None for a curve).
+    accuracies fractions (None for a curve or a surface).
     """
 
     config: LabConfig
@@ -104,6 +135,7 @@ class LabSnapshot:
     test_accuracy: float = None
     can_undo: bool = False
     serial: int = 0
+    targets: np.ndarray = None
 
     def network(self):
         """A new :class:`Network` holding these weights."""
@@ -116,7 +148,8 @@ class LabSnapshot:
         or test (``"test"``) ones, and their targets ``(n, sizes[-1])``."""
         keep = {None: slice(None), "train": self.is_train, "test": ~self.is_train}[which]
         return _inputs_targets(self.config, self.points[keep], self.labels[keep],
-                               self.sizes[-1])
+                               self.sizes[-1], None if self.targets is None
+                               else self.targets[keep])
 
 
 class Lab:
@@ -124,9 +157,9 @@ class Lab:
 
     def __init__(self, config=LabConfig()):
         self.config = config.checked()
-        points, labels = _make_points(config)
+        points, labels, targets = _make_points(config)
         self._set_points(points, labels, datasets.train_test_split(
-            len(labels), config.train_fraction, config.seed))
+            len(labels), config.train_fraction, config.seed), targets)
         self._serial = 0
         self._build_network()
 
@@ -141,15 +174,15 @@ class Lab:
 
     def configure(self, config):
         """Apply ``config``: new data if the data settings changed, a new network if its
-        shape did, otherwise η, batch size and λ change with the weights kept."""
+        shape did, otherwise η, batch size and regularisation change with the weights kept."""
         config = config.checked()
         old, self.config = self.config, config
         data_keys = ("dataset", "classes", "noise", "train_fraction", "n_points", "seed")
         if any(getattr(old, k) != getattr(config, k) for k in data_keys):
-            points, labels = (self.points, self.labels) if config.dataset == "points" \
-                else _make_points(config)
+            points, labels, targets = (self.points, self.labels, None) \
+                if config.dataset == "points" else _make_points(config)
             self._set_points(points, labels, datasets.train_test_split(
-                len(labels), config.train_fraction, config.seed))
+                len(labels), config.train_fraction, config.seed), targets)
         shape_keys = ("features", "hidden", "activation", "dataset", "classes", "seed")
         if any(getattr(old, k) != getattr(config, k) for k in shape_keys) or \
                 self.network.sizes != self._sizes():
@@ -168,13 +201,20 @@ class Lab:
         self._build_network()
 
     def add_point(self, x, y, label):
-        """A training point at ``(x, y)`` of class ``label`` (a curve: the sample (x, y))."""
-        if self.config.regression:
+        """A training point at ``(x, y)`` of class ``label`` (a curve: the sample (x, y); a
+        surface: the point with the surface's noiseless value there)."""
+        targets = self.targets
+        if self.config.curve:
             y, label = min(max(float(y), 0.02), 0.98), 0
+        elif self.config.surface:
+            label = 0
+            value = datasets.surface_value(self.config.dataset, np.float64([x, y]))
+            targets = np.append(targets, np.float32(np.clip(value, -1, 1)))
         elif not 0 <= label < self.n_classes:
             raise ValueError(f"class {label} is not one of this data set's {self.n_classes}")
         self._set_points(np.concatenate([self.points, np.float32([[x, y]])]),
-                         np.append(self.labels, np.int64(label)), np.append(self.is_train, True))
+                         np.append(self.labels, np.int64(label)), np.append(self.is_train, True),
+                         targets)
         self._build_trainer(keep=True)
 
     def remove_point(self, x, y):
@@ -185,7 +225,8 @@ class Lab:
         if d[i] > REMOVE_RADIUS or (self.is_train[i] and self.is_train.sum() <= 2):
             return False
         keep = np.arange(len(self.labels)) != i
-        self._set_points(self.points[keep], self.labels[keep], self.is_train[keep])
+        self._set_points(self.points[keep], self.labels[keep], self.is_train[keep],
+                         None if self.targets is None else self.targets[keep])
         self._build_trainer(keep=True)
         return True
 
@@ -221,7 +262,8 @@ class Lab:
         params.flags.writeable = False
         figures = {}
         for part, keep in (("train", self.is_train), ("test", ~self.is_train)):
-            X, Y = _inputs_targets(cfg, self.points[keep], self.labels[keep], net.sizes[-1])
+            X, Y = _inputs_targets(cfg, self.points[keep], self.labels[keep], net.sizes[-1],
+                                   None if self.targets is None else self.targets[keep])
             if not len(X):
                 figures[f"{part}_cost"] = float("nan")
                 continue
@@ -233,13 +275,14 @@ class Lab:
             config=cfg, sizes=net.sizes, cost=net.cost_name, params=params,
             off=self.surgery.off_masks(), **self._frozen_points(),
             n_classes=self.n_classes,
-            boundary=boundary(net, cfg.features, 1 if cfg.regression else 2, cfg.resolution),
+            boundary=boundary(net, cfg.features, 1 if cfg.curve else 2, cfg.resolution),
             epoch=self._epoch0 + self.trainer.epoch, steps=self._steps0 + self.trainer.steps,
             can_undo=self.surgery.can_undo, serial=self._serial, **figures)
 
     # ------------------------------------------------------------- helpers
-    def _set_points(self, points, labels, is_train):
+    def _set_points(self, points, labels, is_train, targets=None):
         self.points, self.labels, self.is_train = points, labels, is_train
+        self.targets = targets
         self._frozen = None
 
     def _frozen_points(self):
@@ -247,7 +290,8 @@ class Lab:
         tell new points by identity)."""
         if self._frozen is None:
             self._frozen = {"points": _frozen(self.points), "labels": _frozen(self.labels),
-                            "is_train": _frozen(self.is_train)}
+                            "is_train": _frozen(self.is_train),
+                            "targets": None if self.targets is None else _frozen(self.targets)}
         return self._frozen
 
     def _sizes(self):
@@ -272,32 +316,44 @@ class Lab:
             self._epoch0 += self.trainer.epoch
             self._steps0 += self.trainer.steps
         X, Y = _inputs_targets(cfg, self.points[self.is_train], self.labels[self.is_train],
-                               net.sizes[-1])
+                               net.sizes[-1], None if self.targets is None
+                               else self.targets[self.is_train])
         train = Dataset("lab", X, self.labels[self.is_train], Y, ("y",) if cfg.regression
                         else tuple(str(c) for c in range(self.n_classes)))
         tc = TrainConfig(layers=net.sizes, activation=cfg.activation, cost=net.cost_name,
                          optimizer="sgd", lr=cfg.lr, batch_size=cfg.batch_size,
                          weight_decay=cfg.l2, seed=cfg.seed, dataset="lab")
         self.trainer = Trainer(net, DataSplit("lab", train, train), tc)
+        if cfg.l1:  # the shared trainer's settings know L2 only
+            self.trainer.optimizer = make_optimizer("sgd", net.params, cfg.lr, l1=cfg.l1,
+                                                    mask=net.weight_mask())
         if keep:
             net.params[...] = params
         self.surgery.enforce()
 
 
 def _make_points(cfg):
-    if cfg.regression:
+    """``(points, labels, targets)`` of the config's data set (targets: a surface's)."""
+    if cfg.curve:
         x, y = datasets.curve(cfg.dataset, cfg.n_points, cfg.noise, cfg.seed)
-        return np.concatenate([x, y[:, None]], axis=1), np.zeros(len(y), np.int64)
+        return np.concatenate([x, y[:, None]], axis=1), np.zeros(len(y), np.int64), None
+    if cfg.surface:
+        xy, values = datasets.surface(cfg.dataset, cfg.n_points, cfg.noise, cfg.seed)
+        return xy, np.zeros(len(values), np.int64), values
     if cfg.dataset == "points":
         raise ValueError("read points with Lab.use_points")
-    return datasets.points(cfg.dataset, cfg.n_points, cfg.noise, cfg.classes, cfg.seed)
+    return (*datasets.points(cfg.dataset, cfg.n_points, cfg.noise, cfg.classes, cfg.seed), None)
 
 
-def _inputs_targets(cfg, points, labels, n_out):
-    """Network inputs and targets of ``points`` (a curve: inputs from x, targets y)."""
-    if cfg.regression:
+def _inputs_targets(cfg, points, labels, n_out, targets=None):
+    """Network inputs and targets of ``points`` (a curve: inputs from x, targets y; a
+    surface: targets (value + 1)/2, in the sigmoid output's range)."""
+    if cfg.curve:
         return feature_matrix(points[:, :1], cfg.features), \
             np.ascontiguousarray(points[:, 1:2], np.float32)
+    if cfg.surface:
+        return feature_matrix(points, cfg.features), \
+            ((np.asarray(targets, np.float32) + 1) / 2)[:, None]
     return feature_matrix(points, cfg.features), one_hot(labels, n_out)
 
 

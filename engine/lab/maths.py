@@ -4,8 +4,9 @@ A neuron ``j`` of layer ``l``: z = Σᵢ wᵢ aᵢ + b over the previous layer's
 one input (the probe), then a = σ(z) (the hidden activation, or the output's sigmoid or
 softmax). A link's weight w: its partial derivative ∂C/∂w averaged over a set of samples
 (by backpropagation: ∂C/∂w = mean of δ_j aᵢ; Nielsen, *Neural Networks and Deep Learning*,
-ch. 2, eq. BP4) and the gradient-descent step it makes, −η (∂C/∂w + λ w) with L2
-weight decay λ (biases are not decayed).
+ch. 2, eq. BP4) and the gradient-descent step it makes, −η (∂C/∂w + λ w) with L2 weight
+decay, −η (∂C/∂w + λ sign(w)) with L1 regularisation (Goodfellow, Bengio & Courville,
+*Deep Learning*, §7.1); biases are not regularised.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .grid import layer_outputs
+from .regularization import penalty as regularization_term
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ class NeuronNumbers:
 class LinkNumbers:
     """The weight ``w`` from neuron ``frm`` of layer ``layer − 1`` into neuron ``to`` of
     ``layer``; ``a_in`` the activation it carries at the probe, ``w · a_in`` its share of z;
-    ``dC_dw`` over the samples, ``decay`` = λ w, ``step`` = −η (∂C/∂w + λ w)."""
+    ``dC_dw`` over the samples; ``regularization`` "none", "L1" or "L2" and ``penalty`` its
+    term (0, λ sign(w) or λ w); ``step`` = −η (∂C/∂w + penalty)."""
 
     layer: int
     to: int
@@ -45,7 +48,8 @@ class LinkNumbers:
     w: float
     a_in: float
     dC_dw: float
-    decay: float
+    regularization: str
+    penalty: float
     step: float
 
 
@@ -67,12 +71,15 @@ def neuron_numbers(network, probe, layer, neuron, X, Y, lr):
                          function, g, -lr * g)
 
 
-def link_numbers(network, probe, layer, to, frm, X, Y, lr, l2=0.0):
-    """:class:`LinkNumbers` of the weight from ``frm`` (layer ``layer − 1``) into ``to``."""
+def link_numbers(network, probe, layer, to, frm, X, Y, lr, regularization="none", rate=0.0):
+    """:class:`LinkNumbers` of the weight from ``frm`` (layer ``layer − 1``) into ``to``;
+    ``regularization`` "none", "L1" or "L2" with the rate λ ``rate``."""
     _, acts = layer_outputs(network, np.asarray(probe)[None, :])
     dW, _ = network.gradients(X, Y)
     w = float(network.weights[layer - 1][to, frm])
     g = float(dW[layer - 1][to, frm])
-    decay = l2 * w
-    return LinkNumbers(layer, to, frm, w, float(acts[layer - 1][0, frm]), g, decay,
-                       -lr * (g + decay))
+    if not rate:
+        regularization = "none"
+    penalty = float(regularization_term(regularization, rate, w))
+    return LinkNumbers(layer, to, frm, w, float(acts[layer - 1][0, frm]), g, regularization,
+                       penalty, -lr * (g + penalty))

@@ -1,7 +1,9 @@
 """The lab's data panel: the network's answer over the plane, the points on it, live.
 
 Classification: the output's probabilities as a blend of the class colours under the
-points (training points filled, test points ringed in black). Click to add a point of the
+points (training points filled, test points ringed in black). A surface (2-D regression):
+the output over the plane in the sign colours, (a − ½)·2 from −1 to +1, under the points
+coloured by their targets on the same scale. Click to add a point of the
 chosen class, right-click to remove the nearest (ConvNetJS's gesture). A 1-D curve: its
 samples, the network's output drawn over them and, below, each neuron of the last hidden
 layer's contribution w·a to the output's weighted input z (the universal-approximation
@@ -19,7 +21,7 @@ from digit_descent.engine.network import unflatten
 
 from .. import style
 from ..panels.base import Panel
-from .colours import blend, class_colour
+from .colours import blend, class_colour, lightened_signed, signed
 
 POINT_SIZE = 9
 PLANE = QRectF(-DOMAIN, -DOMAIN, 2 * DOMAIN, 2 * DOMAIN)
@@ -87,9 +89,10 @@ class BoundaryPanel(Panel):
     # ----------------------------------------------------------------- drawing
     def show_snapshot(self, snapshot):
         self.snapshot = snapshot
-        regression = snapshot.config.regression
-        if self._mode != (regression, snapshot.n_classes):
-            self._set_mode(regression, snapshot.n_classes)
+        cfg = snapshot.config
+        regression = cfg.curve
+        if self._mode != (regression, cfg.surface, snapshot.n_classes):
+            self._set_mode(regression, snapshot.n_classes, cfg.surface)
         self.status.setText(_status(snapshot))
         if snapshot.points is not self._shown_points:
             self._draw_points(snapshot)
@@ -98,11 +101,13 @@ class BoundaryPanel(Panel):
             self.output_curve.setData(b.axis, b.output[:, 0])
             self._draw_parts(snapshot)
         else:
-            self.image.setImage(blend(b.output), autoLevels=False, levels=(0, 255))
+            picture = lightened_signed(b.output[..., 0] - 0.5, 0.5) if cfg.surface \
+                else blend(b.output)
+            self.image.setImage(picture, autoLevels=False, levels=(0, 255))
             self.image.setRect(PLANE)  # after the image: its size sets the scale
 
-    def _set_mode(self, regression, n_classes):
-        self._mode = (regression, n_classes)
+    def _set_mode(self, regression, n_classes, surface=False):
+        self._mode = (regression, surface, n_classes)
         self.image.setVisible(not regression)
         self.output_curve.setVisible(regression)
         self.view.ci.layout.setRowStretchFactor(1, 1 if regression else 0)
@@ -120,8 +125,10 @@ class BoundaryPanel(Panel):
             button.deleteLater()
         while self.class_row.count():
             self.class_row.takeAt(0)
-        if regression:
-            self._add_class_label("Click: add a sample · right-click: remove")
+        if regression or surface:
+            self._add_class_label("Click: add a sample · right-click: remove" if regression
+                                  else "Colour: value −1…+1 · click adds a sample · "
+                                       "right-click removes")
             return
         self._add_class_label("Click adds:", stretch=False)
         for c in range(n_classes):
@@ -140,14 +147,18 @@ class BoundaryPanel(Panel):
     def _draw_points(self, snapshot):
         self._shown_points = snapshot.points
         pts, labels, train = snapshot.points, snapshot.labels, snapshot.is_train
-        regression = snapshot.config.regression
+        regression = snapshot.config.curve
         for dots, keep, ring in ((self.train_dots, train, "w"), (self.test_dots, ~train, "k")):
-            colours = [style.GREY if regression else class_colour(c) for c in labels[keep]]
-            brushes = [pg.mkBrush(c) for c in colours]
+            if snapshot.targets is not None:  # a surface: each point's value
+                brushes = [pg.mkBrush(*rgb) for rgb in signed(snapshot.targets[keep], 1.0)]
+            else:
+                brushes = [pg.mkBrush(style.GREY if regression else class_colour(c))
+                           for c in labels[keep]]
             if regression and ring == "k":
                 brushes = [pg.mkBrush("w")] * int(keep.sum())
+            edge = "w" if snapshot.targets is None else style.GREY  # a pale value: seen still
             dots.setData(pts[keep, 0], pts[keep, 1], brush=brushes,
-                         pen=pg.mkPen(style.INK if ring == "k" else "w",
+                         pen=pg.mkPen(style.INK if ring == "k" else edge,
                                       width=style.scaled(2 if ring == "k" else 1)))
 
     def _draw_parts(self, snapshot):

@@ -3,8 +3,8 @@
 Classes take Okabe & Ito's colour-blind-safe colours (class 0 orange and class 1 blue, as
 in TensorFlow Playground). A point of the plane is painted with the blend of the class
 colours weighted by the output's probabilities (softmax, or σ and 1 − σ for two classes),
-lightened so that the data points stand out on it. Activations and weights are drawn in the
-app's sign colours (gui.style's diverging map).
+lightened so that the data points stand out on it. Activations, weights and a surface's
+values (2-D regression) are drawn in the app's sign colours (gui.style's diverging map).
 """
 
 import numpy as np
@@ -49,3 +49,11 @@ def signed(values, scale):
     i += 127.5
     np.clip(i, 0, 255, out=i)
     return _LUT.take(i.astype(np.uint8), axis=0)
+
+
+def lightened_signed(values, scale):
+    """:func:`signed`, LIGHTEN of the way to white: a surface's heat map under its points."""
+    rgb = signed(values, scale).astype(np.float32)
+    rgb *= 1 - LIGHTEN
+    rgb += 255 * LIGHTEN
+    return rgb.astype(np.uint8)

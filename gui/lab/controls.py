@@ -16,15 +16,16 @@ from digit_descent.engine.lab import LabConfig
 from digit_descent.engine.lab.datasets import MULTICLASS, REGRESSION
 from digit_descent.engine.lab.features import FEATURES
 from digit_descent.engine.lab.lab import MAX_HIDDEN, MAX_WIDTH
+from digit_descent.engine.lab.regularization import REG_RATES, REGULARIZATIONS
 
 from .. import style
 
 DATASETS = {"circle": "Circle", "xor": "Exclusive or", "gauss": "Two Gaussians",
             "spiral": "Spiral", "blobs": "Blobs (3–5 classes)",
             "arms": "Spiral arms (3–5 classes)", "sine": "Curve: sine", "bump": "Curve: bump",
-            "step": "Curve: step", "ramp": "Curve: ramp", "points": "Points read from a file"}
+            "step": "Curve: step", "ramp": "Curve: ramp", "plane": "Surface: plane",
+            "multigauss": "Surface: multi-Gaussian", "points": "Points read from a file"}
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)  # Playground's
-L2_RATES = (0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1)
 
 
 class LabControls(QWidget):
@@ -63,8 +64,13 @@ class LabControls(QWidget):
         self.lr.addItems([f"{v:g}" for v in LEARNING_RATES])
         self.batch = QSpinBox()
         self.batch.setRange(1, 30)
-        self.l2 = QComboBox()
-        self.l2.addItems([f"{v:g}" for v in L2_RATES])
+        self.regularization = QComboBox()
+        self.regularization.addItems(REGULARIZATIONS)
+        self.regularization.setToolTip("L1 adds λ·sign(w) to each weight's gradient (pushes "
+                                       "weights to exactly 0), L2 adds λ·w (shrinks them); "
+                                       "biases are left alone")
+        self.reg_rate = QComboBox()
+        self.reg_rate.addItems([f"{v:g}" for v in REG_RATES])
         self.message = QLabel("")
         self.message.setWordWrap(True)
         style.sized_text(self.message, 11, f"color: {style.VERMILION};")
@@ -73,7 +79,8 @@ class LabControls(QWidget):
         for signal in (self.dataset.currentIndexChanged, self.classes.valueChanged,
                        self.noise.valueChanged, self.train_percent.valueChanged,
                        self.activation.currentIndexChanged, self.lr.currentIndexChanged,
-                       self.batch.valueChanged, self.l2.currentIndexChanged,
+                       self.batch.valueChanged, self.regularization.currentIndexChanged,
+                       self.reg_rate.currentIndexChanged,
                        self.hidden.editingFinished):
             signal.connect(self._changed)
         for box in self.features.values():
@@ -108,7 +115,8 @@ class LabControls(QWidget):
         train = QFormLayout()
         train.addRow("Learning rate η", self.lr)
         train.addRow("Mini-batch", self.batch)
-        train.addRow("L2 λ", self.l2)
+        train.addRow("Regularisation", self.regularization)
+        train.addRow("Rate λ", self.reg_rate)
         layout.addWidget(_group("Training", train))
         layout.addWidget(self.message)
         layout.addStretch(1)
@@ -124,12 +132,14 @@ class LabControls(QWidget):
         self.train_percent.setValue(round(config.train_fraction * 100))
         for name, box in self.features.items():
             box.setChecked(name in config.features)
-            box.setEnabled(not config.regression or name in ("x", "x²", "sin x"))
+            box.setEnabled(not config.curve or name in ("x", "x²", "sin x"))
         self.hidden.setText("-".join(map(str, config.hidden)))
         self.activation.setCurrentText(config.activation)
         self.lr.setCurrentIndex(_nearest(LEARNING_RATES, config.lr))
         self.batch.setValue(config.batch_size)
-        self.l2.setCurrentIndex(_nearest(L2_RATES, config.l2))
+        self.regularization.setCurrentText(config.regularization)
+        self.reg_rate.setCurrentIndex(_nearest(REG_RATES, config.reg_rate))
+        self.reg_rate.setEnabled(config.regularization != "none")
         self._quiet = False
 
     def _changed(self):
@@ -151,7 +161,8 @@ class LabControls(QWidget):
                              activation=self.activation.currentText(),
                              lr=LEARNING_RATES[self.lr.currentIndex()],
                              batch_size=self.batch.value(),
-                             l2=L2_RATES[self.l2.currentIndex()]).checked()
+                             regularization=self.regularization.currentText(),
+                             reg_rate=REG_RATES[self.reg_rate.currentIndex()]).checked()
         except ValueError as exc:
             self.message.setText(str(exc) if "int()" not in str(exc) else
                                  "hidden layers are whole numbers like 4-2")

@@ -53,8 +53,9 @@ def neuron_card(numbers, n_layers, where, input_names=None, off=False, samples="
     return "<br>".join(lines)
 
 
-def link_card(numbers, n_layers, where, lr, l2=0.0, source="", off=False, samples=""):
-    """Rich text for :class:`~engine.lab.maths.LinkNumbers`."""
+def link_card(numbers, n_layers, where, lr, source="", off=False, samples=""):
+    """Rich text for :class:`~engine.lab.maths.LinkNumbers` (its regularisation's term in the
+    step: λw for L2, λ·sign(w) for L1)."""
     k = numbers
     src = source or f"{layer_name(k.layer - 1, n_layers)} neuron {k.frm}"
     lines = [f"<b>weight from {html.escape(src)} into {layer_name(k.layer, n_layers)} "
@@ -63,9 +64,10 @@ def link_card(numbers, n_layers, where, lr, l2=0.0, source="", off=False, sample
              f"at {html.escape(where)}: a<sub>in</sub> = {_n(k.a_in)}, "
              f"w·a<sub>in</sub> = {_n(k.w * k.a_in)} of z",
              f"∂C/∂w = {_n(k.dC_dw)} {html.escape(samples)}"]
-    if l2:
-        lines.append(f"step −η·(∂C/∂w + λw) = −{_n(lr)}·({_n(k.dC_dw)} + {_n(k.decay)}) "
-                     f"= <b>{_n(k.step)}</b>")
+    term = {"L1": "λ·sign(w)", "L2": "λw"}.get(k.regularization)
+    if term:
+        lines.append(f"step −η·(∂C/∂w + {term}) = −{_n(lr)}·({_n(k.dC_dw)} + "
+                     f"{_p(k.penalty)}) = <b>{_n(k.step)}</b>  ({k.regularization})")
     else:
         lines.append(f"step −η·∂C/∂w = −{_n(lr)}·{_p(k.dC_dw)} = <b>{_n(k.step)}</b>")
     return "<br>".join(lines)

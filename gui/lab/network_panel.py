@@ -49,7 +49,7 @@ class LabNetworkPanel(Panel):
     def show_snapshot(self, snapshot):
         self.snapshot = snapshot
         cfg = snapshot.config
-        outputs = ["y"] if cfg.regression else (
+        outputs = ["y"] if cfg.curve else ["value"] if cfg.surface else (
             ["class 1"] if snapshot.sizes[-1] == 1 else [f"class {k}" for k in
                                                           range(snapshot.sizes[-1])])
         self.view.show_network(snapshot.sizes, snapshot.params, lab_pictures(snapshot),
@@ -63,12 +63,12 @@ class LabNetworkPanel(Panel):
     def _probe(self):
         s = self.snapshot
         if self.probe is not None:
-            point = np.float32([self.probe[:1] if s.config.regression else self.probe])
-            where = (f"x = {self.probe[0]:.2f}" if s.config.regression
+            point = np.float32([self.probe[:1] if s.config.curve else self.probe])
+            where = (f"x = {self.probe[0]:.2f}" if s.config.curve
                      else f"the point ({self.probe[0]:.2f}, {self.probe[1]:.2f})")
         else:
             i = int(np.argmax(s.is_train))
-            point = s.points[i:i + 1, :1] if s.config.regression else s.points[i:i + 1]
+            point = s.points[i:i + 1, :1] if s.config.curve else s.points[i:i + 1]
             where = "the first training point"
         return feature_matrix(point, s.config.features)[0], where.replace("-", "−")
 
@@ -90,9 +90,10 @@ class LabNetworkPanel(Panel):
             return neuron_card(numbers, L, where, list(cfg.features),
                                off=bool(s.off[layer][j]), samples=samples)
         l, to, frm = index
-        numbers = link_numbers(net, probe, l + 1, to, frm, X, Y, cfg.lr, cfg.l2)
+        numbers = link_numbers(net, probe, l + 1, to, frm, X, Y, cfg.lr, cfg.regularization,
+                               cfg.reg_rate)
         source = f"input {cfg.features[frm]}" if l == 0 else ""
-        return link_card(numbers, L, where, cfg.lr, cfg.l2, source,
+        return link_card(numbers, L, where, cfg.lr, source,
                          off=bool(s.off[l][frm]), samples=samples)
 
     def picture(self):

@@ -12,18 +12,15 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QLineF, QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsRectItem, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from digit_descent.engine.network import unflatten
 
 from .. import style
+from .nodelink_layout import NODE, PITCH, card_place, spacing, text_item, text_px, title_item
 
-NODE = 1.1  # a node's side, in the view's units
-PITCH = 1.3  # from one node's centre to the next in a column
-GAP = 2.8  # from one column to the next, at least (tall columns are spread wider: GAP_RATIO)
-GAP_RATIO = 0.45
 ALL_LINKS = 128  # a layer with more links shows each neuron's STRONGEST incoming ones
 STRONGEST = 4
 MAX_LINK_PX = 9.0
@@ -76,11 +73,15 @@ class NodeLinkView(QWidget):
         self._card_at = None  # (hovered, mouse) where the card was placed
         self._editing = None
         self._shape = None
+        self._aspect = None  # the panel's width / height the columns were spaced for
+        self._last = None  # show_network's arguments, to lay out again on a resize
+        self._range = None  # the drawing's rectangle in the view's units
         self.weights = self.biases = None
         self.off = []
         self._shown_links = {}
         self._pens = {}
         self._card_time = 0.0
+        self.vb.sigResized.connect(self._fit)
         self.view.scene().sigMouseMoved.connect(self._moved)
         self.view.scene().sigMouseClicked.connect(self._clicked)
 
@@ -93,8 +94,24 @@ class NodeLinkView(QWidget):
         self.nodes, self.frames, self.links = {}, {}, {}
         self._shown_links = {}
         self._drawn_off = {}
+        self.texts = []
+        last, columns = len(sizes) - 1, len(sizes) - first
         height = max(sizes[first:]) * PITCH
-        gap = self.gap = max(GAP, GAP_RATIO * height)
+        titles = {layer: [title_item(layer, last, sizes[layer], two) for two in (False, True)]
+                  for layer in range(first, len(sizes))}
+        names = {first: input_names if first == 0 else None, last: output_names}
+        labels = {(layer, j): text_item(label, 12, anchor=(0, 0.5) if layer == last else (1, 0.5))
+                  for layer, some in names.items() for j, label in enumerate(some or ())}
+        side = {end: max([text_px(item)[0] for (layer, _), item in labels.items() if layer == end],
+                         default=0.0) for end in (first, last)}  # the names beside the ends
+        half = {end: text_px(titles[end][1])[0] / 2 for end in (first, last)}  # a title's overhang
+        self._aspect = max(self.width(), 1) / max(self.height(), 1)
+        unit, gap, two, stagger = spacing(self.width(), self.height(), columns, height,
+                                          max(side[first], half[first]),
+                                          max(side[last], half[last]), titles)
+        title_h = max(text_px(titles[layer][two])[1] for layer in titles) / unit
+        half = {end: text_px(titles[end][two])[0] / 2 / unit + 0.1 for end in (first, last)}
+        self.gap = gap
         for layer in range(first, len(sizes)):
             n = sizes[layer]
             x = (layer - first) * gap
@@ -109,21 +126,15 @@ class NodeLinkView(QWidget):
                 frame.setZValue(3)
                 self.vb.addItem(frame)
                 self.nodes[layer, j], self.frames[layer, j] = image, frame
-            title, count = _layer_title(layer, len(sizes) - 1, n)
-            item = pg.TextItem(html=f'<div style="text-align:center; color:{style.INK}">'
-                               f'<b>{title}</b><br>{count}</div>', anchor=(0.5, 1))
-            style.sized_font(item, 12)
-            item.setTextWidth(-1)
-            item.setPos(x, height / 2 + 0.1)
+            item = titles[layer][two]
+            item.setPos(x, height / 2 + 0.1 + title_h * (stagger and (layer - first) % 2))
             self.vb.addItem(item)
-        names = {first: input_names if first == 0 else None, len(sizes) - 1: output_names}
-        for layer, labels in names.items():
-            for j, label in enumerate(labels or ()):
-                right = layer == len(sizes) - 1
-                item = _text(label, 12, anchor=(0, 0.5) if right else (1, 0.5))
-                cx, cy = self.centres[layer][j]
-                item.setPos(cx + (NODE / 2 + 0.1) * (1 if right else -1), cy)
-                self.vb.addItem(item)
+            self.texts.append(item)
+        for (layer, j), item in labels.items():
+            cx, cy = self.centres[layer][j]
+            item.setPos(cx + (NODE / 2 + 0.1) * (1 if layer == last else -1), cy)
+            self.vb.addItem(item)
+            self.texts.append(item)
         for l in range(max(first, 0), len(sizes) - 1):
             items = []
             for to in range(sizes[l + 1]):
@@ -134,11 +145,47 @@ class NodeLinkView(QWidget):
                     self.vb.addItem(line)
                     items.append(line)
             self.links[l] = np.array(items, dtype=object).reshape(sizes[l + 1], sizes[l])
-        width = (len(sizes) - 1 - first) * gap
-        left = 1.2 + NODE if first == 0 and input_names else 0.6 + NODE
-        right = 2.8 + NODE if output_names else 0.6 + NODE  # room for the names
-        self.vb.setRange(QRectF(-left, -height / 2 - 0.3, width + left + right, height + 2.4),
-                         padding=0.02)
+        title_h *= 1 + stagger
+        left = max(NODE / 2 + 0.2 + side[first] / unit, half[first])
+        right = max(NODE / 2 + 0.2 + side[last] / unit, half[last])
+        self._range = QRectF(-left, -height / 2 - 0.1, (columns - 1) * gap + left + right,
+                             height + 0.3 + title_h)
+        self._fit()
+        if self.hovered is not None and not self._exists(self.hovered):
+            self.hovered = None  # the network changed shape under the card
+            self.hover_label.hide()
+
+    def _exists(self, target):
+        """Whether the neuron or link ``target`` is in the drawing."""
+        kind, index = target
+        if kind == "neuron":
+            return index in self.frames
+        l, to, frm = index
+        return l in self.links and to < self.sizes[l + 1] and frm < self.sizes[l]
+
+    def _fit(self):
+        """Show the whole drawing, centred: its rectangle widened or heightened to the view's
+        shape (left to the aspect lock, pyqtgraph may cut the wider side)."""
+        size = self.vb.size()
+        if self._range is None or size.width() < 2 or size.height() < 2:
+            return
+        r, aspect = QRectF(self._range), size.width() / size.height()
+        if r.width() / r.height() < aspect:
+            extra = r.height() * aspect - r.width()
+            r.adjust(-extra / 2, 0, extra / 2, 0)
+        else:
+            extra = r.width() / aspect - r.height()
+            r.adjust(0, -extra / 2, 0, extra / 2)
+        self.vb.setRange(r, padding=0)
+
+    def resizeEvent(self, event):
+        """Space the columns again for the panel's new shape (when it changed by over 10%)."""
+        super().resizeEvent(event)
+        aspect = max(self.width(), 1) / max(self.height(), 1)
+        if self._last is not None and self._aspect is not None and \
+                abs(np.log(aspect / self._aspect)) > 0.1:
+            self._shape = None
+            self.show_network(*self._last)
 
     def _end(self, layer, j, out):
         x, y = self.centres[layer][j]
@@ -151,6 +198,7 @@ class NodeLinkView(QWidget):
         ``(n, h, w, 3)`` (one picture a neuron) or None; ``off[layer]``: bool masks of the
         switched-off neurons; layers before ``first`` are not drawn."""
         sizes = tuple(sizes)
+        self._last = (sizes, params, pictures, off, first, input_names, output_names)
         if self._shape != (sizes, first, tuple(input_names or ()), tuple(output_names or ())):
             self._build(sizes, first, input_names, output_names)
         self.weights, self.biases = unflatten(sizes, params)
@@ -274,15 +322,54 @@ class NodeLinkView(QWidget):
         if same and label.isVisible():  # the numbers moved on: keep the card still, grow only
             label.resize(size.expandedTo(label.size()))
             return
-        size = label.size()
-        mouse = self.mapTo(window, self._mouse)
-        x, y = mouse.x() + 18, mouse.y() + 18
-        if x + size.width() > window.width():
-            x = max(0, mouse.x() - size.width() - 12)
-        y = max(0, min(y, window.height() - size.height()))
-        label.move(x, y)
+        label.move(self._card_place(label.size()))
         self.hover_label.show()
         self.hover_label.raise_()
+
+    def _window_rect(self, items, scene=None):
+        """The window's rectangle around graphics ``items`` (texts) and the scene's
+        rectangle ``scene``."""
+        scene = QRectF() if scene is None else scene
+        for item in items:
+            scene = scene.united(item.sceneBoundingRect())
+        r = self.view.mapFromScene(scene).boundingRect()
+        return QRect(self.view.mapTo(self.window(), r.topLeft()), r.size())
+
+    def hovered_rects(self):
+        """``(element, column, network)``: the window's rectangles around the hovered neuron
+        or link, around its column (a link: the two columns it joins) and around the whole
+        drawing with its titles."""
+        self.vb.updateMatrix()  # (pyqtgraph maps a new range lazily, at the next paint)
+        kind, index = self.hovered
+        if kind == "neuron":
+            element = self._window_rect([], self._nodes_rect([index]))
+            layers = (index[0],)
+        else:
+            l, to, frm = index
+            ends = [self.vb.mapViewToScene(QPointF(*self._end(l + k, j, not k)))
+                    for k, j in ((0, frm), (1, to))]
+            element = self._window_rect([], QRectF(*ends).normalized())
+            element.adjust(-HIT_PX, -HIT_PX, HIT_PX, HIT_PX)
+            layers = (l, l + 1) if l >= self.first else (l + 1,)
+        column = self._window_rect([], self._nodes_rect([k for k in self.frames
+                                                         if k[0] in layers]))
+        network = self._window_rect(self.texts, self._nodes_rect(list(self.frames)))
+        return element, column, network
+
+    def _nodes_rect(self, keys):
+        """The scene's rectangle around the nodes ``keys`` ((layer, j) pairs), from their
+        centres (an item's bounds hold its pen's width in view units: too wide)."""
+        c = np.array([self.centres[layer][j] for layer, j in keys])
+        corners = [self.vb.mapViewToScene(QPointF(*(c.min(0) - NODE / 2))),
+                   self.vb.mapViewToScene(QPointF(*(c.max(0) + NODE / 2)))]
+        return QRectF(*corners).normalized()
+
+    def _card_place(self, size):
+        """Where the hover card goes (see :func:`.nodelink_layout.card_place`)."""
+        window = self.window()
+        return card_place(size, window.rect(), QRect(self.mapTo(window, QPoint()), self.size()),
+                          *self.hovered_rects(), self.mapTo(window, self._mouse),
+                          int(style.scaled(10)))
 
     def _clicked(self, event):
         target = self._hit(event.scenePos())
@@ -340,15 +427,3 @@ def _segment_distance(p, a, b):
     ab = b - a
     t = np.clip(((p - a) * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-12), 0, 1)
     return np.linalg.norm(a + t[..., None] * ab - p, axis=-1)
-
-
-def _layer_title(layer, last, n):
-    """The column's title and the count below it."""
-    name = "inputs" if layer == 0 else "output" if layer == last else f"hidden {layer}"
-    return name, f"({n})" if 0 < layer < last else ""
-
-
-def _text(text, points, bold=False, anchor=(0.5, 0.5)):
-    item = pg.TextItem(text, color=style.INK, anchor=anchor)
-    style.sized_font(item, points, bold)
-    return item

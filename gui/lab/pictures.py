@@ -1,6 +1,7 @@
 """Each neuron's picture in the node-link view, from the lab's boundary grid.
 
-2-D: its activation over the plane in the sign colours (the output: the class blend). 1-D:
+2-D: its activation over the plane in the sign colours (a classifier's output: the class
+blend; a surface's: its value (a − ½)·2). 1-D:
 its activation along x as a filled curve. Display only: the numbers come from the engine.
 """
 
@@ -18,15 +19,15 @@ CURVE_ROWS = 48
 def lab_pictures(snapshot):
     """``pictures[layer]``: RGB uint8 ``(n, h, w, 3)`` of every layer of the lab's network."""
     b, cfg = snapshot.boundary, snapshot.config
-    if cfg.regression:
+    if cfg.curve:
         pics = [_inputs(cfg.features, b.axis, 1)]
         pics += [curve_pictures(h, _level(h, cfg.activation)) for h in b.hidden]
         return pics + [curve_pictures(b.output * 2 - 1, 1.0)]
     pics = [_inputs(cfg.features, b.axis, 2)]
     pics += [_planes(h, _level(h, cfg.activation)) for h in b.hidden]
-    if b.output.shape[-1] == 1:
+    if b.output.shape[-1] == 1 and not cfg.surface:
         return pics + [blend(b.output)[None]]
-    return pics + [_planes(b.output * 2 - 1, 1.0)]  # each output: its class's probability
+    return pics + [_planes(b.output * 2 - 1, 1.0)]  # a class's probability, or a value
 
 
 @lru_cache(maxsize=8)

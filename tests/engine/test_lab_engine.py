@@ -130,7 +130,7 @@ def test_hover_numbers_are_the_maths_with_current_values():
     n = neuron_numbers(net, X[0], 1, 1, X, Y, lr=0.5)
     assert np.isclose(n.z, 0.5 * 1 + 2 * 0.5 - 1) and np.isclose(n.a, _sigmoid(n.z))
     assert np.isclose(n.z, n.weights @ n.inputs + n.bias)
-    link = link_numbers(net, X[0], 2, 0, 1, X, Y, lr=0.5, l2=0.1)
+    link = link_numbers(net, X[0], 2, 0, 1, X, Y, lr=0.5, regularization="L2", rate=0.1)
     eps = 1e-3  # the derivative by finite differences, in float64
     net64 = Network((2, 2, 1), "sigmoid", "mse", dtype=np.float64)
     net64.params[...] = net.params
@@ -140,6 +140,9 @@ def test_hover_numbers_are_the_maths_with_current_values():
     down = net64.loss(X, Y)
     assert np.isclose(link.dC_dw, (up - down) / (2 * eps), rtol=1e-3)
     assert np.isclose(link.step, -0.5 * (link.dC_dw + 0.1 * -3.0))
+    l1 = link_numbers(net, X[0], 2, 0, 1, X, Y, lr=0.5, regularization="L1", rate=0.1)
+    assert l1.penalty == -0.1 and np.isclose(l1.step, -0.5 * (link.dC_dw - 0.1))
+    assert link_numbers(net, X[0], 2, 0, 1, X, Y, 0.5, "L1", 0.0).regularization == "none"
     assert np.isclose(link.a_in, _sigmoid(0.5))
 
 
@@ -168,7 +171,7 @@ def test_points_are_added_removed_and_read_and_settings_keep_the_weights():
     with pytest.raises(ValueError, match="class 7"):
         lab.add_point(0, 0, 7)
     from dataclasses import replace
-    lab.configure(replace(lab.config, lr=0.5, l2=0.01))
+    lab.configure(replace(lab.config, lr=0.5, regularization="L2", reg_rate=0.01))
     assert np.array_equal(lab.network.params, before) and lab.trainer.lr == 0.5
     lab.configure(replace(lab.config, hidden=(3,)))
     assert lab.network.sizes == (2, 3, 4)
@@ -183,3 +186,58 @@ def test_a_curve_lab_fits_its_curve():
         snap = lab.frame()
     assert snap.train_accuracy is None and snap.train_cost < first.train_cost / 2
     assert snap.boundary.output.shape == (100, 1)
+
+
+@pytest.mark.parametrize("kind, rate", [("L1", 0.1), ("L2", 0.1), ("none", 0.3)])
+def test_one_step_moves_each_weight_by_its_gradient_and_regularisation_term(kind, rate):
+    """Δw = −η (∂C₀/∂w + λ·sign(w)) for L1, −η (∂C₀/∂w + λw) for L2; Δb = −η ∂C₀/∂b."""
+    cfg = LabConfig(n_points=40, lr=0.3, regularization=kind, reg_rate=rate, batch_size=20)
+    lab = Lab(cfg)  # 20 training points: one full mini-batch, whatever its order
+    net = lab.network
+    X, Y = lab.snapshot().inputs("train")
+    dW, db = net.gradients(X, Y)
+    w0, b0 = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
+    lab.trainer.step()
+    for l, w in enumerate(w0):
+        term = {"L1": rate * np.sign(w), "L2": rate * w, "none": 0 * w}[kind]
+        assert np.allclose(net.weights[l] - w, -0.3 * (dW[l] + term), atol=1e-6)
+        assert np.allclose(net.biases[l] - b0[l], -0.3 * db[l], atol=1e-6)
+    assert kind == "none" or not np.allclose(net.weights[0] - w0[0], -0.3 * dW[0], atol=1e-4)
+
+
+def test_bad_regularisation_settings_are_refused_by_name():
+    with pytest.raises(ValueError, match="L1, L2"):
+        LabConfig(regularization="L3").checked()
+    with pytest.raises(ValueError, match="λ must be from 0 to 1"):
+        LabConfig(regularization="L1", reg_rate=float("nan")).checked()
+
+
+def test_playgrounds_regression_surfaces_without_noise_and_seeded():
+    xy, value = datasets.surface("plane", n=300, seed=2)
+    assert xy.shape == (300, 2) and value.dtype == np.float32 and np.abs(xy).max() <= 6
+    assert np.allclose(value, np.clip((xy[:, 0] + xy[:, 1]) / 10, -1, 1), atol=1e-6)
+    assert np.array_equal(datasets.surface("plane", n=300, seed=2)[0], xy)
+    # multi-Gaussian: +1 at (−4, 2.5), −1 at (0, 2.5), 0 two units from every centre
+    assert datasets.surface_value("multigauss", np.float64([[-4, 2.5], [0, 2.5], [0, 0]])
+                                  ).tolist() == [1.0, -1.0, 0.0]
+    assert np.isclose(datasets.surface_value("multigauss", np.float64([4.5, -2.5])), -0.75)
+    _, noisy = datasets.surface("multigauss", n=300, noise=0.3, seed=2)
+    assert np.abs(noisy).max() <= 1 and not np.array_equal(noisy, datasets.surface(
+        "multigauss", n=300, seed=2)[1])
+
+
+def test_a_surface_lab_fits_by_squared_error_with_no_accuracy():
+    lab = Lab(LabConfig(dataset="plane", n_points=100, lr=0.3))
+    first = lab.snapshot()
+    X, Y = first.inputs("train")
+    assert first.sizes == (2, 4, 2, 1) and first.cost == "mse" and first.n_classes == 1
+    assert np.allclose(Y[:, 0], (first.targets[first.is_train] + 1) / 2)
+    for _ in range(30):
+        snap = lab.frame()
+    assert snap.train_accuracy is None and snap.train_cost < first.train_cost / 3
+    assert snap.boundary.output.shape == (100, 100, 1)
+    out = snap.network().forward(X)
+    assert np.isclose(snap.train_cost, np.mean(np.sum((out - Y) ** 2, axis=1)), rtol=1e-4)
+    lab.add_point(3.0, 2.0, 0)  # the surface's own value there
+    assert lab.snapshot().targets[-1] == np.float32(0.5)
+    assert lab.remove_point(3.0, 2.0) and len(lab.snapshot().targets) == 100

@@ -12,12 +12,19 @@ def test_the_lab_flags_make_a_lab_config():
     cfg = lab_config(args)
     assert (cfg.dataset, cfg.classes, cfg.hidden, cfg.activation) == ("arms", 4, (8, 8), "relu")
     assert lab_config(build_parser().parse_args(["lab", "--dataset", "sine"])).features == ("x",)
+    cfg = lab_config(build_parser().parse_args(["lab", "--regularization", "L1", "--rate",
+                                                "0.01"]))
+    assert (cfg.regularization, cfg.reg_rate, cfg.l1, cfg.l2) == ("L1", 0.01, 0.01, 0.0)
+    cfg = lab_config(build_parser().parse_args(["lab", "--dataset", "multigauss"]))
+    assert cfg.surface and cfg.regression and not cfg.curve and cfg.features == ("x", "y")
 
 
 @pytest.mark.parametrize("argv, says", [
     (["lab", "--dataset", "blobs", "--classes", "9"], "2 to 5 classes"),
     (["lab", "--hidden", "4-x"], "--hidden"),
     (["lab", "--hidden", "99"], "1 to 16 neurons"),
+    (["lab", "--regularization", "L2", "--rate", "5"], "λ must be from 0 to 1"),
+    (["lab", "--rate", "nan"], "λ must be from 0 to 1"),
 ])
 def test_bad_flags_are_one_line_and_exit_2(capsys, argv, says):
     assert main(argv) == 2

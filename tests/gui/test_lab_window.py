@@ -103,6 +103,49 @@ def test_the_hover_card_shows_the_numbers_in_the_maths(lab, qtbot):
     assert not view.hover_label.isVisible()
 
 
+def test_choosing_l1_puts_its_term_in_the_training_and_the_hover_card(lab, qtbot):
+    view = lab.network.view
+    qtbot.waitUntil(lambda: view.weights is not None)
+    lab.controls.regularization.setCurrentText("L1")
+    lab.controls.reg_rate.setCurrentText("0.01")
+    qtbot.waitUntil(lambda: lab.network.snapshot.config.l1 == 0.01)  # the panel's snapshot
+    snap = lab.network.snapshot
+    assert lab.controls.reg_rate.isEnabled()
+    view.hover(("link", (0, 1, 0)))
+    card = view.hover_label.text()
+    w = snap.network().weights[0][1, 0]
+    assert "λ·sign(w)" in card and "(L1)" in card and "λw" not in card
+    assert ("0.01" if w > 0 else "(−0.01)") in card
+    lab.controls.regularization.setCurrentText("L2")
+    qtbot.waitUntil(lambda: lab.network.snapshot.config.l2 == 0.01)
+    view.hover(("link", (0, 1, 0)))
+    assert "λw" in view.hover_label.text() and "(L2)" in view.hover_label.text()
+
+
+def test_a_surface_shows_its_output_and_its_points_in_the_sign_colours(qtbot):
+    from digit_descent.gui.lab.colours import lightened_signed, signed
+
+    window = LabWindow(LabConfig(dataset="plane", n_points=100))
+    qtbot.addWidget(window)
+    window.show()
+    panel = window.boundary
+    qtbot.waitUntil(lambda: panel.snapshot is not None and panel.image.image is not None,
+                    timeout=10000)
+    snap = panel.snapshot
+    assert panel.image.isVisible() and not panel.output_curve.isVisible()
+    assert "accuracy" not in panel.status.text() and "cost" in panel.status.text()
+    qtbot.waitUntil(lambda: window.network.view._shape is not None)  # drawn in its turn
+    assert window.network.view._shape[3] == ("value",)  # the output neuron's name
+    a = panel.snapshot.boundary.output[..., 0]  # the output a: (a − ½)·2 in the sign colours
+    assert np.array_equal(panel.image.image, lightened_signed(a - 0.5, 0.5))
+    assert lightened_signed(np.float32([-0.5, 0, 0.5]), 0.5)[1].tolist() == [245] * 3
+    brushes = panel.train_dots.data["brush"]
+    targets = snap.targets[snap.is_train]
+    i = int(np.argmax(targets))
+    assert brushes[i].color().getRgb()[:3] == tuple(int(c) for c in signed(targets[i:i + 1], 1)[0])
+    window.close()
+
+
 def test_points_read_from_a_file_and_a_bad_file_refused_in_one_line(lab, qtbot, tmp_path):
     good = tmp_path / "mine.csv"
     good.write_text("x,y,label\n" + "\n".join(f"{i % 5 - 2},{i % 3},{i % 3}" for i in range(30)))
@@ -174,3 +217,44 @@ def test_the_main_window_opens_the_lab_and_about_credits_the_lessons_sources(mak
         lab.close()
     assert "David Code" in ABOUT and "ml4a" in ABOUT
     assert all(source in ABOUT for source in sources())
+
+
+@pytest.mark.parametrize("hidden, node_px", [((4, 2), 50), ((8, 8, 8, 8), 30)])
+def test_nodes_fill_the_panel_and_the_hover_card_keeps_clear_of_what_it_describes(
+        qtbot, hidden, node_px):
+    window = LabWindow(LabConfig(dataset="blobs", hidden=hidden, n_points=60))
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    view = window.network.view
+    qtbot.waitUntil(lambda: view.weights is not None, timeout=10000)
+    node = lambda: view._window_rect([], view._nodes_rect([(1, 0)]))  # noqa: E731
+    qtbot.waitUntil(lambda: node().width() >= node_px)
+    # (the 8-8-8-8 network's nodes were 20 px wide, before they filled the panel's height)
+    titles = [view._window_rect([t]) for t in view.texts[:len(view.centres)]]
+    assert not any(a.intersects(b) for i, a in enumerate(titles) for b in titles[i + 1:])
+    targets = [("neuron", key) for key in view.frames] + \
+        [("link", (l, to, frm)) for l, items in view.links.items()
+         for (to, frm), _ in np.ndenumerate(items) if view._shown_links[l][to, frm]][::7]
+    assert len(targets) > len(view.frames)  # links too
+    for target in targets:
+        view.hover(target)
+        card = view.hover_label.geometry()
+        element, column, network = view.hovered_rects()
+        assert view.hover_label.isVisible() and not card.intersects(element), target
+        if target[0] == "neuron":  # at 1280×720 there is room beside the drawing
+            assert not card.intersects(column), target
+    window.close()
+
+
+def test_a_card_on_a_link_that_goes_with_a_new_shape_closes(lab, qtbot):
+    view = lab.network.view
+    qtbot.waitUntil(lambda: view.weights is not None)
+    view.hover(("link", (2, 0, 1)))  # hidden 2 neuron 1 → the output
+    assert view.hover_label.isVisible()
+    lab.controls.hidden.setText("3")
+    lab.controls.hidden.editingFinished.emit()
+    qtbot.waitUntil(lambda: view.sizes == (2, 3, 1))
+    assert view.hovered is None and not view.hover_label.isVisible()
+    view.hover(("neuron", (1, 2)))
+    assert view.hover_label.isVisible()
