@@ -243,7 +243,8 @@ class Trainer:
         if self.steps % 128 == 127 and not self.grad.any():
             raise DivergedError(
                 f"training stalled: with learning rate {self.lr:g} the weights were thrown so far "
-                f"that every neuron saturated, the gradient is exactly zero and learning stopped. "
+                f"that every output neuron saturated (its slope is 0), the gradient is exactly "
+                f"zero and learning stopped. "
                 f"{lr_advice(self.config, self.lr, diverged=True)}")
         self.optimizer.step(self.network.params, self.grad)
         self._pos += k

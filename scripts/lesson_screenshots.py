@@ -71,6 +71,8 @@ def main(argv=None):
         window.resize(width, height)
         window.show()
         wait(lambda: window.controller.snapshot is not None)
+        stopped = []  # the failures of the stage's run
+        window.controller.failed.connect(stopped.append)
 
         def layout():
             return (window.size().toTuple(), {
@@ -81,14 +83,16 @@ def main(argv=None):
                 print(f"{lesson.name}: not opened")
                 continue
             for number, stage in enumerate(lesson.stages, start=1):
+                stopped.clear()
                 if number > 1:
                     window.lesson_player.next_stage()
                 # the new run's snapshots (after a restart), not the old one's
                 wait(lambda: window.model.current(window.controller.snapshot))
-                if stage.train_to:
+                if stage.train_to:  # or until the run stops by itself (diverged, stalled)
                     wait(lambda: (s := window.controller.snapshot) is not None and
-                         s.epoch >= stage.train_to and not window.controller.running
-                         and s.reports and s.reports[-1].epoch >= stage.train_to)
+                         not window.controller.running and (stopped or (
+                             s.epoch >= stage.train_to and s.reports
+                             and s.reports[-1].epoch >= stage.train_to)))
                 pause(2500 if stage.surface or stage.show else 600)
                 tag = f"{lesson.name}-{number}-{width}x{height}"
                 window.grab().save(str(out / f"{tag}.png"))

@@ -27,14 +27,18 @@ def curves(z):
 
 def activations(short=False, data=None):
     """Each activation's largest slope (on z in [−6, 6]), then the 3b1b network trained from
-    the same seed with each hidden activation in turn (the output layer stays sigmoid)."""
+    the same seed with each hidden activation in turn (the output layer stays sigmoid).
+    ``stopped_in_epoch[name]``: the epoch in which a run stalled or diverged, 0 if none did."""
     z = np.linspace(-6, 6, 1201)
     max_slope = {name: float(slope.max()) for name, (_, slope) in curves(z).items()}
     yield {"max_slope": max_slope}
     split = _mnist(short)
     config = _shortened(BASE, short)
-    accuracy = {}
+    accuracy, stopped = {}, {}
     for name in ORDER:
         session = yield from train(config.replace(activation=name), split, run=name)
         accuracy[name] = _last_accuracy(session)
-    yield {"max_slope": max_slope, "test_accuracy": accuracy, "epochs": config.epochs}
+        epochs = session.trainer.epoch
+        stopped[name] = epochs + 1 if epochs < config.epochs else 0
+    yield {"max_slope": max_slope, "test_accuracy": accuracy, "stopped_in_epoch": stopped,
+           "epochs": config.epochs}

@@ -104,10 +104,12 @@ _LESSONS = (
                "{test_accuracy.tanh:.1%} against {test_accuracy.sigmoid:.1%}.",
                panels=("cost", "confusion"), restart={"activation": "tanh"}, ghost="sigmoid",
                train_to=10, show="activation-curves"),
-         Stage("ReLU neurons (faint: tanh): {test_accuracy.relu:.1%}. Only the hidden "
-               "activation changed (ReLU's first weights are the same draw scaled by √2, its "
-               "usual start), but η = 1 and squared error were chosen for sigmoid: the "
-               "tweaks lesson gives ReLU settings of its own.",
+         Stage("ReLU neurons (faint: tanh): {test_accuracy.relu:.1%}, then training stops in "
+               "epoch {stopped_in_epoch.relu}: every output neuron's z is driven hundreds from "
+               "0, where the sigmoid is flat, so with squared error the gradient is exactly "
+               "zero. Only the hidden activation changed (ReLU's first weights: the same draw "
+               "scaled by √2), but η = 1 and squared error suit sigmoid: the tweaks lesson "
+               "gives ReLU settings of its own.",
                panels=("cost", "confusion"), restart={"activation": "relu"}, ghost="tanh",
                train_to=10, show="activation-curves")),
         act.activations),

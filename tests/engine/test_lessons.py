@@ -289,6 +289,9 @@ def test_activations_one_change_at_a_time():
     assert top["max_slope"] == pytest.approx({"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0})
     assert set(top["test_accuracy"]) == {"sigmoid", "tanh", "relu"}
     assert all(0.3 < a <= 1 for a in top["test_accuracy"].values())
+    stopped = top["stopped_in_epoch"]  # the caption quotes ReLU's: 0 means it never stopped
+    assert set(stopped) == set(top["test_accuracy"])
+    assert all(0 <= e <= top["epochs"] for e in stopped.values())
 
 
 def test_trask_headline_carries_the_guides_tables():
