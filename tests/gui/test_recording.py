@@ -257,3 +257,15 @@ def test_the_recorder_process_ends_cleanly_after_saving(tmp_path):
                              capture_output=True, text=True, timeout=120)
         assert run.returncode == 0, run.stderr[-500:]
         assert out.stat().st_size > 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="mkfifo is POSIX")
+def test_a_named_pipe_as_the_video_is_refused_and_kept(qapp, tmp_path, small_session):
+    out = tmp_path / "v.gif"
+    os.mkfifo(out)
+    with pytest.raises(recorder.RecordingError, match=r"v\.gif: cannot write the video there "
+                                                      r"\(.*named pipe, not a regular file"):
+        recorder.record(small_session, ["cost"], out, fps=1, size=(64, 64), seconds=1)
+    import stat
+    assert stat.S_ISFIFO(os.stat(out).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.npz", "v.gif"]
