@@ -17,6 +17,13 @@ class UsageError(DigitDescentError):
 
 
 class _Parser(argparse.ArgumentParser):
+    """A parser whose errors are UsageError and that takes a flag only as spelled in full
+    (no abbreviations: ``--train 5`` is not ``--train-subset 5``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
     def error(self, message):
         raise UsageError(message)
 
@@ -27,16 +34,19 @@ class _TopParser(_Parser):
 
     def parse_known_args(self, args=None, namespace=None):
         args, rest = super().parse_known_args(args, namespace)
-        _merge_top_level(args)
+        _merge_top_level(args, after=rest)
         return args, rest
 
 
-def _merge_top_level(args):
+def _merge_top_level(args, after=()):
+    """Check and merge the options given before the command; ``after``: the arguments its
+    own parser did not know (the app's options there get the same fix as before it)."""
     command, top = args.command, args.app_preset
     if command is None:
         args.preset = top
         return
-    given = [flag for flag in _APP_ONLY if getattr(args, flag[2:].replace("-", "_"))]
+    given = [flag for flag in _APP_ONLY
+             if getattr(args, flag[2:].replace("-", "_")) or flag in after]
     if given:
         many = len(given) > 1
         raise UsageError(f"{' and '.join(given)} {'are' if many else 'is'} for the app, not for "

@@ -185,6 +185,13 @@ def test_a_preset_before_the_command_is_honoured():
                            "'digit-descent --train' on its own"),
     (("--reset-settings", "lesson"), "--reset-settings is for the app"),
     (("--train", "--reset-settings", "eval", "m.npz"), "--train and --reset-settings are for"),
+    (("train", "--train", "5"), "--train is for the app, not for 'train': drop it"),
+    (("train", "--reset-settings"), "--reset-settings is for the app, not for 'train'"),
+    (("eval", "m.npz", "--train", "--reset-settings"), "--train and --reset-settings are for"),
+    (("train", "--ep", "1"), "unrecognized arguments: --ep 1"),  # no abbreviations
+    (("train", "--epochs", "1", "--sa", "m.npz"), "unrecognized arguments: --sa m.npz"),
+    (("record", "--preset", "xor", "--ou", "v.gif"), "--out"),
+    (("lab", "--clas", "3"), "unrecognized arguments: --clas 3"),
 ])
 def test_options_before_the_command_are_refused_with_the_fix(argv, message):
     from digit_descent.cli.options import UsageError
