@@ -79,7 +79,8 @@ def _start_session(args):
 
 
 def run_train(args, out=None, err=None):
-    out, err = Lines(out or sys.stdout), err or sys.stderr
+    err = err or sys.stderr
+    out = Lines(out or sys.stdout, err)
     for target in (args.save, args.session):
         if target:
             check_save_target(target)  # now, not after an hour of training
@@ -91,7 +92,7 @@ def run_train(args, out=None, err=None):
     try:
         while session.trainer.epoch < cfg.epochs:
             if out.gone and not (args.save or args.session):
-                return 0  # nobody reads the reports and nothing is to be saved
+                return 1 if out.failed else 0  # nobody reads the reports, nothing to save
             epoch = session.trainer.epoch + 1
             bar = _ProgressBar(err, epoch, cfg.epochs) if show_bar else None
             report = session.run_epoch(on_step=bar)
@@ -111,12 +112,12 @@ def run_train(args, out=None, err=None):
     if args.save:
         _save(session, cfg, args.save)
         if not args.json:
-            out.write(f"saved {args.save}\n")
+            (err if out.failed else out).write(f"saved {args.save}\n")
     if args.session:
         save_session(session, args.session)
         if not args.json:
-            out.write(f"saved the session in {args.session}\n")
-    return _learned_something(session, cfg, err)
+            (err if out.failed else out).write(f"saved the session in {args.session}\n")
+    return _learned_something(session, cfg, err) or (1 if out.failed else 0)
 
 
 def _save(session, cfg, path):

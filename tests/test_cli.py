@@ -268,3 +268,26 @@ def test_record_takes_the_training_flags_with_a_preset_only():
         _parsed("record", "--session", "s.npz", "--lr", "1", "--epochs", "2", "--out", "x.gif")
     with pytest.raises(UsageError, match="argument --epochs: 0 is not between 1 and 1,000,000"):
         _parsed("record", "--preset", "xor", "--epochs", "0", "--out", "x.gif")
+
+
+def test_a_full_standard_output_still_saves_the_files(tmp_path):
+    """``train … --save m.npz > /dev/full``: one error line, the run ends and saves."""
+    import errno
+    import io
+
+    from digit_descent.cli.train import run_train
+    from digit_descent.engine import load_model
+
+    class Full(io.StringIO):
+        def write(self, text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    model, session = tmp_path / "m.npz", tmp_path / "s.npz"
+    err = io.StringIO()
+    args = _parsed("train", "--preset", "xor", "--epochs", "3", "--save", str(model),
+                   "--session", str(session))
+    assert run_train(args, out=Full(), err=err) == 1
+    assert err.getvalue().splitlines() == [
+        "error: cannot write to standard output (No space left on device); the run goes on "
+        "without its report", f"saved {model}", f"saved the session in {session}"]
+    assert load_model(model).metadata["summary"]["epochs"] == 3
