@@ -89,6 +89,7 @@ def run_train(args, out=None, err=None):
         err.write(f"note: {note}\n")
     limit_blas_threads(1)
     show_bar = not args.json and err.isatty()
+    bar = None
     try:
         while session.trainer.epoch < cfg.epochs:
             if out.gone and not (args.save or args.session):
@@ -103,10 +104,18 @@ def run_train(args, out=None, err=None):
             else:
                 out.write(_format_report(report, cfg.epochs) + "\n")
     except KeyboardInterrupt:
+        if bar:
+            bar.clear()  # and the ^C the terminal echoed on it
+        if not (args.save or args.session):
+            err.write(f"interrupted at step {session.trainer.steps:,} (epoch "
+                      f"{session.trainer.epoch + 1}); nothing saved: --save or --session keep "
+                      "a run\n")
         _save_so_far(session, cfg, args, err, "interrupted")
-        raise
+        return 130
     except DivergedError as exc:
-        err.write(f"\nwarning: {exc}\n")
+        if bar:
+            bar.clear()
+        err.write(f"warning: {exc}\n")
         _save_so_far(session, cfg, args, err, "diverged")
         return 1
     if args.save:
@@ -133,19 +142,19 @@ def _save(session, cfg, path):
 def _save_so_far(session, cfg, args, err, why):
     """After Ctrl+C or a divergence: save the whole epochs trained (``--save``) and the run
     so far (``--session``), and say so."""
-    params, lead = session.last_epoch_params, "\n" if why == "interrupted" else ""
+    params = session.last_epoch_params
     if args.save and params is not None and np.isfinite(params).all():
         _save(session, cfg, args.save)
-        err.write(f"{lead}{why}: saved the {session.reports[-1].epoch} whole epoch(s) trained "
+        err.write(f"{why}: saved the {session.reports[-1].epoch} whole epoch(s) trained "
                   f"so far to {args.save}\n")
     elif args.save:
-        err.write(f"{lead}{why}: no whole epoch was trained, so no model was saved to "
+        err.write(f"{why}: no whole epoch was trained, so no model was saved to "
                   f"{args.save}\n")
     if args.session:
         if why == "diverged":
             _cut_to_finite(session)
         save_session(session, args.session)
-        err.write(f"{lead}{why}: saved the run up to step {session.trainer.steps:,} to "
+        err.write(f"{why}: saved the run up to step {session.trainer.steps:,} to "
                   f"{args.session}\n")
 
 

@@ -78,6 +78,7 @@ def test_divergence_names_the_learning_rate():
             "--lr", "1e4", "--epochs", "1")
     assert r.returncode == 1
     assert "diverged" in r.stderr and "10000" in r.stderr and "Traceback" not in r.stderr
+    assert r.stderr.startswith("warning: ") and "\n\n" not in r.stderr  # no blank line
 
 
 def test_every_training_setting_has_a_flag():
@@ -112,15 +113,21 @@ def test_save_target_is_checked_before_training(tmp_path):
 def test_ctrl_c_during_train_save_keeps_the_epochs_trained(tmp_path):
     import signal
 
-    model = tmp_path / "m.npz"
+    model, session = tmp_path / "m.npz", tmp_path / "s.npz"
     process = subprocess.Popen([sys.executable, "-m", "digit_descent", "train", "--preset", "3b1b",
-                                "--epochs", "1000", "--save", str(model)], cwd=ROOT,
+                                "--epochs", "1000", "--save", str(model), "--session",
+                                str(session)], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = process.stdout.readline()  # the first epoch's report
     assert first.startswith("epoch 1/1000"), process.stderr.read()
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
-    assert process.returncode == 130 and "saved the" in err and "Traceback" not in err
+    assert process.returncode == 130 and "Traceback" not in err
+    lines = err.splitlines()  # one line per file saved, no blank line, no bare "interrupted"
+    assert len(lines) == 2 and lines[0].startswith("interrupted: saved the ") and \
+        lines[0].endswith(f"to {model}") and lines[1].startswith("interrupted: saved the run up "
+                                                                 "to step ") and \
+        lines[1].endswith(str(session)), err
     from digit_descent.engine import load_model
 
     net = load_model(model)
@@ -268,6 +275,21 @@ def test_record_takes_the_training_flags_with_a_preset_only():
         _parsed("record", "--session", "s.npz", "--lr", "1", "--epochs", "2", "--out", "x.gif")
     with pytest.raises(UsageError, match="argument --epochs: 0 is not between 1 and 1,000,000"):
         _parsed("record", "--preset", "xor", "--epochs", "0", "--out", "x.gif")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Popen.send_signal(SIGINT) is POSIX")
+def test_ctrl_c_with_nothing_to_save_says_so_in_one_line():
+    import signal
+
+    process = subprocess.Popen([sys.executable, "-m", "digit_descent", "train", "--preset", "xor",
+                                "--epochs", "1000000"], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline().startswith("epoch 1/1000000")
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert len(err.splitlines()) == 1 and err.startswith("interrupted at step ") and \
+        "nothing saved" in err, err
 
 
 def test_a_full_standard_output_still_saves_the_files(tmp_path):
