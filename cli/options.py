@@ -184,7 +184,8 @@ def build_parser():
                                           "drawings) as the pad's Load image… does")
     pred.add_argument("images", nargs="+", metavar="IMAGE")
     pred.add_argument("--model", metavar="PATH",
-                      help="a model saved by 'train --save' or the app (default: the shipped "
+                      help="a model saved by 'train --save' or the app, or a session (its "
+                           "network at the end) (default: the shipped "
                            "resources/strong.npz)")
     pred.add_argument("--json", action="store_true",
                       help="one JSON object per line per image: file, answer, outputs")

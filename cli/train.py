@@ -1,6 +1,7 @@
 """``train``: headless training, one line (or JSON object) per epoch."""
 
 import json
+import os
 import sys
 import time
 
@@ -8,7 +9,7 @@ import numpy as np
 
 from digit_descent.engine.advice import beyond_chance, lr_advice
 from digit_descent.engine.data import reference
-from digit_descent.engine.errors import DivergedError
+from digit_descent.engine.errors import DivergedError, SessionFileError
 from digit_descent.engine.model_io import check_save_target, save_model
 from digit_descent.engine.session import Session
 from digit_descent.engine.session_io import load_session, save_session
@@ -81,9 +82,14 @@ def _start_session(args):
 def run_train(args, out=None, err=None):
     err = err or sys.stderr
     out = Lines(out or sys.stdout, err)
-    for target in (args.save, args.session):
-        if target:
-            check_save_target(target)  # now, not after an hour of training
+    if args.save and args.session and os.path.realpath(args.save) == os.path.realpath(
+            args.session):
+        raise UsageError(f"--save and --session name the same file ({args.save}): the session "
+                         "would overwrite the model; give two names")
+    if args.save:  # now, not after an hour of training
+        check_save_target(args.save)
+    if args.session:
+        check_save_target(args.session, "session", SessionFileError)
     session, cfg = _start_session(args)
     for note in session.trainer.split.notes:  # how a CSV's test set was made, say
         err.write(f"note: {note}\n")

@@ -114,12 +114,13 @@ def save_model(network, path, **metadata):
         raise ModelFileError(f"{path}: cannot write the model ({exc.strerror or exc})") from None
 
 
-def check_save_target(path):
-    """Raise ModelFileError now if a model could not be saved to ``path`` later."""
+def check_save_target(path, kind="model", error=ModelFileError):
+    """Raise ``error`` now if a ``kind`` ("model", "session") could not be saved to ``path``
+    later."""
     try:
         check_writable(path)
     except OSError as exc:
-        raise ModelFileError(f"{path}: cannot save the model there ({exc.strerror or exc})") from None
+        raise error(f"{path}: cannot save the {kind} there ({exc.strerror or exc})") from None
 
 
 def load_model(path):

@@ -107,6 +107,12 @@ def test_bad_numbers_name_their_flag(args, flag):
 def test_save_target_is_checked_before_training(tmp_path):
     r = run("train", "--preset", "3b1b", "--save", str(tmp_path / "missing" / "m.npz"))
     assert r.returncode == 2 and "no such folder" in r.stderr and not r.stdout
+    r = run("train", "--preset", "xor", "--session", str(tmp_path / "missing" / "s.npz"))
+    assert r.returncode == 2 and "cannot save the session there" in r.stderr and not r.stdout
+    r = run("train", "--preset", "xor", "--save", str(tmp_path / "m.npz"), "--session",
+            str(tmp_path / "." / "m.npz"))
+    assert r.returncode == 2 and "--save and --session name the same file" in r.stderr
+    assert not r.stdout and not (tmp_path / "m.npz").exists()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Popen.send_signal(SIGINT) is POSIX")
