@@ -192,6 +192,8 @@ def record(source, panels, out, fps=30, size=(1920, 1080), seconds=10.0, progres
     (``.mp4`` or ``.gif``): ``fps × seconds`` frames of ``panels`` at ``size``. Written to a
     temporary file beside ``out`` and renamed into place at the end (nothing half-written).
     ``progress(done, total)`` after every frame. Returns the number of frames."""
+    if not str(out).strip():
+        raise RecordingError("no file name given for the video: name a .mp4 or .gif file")
     out = Path(out)
     if out.suffix.lower() not in FORMATS:
         raise RecordingError(f"{out}: the video must end in .mp4 or .gif")

@@ -205,6 +205,10 @@ def test_a_preset_before_the_command_is_honoured():
     (("train", "--epochs", "1", "--sa", "m.npz"), "unrecognized arguments: --sa m.npz"),
     (("record", "--preset", "xor", "--ou", "v.gif"), "--out"),
     (("lab", "--clas", "3"), "unrecognized arguments: --clas 3"),
+    (("record", "--preset", "xor", "--out", ""), "argument --out: no file name given"),
+    (("train", "--save", " "), "argument --save: no file name given"),
+    (("train", "--session", ""), "argument --session: no file name given"),
+    (("predict", "--model", "", "x.png"), "argument --model: no file name given"),
 ])
 def test_options_before_the_command_are_refused_with_the_fix(argv, message):
     from digit_descent.cli.options import UsageError
@@ -296,6 +300,19 @@ def test_ctrl_c_with_nothing_to_save_says_so_in_one_line():
     assert process.returncode == 130
     assert len(err.splitlines()) == 1 and err.startswith("interrupted at step ") and \
         "nothing saved" in err, err
+
+
+def test_lab_help_and_error_give_one_range_of_classes():
+    from digit_descent.cli.lab import lab_config
+    from digit_descent.cli.options import UsageError
+    from digit_descent.engine.lab.datasets import MAX_CLASSES, MIN_CLASSES
+
+    parser = __import__("digit_descent.cli", fromlist=["build_parser"]).build_parser()
+    lab = parser._subparsers._group_actions[0].choices["lab"]
+    shown = f"{MIN_CLASSES} to {MAX_CLASSES}"
+    assert shown in lab.format_help()
+    with pytest.raises(UsageError, match=f"{shown} classes, not {MAX_CLASSES + 1}"):
+        lab_config(_parsed("lab", "--dataset", "blobs", "--classes", str(MAX_CLASSES + 1)))
 
 
 def test_a_full_standard_output_still_saves_the_files(tmp_path):
