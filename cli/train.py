@@ -95,6 +95,7 @@ def run_train(args, out=None, err=None):
         err.write(f"note: {note}\n")
     limit_blas_threads(1)
     show_bar = not args.json and err.isatty()
+    first, every = session.trainer.epoch + 1, _report_every(cfg.epochs - session.trainer.epoch)
     bar = None
     try:
         while session.trainer.epoch < cfg.epochs:
@@ -107,8 +108,10 @@ def run_train(args, out=None, err=None):
                 bar.clear()
             if args.json:
                 out.write(json.dumps(report.to_dict()) + "\n")
-            else:
-                out.write(_format_report(report, cfg.epochs) + "\n")
+            elif report.epoch % every == 0 or report.epoch in (first, cfg.epochs):
+                said = f"  (then every {every:,}th epoch and the last)" if every > 1 and \
+                    report.epoch == first else ""
+                out.write(_format_report(report, cfg.epochs) + said + "\n")
     except KeyboardInterrupt:
         if bar:
             bar.clear()  # and the ^C the terminal echoed on it
@@ -133,6 +136,15 @@ def run_train(args, out=None, err=None):
         if not args.json:
             (err if out.failed else out).write(f"saved the session in {args.session}\n")
     return _learned_something(session, cfg, err) or (1 if out.failed else 0)
+
+
+MAX_REPORT_LINES = 50  # of a long run's human-readable output (JSON has every epoch)
+
+
+def _report_every(epochs):
+    """Report every k-th epoch of a run of ``epochs`` so that at most MAX_REPORT_LINES
+    lines are printed (k = 1 for ordinary runs)."""
+    return max(1, -(-epochs // MAX_REPORT_LINES))
 
 
 def _save(session, cfg, path):

@@ -336,3 +336,15 @@ def test_a_full_standard_output_still_saves_the_files(tmp_path):
         "error: cannot write to standard output (No space left on device); the run goes on "
         "without its report", f"saved {model}", f"saved the session in {session}"]
     assert load_model(model).metadata["summary"]["epochs"] == 3
+
+
+def test_a_long_run_prints_about_fifty_epoch_lines():
+    r = run("train", "--preset", "xor", "--epochs", "1000")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) == 51 and lines[0].startswith("epoch 1/1000 ")
+    assert lines[0].endswith(" s  (then every 20th epoch and the last)") and not r.stderr
+    assert lines[1].startswith("epoch 20/1000 ") and lines[-1].startswith("epoch 1000/1000 ")
+    assert lines[1].endswith(" s")
+    short = run("train", "--preset", "xor", "--epochs", "50")
+    assert len(short.stdout.splitlines()) == 50 and not short.stderr  # unchanged
