@@ -17,7 +17,7 @@ TARGETS = {"3b1b": 0.945, "3b1b-tweaked": 0.958, "strong": 0.98, "nielsen": 0.95
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("presets", nargs="*", default=["3b1b", "3b1b-tweaked", "strong"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     args = parser.parse_args(argv)

@@ -50,7 +50,7 @@ def write_atomically(path, text):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="lessons (default: all but cifar10)")
     parser.add_argument("--short", action="store_true", help="short runs (numbers will differ)")
     parser.add_argument("--write", action="store_true", help="record the fresh figures")

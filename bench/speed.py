@@ -88,7 +88,7 @@ def torch_epoch(split, batch_size):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[10, 128])
     parser.add_argument("--repeats", type=int, default=3, help="best of N epochs per side")
     args = parser.parse_args(argv)

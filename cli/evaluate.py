@@ -46,17 +46,22 @@ def _split_for(model, learned, chosen):
                    "the accuracy compares unlike with unlike")
 
 
+def load_network(path, step=None):
+    """``(step, network, data set learned)`` of a model file, or of a session file's network
+    at ``step`` (its last recorded one at or before; default its end). ``step`` is None for
+    a model; giving one for a model raises UsageError."""
+    if is_session_file(path):
+        record = load_session(path)
+        step, net = record.network_at(step)
+        return step, net, record.config.dataset
+    if step is not None:
+        raise UsageError(f"{path}: --step needs a session file (train --session)")
+    net = load_model(path)
+    return None, net, net.metadata.get("dataset")
+
+
 def run_eval(args, out=sys.stdout, err=None):
-    step = None
-    if is_session_file(args.model):
-        record = load_session(args.model)
-        step, net = record.network_at(args.step)
-        learned = record.config.dataset
-    elif args.step is not None:
-        raise UsageError(f"{args.model}: --step needs a session file (train --session)")
-    else:
-        net = load_model(args.model)
-        learned = net.metadata.get("dataset")
+    step, net, learned = load_network(args.model, args.step)
     learned = learned if isinstance(learned, str) and learned else None
     split, warning = _split_for(args.model, learned, args.dataset)
     test = split.test

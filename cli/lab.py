@@ -4,7 +4,8 @@ import os
 import signal
 import sys
 
-from digit_descent.engine.lab.datasets import CLASSIFICATION, REGRESSION, SURFACES
+from digit_descent.engine.lab.datasets import (CLASSIFICATION, MAX_CLASSES, MIN_CLASSES,
+                                                REGRESSION, SURFACES)
 from digit_descent.engine.lab.regularization import REG_RATES, REGULARIZATIONS
 
 from .options import UsageError
@@ -16,7 +17,7 @@ def add_lab_parser(sub, positive_int):
                                      "boundaries and the numbers in their maths")
     lab.add_argument("--dataset", choices=CLASSIFICATION + REGRESSION + SURFACES, default="circle")
     lab.add_argument("--classes", type=positive_int, default=3,
-                     help="classes of blobs and arms (3 to 5)")
+                     help=f"classes of blobs and arms ({MIN_CLASSES} to {MAX_CLASSES})")
     lab.add_argument("--hidden", default="4-2", help="hidden layers, e.g. 4-2 (default)")
     lab.add_argument("--activation", choices=("tanh", "relu", "sigmoid"), default="tanh")
     lab.add_argument("--regularization", choices=REGULARIZATIONS, default="none",

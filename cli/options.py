@@ -17,6 +17,13 @@ class UsageError(DigitDescentError):
 
 
 class _Parser(argparse.ArgumentParser):
+    """A parser whose errors are UsageError and that takes a flag only as spelled in full
+    (no abbreviations: ``--train 5`` is not ``--train-subset 5``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
     def error(self, message):
         raise UsageError(message)
 
@@ -27,16 +34,19 @@ class _TopParser(_Parser):
 
     def parse_known_args(self, args=None, namespace=None):
         args, rest = super().parse_known_args(args, namespace)
-        _merge_top_level(args)
+        _merge_top_level(args, after=rest)
         return args, rest
 
 
-def _merge_top_level(args):
+def _merge_top_level(args, after=()):
+    """Check and merge the options given before the command; ``after``: the arguments its
+    own parser did not know (the app's options there get the same fix as before it)."""
     command, top = args.command, args.app_preset
     if command is None:
         args.preset = top
         return
-    given = [flag for flag in _APP_ONLY if getattr(args, flag[2:].replace("-", "_"))]
+    given = [flag for flag in _APP_ONLY
+             if getattr(args, flag[2:].replace("-", "_")) or flag in after]
     if given:
         many = len(given) > 1
         raise UsageError(f"{' and '.join(given)} {'are' if many else 'is'} for the app, not for "
@@ -75,6 +85,13 @@ def _number(convert, ok, rule):
             raise argparse.ArgumentTypeError(f"must be {rule}, got {text}")
         return value
     return parse
+
+
+def _file_name(text):
+    """An argparse type: a path that names something (argparse names the flag)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("no file name given")
+    return text
 
 
 _non_negative_int = _number(int, lambda v: 0 <= v < 2**32, "a whole number from 0 to 2³²−1")
@@ -153,10 +170,11 @@ def build_parser():
     train.add_argument("--preset", choices=list(PRESETS),
                        help=f"start from a lecture's setting (default: {DEFAULT_PRESET})")
     add_training_flags(train)
-    train.add_argument("--save", metavar="PATH", help="save the trained model (.npz)")
-    train.add_argument("--session", metavar="PATH",
+    train.add_argument("--save", type=_file_name, metavar="PATH",
+                       help="save the trained model (.npz)")
+    train.add_argument("--session", type=_file_name, metavar="PATH",
                        help="save the whole run (weights along the way, costs, reports) to PATH")
-    train.add_argument("--resume", metavar="SESSION",
+    train.add_argument("--resume", type=_file_name, metavar="SESSION",
                        help="train on from the end of a saved session (its network, settings "
                             "and records), --epochs more epochs (default: as many as it had)")
     train.add_argument("--json", action="store_true", help="one JSON object per line per epoch")
@@ -173,8 +191,9 @@ def build_parser():
     pred = sub.add_parser("predict", help="read digits in image files (photos, scans, "
                                           "drawings) as the pad's Load image… does")
     pred.add_argument("images", nargs="+", metavar="IMAGE")
-    pred.add_argument("--model", metavar="PATH",
-                      help="a model saved by 'train --save' or the app (default: the shipped "
+    pred.add_argument("--model", type=_file_name, metavar="PATH",
+                      help="a model saved by 'train --save' or the app, or a session (its "
+                           "network at the end) (default: the shipped "
                            "resources/strong.npz)")
     pred.add_argument("--json", action="store_true",
                       help="one JSON object per line per image: file, answer, outputs")
@@ -202,12 +221,14 @@ def build_parser():
                                         "or animated GIF of the chosen panels")
     source = rec.add_mutually_exclusive_group()  # one of them: checked in _merge_top_level
     source.add_argument("--preset", choices=list(PRESETS), help="train this preset and film it")
-    source.add_argument("--session", metavar="PATH", help="replay a saved session")
+    source.add_argument("--session", type=_file_name, metavar="PATH",
+                        help="replay a saved session")
     add_training_flags(rec.add_argument_group("with --preset, the training settings"))
     rec.add_argument("--panels", default="cost,weights",
                      help="one to four of cost, weights, confusion, surface, pad, activations "
                           "(default: cost,weights)")
-    rec.add_argument("--out", required=True, metavar="FILE", help="the video: .mp4 or .gif")
+    rec.add_argument("--out", required=True, type=_file_name, metavar="FILE",
+                     help="the video: .mp4 or .gif")
     rec.add_argument("--fps", type=_number(int, lambda v: 1 <= v <= 120, "from 1 to 120"),
                      default=30)
     rec.add_argument("--seconds", type=_positive_seconds, default=10.0,

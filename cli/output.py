@@ -18,10 +18,12 @@ def silence(stream=None):
 
 class Lines:
     """Lines written to ``stream`` and flushed; once its reader has gone they are dropped
-    quietly (``gone`` says so), so that a run still ends, writing its files."""
+    quietly (``gone`` says so), so that a run still ends, writing its files. Any other
+    failure to write (a full disk: ``> /dev/full``) drops them too, said once on ``err`` as
+    one ``error:`` line; ``failed`` holds that error."""
 
-    def __init__(self, stream):
-        self.stream, self.gone = stream, False
+    def __init__(self, stream, err=None):
+        self.stream, self.err, self.gone, self.failed = stream, err or sys.stderr, False, None
 
     def write(self, text):
         if self.gone:
@@ -32,3 +34,8 @@ class Lines:
         except BrokenPipeError:
             self.gone = True
             silence(self.stream)
+        except OSError as exc:
+            self.gone, self.failed = True, exc
+            silence(self.stream)
+            self.err.write(f"error: cannot write to standard output ({exc.strerror or exc}); "
+                           "the run goes on without its report\n")

@@ -8,8 +8,8 @@ import numpy as np
 
 from digit_descent.engine import data as datamod
 from digit_descent.engine.images import ImageError, read_digit
-from digit_descent.engine.model_io import load_model
 
+from .evaluate import load_network
 from .options import UsageError
 
 SHIPPED_MODEL = files("digit_descent.resources") / "strong.npz"
@@ -22,11 +22,10 @@ def run_predict(args, out=sys.stdout, err=sys.stderr):
     Raises UsageError (exit 2) for a model that does not read 28×28 images.
     """
     model = args.model or SHIPPED_MODEL
-    net = load_model(model)
+    _, net, learned = load_network(model)
     if net.sizes[0] != 28 * 28:
         raise UsageError(f"{model}: a {'-'.join(map(str, net.sizes))} network does not read "
                          "28×28 images")
-    learned = net.metadata.get("dataset")
     names = datamod.class_names(learned) if learned in datamod.NAMES else datamod.DIGITS
     refused = 0
     for path in args.images:

@@ -6,6 +6,7 @@ import sys
 import threading
 import time
 
+from digit_descent.engine import DigitDescentError
 from digit_descent.engine.threads import limit_blas_threads
 
 from .options import UsageError, config_from_args
@@ -25,7 +26,8 @@ def run_record(args, err=None):
     Ctrl+C (or, with ``--until-stdin-closes``, the end of standard input) stops the
     recording after the frame being rendered, as KeyboardInterrupt: an exception raised
     inside Qt's painting, where a signal would otherwise land, crashes the process and
-    leaves the hidden video behind. A second Ctrl+C interrupts at once.
+    leaves the hidden video behind. A second Ctrl+C interrupts at once, and so does the first
+    once every frame is rendered (while the video is being written out).
     """
     err = err or sys.stderr
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # frames need no screen
@@ -36,13 +38,14 @@ def run_record(args, err=None):
     source = config_from_args(args) if args.preset else args.session
     make_application()
     limit_blas_threads(1)
-    stop = threading.Event()
+    stop, drawn, encoding = threading.Event(), threading.Event(), threading.Event()
     if args.until_stdin_closes:
         threading.Thread(target=_wait_for_end_of_input, args=(stop,), name="stdin-watch",
                          daemon=True).start()
     start = time.perf_counter()
 
     def progress(done, total):  # one line, redrawn (the app's Record… reads it too)
+        drawn.set()
         bar = "#" * int(30 * done / total)
         try:
             err.write(f"\rrecording [{bar:<30}] frame {done}/{total}  "
@@ -52,9 +55,11 @@ def run_record(args, err=None):
             stop.set()
         if stop.is_set():
             raise KeyboardInterrupt
+        if done == total:
+            encoding.set()  # no more painting: an interrupt may land anywhere now
 
     def on_ctrl_c(_signum, _frame):
-        if stop.is_set():
+        if stop.is_set() or encoding.is_set():
             raise KeyboardInterrupt
         stop.set()
 
@@ -63,6 +68,10 @@ def run_record(args, err=None):
         frames = record(source, [p.strip() for p in args.panels.split(",") if p.strip()],
                         args.out, fps=args.fps, size=size, seconds=args.seconds,
                         progress=progress)
+    except DigitDescentError:
+        if drawn.is_set():
+            err.write("\n")  # the error on a line of its own, not after the progress bar
+        raise
     finally:
         signal.signal(signal.SIGINT, previous)
     err.write(f"\nsaved {frames} frames ({frames / args.fps:.1f} s at {args.fps} fps) "

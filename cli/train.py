@@ -1,6 +1,7 @@
 """``train``: headless training, one line (or JSON object) per epoch."""
 
 import json
+import os
 import sys
 import time
 
@@ -8,7 +9,7 @@ import numpy as np
 
 from digit_descent.engine.advice import beyond_chance, lr_advice
 from digit_descent.engine.data import reference
-from digit_descent.engine.errors import DivergedError
+from digit_descent.engine.errors import DivergedError, SessionFileError
 from digit_descent.engine.model_io import check_save_target, save_model
 from digit_descent.engine.session import Session
 from digit_descent.engine.session_io import load_session, save_session
@@ -79,19 +80,27 @@ def _start_session(args):
 
 
 def run_train(args, out=None, err=None):
-    out, err = Lines(out or sys.stdout), err or sys.stderr
-    for target in (args.save, args.session):
-        if target:
-            check_save_target(target)  # now, not after an hour of training
+    err = err or sys.stderr
+    out = Lines(out or sys.stdout, err)
+    if args.save and args.session and os.path.realpath(args.save) == os.path.realpath(
+            args.session):
+        raise UsageError(f"--save and --session name the same file ({args.save}): the session "
+                         "would overwrite the model; give two names")
+    if args.save:  # now, not after an hour of training
+        check_save_target(args.save)
+    if args.session:
+        check_save_target(args.session, "session", SessionFileError)
     session, cfg = _start_session(args)
     for note in session.trainer.split.notes:  # how a CSV's test set was made, say
         err.write(f"note: {note}\n")
     limit_blas_threads(1)
     show_bar = not args.json and err.isatty()
+    first, every = session.trainer.epoch + 1, _report_every(cfg.epochs - session.trainer.epoch)
+    bar = None
     try:
         while session.trainer.epoch < cfg.epochs:
             if out.gone and not (args.save or args.session):
-                return 0  # nobody reads the reports and nothing is to be saved
+                return 1 if out.failed else 0  # nobody reads the reports, nothing to save
             epoch = session.trainer.epoch + 1
             bar = _ProgressBar(err, epoch, cfg.epochs) if show_bar else None
             report = session.run_epoch(on_step=bar)
@@ -99,24 +108,43 @@ def run_train(args, out=None, err=None):
                 bar.clear()
             if args.json:
                 out.write(json.dumps(report.to_dict()) + "\n")
-            else:
-                out.write(_format_report(report, cfg.epochs) + "\n")
+            elif report.epoch % every == 0 or report.epoch in (first, cfg.epochs):
+                said = f"  (then every {every:,}th epoch and the last)" if every > 1 and \
+                    report.epoch == first else ""
+                out.write(_format_report(report, cfg.epochs) + said + "\n")
     except KeyboardInterrupt:
+        if bar:
+            bar.clear()  # and the ^C the terminal echoed on it
+        if not (args.save or args.session):
+            err.write(f"interrupted at step {session.trainer.steps:,} (epoch "
+                      f"{session.trainer.epoch + 1}); nothing saved: --save or --session keep "
+                      "a run\n")
         _save_so_far(session, cfg, args, err, "interrupted")
-        raise
+        return 130
     except DivergedError as exc:
-        err.write(f"\nwarning: {exc}\n")
+        if bar:
+            bar.clear()
+        err.write(f"warning: {exc}\n")
         _save_so_far(session, cfg, args, err, "diverged")
         return 1
     if args.save:
         _save(session, cfg, args.save)
         if not args.json:
-            out.write(f"saved {args.save}\n")
+            (err if out.failed else out).write(f"saved {args.save}\n")
     if args.session:
         save_session(session, args.session)
         if not args.json:
-            out.write(f"saved the session in {args.session}\n")
-    return _learned_something(session, cfg, err)
+            (err if out.failed else out).write(f"saved the session in {args.session}\n")
+    return _learned_something(session, cfg, err) or (1 if out.failed else 0)
+
+
+MAX_REPORT_LINES = 50  # of a long run's human-readable output (JSON has every epoch)
+
+
+def _report_every(epochs):
+    """Report every k-th epoch of a run of ``epochs`` so that at most MAX_REPORT_LINES
+    lines are printed (k = 1 for ordinary runs)."""
+    return max(1, -(-epochs // MAX_REPORT_LINES))
 
 
 def _save(session, cfg, path):
@@ -132,19 +160,19 @@ def _save(session, cfg, path):
 def _save_so_far(session, cfg, args, err, why):
     """After Ctrl+C or a divergence: save the whole epochs trained (``--save``) and the run
     so far (``--session``), and say so."""
-    params, lead = session.last_epoch_params, "\n" if why == "interrupted" else ""
+    params = session.last_epoch_params
     if args.save and params is not None and np.isfinite(params).all():
         _save(session, cfg, args.save)
-        err.write(f"{lead}{why}: saved the {session.reports[-1].epoch} whole epoch(s) trained "
+        err.write(f"{why}: saved the {session.reports[-1].epoch} whole epoch(s) trained "
                   f"so far to {args.save}\n")
     elif args.save:
-        err.write(f"{lead}{why}: no whole epoch was trained, so no model was saved to "
+        err.write(f"{why}: no whole epoch was trained, so no model was saved to "
                   f"{args.save}\n")
     if args.session:
         if why == "diverged":
             _cut_to_finite(session)
         save_session(session, args.session)
-        err.write(f"{lead}{why}: saved the run up to step {session.trainer.steps:,} to "
+        err.write(f"{why}: saved the run up to step {session.trainer.steps:,} to "
                   f"{args.session}\n")
 
 

@@ -131,11 +131,13 @@ def read_csv(path, max_rows=MAX_ROWS):
                 raise DataError(f"{path}: {rows:,} rows of {n_columns} values are over the "
                                 f"limit of {MAX_ARRAY_BYTES // 2**20:,} MB")
             table = np.empty((rows, n_columns), np.float32)
+            line_numbers = np.empty(rows, np.int64)
             if not has_header:
                 lines = itertools.chain([(first_number, first)], lines)
             start = 0
             while block := list(itertools.islice(lines, BLOCK_ROWS)):
                 table[start:start + len(block)] = _parse(path, block, n_columns)
+                line_numbers[start:start + len(block)] = [number for number, _ in block]
                 start += len(block)
     except PermissionError:
         raise DataError(f"{path}: permission denied") from None
@@ -150,11 +152,28 @@ def read_csv(path, max_rows=MAX_ROWS):
     labels = table[:, label_column]
     pixels = np.delete(table, label_column, axis=1)
     side = math.isqrt(pixels.shape[1])
-    if pixels.min() >= 0 and pixels.max() <= 255 and (pixels == np.rint(pixels)).all():
+    _check_pixels(path, pixels, line_numbers[:start], label_column)
+    if (pixels == np.rint(pixels)).all():
         pixels = pixels.astype(np.uint8)  # integers 0–255, the usual way
     if (labels == np.rint(labels)).all():
         labels = labels.astype(np.int64)
     return pixels.reshape(rows, side, side), labels
+
+
+def _check_pixels(path, pixels, line_numbers, label_column):
+    """Raise DataError naming the line, column and value of the first pixel out of range:
+    0–255 in a CSV of whole numbers, [0, 1] in one with fractions."""
+    whole = bool((pixels == np.rint(pixels)).all())
+    high = 255 if whole else 1
+    bad = np.argwhere((pixels < 0) | (pixels > high))
+    if bad.size == 0:
+        return
+    row, column = bad[0]
+    value = pixels[row, column]
+    column += 1 + (column >= label_column)  # the file's column, counting the label's
+    rule = ("a CSV of whole numbers holds pixels 0–255" if whole else
+            "a CSV with fractions holds pixels in [0, 1]")
+    raise DataError(f"{path}: line {line_numbers[row]}, column {column}: pixel {value:g}; {rule}")
 
 
 def _test_file(path):

@@ -126,15 +126,23 @@ def read_described(path, names, error, kind, file_format, version, limits=None, 
     ``optional`` may be missing) and the JSON object in its ``meta`` array, whose ``format``
     must be ``file_format`` and ``version`` at most ``version``. ``kind`` ("model",
     "session") names it in the messages."""
-    arrays = read_npz(path, ("meta", *names), error,
-                      limits={"meta": 4 * MAX_META_BYTES, **(limits or {})}, optional=optional)
-    meta = arrays.pop("meta")
+    meta = read_npz(path, ("meta",), error, limits={"meta": 4 * MAX_META_BYTES})["meta"]
     if meta.dtype.kind != "U" or meta.size != 1:
         raise error(f"{path}: not a Digit Descent {kind} (no description inside)")
     description = parse_json(str(meta.reshape(())), path, error)
-    if description.get("format") != file_format:
+    found = description.get("format")
+    if found != file_format:
+        if found in OTHER_KINDS:  # the description, read first, says what it is
+            raise error(f"{path}: {OTHER_KINDS[found]}, not a {kind}")
         raise error(f"{path}: not a Digit Descent {kind}")
     found = description.get("version", 0)
     if not isinstance(found, int) or found > version:
         raise error(f"{path}: written by a newer Digit Descent (format {found!r})")
+    arrays = read_npz(path, names, error, limits=limits, optional=optional)
     return arrays, description
+
+
+OTHER_KINDS = {  # what the app's own files are, by their description's "format"
+    "digit-descent-model": "a model (saved with train --save or File → Save model)",
+    "digit-descent-session": "a session (saved with train --session or File → Save session)",
+}

@@ -61,17 +61,41 @@ def read_digit(path):
     return DigitReading(ink[top:rows[-1] + 1 + margin, left:cols[-1] + 1 + margin], steps)
 
 
+def _header_size(path):
+    """``(width, height)`` that the header of ``path`` (one of :data:`FORMATS`) declares,
+    read by Pillow's format plugin without its decompression-bomb refusal and without
+    decoding anything; None if no plugin reads it."""
+    try:
+        with open(path, "rb") as f:
+            prefix = f.read(16)
+            for name in FORMATS:
+                factory, accept = Image.OPEN[name]
+                if accept is not None and not accept(prefix):
+                    continue
+                f.seek(0)
+                try:
+                    return factory(f, str(path)).size
+                except Exception:  # noqa: BLE001 (not this format: try the next)
+                    continue
+    except OSError:
+        pass
+    return None
+
+
 def read_rgba(path):
     """An image file → ``(h, w, 4)`` float32 RGBA in [0, 1], upright, at most WORK_SIDE pixels
     on its longer side (area-averaged). Raises ImageError (see :func:`read_digit`)."""
     check_regular_file(path, ImageError)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with warnings.catch_warnings():  # this app's own limit, lower, is checked below
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(path, formats=FORMATS)
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise ImageError(f"{path}: the image is too large (over {Image.MAX_IMAGE_PIXELS:,} "
-                         f"pixels; the limit is {MAX_IMAGE_PIXELS:,})") from None
+    except Image.DecompressionBombError:
+        size = _header_size(path)
+        shown = f"{size[0]}×{size[1]} = {size[0] * size[1]:,}" if size else "over " \
+            f"{2 * Image.MAX_IMAGE_PIXELS:,}"
+        raise ImageError(f"{path}: the image is too large ({shown} pixels; the limit is "
+                         f"{MAX_IMAGE_PIXELS:,})") from None
     except UnidentifiedImageError:
         raise ImageError(f"{path}: not an image this app can read (it reads "
                          f"{', '.join(FORMATS)})") from None

@@ -1,8 +1,10 @@
 """Saving and loading networks: ``.npz`` (no pickles) with JSON metadata, written atomically."""
 
+import errno
 import glob
 import json
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -26,9 +28,11 @@ def atomic_write(path, write):
     A crash or error mid-write leaves any existing ``path`` untouched. A symbolic link is
     followed (the file it points to is replaced, the link stays a link); a read-only target
     is refused with PermissionError, as editors do. Temporary files that an earlier,
-    killed save left behind are removed.
+    killed save left behind are removed. A target that is not a regular file (a device such
+    as /dev/null, a named pipe, a socket, a folder) is refused with OSError, never replaced.
     """
     path = Path(os.path.realpath(path))
+    _refuse_special(path)
     if _read_only(path):
         raise PermissionError(13, "the file is read-only", str(path))
     _remove_stale_temporaries(path)
@@ -56,16 +60,33 @@ def _remove_stale_temporaries(path):
 
 
 def check_writable(path):
-    """Raise OSError now if ``path`` could not be saved later (no folder, no right, read-only)."""
+    """Raise OSError now if ``path`` could not be saved later (no folder, no right, read-only,
+    or not a regular file: a folder, device, named pipe or socket, even through a link)."""
     path = Path(os.path.realpath(path))
-    if path.is_dir():
-        raise IsADirectoryError(21, "is a folder", str(path))
+    _refuse_special(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(2, "no such folder", str(path.parent))
     if not os.access(path.parent, os.W_OK | os.X_OK):
         raise PermissionError(13, "the folder cannot be written", str(path.parent))
     if _read_only(path):
         raise PermissionError(13, "the file is read-only", str(path))
+
+
+_SPECIAL = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+            (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
+
+
+def _refuse_special(path):
+    """Raise OSError if ``path`` exists and is not a regular file (saving would replace it)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # missing (or unreadable: the write itself will say why)
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _SPECIAL if test(mode)), "a special file")
+        raise OSError(errno.EINVAL, f"{path} is {kind}, not a regular file", str(path))
 
 
 def _read_only(path):
@@ -93,12 +114,13 @@ def save_model(network, path, **metadata):
         raise ModelFileError(f"{path}: cannot write the model ({exc.strerror or exc})") from None
 
 
-def check_save_target(path):
-    """Raise ModelFileError now if a model could not be saved to ``path`` later."""
+def check_save_target(path, kind="model", error=ModelFileError):
+    """Raise ``error`` now if a ``kind`` ("model", "session") could not be saved to ``path``
+    later."""
     try:
         check_writable(path)
     except OSError as exc:
-        raise ModelFileError(f"{path}: cannot save the model there ({exc.strerror or exc})") from None
+        raise error(f"{path}: cannot save the {kind} there ({exc.strerror or exc})") from None
 
 
 def load_model(path):

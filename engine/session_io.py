@@ -162,6 +162,11 @@ def load_session(path):
     except (KeyError, TypeError, ValueError) as exc:
         raise SessionFileError(f"{path}: invalid description ({type(exc).__name__}: {exc})") \
             from None
+    negative = [key for key in ("step", "epoch", "samples_seen") if numbers[key] < 0]
+    if negative or numbers["history_stride"] < 1:
+        key = negative[0] if negative else "history_stride"
+        raise SessionFileError(f"{path}: its {key.replace('_', ' ')} is {numbers[key]:,} "
+                               "(damaged or edited)")
     if sizes != tuple(config.layers):
         raise SessionFileError(f"{path}: its layers {sizes} differ from its settings")
     n_params = sum(n_out * (n_in + 1) for n_in, n_out in zip(sizes, sizes[1:]))

@@ -183,7 +183,8 @@ class FileCommands(QObject):
         try:
             self.panels["cost"].export_csv(path)
         except OSError as exc:
-            self.warn(f"{path}: {exc.strerror or exc}")
+            self.warn(f"{path}: cannot export the cost history there ({exc.strerror or exc}); "
+                      "choose a file such as cost.csv")
             return False
         return True
 

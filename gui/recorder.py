@@ -3,11 +3,14 @@
 The frames follow training as a time-lapse: the steps filmed are spaced logarithmically at
 first, when the network changes fastest, and evenly later. A fresh run (a preset) is trained
 on this thread between frames; a saved session is replayed from its recorded steps. The
-encoding is imageio's (MP4 through the ffmpeg that the imageio-ffmpeg wheel ships, GIF
-through Pillow, which merges identical consecutive frames into one longer frame):
-``pip install -e '.[record]'``.
+encoding is imageio's for MP4 (through the ffmpeg that the imageio-ffmpeg wheel ships) and
+Pillow's for GIF (which merges identical consecutive frames into one longer frame):
+``pip install -e '.[record]'``. A video is renamed into place only once it is known complete:
+ffmpeg does not report a failed write (a full disk) to imageio, so an MP4 is checked for its
+index (the ``moov`` box) first.
 """
 
+import errno
 import glob
 import importlib.util
 import os
@@ -90,13 +93,61 @@ class Filmstrip(QWidget):
             panel.shutdown()
 
 
+class _GifWriter:
+    """An animated GIF written by Pillow. Each frame is reduced to 256 colours as it comes
+    (Pillow's own adaptive palette, as its GIF writer would at the end), so that nearly all
+    the work happens between frames, where Ctrl+C stops it, and ``close`` only compresses
+    and writes (about 1/12 of the time). A failed write raises from ``close`` once; the
+    frames are dropped either way."""
+
+    def __init__(self, path, fps):
+        from PIL import Image
+
+        self.path, self.duration, self.frames, self._image = path, 1000 / fps, [], Image
+
+    def append_data(self, frame):
+        """Add ``frame``, an (H, W, 3) uint8 RGB array."""
+        image = self._image.fromarray(frame)
+        self.frames.append(image.convert("P", palette=self._image.Palette.ADAPTIVE))
+
+    def close(self):
+        frames, self.frames = self.frames, []
+        if frames:
+            frames[0].save(self.path, format="GIF", save_all=True, append_images=frames[1:],
+                           duration=self.duration, loop=0)
+
+
+def _complete_mp4(path):
+    """True if ``path`` is a whole MP4 file: top-level boxes that fill it exactly, among
+    them the index (``moov``) and the media data (``mdat``); ISO/IEC 14496-12 §4.2."""
+    kinds, size = set(), path.stat().st_size
+    with open(path, "rb") as f:
+        position = 0
+        while position < size:
+            f.seek(position)
+            header = f.read(16)
+            if len(header) < 8:
+                return False
+            length, kind = int.from_bytes(header[:4], "big"), header[4:8]
+            if length == 1 and len(header) == 16:  # a 64-bit size follows the type
+                length = int.from_bytes(header[8:16], "big")
+            elif length == 0:  # the box runs to the end of the file
+                length = size - position
+            if length < 8:
+                return False
+            kinds.add(kind)
+            position += length
+    return position == size and {b"moov", b"mdat"} <= kinds
+
+
 def _writer(path, fps):
     try:
         import imageio.v2 as imageio
+        import PIL  # noqa: F401  (GIFs)
     except ImportError:
         raise RecordingError(MISSING) from None
     if path.suffix.lower() == ".gif":
-        return imageio.get_writer(path, format="GIF", mode="I", duration=1000 / fps, loop=0)
+        return _GifWriter(path, fps)
     if importlib.util.find_spec("imageio_ffmpeg") is None:  # the ffmpeg imageio uses for MP4
         raise RecordingError(MISSING)
     return imageio.get_writer(path, format="FFMPEG", fps=fps, codec="libx264", quality=7,
@@ -141,6 +192,8 @@ def record(source, panels, out, fps=30, size=(1920, 1080), seconds=10.0, progres
     (``.mp4`` or ``.gif``): ``fps × seconds`` frames of ``panels`` at ``size``. Written to a
     temporary file beside ``out`` and renamed into place at the end (nothing half-written).
     ``progress(done, total)`` after every frame. Returns the number of frames."""
+    if not str(out).strip():
+        raise RecordingError("no file name given for the video: name a .mp4 or .gif file")
     out = Path(out)
     if out.suffix.lower() not in FORMATS:
         raise RecordingError(f"{out}: the video must end in .mp4 or .gif")
@@ -184,6 +237,8 @@ def _encode(frames, strip, out, fps, count, progress):
                     progress(done, count)
         finally:
             writer.close()
+        if out.suffix.lower() == ".mp4" and not _complete_mp4(Path(tmp)):
+            raise OSError(errno.EIO, "the encoder did not finish it: is the disk full?")
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

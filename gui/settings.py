@@ -26,7 +26,8 @@ def reset_settings():
 
 class SettingsStore:
     """Reads back what the window saved, each value checked: a bad one is replaced by its
-    default and noted once (:attr:`notices`), never raised. ``store`` is a QSettings.
+    default and noted once (:attr:`notices`), never raised, and so is a settings file that
+    cannot be written. ``store`` is a QSettings.
 
     Groups: ``config`` (the training settings, checked by ``TrainConfig.from_dict``), the
     window's geometry and layout, ``zoom``, the presenter's arrangements, and one group per
@@ -36,6 +37,9 @@ class SettingsStore:
     def __init__(self, store):
         self.store = store
         self.notices = []
+        if not store.isWritable():  # a read-only folder, a file in the way of one
+            self.notices.append(f"Settings will not be remembered: "
+                                f"{Path(store.fileName()).parent} cannot be written.")
 
     def value(self, key, convert, default, valid=lambda value: True):
         """One saved setting, converted and checked; its default (with a notice) if bad."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__)
     parser.add_argument("lessons", nargs="*", help="lesson names (default: all)")
     parser.add_argument("--size", nargs="+", default=["1920x1080"],
                         help="screen sizes, WIDTHxHEIGHT (the window fills each)")

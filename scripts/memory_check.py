@@ -23,7 +23,7 @@ def rss_mb():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__)
     parser.add_argument("--preset", default="3b1b")
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--every", type=float, default=30)

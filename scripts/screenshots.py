@@ -13,7 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__)
     parser.add_argument("--size", default="1920x1080", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--preset", default="3b1b")
     parser.add_argument("--dataset", help="another data set than the preset's")

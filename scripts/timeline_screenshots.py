@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__)
     parser.add_argument("--size", default="1920x1080", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--out", default="screenshots/timeline")
     args = parser.parse_args(argv)

@@ -78,6 +78,7 @@ def test_divergence_names_the_learning_rate():
             "--lr", "1e4", "--epochs", "1")
     assert r.returncode == 1
     assert "diverged" in r.stderr and "10000" in r.stderr and "Traceback" not in r.stderr
+    assert r.stderr.startswith("warning: ") and "\n\n" not in r.stderr  # no blank line
 
 
 def test_every_training_setting_has_a_flag():
@@ -106,21 +107,33 @@ def test_bad_numbers_name_their_flag(args, flag):
 def test_save_target_is_checked_before_training(tmp_path):
     r = run("train", "--preset", "3b1b", "--save", str(tmp_path / "missing" / "m.npz"))
     assert r.returncode == 2 and "no such folder" in r.stderr and not r.stdout
+    r = run("train", "--preset", "xor", "--session", str(tmp_path / "missing" / "s.npz"))
+    assert r.returncode == 2 and "cannot save the session there" in r.stderr and not r.stdout
+    r = run("train", "--preset", "xor", "--save", str(tmp_path / "m.npz"), "--session",
+            str(tmp_path / "." / "m.npz"))
+    assert r.returncode == 2 and "--save and --session name the same file" in r.stderr
+    assert not r.stdout and not (tmp_path / "m.npz").exists()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Popen.send_signal(SIGINT) is POSIX")
 def test_ctrl_c_during_train_save_keeps_the_epochs_trained(tmp_path):
     import signal
 
-    model = tmp_path / "m.npz"
+    model, session = tmp_path / "m.npz", tmp_path / "s.npz"
     process = subprocess.Popen([sys.executable, "-m", "digit_descent", "train", "--preset", "3b1b",
-                                "--epochs", "1000", "--save", str(model)], cwd=ROOT,
+                                "--epochs", "1000", "--save", str(model), "--session",
+                                str(session)], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = process.stdout.readline()  # the first epoch's report
     assert first.startswith("epoch 1/1000"), process.stderr.read()
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
-    assert process.returncode == 130 and "saved the" in err and "Traceback" not in err
+    assert process.returncode == 130 and "Traceback" not in err
+    lines = err.splitlines()  # one line per file saved, no blank line, no bare "interrupted"
+    assert len(lines) == 2 and lines[0].startswith("interrupted: saved the ") and \
+        lines[0].endswith(f"to {model}") and lines[1].startswith("interrupted: saved the run up "
+                                                                 "to step ") and \
+        lines[1].endswith(str(session)), err
     from digit_descent.engine import load_model
 
     net = load_model(model)
@@ -185,6 +198,17 @@ def test_a_preset_before_the_command_is_honoured():
                            "'digit-descent --train' on its own"),
     (("--reset-settings", "lesson"), "--reset-settings is for the app"),
     (("--train", "--reset-settings", "eval", "m.npz"), "--train and --reset-settings are for"),
+    (("train", "--train", "5"), "--train is for the app, not for 'train': drop it"),
+    (("train", "--reset-settings"), "--reset-settings is for the app, not for 'train'"),
+    (("eval", "m.npz", "--train", "--reset-settings"), "--train and --reset-settings are for"),
+    (("train", "--ep", "1"), "unrecognized arguments: --ep 1"),  # no abbreviations
+    (("train", "--epochs", "1", "--sa", "m.npz"), "unrecognized arguments: --sa m.npz"),
+    (("record", "--preset", "xor", "--ou", "v.gif"), "--out"),
+    (("lab", "--clas", "3"), "unrecognized arguments: --clas 3"),
+    (("record", "--preset", "xor", "--out", ""), "argument --out: no file name given"),
+    (("train", "--save", " "), "argument --save: no file name given"),
+    (("train", "--session", ""), "argument --session: no file name given"),
+    (("predict", "--model", "", "x.png"), "argument --model: no file name given"),
 ])
 def test_options_before_the_command_are_refused_with_the_fix(argv, message):
     from digit_descent.cli.options import UsageError
@@ -261,3 +285,66 @@ def test_record_takes_the_training_flags_with_a_preset_only():
         _parsed("record", "--session", "s.npz", "--lr", "1", "--epochs", "2", "--out", "x.gif")
     with pytest.raises(UsageError, match="argument --epochs: 0 is not between 1 and 1,000,000"):
         _parsed("record", "--preset", "xor", "--epochs", "0", "--out", "x.gif")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Popen.send_signal(SIGINT) is POSIX")
+def test_ctrl_c_with_nothing_to_save_says_so_in_one_line():
+    import signal
+
+    process = subprocess.Popen([sys.executable, "-m", "digit_descent", "train", "--preset", "xor",
+                                "--epochs", "1000000"], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline().startswith("epoch 1/1000000")
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert len(err.splitlines()) == 1 and err.startswith("interrupted at step ") and \
+        "nothing saved" in err, err
+
+
+def test_lab_help_and_error_give_one_range_of_classes():
+    from digit_descent.cli.lab import lab_config
+    from digit_descent.cli.options import UsageError
+    from digit_descent.engine.lab.datasets import MAX_CLASSES, MIN_CLASSES
+
+    parser = __import__("digit_descent.cli", fromlist=["build_parser"]).build_parser()
+    lab = parser._subparsers._group_actions[0].choices["lab"]
+    shown = f"{MIN_CLASSES} to {MAX_CLASSES}"
+    assert shown in lab.format_help()
+    with pytest.raises(UsageError, match=f"{shown} classes, not {MAX_CLASSES + 1}"):
+        lab_config(_parsed("lab", "--dataset", "blobs", "--classes", str(MAX_CLASSES + 1)))
+
+
+def test_a_full_standard_output_still_saves_the_files(tmp_path):
+    """``train … --save m.npz > /dev/full``: one error line, the run ends and saves."""
+    import errno
+    import io
+
+    from digit_descent.cli.train import run_train
+    from digit_descent.engine import load_model
+
+    class Full(io.StringIO):
+        def write(self, text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    model, session = tmp_path / "m.npz", tmp_path / "s.npz"
+    err = io.StringIO()
+    args = _parsed("train", "--preset", "xor", "--epochs", "3", "--save", str(model),
+                   "--session", str(session))
+    assert run_train(args, out=Full(), err=err) == 1
+    assert err.getvalue().splitlines() == [
+        "error: cannot write to standard output (No space left on device); the run goes on "
+        "without its report", f"saved {model}", f"saved the session in {session}"]
+    assert load_model(model).metadata["summary"]["epochs"] == 3
+
+
+def test_a_long_run_prints_about_fifty_epoch_lines():
+    r = run("train", "--preset", "xor", "--epochs", "1000")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) == 51 and lines[0].startswith("epoch 1/1000 ")
+    assert lines[0].endswith(" s  (then every 20th epoch and the last)") and not r.stderr
+    assert lines[1].startswith("epoch 20/1000 ") and lines[-1].startswith("epoch 1000/1000 ")
+    assert lines[1].endswith(" s")
+    short = run("train", "--preset", "xor", "--epochs", "50")
+    assert len(short.stdout.splitlines()) == 50 and not short.stderr  # unchanged

@@ -76,3 +76,26 @@ def test_a_model_of_ones_choice_and_usage_errors(tmp_path, photos):
         run = predict(*args)
         assert run.returncode == 2 and not run.stdout
         assert len(run.stderr.splitlines()) == 1 and message in run.stderr
+
+
+def test_a_session_is_read_as_its_network_and_a_model_is_not_a_session(tmp_path, photos):
+    from digit_descent.engine import preset
+    from digit_descent.engine.session import Session
+    from digit_descent.engine.session_io import load_session, save_session
+
+    session = Session(preset("3b1b").replace(train_subset=200, epochs=1))
+    session.run_epoch()
+    saved = tmp_path / "run.npz"
+    save_session(session, saved)
+    run = predict("--json", "--model", saved, photos[0])
+    assert run.returncode == 0, run.stderr
+    expected = session.network.forward(read_digit(photos[0]).steps.result.reshape(1, -1))[0]
+    assert np.allclose(json.loads(run.stdout)["outputs"], expected, atol=1e-4)
+    model = tmp_path / "m.npz"
+    save_model(session.network, model)
+    from digit_descent.engine import SessionFileError
+    with pytest.raises(SessionFileError, match=r"m\.npz: a model \(saved with train --save or "
+                                               r"File → Save model\), not a session"):
+        load_session(model)
+    with pytest.raises(Exception, match=r"run\.npz: a session \(saved with train --session"):
+        load_model(saved)

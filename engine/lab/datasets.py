@@ -15,27 +15,28 @@ import numpy as np
 
 DOMAIN = 6.0  # the plane shown is [-DOMAIN, DOMAIN]²
 CLASSIFICATION = ("circle", "xor", "gauss", "spiral", "blobs", "arms")
-MULTICLASS = ("blobs", "arms")  # 3–5 classes; the others have two
+MULTICLASS = ("blobs", "arms")  # 2–5 classes; the others have two
 REGRESSION = ("sine", "bump", "step", "ramp")  # 1-D curves
 SURFACES = ("plane", "multigauss")  # 2-D regression
 _GAUSSIANS = np.array([[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1],  # Playground's: centre, sign
                        [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]])
-MAX_CLASSES = 5
+MIN_CLASSES, MAX_CLASSES = 2, 5  # of the multi-class sets
 
 
 def points(kind, n=500, noise=0.0, classes=2, seed=0):
     """``(xy (n, 2) float32, labels (n,) int64)`` of the data set ``kind``.
 
-    ``classes`` counts only for the multi-class sets (3 to 5); every set has equally many
-    points of each class before noise (exactly, up to one when ``n`` does not divide).
+    ``classes`` counts only for the multi-class sets (MIN_CLASSES to MAX_CLASSES); every
+    set has equally many points of each class before noise (exactly, up to one when ``n``
+    does not divide).
     Raises ValueError for an unknown kind or out-of-range arguments.
     """
     if kind not in CLASSIFICATION:
         raise ValueError(f"unknown data set {kind!r}; choose from {', '.join(CLASSIFICATION)}")
     _check(n, noise)
     if kind in MULTICLASS:
-        if not 2 <= classes <= MAX_CLASSES:
-            raise ValueError(f"{kind} has 2 to {MAX_CLASSES} classes, not {classes}")
+        if not MIN_CLASSES <= classes <= MAX_CLASSES:
+            raise ValueError(f"{kind} has {MIN_CLASSES} to {MAX_CLASSES} classes, not {classes}")
     else:
         classes = 2
     rng = np.random.default_rng(seed)

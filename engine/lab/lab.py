@@ -74,9 +74,9 @@ class LabConfig:
         if self.dataset not in DATASETS:
             raise ValueError(f"unknown data set {self.dataset!r}")
         check_features(self.features, 1 if self.curve else 2)
-        if not 2 <= self.classes <= datasets.MAX_CLASSES:
-            raise ValueError(f"a lab data set has 2 to {datasets.MAX_CLASSES} classes, "
-                             f"not {self.classes}")
+        if not datasets.MIN_CLASSES <= self.classes <= datasets.MAX_CLASSES:
+            raise ValueError(f"a lab data set has {datasets.MIN_CLASSES} to "
+                             f"{datasets.MAX_CLASSES} classes, not {self.classes}")
         if not 0 <= self.noise <= 0.5 or not 0.1 <= self.train_fraction <= 0.9 \
                 or not 4 <= self.n_points <= 10_000:
             raise ValueError("noise must be from 0 to 0.5, the training fraction from 0.1 to "

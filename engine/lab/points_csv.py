@@ -9,14 +9,13 @@ with one line naming the file, the line and what is wrong there.
 import csv
 import io
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import DataError
 from ..files import check_regular_file
+from ..model_io import atomic_write
 from .datasets import DOMAIN, MAX_CLASSES
 
 MAX_BYTES = 1 << 20
@@ -62,18 +61,12 @@ def read_points(path):
 
 
 def write_points(path, xy, labels):
-    """Write ``x, y, label`` rows (with a header) to ``path`` atomically: a temporary file in
-    the same folder, renamed over ``path`` when complete."""
-    path = Path(path)
+    """Write ``x, y, label`` rows (with a header) to ``path`` atomically
+    (:func:`~digit_descent.engine.model_io.atomic_write`: a target that is not a regular
+    file is refused with OSError)."""
     lines = ["x,y,label"] + [f"{x:.6g},{y:.6g},{int(c)}" for (x, y), c in zip(xy, labels)]
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write("\n".join(lines) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    text = "\n".join(lines) + "\n"
+    atomic_write(path, lambda f: f.write(text.encode("utf-8")))
 
 
 def _numeric(text):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, Q
 
 from digit_descent.engine.activations import ACTIVATIONS
 from digit_descent.engine.lab import LabConfig
-from digit_descent.engine.lab.datasets import MULTICLASS, REGRESSION
+from digit_descent.engine.lab.datasets import MAX_CLASSES, MIN_CLASSES, MULTICLASS, REGRESSION
 from digit_descent.engine.lab.features import FEATURES
 from digit_descent.engine.lab.lab import MAX_HIDDEN, MAX_WIDTH
 from digit_descent.engine.lab.regularization import REG_RATES, REGULARIZATIONS
@@ -21,9 +21,9 @@ from digit_descent.engine.lab.regularization import REG_RATES, REGULARIZATIONS
 from .. import style
 
 DATASETS = {"circle": "Circle", "xor": "Exclusive or", "gauss": "Two Gaussians",
-            "spiral": "Spiral", "blobs": "Blobs (3–5 classes)",
-            "arms": "Spiral arms (3–5 classes)", "sine": "Curve: sine", "bump": "Curve: bump",
-            "step": "Curve: step", "ramp": "Curve: ramp", "plane": "Surface: plane",
+            "spiral": "Spiral", "blobs": f"Blobs ({MIN_CLASSES}–{MAX_CLASSES} classes)",
+            "arms": f"Spiral arms ({MIN_CLASSES}–{MAX_CLASSES} classes)", "sine": "Curve: sine",
+            "bump": "Curve: bump", "step": "Curve: step", "ramp": "Curve: ramp", "plane": "Surface: plane",
             "multigauss": "Surface: multi-Gaussian", "points": "Points read from a file"}
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)  # Playground's
 
@@ -51,7 +51,7 @@ class LabControls(QWidget):
         for key, text in DATASETS.items():
             self.dataset.addItem(text, key)
         self.classes = QSpinBox()
-        self.classes.setRange(3, 5)
+        self.classes.setRange(MIN_CLASSES, MAX_CLASSES)
         self.noise = _slider(0, 50, "noise (%)")
         self.train_percent = _slider(10, 90, "training data (%)")
         self.features = {name: QCheckBox(name) for name in FEATURES}

@@ -139,6 +139,19 @@ def test_ragged_and_non_numeric_rows_name_their_line(tmp_path):
         data.load(path)
 
 
+@pytest.mark.parametrize("value, message", [
+    ("-3", r"line 3, column 12: pixel -3; a CSV of whole numbers holds pixels 0–255"),
+    ("300", r"line 3, column 12: pixel 300; a CSV of whole numbers holds pixels 0–255"),
+    ("1.5", r"line 3, column 12: pixel 1.5; a CSV with fractions holds pixels in \[0, 1\]"),
+])
+def test_a_pixel_out_of_range_names_its_line_and_value(tmp_path, value, message):
+    path = tmp_path / "digits.csv"
+    good = "3," + ",".join(["0"] * 784)
+    path.write_text("\n".join([good, "", "5," + ",".join(["0"] * 10 + [value] + ["0"] * 773)]))
+    with pytest.raises(DataError, match=message):
+        read_csv(path)
+
+
 def test_too_many_rows_are_refused_before_reading(tmp_path, monkeypatch):
     path = tmp_path / "big.csv"
     path.write_text(("1," + ",".join(["0"] * 784) + "\n") * 5)

@@ -1,5 +1,7 @@
 """Points files: x, y, label rows read back as written; a bad file refused in one line."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -55,3 +57,12 @@ def test_binary_huge_and_missing_files_are_refused(tmp_path):
         read_points(tmp_path / "none.csv")
     with pytest.raises(DataError, match="folder"):
         read_points(tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_writing_points_refuses_a_target_that_is_not_a_regular_file(tmp_path):
+    pipe = tmp_path / "points.csv"
+    os.mkfifo(pipe)
+    with pytest.raises(OSError):
+        write_points(pipe, np.zeros((2, 2), np.float32), [0, 1])
+    assert pipe.is_fifo()  # never replaced by a regular file

@@ -82,8 +82,13 @@ def test_train_resumes_a_session_from_its_end(tmp_path):
     assert "Traceback" not in refused.stderr
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage", "model", "edited"])
-def test_bad_session_files_are_one_clear_error(small_mnist, tmp_path, damage):
+@pytest.mark.parametrize("damage, message", [
+    ("truncate", "run.npz"), ("garbage", "run.npz"),
+    ("model", r"run\.npz: a model \(saved with train --save or File → Save model\), not a "
+              "session"),
+    ("edited", "run.npz"), ("step", r"run\.npz: its step is -5 \(damaged or edited\)"),
+])
+def test_bad_session_files_are_one_clear_error(small_mnist, tmp_path, damage, message):
     from digit_descent.engine import Network, save_model
 
     path = tmp_path / "run.npz"
@@ -97,12 +102,19 @@ def test_bad_session_files_are_one_clear_error(small_mnist, tmp_path, damage):
         path.write_bytes(b"PK\x03\x04" + bytes(300))
     elif damage == "model":
         save_model(Network((2, 4, 1)), path)
+    elif damage == "step":
+        with np.load(path) as f:
+            arrays = {k: f[k] for k in f.files}
+        meta = json.loads(str(arrays["meta"]))
+        meta["step"] = -5
+        arrays["meta"] = np.array(json.dumps(meta))
+        np.savez(path, **arrays)
     else:  # arrays that no longer fit the description
         with np.load(path) as f:
             arrays = {k: f[k] for k in f.files}
         arrays["trajectory"] = arrays["trajectory"][:, :5]
         np.savez(path, **arrays)
-    with pytest.raises(SessionFileError, match="run.npz"):
+    with pytest.raises(SessionFileError, match=message):
         load_session(path)
 
 

@@ -165,3 +165,21 @@ def test_only_the_signals_the_system_has_are_handled(monkeypatch):
     monkeypatch.setattr(signal, "signal", lambda signum, handler: installed.append(signum))
     handled = handle_quit_signals(print)
     assert handled == installed == [signal.SIGINT, signal.SIGTERM]
+
+
+def test_settings_that_cannot_be_written_are_said_once_in_the_banner(tmp_path, qtbot):
+    """A settings folder that cannot be made (a file where the folder should be; a read-only
+    XDG_CONFIG_HOME is the same for anyone but root) is one banner line, not silence."""
+    from PySide6.QtCore import QSettings
+
+    from digit_descent.gui.main_window import MainWindow
+
+    (tmp_path / "config").write_text("a file, not a folder")
+    folder = tmp_path / "config" / "DigitDescent"
+    window = MainWindow(settings=QSettings(str(folder / "s.ini"), QSettings.IniFormat))
+    window.confirm = lambda question: True
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "Settings will not be remembered" in window.banner_text.text(),
+                    timeout=15000)
+    assert f"{folder} cannot be written" in window.banner_text.text()
+    window.close()

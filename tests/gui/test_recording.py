@@ -257,3 +257,87 @@ def test_the_recorder_process_ends_cleanly_after_saving(tmp_path):
                              capture_output=True, text=True, timeout=120)
         assert run.returncode == 0, run.stderr[-500:]
         assert out.stat().st_size > 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="mkfifo is POSIX")
+def test_a_named_pipe_as_the_video_is_refused_and_kept(qapp, tmp_path, small_session):
+    out = tmp_path / "v.gif"
+    os.mkfifo(out)
+    with pytest.raises(recorder.RecordingError, match=r"v\.gif: cannot write the video there "
+                                                      r"\(.*named pipe, not a regular file"):
+        recorder.record(small_session, ["cost"], out, fps=1, size=(64, 64), seconds=1)
+    import stat
+    assert stat.S_ISFIFO(os.stat(out).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.npz", "v.gif"]
+
+
+def test_an_mp4_the_encoder_could_not_finish_keeps_the_old_video(qapp, tmp_path, small_session):
+    """ffmpeg on a full disk says "Error closing file" on its stderr, but imageio's close
+    returns normally and the file has no index (moov box): it must not replace a good one."""
+    out = tmp_path / "v.mp4"
+    recorder.record(small_session, ["cost"], out, fps=2, size=(64, 64), seconds=1)
+    good = out.read_bytes()
+    assert recorder._complete_mp4(out)
+
+    class NoSpaceAtClose:  # what ffmpeg leaves: the header and data, no index
+        def __init__(self, path, fps):
+            self.path = path
+
+        def append_data(self, frame):
+            pass
+
+        def close(self):
+            self.path.write_bytes(good[:len(good) // 2])
+
+    import unittest.mock
+    with unittest.mock.patch.object(recorder, "_writer", NoSpaceAtClose), \
+            pytest.raises(recorder.RecordingError,
+                          match=r"v\.mp4: the video could not be written .*disk full"):
+        recorder.record(small_session, ["cost"], out, fps=2, size=(64, 64), seconds=1)
+    assert out.read_bytes() == good
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.npz", "v.mp4"]
+
+
+def test_a_gif_on_a_full_disk_is_one_message_and_keeps_the_old_one(qapp, tmp_path,
+                                                                   small_session, monkeypatch,
+                                                                   capsys):
+    import gc
+
+    from PIL import Image
+
+    out = tmp_path / "v.gif"
+    out.write_bytes(b"GIF89a old")
+
+    def no_space(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Image.Image, "save", no_space)
+    code = cli.main(["record", "--session", str(small_session), "--panels", "cost", "--out",
+                     str(out), "--size", "64x64", "--seconds", "1", "--fps", "2"])
+    gc.collect()  # a writer left half-closed complained here, once per frame
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip().splitlines()[-1] == (f"error: {out}: the video could not be written "
+                                            "(No space left on device)")
+    assert "Exception ignored" not in err and "Traceback" not in err
+    assert out.read_bytes() == b"GIF89a old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.npz", "v.gif"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_one_ctrl_c_while_the_video_is_written_stops_at_once(qapp, tmp_path, small_session,
+                                                            monkeypatch, capsys):
+    """Once every frame is rendered, the first Ctrl+C interrupts (the writing of a GIF took
+    70 s during which it did nothing); no file is left."""
+    def record(source, panels, out, progress, **kwargs):
+        progress(3, 3)  # the last frame: what follows is the encoding
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(10_000_000):  # the encoder at work; the interrupt lands in here
+            pass
+        return 3
+
+    monkeypatch.setattr(recorder, "record", record)
+    code = cli.main(["record", "--session", str(small_session), "--out",
+                     str(tmp_path / "v.gif")])
+    assert code == 130 and "interrupted" in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGINT) is not None

@@ -264,6 +264,10 @@ def test_exports(make_window, qtbot, small_config, tmp_path, warnings):
     w.controller.step(30)
     qtbot.waitUntil(lambda: snap(w).step == 30, timeout=2000)
     qtbot.waitUntil(lambda: w.cost_panel.snapshot is snap(w), timeout=2000)
+    assert not w.files.export_csv(tmp_path)  # a folder: says what was expected
+    assert warnings == [f"{tmp_path}: cannot export the cost history there (is a folder); "
+                        "choose a file such as cost.csv"]
+    warnings.clear()
     assert w.files.export_csv(tmp_path / "cost.csv")
     lines = (tmp_path / "cost.csv").read_text().splitlines()
     assert lines[0].startswith("kind,samples_seen") and len(lines) == 31
