@@ -3,7 +3,7 @@
 import html
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolBar, QWidget
 
 from digit_descent.engine.history import Smoother
@@ -104,6 +104,7 @@ class Banner(QToolBar):
         self.text.setTextFormat(Qt.RichText)
         self.text.setOpenExternalLinks(True)
         self.text.setTextInteractionFlags(Qt.TextBrowserInteraction)
+        self.text.installEventFilter(self)  # its height follows its width: _fit_text
         self.reset_button = QPushButton("Reset")
         self.reset_button.clicked.connect(reset)
         dismiss = QPushButton("Dismiss")
@@ -121,3 +122,17 @@ class Banner(QToolBar):
         self.text.setText(banner_html(message))
         self.reset_button.setVisible("press Reset" in message)
         self.show()
+        self._fit_text()
+
+    def eventFilter(self, obj, event):
+        if obj is self.text and event.type() == QEvent.Resize:
+            self._fit_text()
+        return False
+
+    def _fit_text(self):
+        """The text as tall as its lines at the width it has: a tool bar's layout asks a
+        wrapping label for its height at a narrow width, which left two lines in a band of
+        six."""
+        height = self.text.heightForWidth(max(self.text.width(), 1))
+        if height > 0 and height != self.text.maximumHeight():
+            self.text.setFixedHeight(height)

@@ -58,3 +58,27 @@ def test_the_banner_offers_reset_only_when_it_helps_and_keeps_addresses_whole(qt
     banner.show_message("the cost diverged to NaN at step 12, then press Reset.")
     assert not banner.reset_button.isHidden()
     assert "at step 12, then press Reset." in banner.text.text()
+
+
+def test_the_banner_is_as_tall_as_its_lines(qtbot):
+    """In the window's tool bar area, two lines of a divergence message stood in a band of
+    eight (the tool bar asked the wrapping label for its height at a narrow width)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMainWindow
+
+    from digit_descent.gui.status import Banner
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    banner = Banner(lambda: None)
+    window.addToolBar(Qt.TopToolBarArea, banner)
+    window.resize(1280, 720)
+    window.show()
+    banner.show_message("training stalled: with learning rate 0.7225 the weights were thrown so "
+                        "far that every output neuron saturated (its slope is 0), the gradient "
+                        "is exactly zero and learning stopped. Try learning rate 0.1, then "
+                        "press Reset.")
+    lines = banner.text.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: banner.text.width() > 900)
+    qtbot.waitUntil(lambda: banner.text.height() <= 3 * lines + 4)
+    assert banner.text.height() >= lines  # the text is shown whole
