@@ -182,7 +182,14 @@ class Aside(QObject):
         w.removeDockWidget(self.dock)
         w.addDockWidget(Qt.RightDockWidgetArea, self.dock, Qt.Horizontal)
         self.dock.show()
-        w.resizeDocks([self.dock], [self.width(w.width())], Qt.Horizontal)
+        panels = [d for key, d in getattr(w, "docks", {}).items()
+                  if key != "controls" and d.isVisible() and not d.isFloating()]
+        width = self.width(w.width())
+        controls = getattr(w, "docks", {}).get("controls")
+        if not panels and controls is not None and controls.isVisible():
+            # the view is the whole picture (a stage with no panels): all but the controls
+            width = max(width, w.width() - controls.minimumSizeHint().width() - 8)
+        w.resizeDocks([self.dock], [width], Qt.Horizontal)
 
     def width(self, of):
         """The column's width in a window ``of`` pixels wide: the view's minimum within its

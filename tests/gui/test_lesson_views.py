@@ -100,6 +100,9 @@ def test_a_stage_opens_its_view_and_the_strip_names_the_source(make_window, qtbo
     first = player.view
     player.next_stage()
     assert not first.isVisible() and player.view is not first  # a fresh view per stage
+    # a stage with no panels: its view takes all the width the controls leave (it took at
+    # most 45%, and Trask's tables scrolled sideways beside wide controls)
+    qtbot.waitUntil(lambda: w.aside.dock.width() > 0.6 * w.width())
     w.stop_training()
 
 
