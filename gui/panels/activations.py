@@ -5,7 +5,7 @@ from contextlib import nullcontext
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDialog, QGridLayout, QHBoxLayout, QLabel,
                                QPushButton, QSpinBox, QVBoxLayout)
 
 from digit_descent.engine.data import one_hot
@@ -252,10 +252,11 @@ class BackpropDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setToolTip(DELTA_TIP)
         self.view = pg.GraphicsLayoutWidget()
-        controls = QHBoxLayout()
-        for w in (self.label, self.neuron, self.lr, self.apply_button, self.undo_button):
-            controls.addWidget(w)
-        controls.addStretch(1)
+        controls = QGridLayout()  # two rows: the column beside the panels may be narrow
+        for i, w in enumerate((self.label, self.neuron, self.lr, self.apply_button,
+                               self.undo_button)):
+            controls.addWidget(w, i // 3, i % 3)
+        controls.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.summary)
@@ -327,7 +328,7 @@ class BackpropDialog(QDialog):
                                      brushes=colours, pens=colours))
         bars.getAxis("bottom").setTicks([[(i, _name(self.names, i)) for i in range(k)]])
         bars.setYRange(0, 1)
-        bars.setTitle("outputs: grey before any step, coloured now")
+        bars.setTitle("outputs: grey before, coloured now")  # short: the column may be narrow
         style.sized_label(bars.titleLabel, 11)
         before, now = self.first_output[label], outputs[label]
         moved = (f" After {self.steps} step{'s' if self.steps != 1 else ''}, output "

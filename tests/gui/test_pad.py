@@ -164,6 +164,11 @@ def test_activation_view_and_backprop_dialog(qtbot, pad):
     assert np.array_equal(net.params, pad.network()[0].params)  # on a copy only
     dialog.back_to_start()
     assert np.isclose(dialog.outputs()[wrong], before)
+    # it fits the column beside the panels at 1280×720 (~440 px): controls, bars and titles
+    from PySide6.QtCore import Qt
+
+    assert dialog.minimumSizeHint().width() <= 440
+    assert dialog.view.ci.effectiveSizeHint(Qt.MinimumSize).width() <= 440
 
 
 def test_activations_follow_the_network_being_trained(qtbot, pad):
