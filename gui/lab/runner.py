@@ -20,7 +20,7 @@ from digit_descent.engine import DigitDescentError
 from digit_descent.engine.lab import Lab
 from digit_descent.engine.threads import limit_blas_threads
 
-from ..turns import Turns
+from ..turns import LAB_YIELD_S, Turns
 
 
 class LabRunner(QObject):
@@ -48,7 +48,7 @@ class LabRunner(QObject):
         self._quit = False
         self._commands = queue.SimpleQueue()
         self._wake = threading.Event()
-        self.turns = Turns()
+        self.turns = Turns(LAB_YIELD_S)
         self._error = None
         self._lab = None
         self._lab_running = False  # written by the GUI thread, read by the training thread

@@ -10,11 +10,17 @@ def test_training_lets_go_of_the_gil_once_per_yield_interval(monkeypatch):
     clock, sleeps = [0.0], []
     monkeypatch.setattr(turns_module.time, "perf_counter", lambda: clock[0])
     monkeypatch.setattr(turns_module.time, "sleep", sleeps.append)
-    t = Turns()
+    t = Turns(yield_s=0.001)
     for _ in range(10):  # 10 mini-batches of 0.3 ms: a hand-over after the 4th and the 8th
         clock[0] += 0.0003
         t.between_steps()
     assert sleeps == [0, 0]
+    sleeps.clear()
+    t = Turns()  # the main window's: only its frames
+    for _ in range(10):
+        clock[0] += 0.0003
+        t.between_steps()
+    assert sleeps == []
 
 
 def test_training_waits_for_a_frame_and_not_once_stopping():
