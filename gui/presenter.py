@@ -188,7 +188,7 @@ class Aside(QObject):
         controls = getattr(w, "docks", {}).get("controls")
         if not panels and controls is not None and controls.isVisible():
             # the view is the whole picture (a stage with no panels): all but the controls
-            width = max(width, w.width() - controls.minimumSizeHint().width() - 8)
+            width = max(width, w.width() - min(controls.sizeHint().width(), 280) - 8)
         w.resizeDocks([self.dock], [width], Qt.Horizontal)
 
     def width(self, of):

@@ -170,7 +170,7 @@ _LESSONS = (
                "({spiral.tight_deep.layers}) {spiral.tight_deep.test_accuracy:.1%}. At about "
                "350, one layer reads {spiral.roomy_wide.test_accuracy:.1%}, two "
                "{spiral.roomy_deep.test_accuracy:.1%}: depth pays when the budget is tight.",
-               panels=(), show="universal-fit")),
+               panels=(), show="depth-width")),
         universal.universal),
     Lesson(
         "noise", "Random noise in, a confident answer out", GRADIENT_DESCENT, ex.NOISE_CONFIG,

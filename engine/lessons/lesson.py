@@ -25,7 +25,8 @@ class Stage:
         image's backpropagation), ``cell A B`` (the confusion-matrix cell actual A → read B),
         ``model strong`` (the shipped strong model), ``trask`` (the exact printout), or one
         of the lesson views (gui/lesson_views): ``logistic`` (``logistic-descent``: rolling),
-        ``chain-rule``, ``activation-curves``, ``trask-tables``, ``universal-fit``.
+        ``chain-rule``, ``activation-curves``, ``trask-tables``, ``universal-fit``,
+        ``depth-width``.
     """
 
     caption: str

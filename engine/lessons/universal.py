@@ -125,6 +125,32 @@ def train_spiral(hidden, steps=SPIRAL_STEPS, seed=SEED):
             float(np.mean(net.predict(x_test) == labels_test)))
 
 
+SPIRAL_EXTENT = 1.3  # the pictures show [−1.3, 1.3]²: the spiral and a margin
+
+
+def spiral_picture(net, resolution=121, extent=SPIRAL_EXTENT):
+    """The network's probability of arm 1 over the square [−extent, extent]²: ``(R, R)``
+    float32, row ``i`` at y = −extent + i·2·extent/(R − 1) (rows bottom to top)."""
+    axis = np.linspace(-extent, extent, resolution, dtype=np.float32)
+    gx, gy = np.meshgrid(axis, axis)
+    points = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    return net.forward(points)[:, 1].reshape(resolution, resolution)
+
+
+def depth_against_width(steps=SPIRAL_STEPS):
+    """The four spiral networks of :func:`universal` (each budget, one layer and two), as
+    ``[{"budget", "layers", "parameters", "test_accuracy", "picture"}]`` with
+    :func:`spiral_picture` of each, for the lesson's view."""
+    found = []
+    for budget, wide, deep in BUDGETS:
+        for hidden in (wide, deep):
+            net, _, test_acc = train_spiral(hidden, steps)
+            found.append({"budget": budget, "layers": "-".join(map(str, net.sizes)),
+                          "parameters": net.n_params, "test_accuracy": test_acc,
+                          "picture": spiral_picture(net)})
+    return found
+
+
 def universal(short=False, data=None):
     """The fit error (mean squared error on the 200 points) for 1, 2, 4 and 16 hidden
     neurons, then depth against width on the spiral. ``short``: a quarter of the steps."""

@@ -3,7 +3,7 @@ the engine's numbers. They are widgets for the window's views column (``show_asi
 the stage's panels, never windows over them."""
 
 VIEWS = ("logistic", "logistic-descent", "chain-rule", "activation-curves", "trask-tables",
-         "universal-fit")
+         "universal-fit", "depth-width")
 
 
 def make_view(name, parent=None):
@@ -20,6 +20,8 @@ def make_view(name, parent=None):
         from .trask_tables import TraskTablesView as view
     elif name == "universal-fit":
         from .universal import UniversalFitView as view
+    elif name == "depth-width":
+        from .depth import DepthWidthView as view
     else:
         raise ValueError(f"no lesson view {name!r}; choose from {', '.join(VIEWS)}")
     return view(parent)

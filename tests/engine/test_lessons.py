@@ -12,7 +12,7 @@ from digit_descent.engine.lessons import lesson, lessons
 
 PANELS = {"cost", "weights", "confusion", "surface", "pad", "activations"}
 LESSON_VIEWS = {"logistic", "logistic-descent", "chain-rule", "activation-curves",
-                "trask-tables", "universal-fit"}  # gui/lesson_views: a stage's whole picture
+                "trask-tables", "universal-fit", "depth-width"}  # gui/lesson_views
 SHOWS = {"noise", "backprop", "model strong", "trask", *LESSON_VIEWS}
 
 
@@ -359,3 +359,14 @@ def test_sources_credit_every_seed_once():
     assert lesson("shuffled").source.startswith("3Blue1Brown, Gradient descent")  # seed 000
     assert "mrdragonbear" in lesson("learning-rate").source  # seed 001
     assert "mrdragonbear" in lesson("minibatch").source and "zhyuzh3d" in lesson("minibatch").source
+
+
+def test_spiral_picture_is_the_networks_answer_over_the_plane():
+    from digit_descent.engine.lessons import universal as uni
+
+    net, _, _ = uni.train_spiral((4,), steps=5)
+    picture = uni.spiral_picture(net, resolution=5, extent=1.0)
+    assert picture.shape == (5, 5)
+    # row i at y = −1 + i/2, column j at x = −1 + j/2: row 3, column 1 is (−0.5, 0.5)
+    direct = net.forward(np.float32([[-0.5, 0.5]]))[0, 1]
+    assert picture[3, 1] == pytest.approx(direct, rel=1e-5)

@@ -155,3 +155,22 @@ def test_trask_tables_stay_whole_when_zoomed(qtbot):
                 assert table.rowHeight(0) >= table.fontMetrics().height(), zoom
     finally:
         style.set_zoom(1.0)
+
+
+def test_depth_view_draws_the_experiments_four_spiral_networks(qtbot, monkeypatch):
+    """The universal lesson's stage 2 speaks of depth against width on the spiral: its view
+    draws those networks (it showed the curve fit of stage 1)."""
+    from functools import partial
+
+    from digit_descent.engine.lessons import universal as uni
+
+    monkeypatch.setattr(uni, "depth_against_width", partial(uni.depth_against_width, steps=60))
+    view = make_view("depth-width")
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: bool(view.networks), timeout=60000)
+    drawn = view.accuracies()
+    assert set(drawn) == {"2-8-2", "2-4-4-2", "2-70-2", "2-16-16-2"}
+    assert drawn["2-4-4-2"] == uni.train_spiral((4, 4), 60)[2]  # the experiment's figure
+    titles = [item.titleLabel.text for item in view.plots.ci.items]
+    assert any(f"{drawn['2-8-2']:.1%}" in t for t in titles)
