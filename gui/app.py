@@ -7,6 +7,7 @@ import traceback
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+from pyqtgraph.util.garbage_collector import GarbageCollector
 
 from digit_descent.engine import preset
 
@@ -28,6 +29,13 @@ def make_application(argv=None):
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName("Digit Descent")
     style.configure_pyqtgraph()
+    if not hasattr(app, "garbage_collector"):
+        # Python's cyclic garbage collector runs in whichever thread allocates, so it could
+        # destroy a Qt object in the training thread: ~QObject takes a Qt lock, then waits
+        # for the GIL, which the GUI thread holds while it waits for that lock (a window
+        # froze so, building a panel while the worker loaded MNIST). pyqtgraph's collector
+        # turns automatic collection off and collects on a timer in the GUI thread.
+        app.garbage_collector = GarbageCollector(interval=1.0)
     return app
 
 

@@ -46,6 +46,9 @@ def test_training_runs_live_and_pauses(lab, qtbot):
 def test_a_click_adds_a_point_of_the_chosen_class_and_a_right_click_removes_it(lab, qtbot):
     # the class buttons come with the panel's first drawing of the data, a frame after the run
     qtbot.waitUntil(lambda: lab.boundary.class_group.button(1) is not None)
+    # and the plane in view: the click is placed from the view's range
+    vb = lab.boundary.plot.vb
+    qtbot.waitUntil(lambda: all(lo <= -5.9 and hi >= 5.9 for lo, hi in vb.viewRange()))
     n = len(lab.runner.snapshot.labels)
     lab.boundary.class_group.button(1).setChecked(True)
     view = lab.boundary.view
