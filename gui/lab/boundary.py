@@ -49,8 +49,10 @@ class BoundaryPanel(Panel):
         self._shown_points = None
         self._mode = None
         self.status = QLabel("")
-        style.sized_font(self.status, 13, bold=True)
         self.status.setWordWrap(True)
+        # two lines kept free: the plane, aspect-locked, would jump as the status grew a line
+        style.keep(self.status, lambda w: (w.setFont(style.font(13, True)),
+                                           w.setMinimumHeight(2 * w.fontMetrics().lineSpacing())))
         self.class_row = QHBoxLayout()
         self.class_group = QButtonGroup(self)
         self.view = pg.GraphicsLayoutWidget()
@@ -209,5 +211,5 @@ class BoundaryPanel(Panel):
 def _status(s):
     text = f"epoch {s.epoch:,}   cost: train {s.train_cost:.3g}, test {s.test_cost:.3g}"
     if s.test_accuracy is not None:
-        text += f"   accuracy: train {s.train_accuracy:.0%}, test {s.test_accuracy:.0%}"
+        text += f"\naccuracy: train {s.train_accuracy:.0%}, test {s.test_accuracy:.0%}"
     return text

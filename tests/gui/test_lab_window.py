@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QApplication
 
 from digit_descent.engine import Network
 from digit_descent.engine.lab import LabConfig
@@ -58,8 +59,21 @@ def test_a_click_adds_a_point_of_the_chosen_class_and_a_right_click_removes_it(l
     snap = _after(lab, qtbot, lambda s: len(s.labels) == n + 1)
     assert snap.labels[-1] == 1 and snap.is_train[-1]
     assert np.allclose(snap.points[-1], (5.5, -5.5), atol=0.1)
+    # placed again from the view as it is now: a status line or the class row may have moved it
+    where = view.mapFromScene(lab.boundary.plot.vb.mapViewToScene(QPointF(5.5, -5.5)))
     qtbot.mouseClick(view.viewport(), Qt.RightButton, pos=where)
     _after(lab, qtbot, lambda s: len(s.labels) == n)
+
+
+def test_the_plane_stays_put_when_the_status_grows_a_line(lab, qtbot):
+    status, view = lab.boundary.status, lab.boundary.view
+    status.setText("epoch 1")
+    QApplication.processEvents()  # the posted layout request
+    before = view.height()
+    status.setText("epoch 12,345   cost: train 0.123, test 0.456\naccuracy: train 99%, test 98%")
+    assert status.heightForWidth(status.width()) < 2.5 * status.fontMetrics().lineSpacing()
+    QApplication.processEvents()
+    assert view.height() == before
 
 
 def test_typed_weight_switched_off_neuron_and_undo_change_the_output_at_once(lab, qtbot):
