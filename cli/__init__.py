@@ -4,7 +4,8 @@ opens the GUI.
 Every user error prints one ``error: …`` line on stderr and exits with code 2; a training
 run that ends no better than guessing, or diverges, warns and exits with code 1, and so does
 ``predict`` when it refused an image; Ctrl+C exits with 130; output whose reader has gone
-(``| head``) ends quietly with 0 (``train`` still saves).
+(``| head``) ends quietly with 0 (``train`` still saves), and output that cannot be written
+(``> /dev/full``) is one ``error:`` line and exit 1.
 """
 
 import signal
@@ -68,3 +69,9 @@ def main(argv=None):
     except BrokenPipeError:  # the reader went (| head): it has read all it wanted
         silence()
         return 0
+    except OSError as exc:  # one no command named itself (a report to a full disk…)
+        if exc.filename is None:
+            silence()  # most likely standard output itself: drop what is still buffered
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"error: {where}{exc.strerror or exc}\n")
+        return 1

@@ -15,6 +15,7 @@ from digit_descent.engine.model_io import load_model
 from digit_descent.engine.session_io import is_session_file, load_session
 
 from .options import UsageError
+from .output import Lines
 
 
 def _same_data(a, b):
@@ -60,7 +61,7 @@ def load_network(path, step=None):
     return None, net, net.metadata.get("dataset")
 
 
-def run_eval(args, out=sys.stdout, err=None):
+def run_eval(args, out=None, err=None):
     step, net, learned = load_network(args.model, args.step)
     learned = learned if isinstance(learned, str) and learned else None
     split, warning = _split_for(args.model, learned, args.dataset)
@@ -71,6 +72,7 @@ def run_eval(args, out=sys.stdout, err=None):
     evaluation = inspection.evaluate(net, test)
     confusion, acc = evaluation.confusion(), evaluation.accuracy
     k = len(confusion)
+    out = Lines(out or sys.stdout, err)
     if args.json:
         result = {"model": str(args.model), "dataset": split.name, "test_accuracy": acc,
                   "confusion": confusion.tolist()}
@@ -81,7 +83,7 @@ def run_eval(args, out=sys.stdout, err=None):
         if split.notes:
             result["notes"] = list(split.notes)
         out.write(json.dumps(result) + "\n")
-        return 0
+        return 1 if out.failed else 0
     err = err or sys.stderr
     if warning:
         err.write(f"warning: {warning}\n")
@@ -93,4 +95,4 @@ def run_eval(args, out=sys.stdout, err=None):
     out.write("      " + "".join(f"{c:>6}" for c in range(k)) + "\n")
     for i, row in enumerate(confusion):
         out.write(f"{i:>6}" + "".join(f"{v:>6}" for v in row) + "\n")
-    return 0
+    return 1 if out.failed else 0

@@ -6,6 +6,7 @@ import sys
 from digit_descent.engine.threads import limit_blas_threads
 
 from .options import UsageError
+from .output import Lines
 
 
 def checked_lesson(name, find):
@@ -28,10 +29,11 @@ def _plain(line):
     return "  ".join(f"{key} {show(value)}" for key, value in line.items())
 
 
-def run_lesson(args, out=sys.stdout):
+def run_lesson(args, out=None):
     """``lesson [--list]``: the lessons; ``lesson NAME --headless``: its experiment."""
     from digit_descent.engine.lessons import lesson, lessons
 
+    out = Lines(out or sys.stdout)
     if not args.name or args.list:
         for item in lessons():
             if args.json:
@@ -39,7 +41,7 @@ def run_lesson(args, out=sys.stdout):
                                       "source": item.source, "stages": len(item.stages)}) + "\n")
             else:
                 out.write(f"{item.name:<14} {item.title}\n")
-        return 0
+        return 1 if out.failed else 0
     chosen = checked_lesson(args.name, lesson)
     if chosen.needs_data and not args.data:
         from digit_descent.engine.data import CIFAR_MISSING
@@ -47,5 +49,6 @@ def run_lesson(args, out=sys.stdout):
     limit_blas_threads(1)
     for line in chosen.run(short=args.short, data=args.data):
         out.write((json.dumps(line) if args.json else _plain(line)) + "\n")
-        out.flush()
-    return 0
+        if out.gone:  # nobody reads the rest of the experiment
+            break
+    return 1 if out.failed else 0

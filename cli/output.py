@@ -20,10 +20,12 @@ class Lines:
     """Lines written to ``stream`` and flushed; once its reader has gone they are dropped
     quietly (``gone`` says so), so that a run still ends, writing its files. Any other
     failure to write (a full disk: ``> /dev/full``) drops them too, said once on ``err`` as
-    one ``error:`` line; ``failed`` holds that error."""
+    one ``error:`` line (ending with ``; {then}`` if ``then`` is given); ``failed`` holds
+    that error."""
 
-    def __init__(self, stream, err=None):
+    def __init__(self, stream, err=None, then=None):
         self.stream, self.err, self.gone, self.failed = stream, err or sys.stderr, False, None
+        self.then = f"; {then}" if then else ""
 
     def write(self, text):
         if self.gone:
@@ -37,5 +39,5 @@ class Lines:
         except OSError as exc:
             self.gone, self.failed = True, exc
             silence(self.stream)
-            self.err.write(f"error: cannot write to standard output ({exc.strerror or exc}); "
-                           "the run goes on without its report\n")
+            self.err.write(f"error: cannot write to standard output ({exc.strerror or exc})"
+                           f"{self.then}\n")

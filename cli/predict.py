@@ -11,11 +11,12 @@ from digit_descent.engine.images import ImageError, read_digit
 
 from .evaluate import load_network
 from .options import UsageError
+from .output import Lines
 
 SHIPPED_MODEL = files("digit_descent.resources") / "strong.npz"
 
 
-def run_predict(args, out=sys.stdout, err=sys.stderr):
+def run_predict(args, out=None, err=None):
     """Print each image's answer and ten outputs; returns 1 if any image was refused, else 0.
 
     A refused image is one ``error: FILE: reason`` line on ``err``; the others are still read.
@@ -27,6 +28,8 @@ def run_predict(args, out=sys.stdout, err=sys.stderr):
         raise UsageError(f"{model}: a {'-'.join(map(str, net.sizes))} network does not read "
                          "28×28 images")
     names = datamod.class_names(learned) if learned in datamod.NAMES else datamod.DIGITS
+    err = err or sys.stderr
+    out = Lines(out or sys.stdout, err)
     refused = 0
     for path in args.images:
         try:
@@ -45,5 +48,4 @@ def run_predict(args, out=sys.stdout, err=sys.stderr):
             name = names[best] if best < len(names) else str(best)
             values = " ".join(f"{v:.3f}" for v in outputs)
             out.write(f"{path}: {name} ({outputs[best]:.0%} sure)  outputs {values}\n")
-        out.flush()
-    return 1 if refused else 0
+    return 1 if refused or out.failed else 0

@@ -81,7 +81,7 @@ def _start_session(args):
 
 def run_train(args, out=None, err=None):
     err = err or sys.stderr
-    out = Lines(out or sys.stdout, err)
+    out = Lines(out or sys.stdout, err, then="the run goes on without its report")
     if args.save and args.session and os.path.realpath(args.save) == os.path.realpath(
             args.session):
         raise UsageError(f"--save and --session name the same file ({args.save}): the session "

@@ -348,3 +348,25 @@ def test_a_long_run_prints_about_fifty_epoch_lines():
     assert lines[1].endswith(" s")
     short = run("train", "--preset", "xor", "--epochs", "50")
     assert len(short.stdout.splitlines()) == 50 and not short.stderr  # unchanged
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+@pytest.mark.parametrize("command", [("lesson", "--list"), ("eval", "MODEL"),
+                                     ("predict", "IMAGE")])
+def test_a_full_standard_output_is_one_line_not_a_traceback(command, tmp_path):
+    """``eval``, ``predict``, ``lesson`` ``> /dev/full``: one error line, exit 1."""
+    from PIL import Image, ImageDraw
+
+    model, image = tmp_path / "m.npz", tmp_path / "one.png"
+    picture = Image.new("L", (28, 28), 255)
+    ImageDraw.Draw(picture).line((14, 4, 14, 24), fill=0, width=3)  # a dark stroke on white
+    picture.save(image)
+    assert run("train", "--preset", "3b1b", "--epochs", "1", "--train-subset", "100",
+               "--save", str(model)).returncode in (0, 1)
+    args = [str(model) if a == "MODEL" else str(image) if a == "IMAGE" else a for a in command]
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([sys.executable, "-m", "digit_descent", *args], cwd=ROOT,
+                           stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [
+        "error: cannot write to standard output (No space left on device)"], r.stderr
