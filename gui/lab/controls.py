@@ -140,6 +140,11 @@ class LabControls(QWidget):
         self.regularization.setCurrentText(config.regularization)
         self.reg_rate.setCurrentIndex(_nearest(REG_RATES, config.reg_rate))
         self.reg_rate.setEnabled(config.regularization != "none")
+        self.save_button.setEnabled(not config.regression)
+        self.save_button.setToolTip(
+            "Points files hold classes (x, y, label rows): a curve's or a surface's values "
+            "have no place there" if config.regression else
+            "Save the points, training and test, as x, y, label rows (Read points… reads them)")
         self._quiet = False
 
     def _changed(self):

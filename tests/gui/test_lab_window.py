@@ -160,6 +160,9 @@ def test_a_surface_shows_its_output_and_its_points_in_the_sign_colours(qtbot):
     targets = snap.targets[snap.is_train]
     i = int(np.argmax(targets))
     assert brushes[i].color().getRgb()[:3] == tuple(int(c) for c in signed(targets[i:i + 1], 1)[0])
+    # its values have no place in a file of classes: saving them is not offered
+    save = window.controls.save_button
+    assert not save.isEnabled() and "classes" in save.toolTip()
     window.close()
 
 
@@ -174,6 +177,7 @@ def test_points_read_from_a_file_and_a_bad_file_refused_in_one_line(lab, qtbot, 
     assert not lab.read_points_file(bad)
     message = lab.controls.message.text()
     assert "bad.csv, line 2" in message and "\n" not in message
+    assert lab.controls.save_button.isEnabled()  # classes: what is saved reads back
 
 
 def test_a_curve_shows_its_output_and_each_neurons_share(qtbot):
