@@ -1,8 +1,8 @@
-import time
+import threading
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QTimer, Qt
+from PySide6.QtCore import QTimer
 
 from digit_descent.engine import Network, load
 from digit_descent.engine.snapshot import Snapshot
@@ -124,27 +124,32 @@ def _minibatch_snapshot(images):
                     initial_params=net.params.copy(), train_set=data, dataset="mnist")
 
 
-def test_choosing_the_minibatch_surface_leaves_the_event_loop_responsive(qtbot, panel):
-    """The whole set's 81×81 grid was computed on the GUI thread: the window froze ~5.6 s."""
+def test_choosing_the_minibatch_surface_leaves_the_event_loop_responsive(qtbot, panel,
+                                                                        monkeypatch):
+    """The whole set's 81×81 grid was computed on the GUI thread: the window froze ~5.6 s.
+    It is computed on another thread, and the event loop keeps running meanwhile (how late
+    its ticks run is measured by bench/, not asserted here: it depends on the machine's load)."""
+    from digit_descent.engine.landscape import MiniBatchProblem
+
+    computed_on = []
+    full_grid = MiniBatchProblem.full_grid
+
+    def recorded(self, *args, **kwargs):
+        computed_on.append(threading.current_thread())
+        return full_grid(self, *args, **kwargs)
+
+    monkeypatch.setattr(MiniBatchProblem, "full_grid", recorded)
     panel.show_snapshot(_minibatch_snapshot(20_000))  # ~4,200 zeros and ones
-    lateness, last = [], [time.perf_counter()]
-
-    def tick():
-        now = time.perf_counter()
-        if panel.scene is None:  # while the surface is computed
-            lateness.append(now - last[0] - 0.010)
-        last[0] = now
-
+    ticks = []
     timer = QTimer()
-    timer.setTimerType(Qt.PreciseTimer)
     timer.setInterval(10)
-    timer.timeout.connect(tick)
+    timer.timeout.connect(lambda: ticks.append(bool(computed_on) and panel.scene is None))
     timer.start()
     panel.show_teaching("minibatch", [(-4.0, 4.0, 1.0)])
     qtbot.waitUntil(lambda: panel.scene is not None, timeout=60000)
     timer.stop()
-    assert len(lateness) >= 10  # the computation lasted long enough to be measured
-    assert np.percentile(lateness, 99) < 0.1, np.percentile(lateness, [50, 90, 99, 100])
+    assert computed_on and threading.main_thread() not in computed_on
+    assert sum(ticks) >= 10  # the event loop ran on while the grid was computed
     qtbot.waitUntil(lambda: len(panel.balls) == 1)  # the lesson's ball starts when it arrives
     assert panel.play.isChecked() and panel.balls[0][0].lr == 1.0 == panel.lr.value()
 
