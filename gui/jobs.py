@@ -34,20 +34,26 @@ class Job:
 
 
 class Jobs(QObject):
-    """Runs background jobs for one owner; only the newest job's outcome is delivered."""
+    """Runs background jobs for one owner; only the newest job's outcome is delivered.
 
-    _finished = Signal(int, object, object, object)  # serial, callback, result, error
+    The job's thread never holds the last reference to the function or the callbacks (which
+    may hold widgets): they are kept here and let go on the GUI thread, because a Qt object
+    destroyed on another thread can deadlock with the GUI thread (``~QObject`` waits for a Qt
+    lock the GUI thread holds while it waits for the GIL).
+    """
+
+    _finished = Signal(int, object, object)  # serial, result, error
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._serial = 0
-        self._running = 0
+        self._calls = {}  # serial → (fn, on_done, on_error), until delivered
         self.current = None  # the newest Job, while it runs
         self._finished.connect(self._deliver)
 
     @property
     def busy(self):
-        return self._running > 0
+        return bool(self._calls)
 
     def start(self, fn, on_done, on_error):
         """Run ``fn(job)`` off the GUI thread; then ``on_done(result)`` or ``on_error(message)``.
@@ -56,30 +62,10 @@ class Jobs(QObject):
         """
         self.cancel()
         self._serial += 1
-        serial = self._serial
-        self._running += 1
+        self._calls[self._serial] = (fn, on_done, on_error)
         job = self.current = Job()
-
-        def deliver(*outcome):
-            try:
-                self._finished.emit(serial, *outcome)
-            except RuntimeError:  # the window closed while the job ran: nobody to tell
-                pass
-
-        def run():
-            try:
-                result = fn(job)
-            except DigitDescentError as exc:
-                deliver(on_error, None, str(exc))
-            except MemoryError:
-                deliver(on_error, None, "not enough memory for this")
-            except Exception as exc:  # noqa: BLE001 - relayed to the window, never lost
-                traceback.print_exc(file=sys.stderr)
-                deliver(on_error, None, f"{type(exc).__name__}: {exc}")
-            else:
-                deliver(on_done, result, None)
-
-        threading.Thread(target=run, daemon=True, name="background-job").start()
+        threading.Thread(target=_run, args=(self._finished, self._serial, job, [fn]),
+                         daemon=True, name="background-job").start()
         return job
 
     def cancel(self):
@@ -89,9 +75,32 @@ class Jobs(QObject):
             self.current = None
             self._serial += 1
 
-    def _deliver(self, serial, callback, result, error):
-        self._running -= 1
+    def _deliver(self, serial, result, error):
+        _, on_done, on_error = self._calls.pop(serial)
         if serial != self._serial:
             return  # cancelled, or a newer job replaced this one
         self.current = None
-        callback(error if error is not None else result)
+        if error is not None:
+            on_error(error)
+        else:
+            on_done(result)
+
+
+def _run(finished, serial, job, box):
+    """The job's thread: ``box`` holds the function, dropped before the outcome is sent."""
+    fn = box.pop()
+    result = error = None
+    try:
+        result = fn(job)
+    except DigitDescentError as exc:
+        error = str(exc)
+    except MemoryError:
+        error = "not enough memory for this"
+    except Exception as exc:  # noqa: BLE001 - relayed to the window, never lost
+        traceback.print_exc(file=sys.stderr)
+        error = f"{type(exc).__name__}: {exc}"
+    del fn
+    try:
+        finished.emit(serial, result, error)
+    except RuntimeError:  # the window closed while the job ran: nobody to tell
+        pass
