@@ -6,11 +6,18 @@ import signal
 import sys
 
 
+# The commands that open no window: a signal ends them with the usual 128 + its number.
+NO_WINDOW = {"train", "eval", "predict", "record", "bench"}
+
+
 def run():
     """Entry point; exits with the command's exit code."""
-    # Ctrl+C while the modules load (a second or so): nothing is made yet, so leave at once
-    # (cli.main hands Ctrl+C to each command once it starts).
-    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+    # A signal while the modules load (a second or so): nothing is made yet, so leave at
+    # once, with the code the command gives it later (a window: 130 for Ctrl+C, else 0);
+    # cli.main hands the signals to each command once it starts.
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _leave)
     from digit_descent.cli import main
 
     code = main()
@@ -25,6 +32,15 @@ def run():
                 pass
         os._exit(code)
     sys.exit(code)
+
+
+def _leave(signum, _frame):
+    if signum == signal.SIGINT:
+        os._exit(130)
+    args = sys.argv[1:]
+    command = next((a for a in args if a in NO_WINDOW or a == "lesson"), None)
+    window = command is None or command == "lesson" and not {"--headless", "--list"} & set(args)
+    os._exit(0 if window else 128 + signum)
 
 
 if __name__ == "__main__":

@@ -43,9 +43,15 @@ def main(argv=None):
 
             return run_app(lesson_name=checked_lesson(args.name, lesson).name,
                            lesson_data=args.data)
+        if args.command == "lab":  # a window: its own handlers from the first instant
+            from .lab import run_lab
+            return run_lab(args)
         if args.command == "bench":
             from digit_descent.gui.selfcheck import run_bench
         signal.signal(signal.SIGINT, signal.default_int_handler)  # KeyboardInterrupt from here
+        for name in ("SIGTERM", "SIGHUP"):  # and the system's own end for these
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_DFL)
         if args.command == "train":
             return run_train(args)
         if args.command == "eval":
@@ -56,9 +62,6 @@ def main(argv=None):
             return run_lesson(args)
         if args.command == "record":
             return run_record(args)
-        if args.command == "lab":
-            from .lab import run_lab
-            return run_lab(args)
         return run_bench(args)
     except DigitDescentError as exc:
         sys.stderr.write(f"error: {exc}\n")

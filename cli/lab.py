@@ -1,9 +1,5 @@
 """``lab``: open the 2-D lab (small networks you can see whole) in a window of its own."""
 
-import os
-import signal
-import sys
-
 from digit_descent.engine.lab.datasets import (CLASSIFICATION, MAX_CLASSES, MIN_CLASSES,
                                                 REGRESSION, SURFACES)
 from digit_descent.engine.lab.regularization import REG_RATES, REGULARIZATIONS
@@ -48,32 +44,19 @@ def lab_config(args):
 
 
 def run_lab(args):
-    """Open the lab; returns the exit code (Ctrl+C: 130)."""
+    """Open the lab; returns the exit code (Ctrl+C: 130; no display: DisplayError)."""
     from digit_descent.engine.lab.points_csv import read_points
 
     config = lab_config(args)
     points = read_points(args.points) if args.points else None  # a bad file: one line, exit 2
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") \
-            and sys.platform.startswith("linux"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QTimer
+    from digit_descent.gui.app import run_window
 
-    from digit_descent.gui.app import make_application
-    from digit_descent.gui.lab.window import LabWindow
+    def build():
+        from digit_descent.gui.lab.window import LabWindow
 
-    app = make_application()
-    window = LabWindow(config)
-    if points is not None:
-        window.runner.send(lambda lab: lab.use_points(*points))
-    code = [0]
+        window = LabWindow(config)
+        if points is not None:
+            window.runner.send(lambda lab: lab.use_points(*points))
+        return window
 
-    def on_signal(signum, _frame):
-        code[0] = 130 if signum == signal.SIGINT else 0
-        QTimer.singleShot(0, window.close)
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, on_signal)
-    wake = QTimer()  # lets Python see a signal while Qt waits for events
-    wake.start(200)
-    window.show()
-    return app.exec() or code[0]
+    return run_window(build)[0]

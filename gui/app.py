@@ -41,13 +41,40 @@ def make_application(argv=None):
 
 def run_app(preset_name=None, start=False, lesson_name=None, lesson_data=None):
     """Open the main window (optionally training at once, or on a lesson); returns the exit
-    code.
+    code. Signals and errors as :func:`run_window`; an exception that escapes a slot becomes
+    a message in the window, not a silent failure.
+    """
+    def build():
+        from .main_window import MainWindow
+
+        window = MainWindow(config=preset(preset_name) if preset_name else None)
+        sys.excepthook = _show_in(window)
+        return window
+
+    def started(window):
+        if start:
+            QTimer.singleShot(0, window.start_training)
+        if lesson_name:
+            QTimer.singleShot(0, lambda: window.open_lesson(lesson_name, lesson_data))
+
+    code, window = run_window(build, started)
+    if window.controller.worker.isRunning():
+        # The training thread is still inside one long NumPy call (a large network's
+        # evaluation): the settings are saved; end now rather than wait or abort in Qt.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def run_window(build, started=None):
+    """Show the window ``build()`` makes (then ``started(window)``) until it closes; returns
+    ``(exit code, window)``.
 
     Ctrl+C (exit code 130), SIGTERM and SIGHUP (0; where the system has them) close the
     window as its Quit does, with the settings saved, at any moment from the first instant
-    on; a second one ends the process at once. An exception that escapes a slot becomes a
-    message in the window, not a silent failure. Raises DisplayError (before Qt is asked)
-    if no window can be opened here.
+    on; a second one ends the process at once. Raises DisplayError (before Qt is asked) if
+    no window can be opened here.
     """
     check_display()  # before Qt, which would abort with a hint to reinstall
     state = {"window": None, "code": 0, "asked": False}
@@ -65,32 +92,18 @@ def run_app(preset_name=None, start=False, lesson_name=None, lesson_data=None):
         QApplication.instance().quit()
 
     handle_quit_signals(on_signal)
-    from .main_window import MainWindow
-
     app = make_application()
-    window = MainWindow(config=preset(preset_name) if preset_name else None)
-    state["window"] = window
-    sys.excepthook = _show_in(window)
+    window = state["window"] = build()
     if state["asked"]:  # a signal came while the window was being built
-        window.close()  # saves the settings and stops the training thread
-        code = state["code"]
-    else:
-        window.show()
-        if start:
-            QTimer.singleShot(0, window.start_training)
-        if lesson_name:
-            QTimer.singleShot(0, lambda: window.open_lesson(lesson_name, lesson_data))
-        wake = QTimer()  # lets Python see a signal while Qt waits for events
-        wake.start(200)
-        wake.timeout.connect(lambda: None)
-        code = app.exec() or state["code"]
-    if window.controller.worker.isRunning():
-        # The training thread is still inside one long NumPy call (a large network's
-        # evaluation): the settings are saved; end now rather than wait or abort in Qt.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    return code
+        window.close()  # saves the settings and stops its training thread
+        return state["code"], window
+    window.show()
+    if started is not None:
+        started(window)
+    wake = QTimer()  # lets Python see a signal while Qt waits for events
+    wake.start(200)
+    wake.timeout.connect(lambda: None)
+    return app.exec() or state["code"], window
 
 
 def handle_quit_signals(handler):

@@ -52,6 +52,28 @@ def wait_until_caught(proc, signum, timeout_s=60):
     raise AssertionError(f"the app never handled signal {signum}")
 
 
+def wait_until_thread(proc, name, timeout_s=60):
+    """Return once ``proc`` runs a thread called ``name`` (Qt names a QThread after its class);
+    skipped where there is no /proc to read it from."""
+    tasks = Path(f"/proc/{proc.pid}/task")
+    if not tasks.exists():
+        proc.kill()
+        proc.communicate()
+        pytest.skip("no /proc/PID/task to tell when the window is built")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and proc.poll() is None:
+        names = set()
+        for comm in tasks.glob("*/comm"):
+            try:
+                names.add(comm.read_text().strip())
+            except OSError:  # a thread that ended meanwhile
+                pass
+        if name in names:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the app never ran a thread {name}")
+
+
 def settings_file(tmp_path):
     return tmp_path / "DigitDescent" / "DigitDescent.conf"
 
@@ -68,12 +90,44 @@ def test_ctrl_c_at_any_moment_exits_cleanly(launch, after_s):
 
 
 @POSIX_ONLY
+@pytest.mark.parametrize("after_s", [0.3, 1.0, 3.0])
+def test_ctrl_c_at_any_moment_ends_the_lab_cleanly(launch, after_s):
+    proc = launch("lab")
+    time.sleep(after_s)  # the moment of the Ctrl+C: while importing, building, running
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "QThread: Destroyed" not in err
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize("signum", QUIT_SIGNALS)
+@pytest.mark.parametrize("command", [(), ("lab",)])
+def test_a_quit_signal_from_the_first_instant_ends_a_window_with_0(launch, signum, command):
+    proc = launch(*command)
+    wait_until_caught(proc, signum)  # while the modules load, or later: 0 either way
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+
+
+@POSIX_ONLY
+def test_a_quit_signal_ends_a_command_as_the_system_would(launch):
+    proc = launch("train", "--preset", "3b1b", "--epochs", "1")
+    wait_until_caught(proc, signal.SIGTERM)
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=30)
+    assert proc.returncode in (143, -signal.SIGTERM)  # while loading, or later
+
+
+@POSIX_ONLY
 @pytest.mark.parametrize("signum", QUIT_SIGNALS)
 def test_sigterm_and_sighup_save_the_settings(launch, tmp_path, signum):
     proc = launch("--preset", "hidden10")
-    # the moment of the signal: once the app handles it (the window up, or still being built:
-    # both are fine); before that, while Python imports the app, the signal's default ends it
-    wait_until_caught(proc, signum)
+    # the moment of the signal: once the window is built (its training thread runs); before
+    # that, while Python imports the app, the signal ends it at once with nothing to save
+    wait_until_thread(proc, "TrainingWorker")
     proc.send_signal(signum)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err

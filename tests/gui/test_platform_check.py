@@ -86,16 +86,18 @@ def test_a_chosen_platform_or_a_working_display_passes(tmp_path):
     check_display({"DISPLAY": ":0"}, Loader(), tmp_path)
 
 
-def run_app_without(*names, **extra):
+def run_app_without(*names, command=("--preset", "3b1b"), **extra):
     env = {k: v for k, v in os.environ.items() if k not in names}
     env.update(extra)
-    return subprocess.run([sys.executable, "-m", "digit_descent", "--preset", "3b1b"], env=env,
+    return subprocess.run([sys.executable, "-m", "digit_descent", *command], env=env,
                           capture_output=True, text=True, timeout=60)
 
 
 @LINUX_ONLY
-def test_the_app_without_a_display_is_one_line_and_exit_code_2():
-    run = run_app_without("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+@pytest.mark.parametrize("command", [("--preset", "3b1b"), ("lab",)])
+def test_the_app_without_a_display_is_one_line_and_exit_code_2(command):
+    """The lab ran invisibly offscreen, for ever, where the app said this."""
+    run = run_app_without("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", command=command)
     assert run.returncode == 2, run.stderr
     assert run.stderr.startswith("error: no display") and run.stderr.count("\n") == 1
 
