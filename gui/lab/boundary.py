@@ -125,8 +125,10 @@ class BoundaryPanel(Panel):
             self.class_group.removeButton(button)
             self.class_row.removeWidget(button)
             button.deleteLater()
-        while self.class_row.count():
-            self.class_row.takeAt(0)
+        while self.class_row.count():  # the labels too: taken out, they stayed drawn
+            item = self.class_row.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
         if regression or surface:
             self._add_class_label("Click: add a sample · right-click: remove" if regression
                                   else "Colour: value −1…+1 · click adds a sample · "

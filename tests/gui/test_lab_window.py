@@ -76,6 +76,21 @@ def test_the_plane_stays_put_when_the_status_grows_a_line(lab, qtbot):
     assert view.height() == before
 
 
+def test_a_new_number_of_classes_leaves_one_row_of_class_buttons(lab, qtbot):
+    """The old row's labels were taken out of the layout but stayed drawn under the new one."""
+    from PySide6.QtWidgets import QLabel
+
+    def shown(text):
+        return [w for w in lab.boundary.findChildren(QLabel) if w.isVisible() and w.text() == text]
+
+    qtbot.waitUntil(lambda: len(shown("right-click removes")) == 1)
+    lab.controls.dataset.setCurrentIndex(lab.controls.dataset.findData("blobs"))
+    lab.controls.classes.setValue(5)
+    qtbot.waitUntil(lambda: lab.boundary.class_group.button(4) is not None)
+    qtbot.waitUntil(lambda: len(shown("right-click removes")) == 1
+                    and len(shown("Click adds:")) == 1)
+
+
 def test_typed_weight_switched_off_neuron_and_undo_change_the_output_at_once(lab, qtbot):
     view = lab.network.view
     qtbot.waitUntil(lambda: view.weights is not None)
