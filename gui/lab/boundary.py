@@ -211,7 +211,10 @@ class BoundaryPanel(Panel):
 
 
 def _status(s):
-    text = f"epoch {s.epoch:,}   cost: train {s.train_cost:.3g}, test {s.test_cost:.3g}"
-    if s.test_accuracy is not None:
-        text += f"\naccuracy: train {s.train_accuracy:.0%}, test {s.test_accuracy:.0%}"
+    tested = not s.is_train.all()
+    text = f"epoch {s.epoch:,}   cost: train {s.train_cost:.3g}, " + \
+        (f"test {s.test_cost:.3g}" if tested else "no test points")
+    if s.train_accuracy is not None:
+        text += f"\naccuracy: train {s.train_accuracy:.0%}" + \
+            (f", test {s.test_accuracy:.0%}" if tested else "")
     return text

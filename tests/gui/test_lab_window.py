@@ -1,5 +1,7 @@
 """The 2-D lab's window: live training, points by mouse and file, surgery, hover card."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
@@ -89,6 +91,20 @@ def test_a_new_number_of_classes_leaves_one_row_of_class_buttons(lab, qtbot):
     qtbot.waitUntil(lambda: lab.boundary.class_group.button(4) is not None)
     qtbot.waitUntil(lambda: len(shown("right-click removes")) == 1
                     and len(shown("Click adds:")) == 1)
+
+
+def test_with_no_test_points_the_status_says_so(qtbot):
+    from digit_descent.gui.lab.boundary import _status
+
+    window = LabWindow(LabConfig(n_points=100))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.runner.snapshot is not None, timeout=10000)
+    snap = window.runner.snapshot
+    everything = replace(snap, is_train=np.ones_like(snap.is_train), test_cost=float("nan"),
+                         test_accuracy=None)
+    text = _status(everything)
+    assert "no test points" in text and "nan" not in text and "accuracy: train" in text
+    window.close()
 
 
 def test_typed_weight_switched_off_neuron_and_undo_change_the_output_at_once(lab, qtbot):
