@@ -61,7 +61,6 @@ class LabControls(QWidget):
         self.activation = QComboBox()
         self.activation.addItems(list(ACTIVATIONS))
         self.lr = QComboBox()
-        self.lr.addItems([f"{v:g}" for v in LEARNING_RATES])
         self.batch = QSpinBox()
         self.batch.setRange(1, 30)
         self.regularization = QComboBox()
@@ -70,7 +69,6 @@ class LabControls(QWidget):
                                        "weights to exactly 0), L2 adds λ·w (shrinks them); "
                                        "biases are left alone")
         self.reg_rate = QComboBox()
-        self.reg_rate.addItems([f"{v:g}" for v in REG_RATES])
         self.message = QLabel("")
         self.message.setWordWrap(True)
         style.sized_text(self.message, 11, f"color: {style.VERMILION};")
@@ -135,10 +133,10 @@ class LabControls(QWidget):
             box.setEnabled(not config.curve or name in ("x", "x²", "sin x"))
         self.hidden.setText("-".join(map(str, config.hidden)))
         self.activation.setCurrentText(config.activation)
-        self.lr.setCurrentIndex(_nearest(LEARNING_RATES, config.lr))
+        _choose(self.lr, LEARNING_RATES, config.lr)
         self.batch.setValue(config.batch_size)
         self.regularization.setCurrentText(config.regularization)
-        self.reg_rate.setCurrentIndex(_nearest(REG_RATES, config.reg_rate))
+        _choose(self.reg_rate, REG_RATES, config.reg_rate)
         self.reg_rate.setEnabled(config.regularization != "none")
         self.save_button.setEnabled(not config.regression)
         self.save_button.setToolTip(
@@ -164,10 +162,10 @@ class LabControls(QWidget):
                              train_fraction=self.train_percent.value() / 100,
                              features=features or ("x", "y"), hidden=hidden,
                              activation=self.activation.currentText(),
-                             lr=LEARNING_RATES[self.lr.currentIndex()],
+                             lr=self.lr.currentData(),
                              batch_size=self.batch.value(),
                              regularization=self.regularization.currentText(),
-                             reg_rate=REG_RATES[self.reg_rate.currentIndex()]).checked()
+                             reg_rate=self.reg_rate.currentData()).checked()
         except ValueError as exc:
             self.message.setText(str(exc) if "int()" not in str(exc) else
                                  "hidden layers are whole numbers like 4-2")
@@ -190,5 +188,12 @@ def _group(title, layout):
     return box
 
 
-def _nearest(values, value):
-    return min(range(len(values)), key=lambda i: abs(values[i] - value))
+def _choose(combo, values, value):
+    """Offer ``values`` and ``value`` (one given on the command line may lie between them) in
+    ``combo``, each as its item's data, and select ``value``."""
+    offered = sorted(set(values) | {value})
+    if [combo.itemData(i) for i in range(combo.count())] != offered:
+        combo.clear()
+        for v in offered:
+            combo.addItem(f"{v:g}", v)
+    combo.setCurrentIndex(offered.index(value))

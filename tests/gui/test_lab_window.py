@@ -107,6 +107,18 @@ def test_with_no_test_points_the_status_says_so(qtbot):
     window.close()
 
 
+def test_a_rate_between_the_boxs_steps_is_shown_and_kept(qtbot):
+    """``lab --rate 0.5``: the λ box showed 0.3, and any other change then trained with 0.3."""
+    window = LabWindow(LabConfig(n_points=100, regularization="L2", reg_rate=0.5))
+    qtbot.addWidget(window)
+    controls = window.controls
+    assert controls.reg_rate.currentText() == "0.5"
+    controls.activation.setCurrentText("relu")
+    _after(window, qtbot, lambda s: s.config.activation == "relu")
+    assert window.runner.snapshot.config.reg_rate == 0.5
+    window.close()
+
+
 def test_typed_weight_switched_off_neuron_and_undo_change_the_output_at_once(lab, qtbot):
     view = lab.network.view
     qtbot.waitUntil(lambda: view.weights is not None)
