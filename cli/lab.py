@@ -1,7 +1,7 @@
 """``lab``: open the 2-D lab (small networks you can see whole) in a window of its own."""
 
 from digit_descent.engine.lab.datasets import (CLASSIFICATION, MAX_CLASSES, MIN_CLASSES,
-                                                REGRESSION, SURFACES)
+                                                MULTICLASS, REGRESSION, SURFACES)
 from digit_descent.engine.lab.regularization import REG_RATES, REGULARIZATIONS
 
 from .options import UsageError
@@ -11,9 +11,11 @@ def add_lab_parser(sub, positive_int):
     """The ``lab`` sub-command's flags."""
     lab = sub.add_parser("lab", help="open the 2-D lab: small networks, their decision "
                                      "boundaries and the numbers in their maths")
-    lab.add_argument("--dataset", choices=CLASSIFICATION + REGRESSION + SURFACES, default="circle")
-    lab.add_argument("--classes", type=positive_int, default=3,
-                     help=f"classes of blobs and arms ({MIN_CLASSES} to {MAX_CLASSES})")
+    lab.add_argument("--dataset", choices=CLASSIFICATION + REGRESSION + SURFACES,
+                     help="the data (default: circle; not with --points, which gives its own)")
+    lab.add_argument("--classes", type=positive_int,
+                     help=f"classes of blobs and arms ({MIN_CLASSES} to {MAX_CLASSES}; "
+                          "default 3)")
     lab.add_argument("--hidden", default="4-2", help="hidden layers, e.g. 4-2 (default)")
     lab.add_argument("--activation", choices=("tanh", "relu", "sigmoid"), default="tanh")
     lab.add_argument("--regularization", choices=REGULARIZATIONS, default="none",
@@ -29,14 +31,21 @@ def add_lab_parser(sub, positive_int):
 def lab_config(args):
     """The :class:`LabConfig` of the flags; UsageError names a bad one."""
     from digit_descent.engine.lab import LabConfig
+    from digit_descent.engine.lab.lab import parse_hidden
 
     try:
-        hidden = tuple(int(p) for p in args.hidden.replace(",", "-").split("-") if p.strip())
-    except ValueError:
-        raise UsageError(f"--hidden: expected whole numbers like 4-2, got {args.hidden!r}") from None
-    features = ("x",) if args.dataset in REGRESSION else ("x", "y")
+        hidden = parse_hidden(args.hidden)
+    except ValueError as exc:
+        raise UsageError(f"--hidden: {exc}") from None
+    if args.points and args.dataset:
+        raise UsageError(f"--points gives the data (classes on the plane): drop --dataset "
+                         f"{args.dataset}")
+    dataset = args.dataset or "circle"
+    if args.classes is not None and dataset not in MULTICLASS:
+        raise UsageError(f"--classes is for {' and '.join(MULTICLASS)}; {dataset} has its own")
+    features = ("x",) if dataset in REGRESSION else ("x", "y")
     try:
-        return LabConfig(dataset=args.dataset, classes=args.classes, hidden=hidden,
+        return LabConfig(dataset=dataset, classes=args.classes or 3, hidden=hidden,
                          activation=args.activation, features=features,
                          regularization=args.regularization, reg_rate=args.rate).checked()
     except ValueError as exc:

@@ -27,6 +27,21 @@ MAX_HIDDEN = 6  # hidden layers
 REMOVE_RADIUS = 0.4  # a right-click removes the nearest point this close (plane units)
 
 
+def parse_hidden(text):
+    """``"4-2"`` (or ``"4,2"``) → ``(4, 2)``; ``""`` → ``()`` (no hidden layer).
+
+    Raises ValueError for anything but whole numbers joined by ``-`` (``"-4"``, ``"4--2"``,
+    ``"abc"``); their range is :meth:`LabConfig.checked`'s.
+    """
+    text = str(text).strip()
+    if not text:
+        return ()
+    try:
+        return tuple(int(p) for p in text.replace(",", "-").split("-"))
+    except ValueError:
+        raise ValueError(f"hidden layers are whole numbers like 4-2, got {text[:20]!r}") from None
+
+
 @dataclass(frozen=True)
 class LabConfig:
     """The lab's settings; Playground's defaults (circle, 4-2 tanh, η = 0.03, batch 10).

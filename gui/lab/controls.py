@@ -15,7 +15,7 @@ from digit_descent.engine.activations import ACTIVATIONS
 from digit_descent.engine.lab import LabConfig
 from digit_descent.engine.lab.datasets import MAX_CLASSES, MIN_CLASSES, MULTICLASS, REGRESSION
 from digit_descent.engine.lab.features import FEATURES
-from digit_descent.engine.lab.lab import MAX_HIDDEN, MAX_WIDTH
+from digit_descent.engine.lab.lab import MAX_HIDDEN, MAX_WIDTH, parse_hidden
 from digit_descent.engine.lab.regularization import REG_RATES, REGULARIZATIONS
 
 from .. import style
@@ -154,25 +154,27 @@ class LabControls(QWidget):
                          and (not regression or n in ("x", "x²", "sin x")))
         if regression and not features:
             features = ("x",)
+        wanted = replace(self.config, dataset=dataset, classes=self.classes.value(),
+                         noise=self.noise.value() / 100,
+                         train_fraction=self.train_percent.value() / 100,
+                         features=features or ("x", "y"), activation=self.activation.currentText(),
+                         lr=self.lr.currentData(), batch_size=self.batch.value(),
+                         regularization=self.regularization.currentText(),
+                         reg_rate=self.reg_rate.currentData())
+        problem, reverted = "", False
         try:
-            hidden = tuple(int(p) for p in self.hidden.text().replace(",", "-").split("-")
-                           if p.strip())
-            config = replace(self.config, dataset=dataset, classes=self.classes.value(),
-                             noise=self.noise.value() / 100,
-                             train_fraction=self.train_percent.value() / 100,
-                             features=features or ("x", "y"), hidden=hidden,
-                             activation=self.activation.currentText(),
-                             lr=self.lr.currentData(),
-                             batch_size=self.batch.value(),
-                             regularization=self.regularization.currentText(),
-                             reg_rate=self.reg_rate.currentData()).checked()
+            wanted = replace(wanted, hidden=parse_hidden(self.hidden.text())).checked()
         except ValueError as exc:
-            self.message.setText(str(exc) if "int()" not in str(exc) else
-                                 "hidden layers are whole numbers like 4-2")
-            return
-        self.message.setText("")
-        self.set_config(config)
-        self.configChanged.emit(config)
+            # a bad hidden-layers entry keeps the last good one: the other changes still count
+            problem = str(exc)
+            try:
+                wanted = wanted.checked()
+            except ValueError as other:  # the controls go back to what is trained
+                wanted, problem, reverted = self.config, str(other), True
+        self.message.setText(problem)
+        self.set_config(wanted)
+        if not reverted:
+            self.configChanged.emit(wanted)
 
 
 def _slider(low, high, tip):

@@ -25,6 +25,10 @@ def test_the_lab_flags_make_a_lab_config():
     (["lab", "--hidden", "99"], "1 to 16 neurons"),
     (["lab", "--regularization", "L2", "--rate", "5"], "λ must be from 0 to 1"),
     (["lab", "--rate", "nan"], "λ must be from 0 to 1"),
+    (["lab", "--hidden=-4"], "hidden layers are whole numbers like 4-2, got '-4'"),
+    (["lab", "--hidden", "4--2"], "got '4--2'"),
+    (["lab", "--dataset", "sine", "--points", "p.csv"], "--points gives the data"),
+    (["lab", "--classes", "4"], "--classes is for blobs and arms; circle has its own"),
 ])
 def test_bad_flags_are_one_line_and_exit_2(capsys, argv, says):
     assert main(argv) == 2

@@ -119,6 +119,19 @@ def test_a_rate_between_the_boxs_steps_is_shown_and_kept(qtbot):
     window.close()
 
 
+def test_a_bad_hidden_entry_keeps_the_last_good_one_and_other_changes_count(lab, qtbot):
+    """After 'abc' in Hidden layers every later change was ignored, the Data box showing a
+    data set that was not the one trained."""
+    controls = lab.controls
+    controls.hidden.setText("abc")
+    controls.hidden.editingFinished.emit()
+    assert "whole numbers like 4-2" in controls.message.text()
+    assert controls.hidden.text() == "4-2"  # the entry goes back to what is trained
+    controls.dataset.setCurrentIndex(controls.dataset.findData("xor"))
+    snap = _after(lab, qtbot, lambda s: s.config.dataset == "xor")
+    assert snap.config.hidden == (4, 2) and controls.message.text() == ""
+
+
 def test_typed_weight_switched_off_neuron_and_undo_change_the_output_at_once(lab, qtbot):
     view = lab.network.view
     qtbot.waitUntil(lambda: view.weights is not None)
