@@ -105,6 +105,41 @@ def test_kaggles_train_csv_holds_out_its_last_sixth(tmp_path, digits):
     assert list(split.test.labels) == list(y[50:])
 
 
+def test_kaggles_train_csv_beside_its_unlabelled_test_csv_holds_out_its_last_sixth(
+        tmp_path, digits):
+    """Kaggle's folder holds train.csv and test.csv (pixels only, for submissions): test.csv
+    is no test set, and train.csv is read as when it is alone, the note saying why."""
+    x, y = digits
+    pixels = ",".join(f"pixel{i}" for i in range(784))
+    (tmp_path / "train.csv").write_text("\n".join(["label," + pixels, *_csv_rows(x, y)]))
+    (tmp_path / "test.csv").write_text("\n".join(
+        [pixels, *(",".join(map(str, image.ravel())) for image in x[:5])]))
+    split = data.load(tmp_path / "train.csv")
+    assert (len(split.train), len(split.test)) == (50, 10)
+    assert split.notes == ("test.csv beside train.csv has no labels (Kaggle's test.csv is for "
+                           "submissions), so it is not a test set: train.csv's last 10 rows "
+                           "(1/6, in file order) are held out as the test set",)
+    assert list(split.test.labels) == list(y[50:])
+    (tmp_path / "test.csv").write_text("label," + pixels + "\n3," + ",".join(["0"] * 700))
+    with pytest.raises(DataError, match="test.csv: line 2 has 701 fields"):  # damaged: said
+        data.load(tmp_path / "train.csv")
+
+
+@pytest.mark.parametrize("separator, named", [(";", ": its fields are separated by semicolons"),
+                                              ("\t", ": its fields are separated by tabs"),
+                                              ("", "")])
+def test_a_csv_not_separated_by_commas_says_so(tmp_path, digits, separator, named):
+    x, y = digits
+    path = tmp_path / "train.csv"
+    path.write_text("\n".join(separator.join(map(str, [label, *image.ravel()]))
+                              for image, label in zip(x[:5], y[:5])))
+    with pytest.raises(DataError) as error:
+        data.load(path)
+    assert str(error.value) == (f"{path}: its first line has no commas: not comma-separated"
+                                f"{named}. Save it as CSV with commas (a label, then the "
+                                "pixels, each row)")
+
+
 def test_headerless_csv_and_its_test_file_beside_it(tmp_path, digits):
     x, y = digits
     (tmp_path / "mnist_train.csv").write_text("\n".join(_csv_rows(x[:45], y[:45])) + "\n")
@@ -136,6 +171,11 @@ def test_ragged_and_non_numeric_rows_name_their_line(tmp_path):
         data.load(path)
     path.write_text("\n".join([good, "5," + ",".join(["0"] * 100 + ["dark"] + ["0"] * 683)]))
     with pytest.raises(DataError, match=r"line 2, column 102: 'dark' is not a number"):
+        data.load(path)
+    short = "7," + ",".join(["0"] * 700)  # every row of a block short (it parses): said too
+    path.write_text("\n".join(["label," + ",".join(f"pixel{i}" for i in range(784)), short,
+                               short]))
+    with pytest.raises(DataError, match=r"line 2 has 701 fields; every row needs 785"):
         data.load(path)
 
 
