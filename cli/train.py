@@ -12,7 +12,7 @@ from digit_descent.engine.data import reference
 from digit_descent.engine.errors import DivergedError, SessionFileError
 from digit_descent.engine.model_io import check_save_target, save_model
 from digit_descent.engine.session import Session
-from digit_descent.engine.session_io import load_session, save_session
+from digit_descent.engine.session_io import is_session_file, load_session, save_session
 from digit_descent.engine.settings_spec import SETTINGS, SPEC
 from digit_descent.engine.threads import limit_blas_threads
 
@@ -79,17 +79,30 @@ def _start_session(args):
     return session, session.config
 
 
-def run_train(args, out=None, err=None):
-    err = err or sys.stderr
-    out = Lines(out or sys.stdout, err, then="the run goes on without its report")
-    if args.save and args.session and os.path.realpath(args.save) == os.path.realpath(
-            args.session):
+def _check_targets(args):
+    """Raise UsageError (or the file's error) now, not after an hour of training, when a
+    file ``--save`` or ``--session`` names could not be written or would lose a run."""
+    def same(a, b):
+        return a and b and os.path.realpath(a) == os.path.realpath(b)
+
+    if same(args.save, args.session):
         raise UsageError(f"--save and --session name the same file ({args.save}): the session "
                          "would overwrite the model; give two names")
-    if args.save:  # now, not after an hour of training
+    if args.save and (same(args.save, args.resume) or is_session_file(args.save)):
+        what = "is the session being resumed" if same(args.save, args.resume) else "holds a session"
+        raise UsageError(f"--save {args.save}: it {what}; a model saved there would replace "
+                         f"the run it records. Keep it with --session {args.save}, or give "
+                         "--save another name")
+    if args.save:
         check_save_target(args.save)
     if args.session:
         check_save_target(args.session, "session", SessionFileError)
+
+
+def run_train(args, out=None, err=None):
+    err = err or sys.stderr
+    out = Lines(out or sys.stdout, err, then="the run goes on without its report")
+    _check_targets(args)
     session, cfg = _start_session(args)
     for note in session.trainer.split.notes:  # how a CSV's test set was made, say
         err.write(f"note: {note}\n")

@@ -115,6 +115,26 @@ def test_save_target_is_checked_before_training(tmp_path):
     assert not r.stdout and not (tmp_path / "m.npz").exists()
 
 
+def test_save_onto_a_session_is_refused_before_training(tmp_path):
+    """``train --resume s.npz --save s.npz`` replaced the session by a bare model."""
+    import io
+
+    from digit_descent.cli.train import run_train
+    from digit_descent.engine.session_io import load_session
+
+    session = tmp_path / "s.npz"
+    assert run_train(_parsed("train", "--preset", "xor", "--epochs", "2", "--session",
+                             str(session)), out=io.StringIO(), err=io.StringIO()) == 0
+    before = session.read_bytes()
+    for argv, what in [(("--resume", str(session)), "is the session being resumed"),
+                       (("--preset", "xor"), "holds a session")]:
+        r = run("train", *argv, "--epochs", "1", "--save", str(session))
+        assert (r.returncode, r.stdout) == (2, "") and r.stderr == (
+            f"error: --save {session}: it {what}; a model saved there would replace the run it "
+            f"records. Keep it with --session {session}, or give --save another name\n")
+    assert session.read_bytes() == before and load_session(session).epoch == 2
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="Popen.send_signal(SIGINT) is POSIX")
 def test_ctrl_c_during_train_save_keeps_the_epochs_trained(tmp_path):
     import signal
