@@ -390,3 +390,46 @@ def test_a_full_standard_output_is_one_line_not_a_traceback(command, tmp_path):
     assert r.returncode == 1
     assert r.stderr.splitlines() == [
         "error: cannot write to standard output (No space left on device)"], r.stderr
+
+
+def _run_closed(fd, *args):
+    """The command run with file descriptor ``fd`` (1: standard output, 2: error) closed,
+    as ``>&-`` (``2>&-``) does."""
+    return subprocess.run([sys.executable, "-m", "digit_descent", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120,
+                          preexec_fn=lambda: os.close(fd))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closing a descriptor before exec is POSIX")
+@pytest.mark.parametrize("command", [("lesson",), ("lesson", "trask", "--headless", "--short"),
+                                     ("eval", "MODEL"), ("predict", "--model", "MODEL", "IMAGE"),
+                                     ("train", "--preset", "xor", "--epochs", "1000000")])
+def test_a_closed_standard_output_ends_as_a_reader_gone(command, tmp_path):
+    """``digit-descent eval m.npz >&-`` raised AttributeError (sys.stdout is None)."""
+    from PIL import Image, ImageDraw
+
+    from digit_descent.engine import Network, save_model
+
+    model, image = tmp_path / "m.npz", tmp_path / "one.png"
+    save_model(Network((784, 10)), model, dataset="mnist")
+    picture = Image.new("L", (28, 28), 255)
+    ImageDraw.Draw(picture).line((14, 4, 14, 24), fill=0, width=3)  # a dark stroke on white
+    picture.save(image)
+    r = _run_closed(1, *[str(model) if a == "MODEL" else str(image) if a == "IMAGE" else a
+                         for a in command])
+    assert (r.returncode, r.stderr) == (0, ""), r.stderr  # a million epochs: stopped at once
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closing a descriptor before exec is POSIX")
+@pytest.mark.parametrize("fd", [1, 2])
+def test_a_run_with_a_closed_standard_stream_still_saves(fd, tmp_path):
+    from digit_descent.engine import load_model
+    from digit_descent.engine.session_io import load_session
+
+    model, session = tmp_path / "m.npz", tmp_path / "s.npz"
+    r = _run_closed(fd, "train", "--preset", "xor", "--epochs", "20", "--save", str(model),
+                    "--session", str(session))
+    assert r.returncode == 0 and "Traceback" not in r.stderr + r.stdout
+    assert load_model(model).metadata["summary"]["epochs"] == 20
+    assert load_session(session).epoch == 20
+    assert _run_closed(2, "train", "--epochs", "0").returncode == 2  # the error, unseen
