@@ -251,7 +251,8 @@ def load_idx_folder(folder, name=None, class_names=DIGITS):
     if is_idx_name(folder.name) and (folder / folder.name).is_file():
         folder = folder.parent
     prefix = idx_prefix(folder)
-    arrays = {key: read_idx(find_idx(folder, prefix, key)) for key in IDX_FILES}
+    arrays = {key: read_idx(find_idx(folder, prefix, key), "images" if key[0] == "x" else
+                            "labels") for key in IDX_FILES}
     notes = (f"read the {prefix}… files",) if prefix else ()
     return _digits_split(name or prefix.rstrip("-") or folder.name, folder, arrays,
                          class_names, notes)

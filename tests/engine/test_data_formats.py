@@ -10,6 +10,7 @@ import pytest
 from digit_descent.engine import data
 from digit_descent.engine.csvdata import read_csv
 from digit_descent.engine.errors import DataError
+from digit_descent.engine.idx import read_idx
 
 
 @pytest.fixture(scope="module")
@@ -221,6 +222,50 @@ def _write_idx(path, array, gz=False):
     header = bytes([0, 0, 8, array.ndim]) + b"".join(int(d).to_bytes(4, "big") for d in array.shape)
     payload = header + array.astype(np.uint8).tobytes()
     path.write_bytes(gzip.compress(payload) if gz else payload)
+
+
+def _idx_with_header(path, array, ndim, gz=False):
+    """An IDX file of ``array``'s bytes whose magic number says ``ndim`` dimensions (the
+    sizes written are ``array``'s, its first bytes read as the others)."""
+    header = bytes([0, 0, 8, ndim]) + b"".join(int(d).to_bytes(4, "big") for d in array.shape)
+    payload = header + array.astype(np.uint8).tobytes()
+    path.write_bytes(gzip.compress(payload) if gz else payload)
+    return path
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_an_idx_file_of_the_wrong_kind_says_what_it_is(tmp_path, digits, gz):
+    """A 4-dimensional images header said "truncated or padded … (60, 28, 28, 0)", labels
+    with an images header "announces 38,032,637,097,551,625,000 bytes"."""
+    x, y = digits
+    cases = [
+        (x, 4, "images", "an IDX file of 4 dimensions, not images: MNIST images are "
+                         "3-dimensional (n, 28, 28)"),
+        (y, 1, "images", "this is a labels file (1-dimensional IDX), not images: MNIST images "
+                         "are 3-dimensional (n, 28, 28)"),
+        (x, 3, "labels", "this is an images file (3-dimensional IDX), not labels: labels are "
+                         "1-dimensional (n,)"),
+        (y, 3, "images", "this is a labels file (a count of 60, then 60 bytes), not images: "
+                         "its header says 3 dimensions (60×"),
+    ]
+    for array, ndim, kind, message in cases:
+        path = _idx_with_header(tmp_path / "train-images-idx3-ubyte", array, ndim, gz)
+        with pytest.raises(DataError) as error:
+            read_idx(path, kind)
+        assert str(error.value).startswith(f"{path}: {message}")
+    x_short = _idx_with_header(tmp_path / "short", x[:10], 3, gz)
+    x_short.write_bytes(x_short.read_bytes()[:-1] if not gz else gzip.compress(
+        gzip.decompress(x_short.read_bytes())[:-1]))
+    with pytest.raises(DataError, match=r"truncated or padded: the header announces 7,840 bytes "
+                                        r"of pixels for shape \(10, 28, 28\); the file holds "
+                                        "7,839$"):
+        read_idx(x_short, "images")
+    for key, stem in data.IDX_FILES.items():  # in a folder: the swapped pair is named
+        array = {"x": y, "y": x}[key[0]] if key.endswith("train") else \
+            {"x": x, "y": y}[key[0]]
+        _write_idx(tmp_path / stem, array)
+    with pytest.raises(DataError, match="train-images-idx3-ubyte: this is a labels file"):
+        data.load(tmp_path)
 
 
 def test_kaggles_folder_per_file_layout(tmp_path, digits):
