@@ -52,14 +52,14 @@ def _kind_error(path, ndim, kind):
 
 def _size_error(path, dims, size, stored):
     """The DataError of a header announcing ``size`` bytes for ``dims`` when the file holds
-    ``stored`` bytes in all (None: unknown)."""
-    body = None if stored is None else stored - 4 - 4 * len(dims)
+    ``stored`` bytes in all, header included."""
+    body = stored - 4 - 4 * len(dims)
     if len(dims) > 1 and stored == 8 + dims[0]:  # one byte per item after a count
         return DataError(f"{path}: this is a labels file (a count of {dims[0]:,}, then "
                          f"{dims[0]:,} bytes), not images: its header says {len(dims)} "
                          f"dimensions ({'×'.join(f'{d:,}' for d in dims)}); "
                          f"{KINDS['labels'][1]}")
-    held = f"; the file holds {body:,}" if body is not None and body >= 0 else ""
+    held = f"; the file holds {body:,}" if body >= 0 else ""
     if size > MAX_ARRAY_BYTES:
         return DataError(f"{path}: the header announces {size:,} bytes for shape {dims}{held}; "
                          f"the limit is {MAX_ARRAY_BYTES // 2**20:,} MB")
