@@ -6,7 +6,6 @@ the data ``--dataset`` names, with a warning when that is not the data it learne
 
 import json
 import sys
-from pathlib import Path
 
 from digit_descent.engine import data as datamod
 from digit_descent.engine import inspection
@@ -16,13 +15,6 @@ from digit_descent.engine.session_io import is_session_file, load_session
 
 from .options import UsageError
 from .output import Lines
-
-
-def _same_data(a, b):
-    """True when two data set names or paths name the same data."""
-    if a in datamod.NAMES or b in datamod.NAMES:
-        return a == b
-    return Path(a).resolve() == Path(b).resolve()
 
 
 def _split_for(model, learned, chosen):
@@ -37,7 +29,7 @@ def _split_for(model, learned, chosen):
             raise UsageError(f"{model}: it learned {learned}, which cannot be read now ({exc}); "
                              "name the data to score it on with --dataset") from None
     split = datamod.load(chosen)
-    if learned is None or _same_data(learned, chosen):
+    if learned is None or datamod.same_data(learned, chosen):
         return split, None
     if learned in datamod.NAMES and datamod.class_names(learned) == split.test.class_names:
         return split, None

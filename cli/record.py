@@ -10,6 +10,7 @@ from digit_descent.engine import DigitDescentError
 from digit_descent.engine.threads import limit_blas_threads
 
 from .options import UsageError, config_from_args
+from .train import open_session
 
 
 def _size(text):
@@ -35,7 +36,10 @@ def run_record(args, err=None):
     from digit_descent.gui.recorder import record
 
     size = _size(args.size)
-    source = config_from_args(args) if args.preset else args.session
+    if args.preset:
+        source = config_from_args(args)
+    else:
+        source = open_session(args.session, args.dataset)[1]
     make_application()
     limit_blas_threads(1)
     stop, drawn, encoding = threading.Event(), threading.Event(), threading.Event()

@@ -329,6 +329,14 @@ def reference(source):
     return source if source in NAMES else str(Path(source).resolve())
 
 
+def same_data(a, b):
+    """True when two data set names or paths name the same data."""
+    a, b = str(a), str(b)
+    if a in NAMES or b in NAMES:
+        return a == b
+    return Path(a).resolve() == Path(b).resolve()
+
+
 def class_names(name):
     """The class names of the named data set (``mnist``, ``fashion``, ``trask``, ``xor``)."""
     return FASHION_CLASSES if name == "fashion" else ("0", "1") if name in ("trask", "xor") \
