@@ -228,8 +228,8 @@ def build_parser():
                              "data if that moved)")
     add_training_flags(rec.add_argument_group("with --preset, the training settings"))
     rec.add_argument("--panels", default="cost,weights",
-                     help="one to four of cost, weights, confusion, surface, pad, activations "
-                          "(default: cost,weights)")
+                     help="one to four of cost, weights, confusion, surface, pad, activations, "
+                          "nodelink, each once (default: cost,weights)")
     rec.add_argument("--out", required=True, type=_file_name, metavar="FILE",
                      help="the video: .mp4 or .gif")
     rec.add_argument("--fps", type=_number(int, lambda v: 1 <= v <= 120, "from 1 to 120"),

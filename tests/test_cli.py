@@ -335,6 +335,19 @@ def test_lab_help_and_error_give_one_range_of_classes():
         lab_config(_parsed("lab", "--dataset", "blobs", "--classes", str(MAX_CLASSES + 1)))
 
 
+@pytest.mark.parametrize("hidden", ["-4", "4--2", "4-2-"])
+def test_lab_hidden_sizes_with_an_empty_one_are_refused(hidden):
+    """``lab --hidden=-4`` was read as 4 (the minus sign dropped)."""
+    from digit_descent.cli.lab import lab_config
+    from digit_descent.cli.options import UsageError
+
+    with pytest.raises(UsageError, match=f"--hidden: expected whole numbers like 4-2, got "
+                                         f"'{hidden}'"):
+        lab_config(_parsed("lab", f"--hidden={hidden}"))
+    assert lab_config(_parsed("lab", "--hidden", "")).hidden == ()  # no hidden layer
+    assert lab_config(_parsed("lab", "--hidden", "4,2")).hidden == (4, 2)
+
+
 def test_a_full_standard_output_still_saves_the_files(tmp_path):
     """``train … --save m.npz > /dev/full``: one error line, the run ends and saves."""
     import errno
@@ -433,3 +446,34 @@ def test_a_run_with_a_closed_standard_stream_still_saves(fd, tmp_path):
     assert load_model(model).metadata["summary"]["epochs"] == 20
     assert load_session(session).epoch == 20
     assert _run_closed(2, "train", "--epochs", "0").returncode == 2  # the error, unseen
+
+
+def test_record_says_the_frames_and_length_it_made():
+    """``record --seconds 0.01`` said "saved 1 frames (0.2 s at 5 fps)"."""
+    from digit_descent.cli.record import _saved
+
+    def said(frames, fps, seconds):
+        return _saved(frames, _parsed("record", "--preset", "xor", "--out", "v.gif", "--fps",
+                                      str(fps), "--seconds", str(seconds)))
+
+    assert said(1, 5, 0.01) == ("saved 1 frame (0.2 s at 5 fps: a whole number of frames, at "
+                                "least one, for the 0.01 s asked) to v.gif")
+    assert said(300, 30, 10) == "saved 300 frames (10.0 s at 30 fps) to v.gif"
+    assert said(3, 30, 0.11) == "saved 3 frames (0.1 s at 30 fps) to v.gif"  # 3.3: 3
+
+
+def test_record_panels_help_names_every_recordable_panel_and_each_once():
+    """--panels' help listed 6 panels, its error 7; ``--panels cost,cost`` was taken."""
+    from digit_descent.cli.options import UsageError
+    from digit_descent.cli.record import _panels
+    from digit_descent.gui.recorder import RECORDABLE
+
+    parser = __import__("digit_descent.cli", fromlist=["build_parser"]).build_parser()
+    record = parser._subparsers._group_actions[0].choices["record"]
+    shown = " ".join(record.format_help().split())
+    assert f"one to four of {', '.join(RECORDABLE)}, each once" in shown
+    assert _panels("cost, weights,") == ["cost", "weights"]
+    with pytest.raises(UsageError, match="--panels names cost more than once: name each "
+                                         "panel once"):
+        _panels("cost,weights,cost")
+
