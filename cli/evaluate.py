@@ -35,8 +35,9 @@ def _split_for(model, learned, chosen):
         return split, None
     what = ("its answers name other things" if learned in datamod.NAMES
             else "if their classes differ, its answers name other things")
-    return split, (f"the model learned {learned}, this is {split.name} ({chosen}): {what}, so "
-                   "the accuracy compares unlike with unlike")
+    this = split.name if split.name == str(chosen) else f"{split.name} ({chosen})"
+    return split, (f"the model learned {learned}, this is {this}: {what}, so the accuracy "
+                   "compares unlike with unlike")
 
 
 def load_network(path, step=None):
@@ -60,7 +61,8 @@ def run_eval(args, out=None, err=None):
     test = split.test
     if net.sizes[0] != test.n_inputs or net.sizes[-1] != test.n_outputs:
         raise UsageError(f"{args.model}: a {'-'.join(map(str, net.sizes))} network does not fit "
-                         f"the {split.name} data ({test.n_inputs} inputs, {test.n_outputs} outputs)")
+                         f"the {split.name} data ({datamod.counted(test.n_inputs, 'input')}, "
+                         f"{datamod.counted(test.n_outputs, 'output')})")
     evaluation = inspection.evaluate(net, test)
     confusion, acc = evaluation.confusion(), evaluation.accuracy
     k = len(confusion)

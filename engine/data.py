@@ -329,6 +329,11 @@ def reference(source):
     return source if source in NAMES else str(Path(source).resolve())
 
 
+def counted(n, noun):
+    """``"1 output"``, ``"784 inputs"``, ``"60,000 images"``: ``n`` of ``noun``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def same_data(a, b):
     """True when two data set names or paths name the same data."""
     a, b = str(a), str(b)

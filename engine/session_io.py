@@ -246,10 +246,11 @@ def relocated(record, source, split):
                         "the new place of data that has moved")
     sizes, test = record.sizes, split.test
     if (test.n_inputs, test.n_outputs) != (sizes[0], sizes[-1]):
-        raise DataError(f"{source}: other data than the session learned: {test.n_inputs:,} "
-                        f"inputs and {test.n_outputs:,} classes, where its "
-                        f"{'-'.join(map(str, sizes))} network takes {sizes[0]:,} inputs and "
-                        f"gives {sizes[-1]:,} classes")
+        count = datamod.counted
+        raise DataError(f"{source}: other data than the session learned: "
+                        f"{count(test.n_inputs, 'input')} and {count(test.n_outputs, 'output')}, "
+                        f"where its {'-'.join(map(str, sizes))} network has "
+                        f"{count(sizes[0], 'input')} and {count(sizes[-1], 'output')}")
     subset, n = record.config.train_subset, len(split.train)
     n = min(n, subset) if subset else n
     ends = [r for r in record.reports if r.epoch > 0]

@@ -75,7 +75,10 @@ def test_eval_scores_a_model_on_the_data_it_learned(tmp_path, tiny_npz):
     assert "warning" not in result
     other = run("eval", str(model), "--dataset", "mnist")
     assert other.returncode == 0 and "on 10,000 mnist images" in other.stdout
-    assert other.stderr.startswith(f"warning: the model learned {tiny_npz}, this is mnist (mnist)")
+    assert other.stderr.startswith(f"warning: the model learned {tiny_npz}, this is mnist: ")
+    copy = tmp_path / "copy.npz"  # a path: named as the data set, then as given
+    copy.write_bytes(tiny_npz.read_bytes())
+    assert f"this is copy ({copy}): " in run("eval", str(model), "--dataset", str(copy)).stderr
     tiny_npz.unlink()
     gone = run("eval", str(model))
     assert gone.returncode == 2 and not gone.stdout
@@ -189,7 +192,9 @@ def test_a_session_whose_data_moved_is_resumed_and_filmed_from_its_new_place(tmp
                                            "learned: 200 training images, where its epochs "
                                            "had 240\n")
     r = run("train", "--resume", str(session), "--dataset", "xor")
-    assert r.returncode == 2 and "2 inputs and 1 classes, where its 784-10 network" in r.stderr
+    assert r.returncode == 2 and r.stderr == ("error: xor: other data than the session learned: "
+                                              "2 inputs and 1 output, where its 784-10 network "
+                                              "has 784 inputs and 10 outputs\n")
     video = tmp_path / "v.gif"
     r = run("record", "--session", str(session), "--dataset", str(new), "--out", str(video),
             "--fps", "2", "--seconds", "1", "--size", "64x64", "--panels", "cost")
@@ -201,3 +206,14 @@ def test_a_session_whose_data_moved_is_resumed_and_filmed_from_its_new_place(tmp
     assert (record.epoch, record.config.dataset) == (2, str(new))  # its data's new place
     r = run("train", "--resume", str(session), "--dataset", str(other))
     assert r.returncode == 2 and "not the data the session learned" in r.stderr
+
+
+def test_a_network_that_does_not_fit_counts_in_words(tmp_path):
+    """eval said "(2 inputs, 1 outputs)"."""
+    from digit_descent.engine import Network, save_model
+
+    save_model(Network((3, 4, 1)), tmp_path / "m.npz", dataset="trask")
+    r = run("eval", str(tmp_path / "m.npz"), "--dataset", "xor")
+    assert (r.returncode, r.stderr) == (2, f"error: {tmp_path / 'm.npz'}: a 3-4-1 network does "
+                                           "not fit the xor data (2 inputs, 1 output)\n")
+
