@@ -16,7 +16,7 @@ import sys
 from digit_descent.engine import DigitDescentError
 
 from .evaluate import run_eval
-from .lesson import checked_lesson, run_lesson
+from .lesson import check_lesson_flags, checked_lesson, run_lesson
 from .options import build_parser, config_from_args
 from .output import open_standard_streams, silence
 from .predict import run_predict
@@ -40,6 +40,8 @@ def main(argv=None):
                 sys.stderr.write(f"forgot the settings in {reset_settings()}\n")
 
             return run_app(preset_name=args.preset, start=args.train)
+        if args.command == "lesson":
+            check_lesson_flags(args)
         if args.command == "lesson" and args.name and not args.list and not args.headless:
             from digit_descent.engine.lessons import lesson
             from digit_descent.gui.app import run_app

@@ -217,7 +217,8 @@ def build_parser():
     lesson.add_argument("--data", metavar="FOLDER",
                         help="the data a lesson needs and the app does not embed (cifar10: "
                              "the folder cifar-10-batches-bin)")
-    lesson.add_argument("--json", action="store_true", help="JSON lines")
+    lesson.add_argument("--json", action="store_true",
+                        help="JSON lines: the list, or with --headless the experiment's")
 
     rec = sub.add_parser("record", help="film a training run (or replay a session) as an MP4 "
                                         "or animated GIF of the chosen panels")

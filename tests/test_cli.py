@@ -477,3 +477,27 @@ def test_record_panels_help_names_every_recordable_panel_and_each_once():
                                          "panel once"):
         _panels("cost,weights,cost")
 
+
+@pytest.mark.parametrize("argv, message", [
+    (("lesson", "3b1b", "--short", "--json"), "--short and --json go with --headless (the "
+     "experiment run without a window): add --headless, or drop them to open the app on the "
+     "lesson"),
+    (("lesson", "noise", "--json"), "--json goes with --headless (the experiment run without a "
+     "window): add --headless, or drop it to open the app on the lesson"),
+    (("lesson", "--short"), "--short goes with --headless (the experiment run without a "
+     "window): add --headless, or drop it"),
+    (("lesson", "--headless"), "--headless runs a lesson's experiment: name one ('lesson NAME "
+     "--headless'; 'lesson' lists them)"),
+])
+def test_lesson_flags_that_would_be_ignored_are_refused(argv, message):
+    """``lesson 3b1b --short --json`` opened the app and ignored both flags."""
+    from digit_descent.cli.lesson import check_lesson_flags
+    from digit_descent.cli.options import UsageError
+
+    with pytest.raises(UsageError) as error:
+        check_lesson_flags(_parsed(*argv))
+    assert str(error.value) == message
+    for fine in (("lesson", "--json"), ("lesson", "--list", "--json"),
+                 ("lesson", "noise", "--headless", "--short", "--json"), ("lesson", "noise")):
+        check_lesson_flags(_parsed(*fine))
+
