@@ -35,6 +35,9 @@ class _TopParser(_Parser):
     def parse_known_args(self, args=None, namespace=None):
         args, rest = super().parse_known_args(args, namespace)
         _merge_top_level(args, after=rest)
+        if args.command == "lesson" and args.name and rest and rest[0].isdigit():
+            raise UsageError(f"lesson {args.name} {rest[0]}: a lesson opens at its first stage; "
+                             "go on with Next stage (Page Down) in the app")
         return args, rest
 
 

@@ -501,3 +501,14 @@ def test_lesson_flags_that_would_be_ignored_are_refused(argv, message):
                  ("lesson", "noise", "--headless", "--short", "--json"), ("lesson", "noise")):
         check_lesson_flags(_parsed(*fine))
 
+
+def test_a_lesson_stage_number_is_answered_in_words():
+    """``lesson 3b1b 3`` said "unrecognized arguments: 3"."""
+    from digit_descent.cli.options import UsageError
+
+    with pytest.raises(UsageError, match=r"^lesson 3b1b 3: a lesson opens at its first stage; go "
+                                         r"on with Next stage \(Page Down\) in the app$"):
+        _parsed("lesson", "3b1b", "3")
+    with pytest.raises(UsageError, match="^unrecognized arguments: x$"):
+        _parsed("lesson", "3b1b", "x")
+
