@@ -35,8 +35,7 @@ def lab_config(args):
     from digit_descent.engine.lab import LabConfig
 
     try:
-        hidden = tuple(int(p) for p in args.hidden.replace(",", "-").split("-")) \
-            if args.hidden.strip() else ()  # "-4", "4--2": an empty size, refused
+        hidden = tuple(int(p) for p in args.hidden.replace(",", "-").split("-") if p.strip())
     except ValueError:
         raise UsageError(f"--hidden: expected whole numbers like 4-2, got {args.hidden!r}") from None
     features = ("x",) if args.dataset in REGRESSION else ("x", "y")
