@@ -108,7 +108,8 @@ def _check_targets(args):
         raise UsageError(f"--save and --session name the same file ({args.save}): the session "
                          "would overwrite the model; give two names")
     if args.save and (same(args.save, args.resume) or is_session_file(args.save)):
-        what = "is the session being resumed" if same(args.save, args.resume) else "holds a session"
+        what = ("is the session being resumed" if same(args.save, args.resume)
+                else "holds a session")
         raise UsageError(f"--save {args.save}: it {what}; a model saved there would replace "
                          f"the run it records. Keep it with --session {args.save}, or give "
                          "--save another name")
