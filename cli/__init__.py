@@ -5,7 +5,9 @@ Every user error prints one ``error: …`` line on stderr and exits with code 2;
 run that ends no better than guessing, or diverges, warns and exits with code 1, and so does
 ``predict`` when it refused an image; Ctrl+C exits with 130; output whose reader has gone
 (``| head``) ends quietly with 0 (``train`` still saves), and output that cannot be written
-(``> /dev/full``) is one ``error:`` line and exit 1.
+(``> /dev/full``) is one ``error:`` line and exit 1. A standard output closed from the
+start (``>&-``) is taken as a reader gone; a closed standard error silences the notes, warnings
+and errors, not the run.
 """
 
 import signal
@@ -14,9 +16,9 @@ import sys
 from digit_descent.engine import DigitDescentError
 
 from .evaluate import run_eval
-from .lesson import checked_lesson, run_lesson
+from .lesson import check_lesson_flags, checked_lesson, run_lesson
 from .options import build_parser, config_from_args
-from .output import silence
+from .output import open_standard_streams, silence
 from .predict import run_predict
 from .record import run_record
 from .train import run_train
@@ -26,6 +28,7 @@ __all__ = ["main", "build_parser", "config_from_args"]
 
 def main(argv=None):
     """Entry point; returns the process exit code."""
+    open_standard_streams()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -37,6 +40,8 @@ def main(argv=None):
                 sys.stderr.write(f"forgot the settings in {reset_settings()}\n")
 
             return run_app(preset_name=args.preset, start=args.train)
+        if args.command == "lesson":
+            check_lesson_flags(args)
         if args.command == "lesson" and args.name and not args.list and not args.headless:
             from digit_descent.engine.lessons import lesson
             from digit_descent.gui.app import run_app

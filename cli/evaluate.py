@@ -6,7 +6,6 @@ the data ``--dataset`` names, with a warning when that is not the data it learne
 
 import json
 import sys
-from pathlib import Path
 
 from digit_descent.engine import data as datamod
 from digit_descent.engine import inspection
@@ -16,13 +15,6 @@ from digit_descent.engine.session_io import is_session_file, load_session
 
 from .options import UsageError
 from .output import Lines
-
-
-def _same_data(a, b):
-    """True when two data set names or paths name the same data."""
-    if a in datamod.NAMES or b in datamod.NAMES:
-        return a == b
-    return Path(a).resolve() == Path(b).resolve()
 
 
 def _split_for(model, learned, chosen):
@@ -37,14 +29,15 @@ def _split_for(model, learned, chosen):
             raise UsageError(f"{model}: it learned {learned}, which cannot be read now ({exc}); "
                              "name the data to score it on with --dataset") from None
     split = datamod.load(chosen)
-    if learned is None or _same_data(learned, chosen):
+    if learned is None or datamod.same_data(learned, chosen):
         return split, None
     if learned in datamod.NAMES and datamod.class_names(learned) == split.test.class_names:
         return split, None
     what = ("its answers name other things" if learned in datamod.NAMES
             else "if their classes differ, its answers name other things")
-    return split, (f"the model learned {learned}, this is {split.name} ({chosen}): {what}, so "
-                   "the accuracy compares unlike with unlike")
+    this = split.name if split.name == str(chosen) else f"{split.name} ({chosen})"
+    return split, (f"the model learned {learned}, this is {this}: {what}, so the accuracy "
+                   "compares unlike with unlike")
 
 
 def load_network(path, step=None):
@@ -68,7 +61,8 @@ def run_eval(args, out=None, err=None):
     test = split.test
     if net.sizes[0] != test.n_inputs or net.sizes[-1] != test.n_outputs:
         raise UsageError(f"{args.model}: a {'-'.join(map(str, net.sizes))} network does not fit "
-                         f"the {split.name} data ({test.n_inputs} inputs, {test.n_outputs} outputs)")
+                         f"the {split.name} data ({datamod.counted(test.n_inputs, 'input')}, "
+                         f"{datamod.counted(test.n_outputs, 'output')})")
     evaluation = inspection.evaluate(net, test)
     confusion, acc = evaluation.confusion(), evaluation.accuracy
     k = len(confusion)

@@ -9,6 +9,25 @@ from .options import UsageError
 from .output import Lines
 
 
+def check_lesson_flags(args):
+    """Raise UsageError for the flags ``lesson`` would otherwise ignore: ``--short`` always
+    and ``--json`` with a lesson go with ``--headless``, which needs a lesson's name."""
+    if args.headless and not args.name:
+        raise UsageError("--headless runs a lesson's experiment: name one ('lesson NAME "
+                         "--headless'; 'lesson' lists them)")
+    if args.headless:
+        return
+    ignored = [flag for flag, given in (("--short", args.short),
+                                        ("--json", args.json and args.name and not args.list))
+               if given]
+    if ignored:
+        one = len(ignored) == 1
+        then = " to open the app on the lesson" if args.name and not args.list else ""
+        raise UsageError(f"{' and '.join(ignored)} {'goes' if one else 'go'} with --headless (the "
+                         "experiment run without a window): add --headless, or drop "
+                         f"{'it' if one else 'them'}{then}")
+
+
 def checked_lesson(name, find):
     try:
         return find(name)

@@ -35,6 +35,9 @@ class _TopParser(_Parser):
     def parse_known_args(self, args=None, namespace=None):
         args, rest = super().parse_known_args(args, namespace)
         _merge_top_level(args, after=rest)
+        if args.command == "lesson" and args.name and rest and rest[0].isdigit():
+            raise UsageError(f"lesson {args.name} {rest[0]}: a lesson opens at its first stage; "
+                             "go on with Next stage (Page Down) in the app")
         return args, rest
 
 
@@ -64,8 +67,9 @@ def _merge_top_level(args, after=()):
         args.preset = top
     if command == "record" and not (args.preset or args.session):
         raise UsageError("record needs --preset (train and film it) or --session (replay it)")
-    if command == "record" and args.session:
-        given = [s.flag for s in SETTINGS if getattr(args, s.name) is not None]
+    if command == "record" and args.session:  # --dataset: the new place of its data
+        given = [s.flag for s in SETTINGS if getattr(args, s.name) is not None
+                 and s.name != "dataset"]
         if given:
             raise UsageError(f"record --session films the saved run as it was: drop "
                              f"{', '.join(given)}")
@@ -176,7 +180,8 @@ def build_parser():
                        help="save the whole run (weights along the way, costs, reports) to PATH")
     train.add_argument("--resume", type=_file_name, metavar="SESSION",
                        help="train on from the end of a saved session (its network, settings "
-                            "and records), --epochs more epochs (default: as many as it had)")
+                            "and records), --epochs more epochs (default: as many as it had); "
+                            "--dataset gives the new place of its data if that moved")
     train.add_argument("--json", action="store_true", help="one JSON object per line per epoch")
 
     ev = sub.add_parser("eval", help="test accuracy and confusion matrix of a saved model")
@@ -215,18 +220,20 @@ def build_parser():
     lesson.add_argument("--data", metavar="FOLDER",
                         help="the data a lesson needs and the app does not embed (cifar10: "
                              "the folder cifar-10-batches-bin)")
-    lesson.add_argument("--json", action="store_true", help="JSON lines")
+    lesson.add_argument("--json", action="store_true",
+                        help="JSON lines: the list, or with --headless the experiment's")
 
     rec = sub.add_parser("record", help="film a training run (or replay a session) as an MP4 "
                                         "or animated GIF of the chosen panels")
     source = rec.add_mutually_exclusive_group()  # one of them: checked in _merge_top_level
     source.add_argument("--preset", choices=list(PRESETS), help="train this preset and film it")
     source.add_argument("--session", type=_file_name, metavar="PATH",
-                        help="replay a saved session")
+                        help="replay a saved session (--dataset: the new place of its "
+                             "data if that moved)")
     add_training_flags(rec.add_argument_group("with --preset, the training settings"))
     rec.add_argument("--panels", default="cost,weights",
-                     help="one to four of cost, weights, confusion, surface, pad, activations "
-                          "(default: cost,weights)")
+                     help="one to four of cost, weights, confusion, surface, pad, activations, "
+                          "nodelink, each once (default: cost,weights)")
     rec.add_argument("--out", required=True, type=_file_name, metavar="FILE",
                      help="the video: .mp4 or .gif")
     rec.add_argument("--fps", type=_number(int, lambda v: 1 <= v <= 120, "from 1 to 120"),

@@ -10,6 +10,7 @@ from digit_descent.engine import DigitDescentError
 from digit_descent.engine.threads import limit_blas_threads
 
 from .options import UsageError, config_from_args
+from .train import open_session
 
 
 def _size(text):
@@ -18,6 +19,27 @@ def _size(text):
     except ValueError:
         raise UsageError(f"--size: expected WIDTHxHEIGHT like 1920x1080, got {text!r}") from None
     return width, height
+
+
+def _panels(text):
+    """The panels ``--panels`` names, in order; UsageError for one named twice (the recorder
+    checks the names and their number)."""
+    keys = [key.strip() for key in text.split(",") if key.strip()]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise UsageError(f"--panels names {', '.join(twice)} more than once: name each panel "
+                         "once")
+    return keys
+
+
+def _saved(frames, args):
+    """The line saying what was filmed: frames, length, and the length asked when whole
+    frames made it another."""
+    length = frames / args.fps
+    rounded = (f": a whole number of frames, at least one, for the {args.seconds:g} s asked"
+               if abs(length - args.seconds) > 0.5 / args.fps else "")
+    return (f"saved {frames:,} frame{'s' if frames != 1 else ''} ({length:.1f} s at "
+            f"{args.fps} fps{rounded}) to {args.out}")
 
 
 def run_record(args, err=None):
@@ -34,8 +56,11 @@ def run_record(args, err=None):
     from digit_descent.gui.app import make_application
     from digit_descent.gui.recorder import record
 
-    size = _size(args.size)
-    source = config_from_args(args) if args.preset else args.session
+    size, panels = _size(args.size), _panels(args.panels)
+    if args.preset:
+        source = config_from_args(args)
+    else:
+        source = open_session(args.session, args.dataset)[1]
     make_application()
     limit_blas_threads(1)
     stop, drawn, encoding = threading.Event(), threading.Event(), threading.Event()
@@ -65,17 +90,15 @@ def run_record(args, err=None):
 
     previous = signal.signal(signal.SIGINT, on_ctrl_c)
     try:
-        frames = record(source, [p.strip() for p in args.panels.split(",") if p.strip()],
-                        args.out, fps=args.fps, size=size, seconds=args.seconds,
-                        progress=progress)
+        frames = record(source, panels, args.out, fps=args.fps, size=size,
+                        seconds=args.seconds, progress=progress)
     except DigitDescentError:
         if drawn.is_set():
             err.write("\n")  # the error on a line of its own, not after the progress bar
         raise
     finally:
         signal.signal(signal.SIGINT, previous)
-    err.write(f"\nsaved {frames} frames ({frames / args.fps:.1f} s at {args.fps} fps) "
-              f"to {args.out}\n")
+    err.write(f"\n{_saved(frames, args)}\n")
     return 0
 
 

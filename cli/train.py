@@ -4,15 +4,17 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 from digit_descent.engine.advice import beyond_chance, lr_advice
-from digit_descent.engine.data import reference
+from digit_descent.engine.data import NAMES, load, reference
 from digit_descent.engine.errors import DivergedError, SessionFileError
 from digit_descent.engine.model_io import check_save_target, save_model
 from digit_descent.engine.session import Session
-from digit_descent.engine.session_io import load_session, save_session
+from digit_descent.engine.session_io import (is_session_file, load_session, relocated,
+                                              save_session)
 from digit_descent.engine.settings_spec import SETTINGS, SPEC
 from digit_descent.engine.threads import limit_blas_threads
 
@@ -50,7 +52,28 @@ def _format_report(r, epochs):
             f"train acc {r.train_accuracy:6.2%}  test acc {r.test_accuracy:6.2%}  {r.seconds:.2f} s")
 
 
-_SETTINGS = ("preset", *(s.name for s in SETTINGS if s.name != "epochs"))  # fixed by --resume
+# fixed by --resume (--dataset only gives the new place of its data)
+_SETTINGS = ("preset", *(s.name for s in SETTINGS if s.name not in ("epochs", "dataset")))
+
+
+def open_session(path, dataset=None):
+    """``(record, Session)`` of the session file ``path``, its data read from ``dataset``
+    when given: the new place of data that moved (see engine.session_io.relocated).
+
+    Raises UsageError naming --dataset as the fix when its data is no longer where it was.
+    """
+    record, split = load_session(path), None
+    if dataset:
+        split = load(dataset)
+        record = relocated(record, dataset, split)
+    learned = record.config.dataset
+    if split is None and learned not in NAMES and not Path(learned).exists():
+        raise UsageError(f"{path}: the data it learned, {learned}, is not there any more: if "
+                         "it moved, give its new place with --dataset PATH")
+    try:
+        return record, Session.from_record(record, split)
+    except ValueError as exc:
+        raise UsageError(f"{path}: {exc}") from None
 
 
 def _start_session(args):
@@ -66,11 +89,7 @@ def _start_session(args):
                if getattr(args, name) is not None]
     if changed:
         raise UsageError(f"--resume trains the saved run on as it was: drop {', '.join(changed)}")
-    record = load_session(args.resume)
-    try:
-        session = Session.from_record(record)
-    except ValueError as exc:
-        raise UsageError(f"{args.resume}: {exc}") from None
+    record, session = open_session(args.resume, args.dataset)
     try:
         session.set_epochs(session.trainer.epoch + (args.epochs or record.config.epochs))
     except ValueError:
@@ -79,17 +98,31 @@ def _start_session(args):
     return session, session.config
 
 
-def run_train(args, out=None, err=None):
-    err = err or sys.stderr
-    out = Lines(out or sys.stdout, err, then="the run goes on without its report")
-    if args.save and args.session and os.path.realpath(args.save) == os.path.realpath(
-            args.session):
+def _check_targets(args):
+    """Raise UsageError (or the file's error) now, not after an hour of training, when a
+    file ``--save`` or ``--session`` names could not be written or would lose a run."""
+    def same(a, b):
+        return a and b and os.path.realpath(a) == os.path.realpath(b)
+
+    if same(args.save, args.session):
         raise UsageError(f"--save and --session name the same file ({args.save}): the session "
                          "would overwrite the model; give two names")
-    if args.save:  # now, not after an hour of training
+    if args.save and (same(args.save, args.resume) or is_session_file(args.save)):
+        what = ("is the session being resumed" if same(args.save, args.resume)
+                else "holds a session")
+        raise UsageError(f"--save {args.save}: it {what}; a model saved there would replace "
+                         f"the run it records. Keep it with --session {args.save}, or give "
+                         "--save another name")
+    if args.save:
         check_save_target(args.save)
     if args.session:
         check_save_target(args.session, "session", SessionFileError)
+
+
+def run_train(args, out=None, err=None):
+    err = err or sys.stderr
+    out = Lines(out or sys.stdout, err, then="the run goes on without its report")
+    _check_targets(args)
     session, cfg = _start_session(args)
     for note in session.trainer.split.notes:  # how a CSV's test set was made, say
         err.write(f"note: {note}\n")

@@ -5,7 +5,8 @@ columns ``pixel0 … pixel783``; ``mnist_train.csv``/``mnist_test.csv`` have no 
 label first, then 784 pixels. Each row is one image, pixels 0–255 (or floats in [0, 1]).
 
 A CSV holds one set: when ``mnist_test.csv`` lies beside ``mnist_train.csv`` it is the test
-set; otherwise the last sixth of the rows (in file order, the same every time) is held out.
+set; otherwise (or when that file has no labels, as Kaggle's ``test.csv`` beside its
+``train.csv``) the last sixth of the rows (in file order, the same every time) is held out.
 Rows are counted before anything is allocated and parsed in blocks.
 """
 
@@ -25,6 +26,11 @@ LABEL_NAMES = ("label", "labels", "class", "digit", "target", "y")  # a header's
 HELD_OUT = 6  # without a test file, the last 1/HELD_OUT of the rows is the test set
 NO_LABELS = ("has no label column: it looks like Kaggle's test.csv, which is for "
              "submissions. Open train.csv (a 'label' column, then pixel0 … pixel783)")
+OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "bars", " ": "spaces"}
+
+
+class UnlabelledError(DataError):
+    """A CSV of images without labels (Kaggle's ``test.csv``)."""
 
 
 def _is_number(text):
@@ -65,18 +71,27 @@ def _lines(f, path):
 
 
 def _layout(path, first):
-    """``(has_header, label_column, n_columns)`` from the first line's fields."""
+    """``(has_header, label_column, n_columns)`` from the first line's fields.
+
+    Raises UnlabelledError for a file of pixels only, DataError for any other layout.
+    """
     fields = [f.strip().strip('"').lower() for f in first.split(",")]
+    if len(fields) == 1:
+        used = max(OTHER_SEPARATORS, key=first.strip().count)
+        seen = (f": its fields are separated by {OTHER_SEPARATORS[used]}"
+                if used in first.strip() else "")
+        raise DataError(f"{path}: its first line has no commas: not comma-separated{seen}. "
+                        "Save it as CSV with commas (a label, then the pixels, each row)")
     if all(_is_number(f) for f in fields):
         if math.isqrt(len(fields)) ** 2 == len(fields):
-            raise DataError(f"{path}: {len(fields)} columns, all pixels: {NO_LABELS}")
+            raise UnlabelledError(f"{path}: {len(fields)} columns, all pixels: {NO_LABELS}")
         if math.isqrt(len(fields) - 1) ** 2 != len(fields) - 1:
             raise DataError(f"{path}: {len(fields)} columns; expected a label then the pixels "
                             "of a square image (785 for 28×28)")
         return False, 0, len(fields)
     column = next((fields.index(n) for n in LABEL_NAMES if n in fields), None)
     if column is None:
-        raise DataError(f"{path}: {NO_LABELS}")
+        raise UnlabelledError(f"{path}: {NO_LABELS}")
     pixels = len(fields) - 1
     if math.isqrt(pixels) ** 2 != pixels:
         raise DataError(f"{path}: {pixels} pixel columns do not make a square image "
@@ -105,9 +120,12 @@ def _parse(path, block, n_columns):
     text = [line for _, line in block]
     for dtype in (np.int32, np.float32):
         try:
-            return np.loadtxt(text, delimiter=",", quotechar='"', dtype=dtype, ndmin=2)
+            rows = np.loadtxt(text, delimiter=",", quotechar='"', dtype=dtype, ndmin=2)
         except ValueError:
             continue
+        if rows.shape[1] == n_columns:  # rows all of another length parse too
+            return rows
+        break
     raise _bad_line(path, block, n_columns)
 
 
@@ -186,17 +204,27 @@ def _test_file(path):
 
 
 def read_csv_split(path):
-    """``(arrays, note)``: x/y train/test arrays of a CSV and how its test set was made."""
+    """``(arrays, note)``: x/y train/test arrays of a CSV and how its test set was made.
+
+    The test file beside it (see :func:`_test_file`) is the test set when it has labels;
+    without them (Kaggle's ``test.csv``, for submissions) it is passed over, as is no test
+    file, and the last 1/HELD_OUT of the rows is held out. Raises DataError naming the file.
+    """
     path = Path(path)
     x, y = read_csv(path)
-    test_path = _test_file(path)
+    test_path, why = _test_file(path), "a CSV has no test set: its"
     if test_path is not None:
-        x_test, y_test = read_csv(test_path)
-        return ({"x_train": x, "y_train": y, "x_test": x_test, "y_test": y_test},
-                f"test set: {test_path.name}")
+        try:
+            x_test, y_test = read_csv(test_path)
+        except UnlabelledError:
+            why = (f"{test_path.name} beside {path.name} has no labels (Kaggle's test.csv is "
+                   f"for submissions), so it is not a test set: {path.name}'s")
+        else:
+            return ({"x_train": x, "y_train": y, "x_test": x_test, "y_test": y_test},
+                    f"test set: {test_path.name}")
     if len(x) < 2:
         raise DataError(f"{path}: one row cannot make both a training and a test set")
     cut = len(x) - max(1, len(x) // HELD_OUT)
     return ({"x_train": x[:cut], "y_train": y[:cut], "x_test": x[cut:], "y_test": y[cut:]},
-            f"a CSV has no test set: its last {len(x) - cut:,} rows (1/{HELD_OUT}, in file "
-            f"order) are held out as the test set")
+            f"{why} last {len(x) - cut:,} rows (1/{HELD_OUT}, in file order) are held "
+            "out as the test set")

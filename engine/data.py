@@ -251,7 +251,8 @@ def load_idx_folder(folder, name=None, class_names=DIGITS):
     if is_idx_name(folder.name) and (folder / folder.name).is_file():
         folder = folder.parent
     prefix = idx_prefix(folder)
-    arrays = {key: read_idx(find_idx(folder, prefix, key)) for key in IDX_FILES}
+    arrays = {key: read_idx(find_idx(folder, prefix, key), "images" if key[0] == "x" else
+                            "labels") for key in IDX_FILES}
     notes = (f"read the {prefix}… files",) if prefix else ()
     return _digits_split(name or prefix.rstrip("-") or folder.name, folder, arrays,
                          class_names, notes)
@@ -326,6 +327,19 @@ def reference(source):
     it is, a path made absolute, so that ``eval`` finds it from any folder."""
     source = str(source)
     return source if source in NAMES else str(Path(source).resolve())
+
+
+def counted(n, noun):
+    """``"1 output"``, ``"784 inputs"``, ``"60,000 images"``: ``n`` of ``noun``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def same_data(a, b):
+    """True when two data set names or paths name the same data."""
+    a, b = str(a), str(b)
+    if a in NAMES or b in NAMES:
+        return a == b
+    return Path(a).resolve() == Path(b).resolve()
 
 
 def class_names(name):

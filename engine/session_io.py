@@ -8,12 +8,14 @@ panel layout, say). Written atomically; read with the same checks as model files
 
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
+from . import data as datamod
 from .config import TrainConfig
-from .errors import SessionFileError
+from .errors import DataError, SessionFileError
 from .files import read_described
 from .model_io import atomic_write
 from .network import Network
@@ -223,3 +225,38 @@ def _ghosts(path, described, arrays):
     if start != len(parts[0]):
         raise bad("more costs than the ghosts described")
     return tuple(ghosts)
+
+
+def relocated(record, source, split):
+    """``record`` with its data set read from ``source`` instead (``split``: that data),
+    for a session whose data has moved.
+
+    Allowed when ``source`` names the data the run learned, or when that data was a file or
+    folder no longer where the session says and ``split`` is data of the same kind: as many
+    inputs and outputs (classes) as its network has, and as many training images as its
+    epochs had. A data set known by name (``mnist``…) is found by the app, never moved.
+    Raises DataError saying why not.
+    """
+    learned = record.config.dataset
+    if datamod.same_data(learned, source):
+        return record
+    if learned in datamod.NAMES or Path(learned).exists():
+        raise DataError(f"{source}: not the data the session learned ({learned}, still "
+                        "found): a session goes on with its own data, and is pointed only at "
+                        "the new place of data that has moved")
+    sizes, test = record.sizes, split.test
+    if (test.n_inputs, test.n_outputs) != (sizes[0], sizes[-1]):
+        count = datamod.counted
+        raise DataError(f"{source}: other data than the session learned: "
+                        f"{count(test.n_inputs, 'input')} and {count(test.n_outputs, 'output')}, "
+                        f"where its {'-'.join(map(str, sizes))} network has "
+                        f"{count(sizes[0], 'input')} and {count(sizes[-1], 'output')}")
+    subset, n = record.config.train_subset, len(split.train)
+    n = min(n, subset) if subset else n
+    ends = [r for r in record.reports if r.epoch > 0]
+    epoch_size = ends[-1].samples_seen // ends[-1].epoch if ends else None
+    if n != (epoch_size or n) or record.samples_seen // n != record.epoch:
+        had = f"{epoch_size:,}" if epoch_size else f"more than {record.samples_seen:,}"
+        raise DataError(f"{source}: other data than the session learned: {n:,} training "
+                        f"images, where its epochs had {had}")
+    return replace(record, config=record.config.replace(dataset=datamod.reference(source)))

@@ -45,7 +45,11 @@ def _short(value):
 
 
 def _number_text(value):
-    """``2,147,483,647`` or ``10,000`` for a whole number, ``1e-06`` or ``0.999`` otherwise."""
+    """``2,147,483,647`` or ``10,000`` for a whole number, ``1e-06`` or ``0.999`` otherwise;
+    ``1e+400`` for a whole number too long to read."""
+    if isinstance(value, int) and abs(value) >= 10**15:
+        digits = str(abs(value))
+        return f"{'-' if value < 0 else ''}{digits[0]}e+{len(digits) - 1}"
     if isinstance(value, int) or (1000 <= abs(value) < 1e15 and value == int(value)):
         return f"{int(value):,}"
     return f"{value:g}"
@@ -110,16 +114,16 @@ class Setting:
             return value
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise ValueError(f"{_short(value)} is not a number")
+        if not isinstance(value, numbers.Integral):
+            value = float(value)
+        if not self.low <= value <= self.high:  # also refuses NaN; 1e308 is out of range
+            raise ValueError(f"{_number_text(value)[:40]} is not between "
+                             f"{_number_text(self.low)} and {_number_text(self.high)}")
         if self.kind is int:
             if not isinstance(value, numbers.Integral):
                 raise ValueError(f"{_short(value)} is not a whole number")
-            value = int(value)
-        else:
-            value = float(value)
-        if not self.low <= value <= self.high:  # also refuses NaN
-            raise ValueError(f"{_number_text(value)[:40]} is not between "
-                             f"{_number_text(self.low)} and {_number_text(self.high)}")
-        return value
+            return int(value)
+        return float(value)
 
 
 def _checked_layers(value):

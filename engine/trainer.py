@@ -135,7 +135,8 @@ def build_network(config, split):
     if layers[0] != split.train.n_inputs or layers[-1] != split.train.n_outputs:
         raise ValueError(
             f"layers {'-'.join(map(str, layers))} do not fit the {split.name} data: it has "
-            f"{split.train.n_inputs} inputs and needs {split.train.n_outputs} outputs")
+            f"{datamod.counted(split.train.n_inputs, 'input')} and needs "
+            f"{datamod.counted(split.train.n_outputs, 'output')}")
     return Network(layers, config.activation, config.cost, seed=config.seed, init=config.init)
 
 

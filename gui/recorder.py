@@ -162,14 +162,16 @@ def _umask():
 
 def _filmed(source, count, evaluate):
     """``(frames, snapshots)``: the snapshots at ``count`` time-lapse steps of a fresh run of
-    ``source`` (a TrainConfig, trained here up to each) or of a saved session (a path,
-    looked back into at each; ``evaluate``: with the test set evaluated for each)."""
+    ``source`` (a TrainConfig, trained here up to each) or of a saved session (a path, or
+    the Session read from one: looked back into at each; ``evaluate``: with the test set
+    evaluated for each)."""
     if isinstance(source, (str, Path)):
-        record = load_session(source)
-        live = Session.from_record(record).snapshot()
+        source = Session.from_record(load_session(source))
+    if isinstance(source, Session):  # a saved run, read back
+        live, end = source.snapshot(), source.trainer.steps
 
         def replay():
-            for step in frame_steps(record.step, count):
+            for step in frame_steps(end, count):
                 view = live.at(int(step))
                 if evaluate and view.test_set is not None:
                     view = replace(view, evaluation=view.evaluate_test())
@@ -188,7 +190,8 @@ def _filmed(source, count, evaluate):
 
 
 def record(source, panels, out, fps=30, size=(1920, 1080), seconds=10.0, progress=None):
-    """Film ``source`` (a TrainConfig to train, or a session file to replay) into ``out``
+    """Film ``source`` (a TrainConfig to train, or a session to replay: its file, or the
+    Session read from it) into ``out``
     (``.mp4`` or ``.gif``): ``fps × seconds`` frames of ``panels`` at ``size``. Written to a
     temporary file beside ``out`` and renamed into place at the end (nothing half-written).
     ``progress(done, total)`` after every frame. Returns the number of frames."""

@@ -115,6 +115,26 @@ def test_save_target_is_checked_before_training(tmp_path):
     assert not r.stdout and not (tmp_path / "m.npz").exists()
 
 
+def test_save_onto_a_session_is_refused_before_training(tmp_path):
+    """``train --resume s.npz --save s.npz`` replaced the session by a bare model."""
+    import io
+
+    from digit_descent.cli.train import run_train
+    from digit_descent.engine.session_io import load_session
+
+    session = tmp_path / "s.npz"
+    assert run_train(_parsed("train", "--preset", "xor", "--epochs", "2", "--session",
+                             str(session)), out=io.StringIO(), err=io.StringIO()) == 0
+    before = session.read_bytes()
+    for argv, what in [(("--resume", str(session)), "is the session being resumed"),
+                       (("--preset", "xor"), "holds a session")]:
+        r = run("train", *argv, "--epochs", "1", "--save", str(session))
+        assert (r.returncode, r.stdout) == (2, "") and r.stderr == (
+            f"error: --save {session}: it {what}; a model saved there would replace the run it "
+            f"records. Keep it with --session {session}, or give --save another name\n")
+    assert session.read_bytes() == before and load_session(session).epoch == 2
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="Popen.send_signal(SIGINT) is POSIX")
 def test_ctrl_c_during_train_save_keeps_the_epochs_trained(tmp_path):
     import signal
@@ -370,3 +390,112 @@ def test_a_full_standard_output_is_one_line_not_a_traceback(command, tmp_path):
     assert r.returncode == 1
     assert r.stderr.splitlines() == [
         "error: cannot write to standard output (No space left on device)"], r.stderr
+
+
+def _run_closed(fd, *args):
+    """The command run with file descriptor ``fd`` (1: standard output, 2: error) closed,
+    as ``>&-`` (``2>&-``) does."""
+    return subprocess.run([sys.executable, "-m", "digit_descent", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120,
+                          preexec_fn=lambda: os.close(fd))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closing a descriptor before exec is POSIX")
+@pytest.mark.parametrize("command", [("lesson",), ("lesson", "trask", "--headless", "--short"),
+                                     ("eval", "MODEL"), ("predict", "--model", "MODEL", "IMAGE"),
+                                     ("train", "--preset", "xor", "--epochs", "1000000")])
+def test_a_closed_standard_output_ends_as_a_reader_gone(command, tmp_path):
+    """``digit-descent eval m.npz >&-`` raised AttributeError (sys.stdout is None)."""
+    from PIL import Image, ImageDraw
+
+    from digit_descent.engine import Network, save_model
+
+    model, image = tmp_path / "m.npz", tmp_path / "one.png"
+    save_model(Network((784, 10)), model, dataset="mnist")
+    picture = Image.new("L", (28, 28), 255)
+    ImageDraw.Draw(picture).line((14, 4, 14, 24), fill=0, width=3)  # a dark stroke on white
+    picture.save(image)
+    r = _run_closed(1, *[str(model) if a == "MODEL" else str(image) if a == "IMAGE" else a
+                         for a in command])
+    assert (r.returncode, r.stderr) == (0, ""), r.stderr  # a million epochs: stopped at once
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closing a descriptor before exec is POSIX")
+@pytest.mark.parametrize("fd", [1, 2])
+def test_a_run_with_a_closed_standard_stream_still_saves(fd, tmp_path):
+    from digit_descent.engine import load_model
+    from digit_descent.engine.session_io import load_session
+
+    model, session = tmp_path / "m.npz", tmp_path / "s.npz"
+    r = _run_closed(fd, "train", "--preset", "xor", "--epochs", "20", "--save", str(model),
+                    "--session", str(session))
+    assert r.returncode == 0 and "Traceback" not in r.stderr + r.stdout
+    assert load_model(model).metadata["summary"]["epochs"] == 20
+    assert load_session(session).epoch == 20
+    assert _run_closed(2, "train", "--epochs", "0").returncode == 2  # the error, unseen
+
+
+def test_record_says_the_frames_and_length_it_made():
+    """``record --seconds 0.01`` said "saved 1 frames (0.2 s at 5 fps)"."""
+    from digit_descent.cli.record import _saved
+
+    def said(frames, fps, seconds):
+        return _saved(frames, _parsed("record", "--preset", "xor", "--out", "v.gif", "--fps",
+                                      str(fps), "--seconds", str(seconds)))
+
+    assert said(1, 5, 0.01) == ("saved 1 frame (0.2 s at 5 fps: a whole number of frames, at "
+                                "least one, for the 0.01 s asked) to v.gif")
+    assert said(300, 30, 10) == "saved 300 frames (10.0 s at 30 fps) to v.gif"
+    assert said(3, 30, 0.11) == "saved 3 frames (0.1 s at 30 fps) to v.gif"  # 3.3: 3
+
+
+def test_record_panels_help_names_every_recordable_panel_and_each_once():
+    """--panels' help listed 6 panels, its error 7; ``--panels cost,cost`` was taken."""
+    from digit_descent.cli.options import UsageError
+    from digit_descent.cli.record import _panels
+    from digit_descent.gui.recorder import RECORDABLE
+
+    parser = __import__("digit_descent.cli", fromlist=["build_parser"]).build_parser()
+    record = parser._subparsers._group_actions[0].choices["record"]
+    shown = " ".join(record.format_help().split())
+    assert f"one to four of {', '.join(RECORDABLE)}, each once" in shown
+    assert _panels("cost, weights,") == ["cost", "weights"]
+    with pytest.raises(UsageError, match="--panels names cost more than once: name each "
+                                         "panel once"):
+        _panels("cost,weights,cost")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (("lesson", "3b1b", "--short", "--json"), "--short and --json go with --headless (the "
+     "experiment run without a window): add --headless, or drop them to open the app on the "
+     "lesson"),
+    (("lesson", "noise", "--json"), "--json goes with --headless (the experiment run without a "
+     "window): add --headless, or drop it to open the app on the lesson"),
+    (("lesson", "--short"), "--short goes with --headless (the experiment run without a "
+     "window): add --headless, or drop it"),
+    (("lesson", "--headless"), "--headless runs a lesson's experiment: name one ('lesson NAME "
+     "--headless'; 'lesson' lists them)"),
+])
+def test_lesson_flags_that_would_be_ignored_are_refused(argv, message):
+    """``lesson 3b1b --short --json`` opened the app and ignored both flags."""
+    from digit_descent.cli.lesson import check_lesson_flags
+    from digit_descent.cli.options import UsageError
+
+    with pytest.raises(UsageError) as error:
+        check_lesson_flags(_parsed(*argv))
+    assert str(error.value) == message
+    for fine in (("lesson", "--json"), ("lesson", "--list", "--json"),
+                 ("lesson", "noise", "--headless", "--short", "--json"), ("lesson", "noise")):
+        check_lesson_flags(_parsed(*fine))
+
+
+def test_a_lesson_stage_number_is_answered_in_words():
+    """``lesson 3b1b 3`` said "unrecognized arguments: 3"."""
+    from digit_descent.cli.options import UsageError
+
+    with pytest.raises(UsageError, match=r"^lesson 3b1b 3: a lesson opens at its first stage; go "
+                                         r"on with Next stage \(Page Down\) in the app$"):
+        _parsed("lesson", "3b1b", "3")
+    with pytest.raises(UsageError, match="^unrecognized arguments: x$"):
+        _parsed("lesson", "3b1b", "x")
+

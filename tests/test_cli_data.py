@@ -75,7 +75,10 @@ def test_eval_scores_a_model_on_the_data_it_learned(tmp_path, tiny_npz):
     assert "warning" not in result
     other = run("eval", str(model), "--dataset", "mnist")
     assert other.returncode == 0 and "on 10,000 mnist images" in other.stdout
-    assert other.stderr.startswith(f"warning: the model learned {tiny_npz}, this is mnist (mnist)")
+    assert other.stderr.startswith(f"warning: the model learned {tiny_npz}, this is mnist: ")
+    copy = tmp_path / "copy.npz"  # a path: named as the data set, then as given
+    copy.write_bytes(tiny_npz.read_bytes())
+    assert f"this is copy ({copy}): " in run("eval", str(model), "--dataset", str(copy)).stderr
     tiny_npz.unlink()
     gone = run("eval", str(model))
     assert gone.returncode == 2 and not gone.stdout
@@ -162,3 +165,55 @@ def test_bad_data_sets_are_one_line_and_leave_nothing(tmp_path, digits):
                 "--session", str(out / "s.npz"))
         assert (r.returncode, r.stdout, r.stderr) == (2, "", f"error: {path}: {message}\n")
         assert not any(out.iterdir())
+
+
+def test_a_session_whose_data_moved_is_resumed_and_filmed_from_its_new_place(tmp_path, digits):
+    """``train --resume`` and ``record --session`` said "no such data set" and refused
+    ``--dataset``; it now gives the new place of the same kind of data, and only that."""
+    from digit_descent.engine.session_io import load_session
+
+    x, y = digits
+    old, new = tmp_path / "old.npz", tmp_path / "moved" / "digits.npz"
+    np.savez(old, x_train=x[:240], y_train=y[:240], x_test=x[240:], y_test=y[240:])
+    session = tmp_path / "s.npz"
+    r = run("train", "--dataset", str(old), "--layers", "784-10", "--epochs", "1",
+            "--batch-size", "20", "--session", str(session))
+    assert r.returncode in (0, 1), r.stderr
+    new.parent.mkdir()
+    old.rename(new)
+    r = run("train", "--resume", str(session))
+    assert (r.returncode, r.stderr) == (2, f"error: {session}: the data it learned, {old}, is not "
+                                           "there any more: if it moved, give its new place "
+                                           "with --dataset PATH\n")
+    other = tmp_path / "other.npz"  # digits too, but not the 240 images its epoch had
+    np.savez(other, x_train=x[:200], y_train=y[:200], x_test=x[240:], y_test=y[240:])
+    r = run("train", "--resume", str(session), "--dataset", str(other))
+    assert (r.returncode, r.stderr) == (2, f"error: {other}: other data than the session "
+                                           "learned: 200 training images, where its epochs "
+                                           "had 240\n")
+    r = run("train", "--resume", str(session), "--dataset", "xor")
+    assert r.returncode == 2 and r.stderr == ("error: xor: other data than the session learned: "
+                                              "2 inputs and 1 output, where its 784-10 network "
+                                              "has 784 inputs and 10 outputs\n")
+    video = tmp_path / "v.gif"
+    r = run("record", "--session", str(session), "--dataset", str(new), "--out", str(video),
+            "--fps", "2", "--seconds", "1", "--size", "64x64", "--panels", "cost")
+    assert r.returncode == 0 and video.stat().st_size > 0, r.stderr
+    r = run("train", "--resume", str(session), "--dataset", str(new), "--session",
+            str(session))
+    assert r.returncode in (0, 1) and r.stdout.startswith("epoch 2/2 "), r.stderr
+    record = load_session(session)
+    assert (record.epoch, record.config.dataset) == (2, str(new))  # its data's new place
+    r = run("train", "--resume", str(session), "--dataset", str(other))
+    assert r.returncode == 2 and "not the data the session learned" in r.stderr
+
+
+def test_a_network_that_does_not_fit_counts_in_words(tmp_path):
+    """eval said "(2 inputs, 1 outputs)"."""
+    from digit_descent.engine import Network, save_model
+
+    save_model(Network((3, 4, 1)), tmp_path / "m.npz", dataset="trask")
+    r = run("eval", str(tmp_path / "m.npz"), "--dataset", "xor")
+    assert (r.returncode, r.stderr) == (2, f"error: {tmp_path / 'm.npz'}: a 3-4-1 network does "
+                                           "not fit the xor data (2 inputs, 1 output)\n")
+

@@ -2,6 +2,7 @@
 values (TrainConfig, its readers, the command line's flags)."""
 
 import math
+import re
 from dataclasses import fields
 
 import pytest
@@ -112,6 +113,11 @@ def test_a_config_is_converted_as_it_is_checked():
         TrainConfig(epochs=True)
     with pytest.raises(ValueError, match="setting batch_size: 2.5 is not a whole number"):
         TrainConfig(batch_size=2.5)
+    for value, shown in [(1e308, "1e+308"), (float("inf"), "inf"), (float("nan"), "nan"),
+                         (10**400, "1e+400"), (-(10**20) - 7, "-1e+20")]:  # not fractions
+        with pytest.raises(ValueError, match=re.escape(f"setting batch_size: {shown} is not "
+                                                       "between 1 and 60,000")):
+            TrainConfig(batch_size=value)
 
 
 def test_an_unreadable_settings_object():

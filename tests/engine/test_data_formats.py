@@ -10,6 +10,7 @@ import pytest
 from digit_descent.engine import data
 from digit_descent.engine.csvdata import read_csv
 from digit_descent.engine.errors import DataError
+from digit_descent.engine.idx import read_idx
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +106,41 @@ def test_kaggles_train_csv_holds_out_its_last_sixth(tmp_path, digits):
     assert list(split.test.labels) == list(y[50:])
 
 
+def test_kaggles_train_csv_beside_its_unlabelled_test_csv_holds_out_its_last_sixth(
+        tmp_path, digits):
+    """Kaggle's folder holds train.csv and test.csv (pixels only, for submissions): test.csv
+    is no test set, and train.csv is read as when it is alone, the note saying why."""
+    x, y = digits
+    pixels = ",".join(f"pixel{i}" for i in range(784))
+    (tmp_path / "train.csv").write_text("\n".join(["label," + pixels, *_csv_rows(x, y)]))
+    (tmp_path / "test.csv").write_text("\n".join(
+        [pixels, *(",".join(map(str, image.ravel())) for image in x[:5])]))
+    split = data.load(tmp_path / "train.csv")
+    assert (len(split.train), len(split.test)) == (50, 10)
+    assert split.notes == ("test.csv beside train.csv has no labels (Kaggle's test.csv is for "
+                           "submissions), so it is not a test set: train.csv's last 10 rows "
+                           "(1/6, in file order) are held out as the test set",)
+    assert list(split.test.labels) == list(y[50:])
+    (tmp_path / "test.csv").write_text("label," + pixels + "\n3," + ",".join(["0"] * 700))
+    with pytest.raises(DataError, match="test.csv: line 2 has 701 fields"):  # damaged: said
+        data.load(tmp_path / "train.csv")
+
+
+@pytest.mark.parametrize("separator, named", [(";", ": its fields are separated by semicolons"),
+                                              ("\t", ": its fields are separated by tabs"),
+                                              ("", "")])
+def test_a_csv_not_separated_by_commas_says_so(tmp_path, digits, separator, named):
+    x, y = digits
+    path = tmp_path / "train.csv"
+    path.write_text("\n".join(separator.join(map(str, [label, *image.ravel()]))
+                              for image, label in zip(x[:5], y[:5])))
+    with pytest.raises(DataError) as error:
+        data.load(path)
+    assert str(error.value) == (f"{path}: its first line has no commas: not comma-separated"
+                                f"{named}. Save it as CSV with commas (a label, then the "
+                                "pixels, each row)")
+
+
 def test_headerless_csv_and_its_test_file_beside_it(tmp_path, digits):
     x, y = digits
     (tmp_path / "mnist_train.csv").write_text("\n".join(_csv_rows(x[:45], y[:45])) + "\n")
@@ -136,6 +172,11 @@ def test_ragged_and_non_numeric_rows_name_their_line(tmp_path):
         data.load(path)
     path.write_text("\n".join([good, "5," + ",".join(["0"] * 100 + ["dark"] + ["0"] * 683)]))
     with pytest.raises(DataError, match=r"line 2, column 102: 'dark' is not a number"):
+        data.load(path)
+    short = "7," + ",".join(["0"] * 700)  # every row of a block short (it parses): said too
+    path.write_text("\n".join(["label," + ",".join(f"pixel{i}" for i in range(784)), short,
+                               short]))
+    with pytest.raises(DataError, match=r"line 2 has 701 fields; every row needs 785"):
         data.load(path)
 
 
@@ -181,6 +222,50 @@ def _write_idx(path, array, gz=False):
     header = bytes([0, 0, 8, array.ndim]) + b"".join(int(d).to_bytes(4, "big") for d in array.shape)
     payload = header + array.astype(np.uint8).tobytes()
     path.write_bytes(gzip.compress(payload) if gz else payload)
+
+
+def _idx_with_header(path, array, ndim, gz=False):
+    """An IDX file of ``array``'s bytes whose magic number says ``ndim`` dimensions (the
+    sizes written are ``array``'s, its first bytes read as the others)."""
+    header = bytes([0, 0, 8, ndim]) + b"".join(int(d).to_bytes(4, "big") for d in array.shape)
+    payload = header + array.astype(np.uint8).tobytes()
+    path.write_bytes(gzip.compress(payload) if gz else payload)
+    return path
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_an_idx_file_of_the_wrong_kind_says_what_it_is(tmp_path, digits, gz):
+    """A 4-dimensional images header said "truncated or padded … (60, 28, 28, 0)", labels
+    with an images header "announces 38,032,637,097,551,625,000 bytes"."""
+    x, y = digits
+    cases = [
+        (x, 4, "images", "an IDX file of 4 dimensions, not images: MNIST images are "
+                         "3-dimensional (n, 28, 28)"),
+        (y, 1, "images", "this is a labels file (1-dimensional IDX), not images: MNIST images "
+                         "are 3-dimensional (n, 28, 28)"),
+        (x, 3, "labels", "this is an images file (3-dimensional IDX), not labels: labels are "
+                         "1-dimensional (n,)"),
+        (y, 3, "images", "this is a labels file (a count of 60, then 60 bytes), not images: "
+                         "its header says 3 dimensions (60×"),
+    ]
+    for array, ndim, kind, message in cases:
+        path = _idx_with_header(tmp_path / "train-images-idx3-ubyte", array, ndim, gz)
+        with pytest.raises(DataError) as error:
+            read_idx(path, kind)
+        assert str(error.value).startswith(f"{path}: {message}")
+    x_short = _idx_with_header(tmp_path / "short", x[:10], 3, gz)
+    x_short.write_bytes(x_short.read_bytes()[:-1] if not gz else gzip.compress(
+        gzip.decompress(x_short.read_bytes())[:-1]))
+    with pytest.raises(DataError, match=r"truncated or padded: the header announces 7,840 bytes "
+                                        r"of pixels for shape \(10, 28, 28\); the file holds "
+                                        "7,839$"):
+        read_idx(x_short, "images")
+    for key, stem in data.IDX_FILES.items():  # in a folder: the swapped pair is named
+        array = {"x": y, "y": x}[key[0]] if key.endswith("train") else \
+            {"x": x, "y": y}[key[0]]
+        _write_idx(tmp_path / stem, array)
+    with pytest.raises(DataError, match="train-images-idx3-ubyte: this is a labels file"):
+        data.load(tmp_path)
 
 
 def test_kaggles_folder_per_file_layout(tmp_path, digits):
