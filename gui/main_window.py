@@ -36,6 +36,7 @@ from .settings import settings as app_settings
 from .status import STATUS_INTERVAL_S, Banner, StatusLine
 from .timeline import Timeline
 
+SEPARATOR = 8  # pixels between two docks side by side
 MINIMUM_SIZE = QSize(640, 400)  # the window never gets smaller (nor, at any zoom, larger
 #                                 than the screen)
 
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setDockNestingEnabled(True)
         self.confirm = self._ask  # replaced in tests
+        self._room_made = False  # the controls hidden by make_room
 
         self.model = AppModel(config or self.store.config() or preset("3b1b"), self)
         self.controller = TrainingController(self.model, parent=self)
@@ -243,8 +245,40 @@ class MainWindow(QMainWindow):
         """Show the panels ``keys`` side by side (in the presenter view, or beside the controls)."""
         if self.presenter.active:
             self.presenter.show_panels(keys)
-        else:
-            layout_docks(self, keys, keep=("controls",))
+            return
+        if self._room_made:  # the controls come back where they were, if there is room now
+            self._room_made = False
+            self.docks["controls"].show()
+        layout_docks(self, keys, keep=("controls",))
+        self.make_room()
+
+    def make_room(self):
+        """Hide the training controls while the panels and the view beside them need the
+        window's whole width (three columns at 1280×720 squeezed them to ~90 px, every field
+        cut, and the panels still scrolled), and give each of those its minimum width;
+        :meth:`arrange` shows the controls again."""
+        controls = self.docks["controls"]
+        if self.presenter.active or controls.isFloating() or not (
+                controls.isVisible() or self._room_made):
+            return
+        shown = {dock: self.panels[key] for key, dock in self.docks.items() if key != "controls"
+                 and dock.isVisible() and not dock.isFloating() and dock.geometry().bottom() > 0}
+        if self.aside.view is not None:
+            shown[self.aside.dock] = self.aside.view
+        needs = [widget.minimumSizeHint().width() for widget in shown.values()]
+        room = self.width() - SEPARATOR * len(needs)
+        if controls.isVisible():
+            if sum(needs) + self.controls.minimumSizeHint().width() + SEPARATOR <= room:
+                return
+            self._room_made = True
+            controls.hide()
+            self.aside.place()
+            self.status_line.say("The training controls make room for the panels (View → "
+                                 "Training shows them)", 8000)
+        top = {dock.geometry().top() for dock in shown}
+        if shown and len(top) == 1:  # side by side: each its minimum, the view the rest
+            self.resizeDocks(list(shown), needs[:-1] + [room - sum(needs[:-1])],
+                             Qt.Horizontal)
 
     def _show_on_pad(self, image, label):
         if np.size(image) != 28 * 28:
@@ -266,7 +300,9 @@ class MainWindow(QMainWindow):
     def show_aside(self, view):
         """Show ``view`` (a dialog about a panel) in a column beside the panels, never over
         them; it follows F5 and Esc like the panels. Returns it."""
-        return self.aside.show(view)
+        self.aside.show(view)
+        self.make_room()
+        return view
 
     def show_banner(self, message):
         self.banner_bar.show_message(message)

@@ -146,6 +146,8 @@ class Aside(QObject):
             features |= QDockWidget.DockWidgetClosable
         self.dock.setFeatures(features)
         self.dock.setWindowTitle(view.windowTitle())
+        # a view with a heading of its own (a lesson stage's) has no title bar repeating it
+        self.dock.setTitleBarWidget(QWidget() if hasattr(view, "heading") else None)
         column = QSplitter(Qt.Vertical)
         column.setChildrenCollapsible(False)
         column.addWidget(scrolling(view, "aside"))
@@ -217,7 +219,9 @@ class Aside(QObject):
         self.dock.widget().deleteLater()  # its column, with the detail
 
     def eventFilter(self, obj, event):
-        if event.type() == QEvent.Close and obj is self.dock:
+        if event.type() == QEvent.LayoutRequest and obj is self.view:  # its minimum may have
+            QTimer.singleShot(0, getattr(self.window, "make_room", lambda: None))  # grown
+        elif event.type() == QEvent.Close and obj is self.dock:
             self.close()
         elif event.type() == QEvent.Close and obj is self.view:
             QTimer.singleShot(0, lambda v=obj: self._closed(v))

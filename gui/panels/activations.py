@@ -1,9 +1,11 @@
 """How the network decides: every layer's activations for the pad's drawing, 3Blue1Brown style."""
 
+import math
 from contextlib import nullcontext
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import (QComboBox, QDialog, QGridLayout, QHBoxLayout, QLabel,
                                QPushButton, QSpinBox, QVBoxLayout)
@@ -88,11 +90,12 @@ class ActivationsPanel(Panel):
         self.backprop_button.clicked.connect(self.open_backprop)
         row = QHBoxLayout()
         row.addWidget(self.source)
-        row.addWidget(self.message, 1)
+        row.addStretch(1)
         row.addWidget(self.backprop_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(row)
+        layout.addWidget(self.message)  # a line of its own: beside the row it was three
         layout.addWidget(self.view, 1)
 
     def picture(self):
@@ -291,6 +294,7 @@ class BackpropDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setToolTip(DELTA_TIP)
         self.view = pg.GraphicsLayoutWidget()
+        self.view.viewport().installEventFilter(self)
         controls = QGridLayout()  # two rows: the column beside the panels may be narrow
         for i, w in enumerate((self.label, self.neuron, self.lr, self.apply_button,
                                self.undo_button)):
@@ -310,6 +314,15 @@ class BackpropDialog(QDialog):
         self.apply_button.clicked.connect(self.apply_step)
         self.undo_button.clicked.connect(self.back_to_start)
         self.update_view()
+
+    def eventFilter(self, obj, event):
+        """After each paint (the axes widen to their tick labels as they are drawn): the plots
+        never narrower than their titles and axes need, in a narrow column."""
+        if event.type() == QEvent.Paint:
+            least = math.ceil(self.view.ci.effectiveSizeHint(Qt.MinimumSize).width())
+            if least > self.view.minimumWidth():
+                QTimer.singleShot(0, lambda: self.view.setMinimumWidth(least))
+        return False
 
     def outputs(self):
         return self.network.forward(self.x.reshape(1, -1))[0]
@@ -343,7 +356,7 @@ class BackpropDialog(QDialog):
             plot.addItem(pg.BarGraphItem(x=np.arange(len(d)), height=d, width=0.7,
                                          brushes=colours, pens=colours))
             name = "output" if l == len(trace.deltas) - 1 else f"layer {l + 1}"
-            plot.setTitle(f"δ of {name}")
+            plot.setTitle(f"δ, {name}")  # short: the column may be narrow
             plot.setToolTip(DELTA_TIP)
             style.sized_label(plot.titleLabel, 11)
         neuron = self.neuron.value()

@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout,
                                QLabel, QMessageBox, QPushButton, QSlider, QVBoxLayout,
                                QWidget)
 
@@ -132,7 +132,7 @@ class PadPanel(Panel):
         self.bars_plot = self.view.addPlot(row=2, col=0)
         self.bars_plot.setMouseEnabled(False, False)
         self.bars_plot.setYRange(0, 1)
-        style.style_plot(self.bars_plot, left="output", bottom="")
+        style.style_plot(self.bars_plot, left="", bottom="outputs")  # below: no width taken
         self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7,
                                     brush=style.SKY)
         self.bars_plot.addItem(self.bars)

@@ -3,6 +3,12 @@
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QGridLayout, QWidget
 
+from .. import style
+
+
+def _fit_text(button):
+    button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 24)
+
 
 class ToolGrid(QWidget):
     """The pad's buttons in two rows, or in three where the pad is too narrow for two (three
@@ -18,6 +24,8 @@ class ToolGrid(QWidget):
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.parts = (clear, undo, eraser, brush, random, noise, load)
+        for button in (clear, undo, noise):  # their text's width, not the style's 80 px
+            style.keep(button, _fit_text)
         self.rows = None
         self.arrange(2)
 
@@ -36,8 +44,8 @@ class ToolGrid(QWidget):
 
     def least_width(self, rows):
         """The grid's minimum width in ``rows`` rows (pixels), from its parts' own."""
-        clear, undo, eraser, brush, random, noise, load = (
-            part.minimumSizeHint().width() for part in self.parts)
+        clear, undo, eraser, brush, random, noise, load = (  # as a layout takes them
+            part.minimumWidth() or part.minimumSizeHint().width() for part in self.parts)
         gap = self.grid.horizontalSpacing()
         pair = max(clear + gap + undo, random)  # the first two columns
         if rows == 3:

@@ -150,7 +150,7 @@ def test_activation_view_and_backprop_dialog(qtbot, pad):
     # δ is explained in plain words where it is shown: the summary and each layer's bars
     plain = "how much the cost changes when this neuron's weighted input z changes a little"
     assert plain in dialog.summary.toolTip()
-    delta_plots = [item for item in dialog.view.ci.items if "δ of" in getattr(
+    delta_plots = [item for item in dialog.view.ci.items if "δ, " in getattr(
         getattr(item, "titleLabel", None), "text", "")]
     assert len(delta_plots) == len(net.sizes) - 1
     assert all(plain in plot.toolTip() for plot in delta_plots)

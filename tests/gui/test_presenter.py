@@ -80,3 +80,42 @@ def test_a_gallery_image_shows_its_outputs_under_the_gallery(make_window, qtbot,
 def gone(widget):
     """Deleted, or hidden."""
     return not isValid(widget) or not widget.isVisible()
+
+
+def test_three_columns_at_1280_by_720_leave_nothing_cut(make_window, qtbot, small_config):
+    """The backpropagation stage (the pad, the activations, the step's view) at 1280×720:
+    the controls were squeezed to ~90 px and the pad, the activations and the view each
+    scrolled, their answers and labels cut. The controls now make room (and come back
+    with a stage that leaves room for them); each column gets at least its minimum."""
+    w = make_window(small_config)
+    w.resize(1280, 720)
+    qtbot.waitUntil(lambda: w.size().toTuple() == (1280, 720))
+    test = w.controller.snapshot.test_set
+    w.model.choose_input(test.x[0], int(test.labels[0]))
+    w.arrange(("pad", "activations"))
+    view = w.activations_panel.open_backprop()
+    columns = {w.docks["pad"]: w.pad_panel, w.docks["activations"]: w.activations_panel,
+               w.aside.dock: view}
+
+    def whole():
+        return all(dock.widget().width() >= held.minimumSizeHint().width()
+                   for dock, held in columns.items())
+    qtbot.waitUntil(lambda: not w.docks["controls"].isVisible() and whole())
+    assert w.width() <= 1280
+    assert view.view.width() >= view.view.ci.effectiveSizeHint(Qt.MinimumSize).width() - 1
+    assert not w.aside.dock.titleBarWidget()  # a panel's view keeps its title bar
+    w.aside.close()
+    w.arrange(("cost",))
+    qtbot.waitUntil(lambda: w.docks["controls"].isVisible())
+
+
+def test_a_lesson_view_has_no_title_bar_repeating_its_heading(make_window, qtbot, small_config):
+    from digit_descent.gui.lesson_views.universal import UniversalFitView
+
+    w = make_window(small_config)
+    view = w.show_aside(UniversalFitView())
+    qtbot.waitUntil(lambda: view.isVisible())
+    bar = w.aside.dock.titleBarWidget()
+    assert bar is not None and bar.height() <= 1  # an empty one: the heading says it
+    assert view.heading.text() == view.windowTitle()
+    w.aside.close()
