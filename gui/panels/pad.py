@@ -125,6 +125,7 @@ class PadPanel(Panel):
         self.seen_box.invertY(True)
         self.seen_box.setMouseEnabled(False, False)
         self.seen = pg.ImageItem(axisOrder="row-major")
+        self.seen.setBorder(pg.mkPen(style.GREY))  # the input's 28×28 frame, even when blank
         self.seen_box.addItem(self.seen)
         self.overlay = pg.ImageItem(axisOrder="row-major")  # saliency, over the digit
         self.seen_box.addItem(self.overlay)

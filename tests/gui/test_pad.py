@@ -377,7 +377,7 @@ def test_the_outputs_are_a_chart_before_anything_is_drawn(qtbot, pad):
     bottom = pad.bars_plot.getAxis("bottom")
     assert [text for _, text in bottom._tickLevels[0]] == [str(i) for i in range(10)]
     assert pad.bars_plot.height() >= pad.seen_box.height()  # the outputs at least as high
-    assert pad.seen.image is not None  # a white 28×28 input, not an empty box
+    assert pad.seen.image is not None and pad.seen.border is not None  # a framed blank input
 
 
 @pytest.mark.parametrize("size", [(395, 650), (900, 500)])  # a third of 1280×720, and wide
