@@ -255,8 +255,8 @@ class MainWindow(QMainWindow):
     def make_room(self):
         """Hide the training controls while the panels and the view beside them need the
         window's whole width (three columns at 1280×720 squeezed them to ~90 px, every field
-        cut, and the panels still scrolled), and give each of those its minimum width;
-        :meth:`arrange` shows the controls again."""
+        cut, and the panels still scrolled), and give each of those its minimum width; show
+        them again once there is room (a view closed, another stage)."""
         controls = self.docks["controls"]
         if self.presenter.active or controls.isFloating() or not (
                 controls.isVisible() or self._room_made):
@@ -267,8 +267,13 @@ class MainWindow(QMainWindow):
             shown[self.aside.dock] = self.aside.view
         needs = [widget.minimumSizeHint().width() for widget in shown.values()]
         room = self.width() - SEPARATOR * len(needs)
+        fits = sum(needs) + self.controls.minimumSizeHint().width() + SEPARATOR <= room
+        if fits and self._room_made:  # the view that needed the room has gone
+            self._room_made = False
+            controls.show()
+            return
         if controls.isVisible():
-            if sum(needs) + self.controls.minimumSizeHint().width() + SEPARATOR <= room:
+            if fits:
                 return
             self._room_made = True
             controls.hide()

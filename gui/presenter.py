@@ -217,10 +217,17 @@ class Aside(QObject):
         view.hide()
         view.setParent(None)  # whoever opened it may still hold it (a lesson player does)
         self.dock.widget().deleteLater()  # its column, with the detail
+        self._make_room()  # room again for whatever the view took it from
+
+    def _make_room(self):
+        """The window's ``make_room`` (if it has one), once the layout has settled."""
+        make_room = getattr(self.window, "make_room", None)
+        if make_room is not None:
+            QTimer.singleShot(0, self, make_room)  # not after the window has gone
 
     def eventFilter(self, obj, event):
         if event.type() == QEvent.LayoutRequest and obj is self.view:  # its minimum may have
-            QTimer.singleShot(0, getattr(self.window, "make_room", lambda: None))  # grown
+            self._make_room()  # grown
         elif event.type() == QEvent.Close and obj is self.dock:
             self.close()
         elif event.type() == QEvent.Close and obj is self.view:
