@@ -8,7 +8,7 @@ the status line and banner, :mod:`gui.status`; files, :mod:`gui.files`; saved se
 """
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLayout, QMainWindow, QMessageBox, QToolBar
 
 from digit_descent.engine import preset
@@ -250,13 +250,14 @@ class MainWindow(QMainWindow):
             self._room_made = False
             self.docks["controls"].show()
         layout_docks(self, keys, keep=("controls",))
-        self.make_room()
+        QTimer.singleShot(0, self, self.make_room)  # once the docks have their places
 
     def make_room(self):
         """Hide the training controls while the panels and the view beside them need the
         window's whole width (three columns at 1280×720 squeezed them to ~90 px, every field
-        cut, and the panels still scrolled), and give each of those its minimum width; show
-        them again once there is room (a view closed, another stage)."""
+        cut, and the panels still scrolled); show them again once there is room (a view
+        closed, another stage). The columns side by side (the controls' too) each get at
+        least their minimum width, the last one the rest."""
         controls = self.docks["controls"]
         if self.presenter.active or controls.isFloating() or not (
                 controls.isVisible() or self._room_made):
@@ -266,24 +267,24 @@ class MainWindow(QMainWindow):
         if self.aside.view is not None:
             shown[self.aside.dock] = self.aside.view
         needs = [widget.minimumSizeHint().width() for widget in shown.values()]
-        room = self.width() - SEPARATOR * len(needs)
-        fits = sum(needs) + self.controls.minimumSizeHint().width() + SEPARATOR <= room
+        least = self.controls.minimumSizeHint().width()
+        fits = sum(needs) + least + SEPARATOR <= self.width() - SEPARATOR * len(needs)
         if fits and self._room_made:  # the view that needed the room has gone
             self._room_made = False
             controls.show()
-            return
-        if controls.isVisible():
-            if fits:
-                return
+        elif not fits and controls.isVisible():
             self._room_made = True
             controls.hide()
             self.aside.place()
             self.status_line.say("The training controls make room for the panels (View → "
                                  "Training shows them)", 8000)
-        top = {dock.geometry().top() for dock in shown}
-        if shown and len(top) == 1:  # side by side: each its minimum, the view the rest
-            self.resizeDocks(list(shown), needs[:-1] + [room - sum(needs[:-1])],
-                             Qt.Horizontal)
+        if controls.isVisible():
+            shown, needs = {controls: self.controls, **shown}, [least] + needs
+        top = {dock.geometry().top() for dock in shown if dock is not controls}
+        short = any(dock.widget().width() < need for dock, need in zip(shown, needs))
+        if short and len(top) == 1:  # side by side: each its minimum, the last the rest
+            rest = self.width() - SEPARATOR * len(needs) - sum(needs[:-1])
+            self.resizeDocks(list(shown), needs[:-1] + [rest], Qt.Horizontal)
 
     def _show_on_pad(self, image, label):
         if np.size(image) != 28 * 28:
@@ -306,7 +307,7 @@ class MainWindow(QMainWindow):
         """Show ``view`` (a dialog about a panel) in a column beside the panels, never over
         them; it follows F5 and Esc like the panels. Returns it."""
         self.aside.show(view)
-        self.make_room()
+        QTimer.singleShot(0, self, self.make_room)  # once the column has its place
         return view
 
     def show_banner(self, message):

@@ -135,6 +135,7 @@ class Aside(QObject):
             return view
         self.close()
         self.view = view
+        self._least = None  # the view's minimum width the window last made room for
         view.setWindowFlags(Qt.Widget)
         view.installEventFilter(self)
         if hasattr(view, "finished"):  # a dialog's own Esc or Close hides it, without a close
@@ -226,8 +227,12 @@ class Aside(QObject):
             QTimer.singleShot(0, self, make_room)  # not after the window has gone
 
     def eventFilter(self, obj, event):
-        if event.type() == QEvent.LayoutRequest and obj is self.view:  # its minimum may have
-            self._make_room()  # grown
+        if event.type() == QEvent.LayoutRequest and obj is self.view:
+            least = self.view.minimumSizeHint().width()
+            presenter = getattr(self.window, "presenter", None)
+            if least != self._least and not (presenter is not None and presenter.active):
+                self._least = least  # its minimum changed (not the presenter's zoom and back)
+                self._make_room()
         elif event.type() == QEvent.Close and obj is self.dock:
             self.close()
         elif event.type() == QEvent.Close and obj is self.view:
