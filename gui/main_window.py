@@ -37,6 +37,8 @@ from .status import STATUS_INTERVAL_S, Banner, StatusLine
 from .timeline import Timeline
 
 SEPARATOR = 8  # pixels between two docks side by side
+SLACK = 16  # pixels a column may lack before the columns are resized: a plot's minimum
+#            lags a zoom by a paint, and pyqtgraph's axes shrink only past 10 px of slack
 MINIMUM_SIZE = QSize(640, 400)  # the window never gets smaller (nor, at any zoom, larger
 #                                 than the screen)
 
@@ -281,7 +283,7 @@ class MainWindow(QMainWindow):
         if controls.isVisible():
             shown, needs = {controls: self.controls, **shown}, [least] + needs
         top = {dock.geometry().top() for dock in shown if dock is not controls}
-        short = any(dock.widget().width() < need for dock, need in zip(shown, needs))
+        short = any(dock.widget().width() < need - SLACK for dock, need in zip(shown, needs))
         if short and len(top) == 1:  # side by side: each its minimum, the last the rest
             rest = self.width() - SEPARATOR * len(needs) - sum(needs[:-1])
             self.resizeDocks(list(shown), needs[:-1] + [rest], Qt.Horizontal)

@@ -295,6 +295,7 @@ class BackpropDialog(QDialog):
         self.summary.setToolTip(DELTA_TIP)
         self.view = pg.GraphicsLayoutWidget()
         self.view.viewport().installEventFilter(self)
+        style.keep(self.view, lambda view: view.setMinimumWidth(0))  # anew at each zoom
         controls = QGridLayout()  # two rows: the column beside the panels may be narrow
         for i, w in enumerate((self.label, self.neuron, self.lr, self.apply_button,
                                self.undo_button)):
@@ -317,10 +318,11 @@ class BackpropDialog(QDialog):
 
     def eventFilter(self, obj, event):
         """After each paint (the axes widen to their tick labels as they are drawn): the plots
-        never narrower than their titles and axes need, in a narrow column."""
+        never narrower than their titles and axes need, in a narrow column (nor wider, after
+        a zoom back)."""
         if event.type() == QEvent.Paint:
             least = math.ceil(self.view.ci.effectiveSizeHint(Qt.MinimumSize).width())
-            if least > self.view.minimumWidth():
+            if least != self.view.minimumWidth():
                 QTimer.singleShot(0, lambda: self.view.setMinimumWidth(least))
         return False
 

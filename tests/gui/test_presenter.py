@@ -123,3 +123,37 @@ def test_a_lesson_view_has_no_title_bar_repeating_its_heading(make_window, qtbot
     assert bar is not None and bar.height() <= 1  # an empty one: the heading says it
     assert view.heading.text() == view.windowTitle()
     w.aside.close()
+
+
+def test_esc_puts_back_a_backpropagation_view_beside_its_panels(make_window, qtbot, small_config):
+    """Its plots' minimum width grew with the presenter's zoom and stayed: after Esc the
+    views column took ~750 px of a 1920-px window instead of the ~470 it had."""
+    w = make_window(small_config)
+    w.resize(1920, 1080)
+    qtbot.waitUntil(lambda: w.size().toTuple() == (1920, 1080))
+    test = w.controller.snapshot.test_set
+    w.model.choose_input(test.x[0], int(test.labels[0]))
+    w.arrange(("pad", "activations"))
+    view = w.activations_panel.open_backprop()
+
+    def columns():
+        return {key: dock.geometry().getRect() for key, dock in
+                {**w.docks, "aside": w.aside.dock}.items() if dock.isVisible()}
+
+    def settled():
+        seen = []
+        qtbot.waitUntil(lambda: seen.append((columns(), view.view.minimumWidth())) or (
+            len(seen) >= 5 and all(s == seen[-1] for s in seen[-5:])), timeout=5000)
+        return seen[-1]
+    try:
+        before = settled()
+        w.toggle_presenter()
+        w.zoom(1.5)  # as F5 does on a 1920×1080 screen (this test's screen is smaller)
+        qtbot.waitUntil(lambda: view.view.minimumWidth() > before[1])  # zoomed plots
+        w.leave_field()
+        qtbot.waitUntil(lambda: not w.isFullScreen())
+        after = settled()
+        assert after[0] == before[0]
+        assert abs(after[1] - before[1]) <= 10  # pyqtgraph's axes keep 10 px of slack
+    finally:
+        style.set_zoom(1.0)
