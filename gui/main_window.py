@@ -261,8 +261,7 @@ class MainWindow(QMainWindow):
         closed, another stage). The columns side by side (the controls' too) each get at
         least their minimum width, the last one the rest."""
         controls = self.docks["controls"]
-        if self.presenter.active or controls.isFloating() or not (
-                controls.isVisible() or self._room_made):
+        if self.presenter.active or controls.isFloating():
             return
         shown = {dock: self.panels[key] for key, dock in self.docks.items() if key != "controls"
                  and dock.isVisible() and not dock.isFloating() and dock.geometry().bottom() > 0}

@@ -164,13 +164,15 @@ class PadPanel(Panel):
         column is narrow beside two other columns at 1280×720): they widen the pad instead."""
         self.view.ci.layout.invalidate()
         least = self.view.ci.effectiveSizeHint(Qt.MinimumSize).width()
-        axis = self.bars_plot.getAxis("bottom")
         names = [text for _, text in (self._output_ticks or [[]])[0]]
-        if names:  # every bar's label, a space apart, right of the outputs' axis
-            metrics = QFontMetricsF(axis.style["tickFont"] or style.font(style.AXIS_FONT_PT))
+        if names:  # every bar's label, a space apart, right of the outputs' axis (measured
+            #        from the font: pyqtgraph's axes keep a larger zoom's width a while)
+            metrics = QFontMetricsF(style.font(style.AXIS_FONT_PT))
             room = len(names) * (max(map(metrics.horizontalAdvance, names))
                                  + metrics.horizontalAdvance(" "))
-            least = max(least, room + self.bars_plot.getAxis("left").width() + 16)
+            axis = metrics.horizontalAdvance("0.5") + style.scaled(10)  # ticks and offset
+            least = max(least if self.bars_plot.getAxis("left").width() <= axis
+                        else 0, room + axis + 16)
         self.view.setMinimumWidth(math.ceil(least))
 
     VIEW_TIP = ("Above: what the network sees, the drawing as MNIST's 28×28 pixels. Below: its "

@@ -1,13 +1,16 @@
 """The drawing pad's buttons, in two rows or, in a narrow pad, in three."""
 
 from PySide6.QtCore import QSize
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from .. import style
 
 
 def _fit_text(button):
-    button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 24)
+    """At the zoom's font (the button's own may change only after this runs)."""
+    metrics = QFontMetrics(style.font(style.APP_FONT_PT))
+    button.setMinimumWidth(metrics.horizontalAdvance(button.text()) + 24)
 
 
 class ToolGrid(QWidget):
