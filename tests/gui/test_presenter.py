@@ -82,19 +82,24 @@ def gone(widget):
     return not isValid(widget) or not widget.isVisible()
 
 
+def backpropagation_stage(w, qtbot, width, height):
+    """``w`` at ``width`` × ``height`` showing the pad, the activations and a test image's
+    backpropagation step beside them; returns it and the step's view."""
+    w.resize(width, height)
+    qtbot.waitUntil(lambda: w.size().toTuple() == (width, height))
+    test = w.controller.snapshot.test_set
+    w.model.choose_input(test.x[0], int(test.labels[0]))
+    w.arrange(("pad", "activations"))
+    return w, w.activations_panel.open_backprop()
+
+
 def test_three_columns_at_1280_by_720_leave_nothing_cut(make_window, qtbot, small_config):
     """The backpropagation stage (the pad, the activations, the step's view) at 1280×720:
     the controls were squeezed to ~90 px and the pad, the activations and the view each
     scrolled, their answers and labels cut. The controls now make room (and come back
     when the view closes, or with a stage that leaves room); each column gets at least its
     minimum."""
-    w = make_window(small_config)
-    w.resize(1280, 720)
-    qtbot.waitUntil(lambda: w.size().toTuple() == (1280, 720))
-    test = w.controller.snapshot.test_set
-    w.model.choose_input(test.x[0], int(test.labels[0]))
-    w.arrange(("pad", "activations"))
-    view = w.activations_panel.open_backprop()
+    w, view = backpropagation_stage(make_window(small_config), qtbot, 1280, 720)
     columns = {w.docks["pad"]: w.pad_panel, w.docks["activations"]: w.activations_panel,
                w.aside.dock: view}
 
@@ -128,13 +133,7 @@ def test_a_lesson_view_has_no_title_bar_repeating_its_heading(make_window, qtbot
 def test_esc_puts_back_a_backpropagation_view_beside_its_panels(make_window, qtbot, small_config):
     """Its plots' minimum width grew with the presenter's zoom and stayed: after Esc the
     views column took ~750 px of a 1920-px window instead of the ~470 it had."""
-    w = make_window(small_config)
-    w.resize(1920, 1080)
-    qtbot.waitUntil(lambda: w.size().toTuple() == (1920, 1080))
-    test = w.controller.snapshot.test_set
-    w.model.choose_input(test.x[0], int(test.labels[0]))
-    w.arrange(("pad", "activations"))
-    view = w.activations_panel.open_backprop()
+    w, view = backpropagation_stage(make_window(small_config), qtbot, 1920, 1080)
 
     def columns():
         return {key: dock.geometry().getRect() for key, dock in
