@@ -8,7 +8,7 @@ the status line and banner, :mod:`gui.status`; files, :mod:`gui.files`; saved se
 """
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLayout, QMainWindow, QMessageBox, QToolBar
 
 from digit_descent.engine import preset
@@ -36,6 +36,9 @@ from .settings import settings as app_settings
 from .status import STATUS_INTERVAL_S, Banner, StatusLine
 from .timeline import Timeline
 
+SEPARATOR = 8  # pixels between two docks side by side
+SLACK = 16  # pixels a column may lack before the columns are resized: a plot's minimum
+#            lags a zoom by a paint, and pyqtgraph's axes shrink only past 10 px of slack
 MINIMUM_SIZE = QSize(640, 400)  # the window never gets smaller (nor, at any zoom, larger
 #                                 than the screen)
 
@@ -51,6 +54,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setDockNestingEnabled(True)
         self.confirm = self._ask  # replaced in tests
+        self._room_made = False  # the controls hidden by make_room
 
         self.model = AppModel(config or self.store.config() or preset("3b1b"), self)
         self.controller = TrainingController(self.model, parent=self)
@@ -243,8 +247,45 @@ class MainWindow(QMainWindow):
         """Show the panels ``keys`` side by side (in the presenter view, or beside the controls)."""
         if self.presenter.active:
             self.presenter.show_panels(keys)
-        else:
-            layout_docks(self, keys, keep=("controls",))
+            return
+        if self._room_made:  # the controls come back where they were, if there is room now
+            self._room_made = False
+            self.docks["controls"].show()
+        layout_docks(self, keys, keep=("controls",))
+        QTimer.singleShot(0, self, self.make_room)  # once the docks have their places
+
+    def make_room(self):
+        """Hide the training controls while the panels and the view beside them need the
+        window's whole width (three columns at 1280×720 squeezed them to ~90 px, every field
+        cut, and the panels still scrolled); show them again once there is room (a view
+        closed, another stage). The columns side by side (the controls' too) each get at
+        least their minimum width, the last one the rest."""
+        controls = self.docks["controls"]
+        if self.presenter.active or controls.isFloating():
+            return
+        shown = {dock: self.panels[key] for key, dock in self.docks.items() if key != "controls"
+                 and dock.isVisible() and not dock.isFloating() and dock.geometry().bottom() > 0}
+        if self.aside.view is not None:
+            shown[self.aside.dock] = self.aside.view
+        needs = [widget.minimumSizeHint().width() for widget in shown.values()]
+        least = self.controls.minimumSizeHint().width()
+        fits = sum(needs) + least + SEPARATOR <= self.width() - SEPARATOR * len(needs)
+        if fits and self._room_made:  # the view that needed the room has gone
+            self._room_made = False
+            controls.show()
+        elif not fits and controls.isVisible():
+            self._room_made = True
+            controls.hide()
+            self.aside.place()
+            self.status_line.say("The training controls make room for the panels (View → "
+                                 "Training shows them)", 8000)
+        if controls.isVisible():
+            shown, needs = {controls: self.controls, **shown}, [least] + needs
+        top = {dock.geometry().top() for dock in shown if dock is not controls}
+        short = any(dock.widget().width() < need - SLACK for dock, need in zip(shown, needs))
+        if short and len(top) == 1:  # side by side: each its minimum, the last the rest
+            rest = self.width() - SEPARATOR * len(needs) - sum(needs[:-1])
+            self.resizeDocks(list(shown), needs[:-1] + [rest], Qt.Horizontal)
 
     def _show_on_pad(self, image, label):
         if np.size(image) != 28 * 28:
@@ -266,7 +307,9 @@ class MainWindow(QMainWindow):
     def show_aside(self, view):
         """Show ``view`` (a dialog about a panel) in a column beside the panels, never over
         them; it follows F5 and Esc like the panels. Returns it."""
-        return self.aside.show(view)
+        self.aside.show(view)
+        QTimer.singleShot(0, self, self.make_room)  # once the column has its place
+        return view
 
     def show_banner(self, message):
         self.banner_bar.show_message(message)

@@ -135,6 +135,7 @@ class Aside(QObject):
             return view
         self.close()
         self.view = view
+        self._least = None  # the view's minimum width the window last made room for
         view.setWindowFlags(Qt.Widget)
         view.installEventFilter(self)
         if hasattr(view, "finished"):  # a dialog's own Esc or Close hides it, without a close
@@ -146,6 +147,8 @@ class Aside(QObject):
             features |= QDockWidget.DockWidgetClosable
         self.dock.setFeatures(features)
         self.dock.setWindowTitle(view.windowTitle())
+        # a view with a heading of its own (a lesson stage's) has no title bar repeating it
+        self.dock.setTitleBarWidget(QWidget() if hasattr(view, "heading") else None)
         column = QSplitter(Qt.Vertical)
         column.setChildrenCollapsible(False)
         column.addWidget(scrolling(view, "aside"))
@@ -215,9 +218,22 @@ class Aside(QObject):
         view.hide()
         view.setParent(None)  # whoever opened it may still hold it (a lesson player does)
         self.dock.widget().deleteLater()  # its column, with the detail
+        self._make_room()  # room again for whatever the view took it from
+
+    def _make_room(self):
+        """The window's ``make_room`` (if it has one), once the layout has settled."""
+        make_room = getattr(self.window, "make_room", None)
+        if make_room is not None:
+            QTimer.singleShot(0, self, make_room)  # not after the window has gone
 
     def eventFilter(self, obj, event):
-        if event.type() == QEvent.Close and obj is self.dock:
+        if event.type() == QEvent.LayoutRequest and obj is self.view:
+            least = self.view.minimumSizeHint().width()
+            presenter = getattr(self.window, "presenter", None)
+            if least != self._least and not (presenter is not None and presenter.active):
+                self._least = least  # its minimum changed (not the presenter's zoom and back)
+                self._make_room()
+        elif event.type() == QEvent.Close and obj is self.dock:
             self.close()
         elif event.type() == QEvent.Close and obj is self.view:
             QTimer.singleShot(0, lambda v=obj: self._closed(v))

@@ -14,6 +14,13 @@ from .base import TEXT_PT, LessonView, text_label
 PALETTE = (style.BLUE, style.ORANGE, style.GREEN, style.PURPLE, style.SKY, style.GREY)
 
 
+def _size_radio(button):
+    """The text and its round button both at the zoom (the button stayed 13 px)."""
+    side = round(style.scaled(TEXT_PT) * 0.9)  # points → ~0.9 of the text's height in px
+    button.setStyleSheet(f"QRadioButton {{ font-size: {style.scaled(TEXT_PT):.1f}pt; }} "
+                         f"QRadioButton::indicator {{ width: {side}px; height: {side}px; }}")
+
+
 class UniversalFitView(LessonView):
     def __init__(self, parent=None):
         super().__init__("One hidden layer adds up sigmoids: the curve (black), the fit "
@@ -25,7 +32,7 @@ class UniversalFitView(LessonView):
                 bar.addSpacing(24)
                 bar.addWidget(text_label("hidden neurons:", wrap=False))
             button = QRadioButton("two sigmoids → a bump" if width == "bump" else str(width))
-            style.sized_text(button, TEXT_PT)
+            style.keep(button, _size_radio)
             self.group.addButton(button)
             button.setProperty("neurons", width)
             bar.addWidget(button)

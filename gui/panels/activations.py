@@ -1,10 +1,12 @@
 """How the network decides: every layer's activations for the pad's drawing, 3Blue1Brown style."""
 
+import math
 from contextlib import nullcontext
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import (QComboBox, QDialog, QGridLayout, QHBoxLayout, QLabel,
                                QPushButton, QSpinBox, QVBoxLayout)
 
@@ -22,10 +24,18 @@ COLUMN_GAP = 34
 LINES = 60  # strongest connections drawn per pair of layers
 OUTPUT_LABEL_WIDTH = 12  # room right of the output neurons for "name  0.98"
 OUTPUT_FONT_PT = 12  # not zoomed: the neurons it names do not grow either
+MAX_SPREAD = 4.0  # a narrow, tall panel spreads the columns up to this much higher (the
+#                   output labels overlapped in a third of a 1280-px screen)
 DELTA_TIP = ("δ (delta, δ = ∂C/∂z): how much the cost changes when this neuron's weighted input z "
              "changes a little. Large: this neuron is much to blame for the error; the sign says "
              "which way z should move (against δ) to lower the cost.")
 NO_DRAWING = "Draw a digit on the pad (or pick a test image there) to see the network read it."
+
+
+def _output_font():
+    font = QFont()
+    font.setPointSize(OUTPUT_FONT_PT)
+    return font
 
 
 def _name(names, index):
@@ -48,7 +58,7 @@ class ActivationsPanel(Panel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.reader = NetworkChoice()
-        self._framed = None  # the layer sizes the view was last fitted to
+        self._framed = None  # (layer sizes, right, spread) the view was last fitted to
         self.network = None
         self.x = None
         self.view = pg.GraphicsLayoutWidget()
@@ -80,11 +90,12 @@ class ActivationsPanel(Panel):
         self.backprop_button.clicked.connect(self.open_backprop)
         row = QHBoxLayout()
         row.addWidget(self.source)
-        row.addWidget(self.message, 1)
+        row.addStretch(1)
         row.addWidget(self.backprop_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(row)
+        layout.addWidget(self.message)  # a line of its own: beside the row it was three
         layout.addWidget(self.view, 1)
 
     def picture(self):
@@ -122,18 +133,47 @@ class ActivationsPanel(Panel):
         trace = net.trace(x.reshape(1, -1), np.zeros((1, net.sizes[-1])))
         acts = [a[0] for a in trace.activations]
         self.input_image.setImage(1 - acts[0].reshape(28, 28), autoLevels=False, levels=(0, 1))
-        positions, spots = self._layout(net, acts)
+        names = self.reader.class_names(self.source.currentIndex())
+        right, spread = self._frame(net, names)
+        positions, spots = self._layout(net, acts, spread)
+        self.input_image.setRect(0, 14 * (spread - 1), 28, 28)
         self.neurons.setData(spots=spots)
         self._draw_lines(net, acts, positions)
-        if net.sizes != self._framed:  # frame a new network once; the user may zoom after
-            self._framed = net.sizes
-            right = positions[-1][:, 0].max() + (OUTPUT_LABEL_WIDTH if net.sizes[-1] <= MAX_CIRCLES
-                                                 else 2)
-            self.box.setRange(xRange=(0, right), yRange=(0, 28), padding=0.03)
-        names = self.reader.class_names(self.source.currentIndex())
+        if (net.sizes, right, spread) != self._framed:  # frame a new network (or a resized
+            self._framed = (net.sizes, right, spread)  # view) once; the user may zoom after
+            self.box.setRange(xRange=(0, right), yRange=(0, 28 * spread), padding=0.03)
         self._label_outputs(positions[-1], acts[-1], names)
         best = int(np.argmax(acts[-1]))
         self.message.setText(f"answer {_name(names, best)}: output {acts[-1][best]:.2f}")
+
+    def _frame(self, network, names):
+        """``(right, spread)``: the drawing's width in the view's units (the input image is
+        28 wide), with room for the output labels' pixels at the view's width; and how much
+        higher than 28 units its columns of neurons are spread: as much as the view is taller
+        than the drawing (1 to MAX_SPREAD, in quarter steps)."""
+        right = 28
+        for n in network.sizes[1:]:
+            rows, cols = grid_shape(n)
+            right += COLUMN_GAP + (cols * 28 / rows if n > MAX_CIRCLES else 0)
+        width, height = self.view.width(), self.view.height()
+        if network.sizes[-1] > MAX_CIRCLES:
+            right += 2
+        else:  # the labels' width in pixels, whatever the scale: the rest for the drawing
+            metrics = QFontMetricsF(_output_font())
+            label = 8 + max(metrics.horizontalAdvance(f"{_name(names, i)}  0.00")
+                            for i in range(network.sizes[-1]))
+            right = (right + 1.6) * width / (width - label) if width > 2 * label \
+                else right + OUTPUT_LABEL_WIDTH
+        if width <= 0 or height <= 0:
+            return round(right, 1), 1.0
+        fitting = right * height / width / 28
+        return round(right, 1), float(np.clip(np.floor(fitting * 4) / 4, 1.0, MAX_SPREAD))
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self.network is not None and self._framed is not None and self._framed[1:] != \
+                self._frame(self.network, self.reader.class_names(self.source.currentIndex())):
+            self.redraw()
 
     def _clear(self):
         self.neurons.clear()
@@ -152,20 +192,22 @@ class ActivationsPanel(Panel):
         for i, ((x, y), value) in enumerate(zip(positions, outputs)):
             label = pg.TextItem(f"{_name(names, i)}  {value:.2f}", color=style.INK,
                                 anchor=(0, 0.5))
-            font = QFont()
-            font.setPointSize(OUTPUT_FONT_PT)
-            label.setFont(font)
+            label.setFont(_output_font())
             label.setPos(x + 1.6, y)
             self.box.addItem(label)
             self.labels.append(label)
 
-    def _layout(self, network, acts):
+    def _layout(self, network, acts, spread=1.0):
         """Neuron centres per layer (input pixels for layer 0) and the scatter spots.
 
-        Up to MAX_CIRCLES neurons stand in a column of circles; a wider layer is a
-        square grid of small squares, 28 units tall like the input image.
+        Up to MAX_CIRCLES neurons stand in a column of circles, ``spread`` times as far apart
+        as in a 28-unit-high column (circles no larger); a wider layer is a square grid of
+        small squares, 28 units tall like the input image, centred in the 28 × ``spread``
+        units.
         """
-        positions = [np.stack(np.divmod(np.arange(784), 28)[::-1], axis=1) + 0.5]  # (x, y)
+        middle = 14 * spread
+        positions = [np.stack(np.divmod(np.arange(784), 28)[::-1], axis=1)
+                     + [0.5, 0.5 + middle - 14]]  # (x, y)
         spots = []
         x0 = 28
         for l, a in enumerate(acts[1:], start=1):
@@ -173,14 +215,14 @@ class ActivationsPanel(Panel):
             x0 += COLUMN_GAP
             if n <= MAX_CIRCLES:
                 step = min(2.6, 34 / n)
-                ys = 14 + (np.arange(n) - (n - 1) / 2) * step
+                ys = middle + (np.arange(n) - (n - 1) / 2) * step * spread
                 pos = np.stack([np.full(n, x0), ys], axis=1)
-                size, symbol = 0.85 * step, "o"
+                size, symbol = 0.85 * step * min(spread, 1.5), "o"
             else:
                 rows, cols = grid_shape(n)
                 cell = 28 / rows
                 r, c = np.divmod(np.arange(n), cols)
-                pos = np.stack([x0 + (c + 0.5) * cell, (r + 0.5) * cell], axis=1)
+                pos = np.stack([x0 + (c + 0.5) * cell, (r + 0.5) * cell + middle - 14], axis=1)
                 size, symbol = 0.9 * cell, "s"
                 x0 += cols * cell
             positions.append(pos)
@@ -252,6 +294,8 @@ class BackpropDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setToolTip(DELTA_TIP)
         self.view = pg.GraphicsLayoutWidget()
+        self.view.viewport().installEventFilter(self)
+        style.keep(self.view, lambda view: view.setMinimumWidth(0))  # anew at each zoom
         controls = QGridLayout()  # two rows: the column beside the panels may be narrow
         for i, w in enumerate((self.label, self.neuron, self.lr, self.apply_button,
                                self.undo_button)):
@@ -271,6 +315,16 @@ class BackpropDialog(QDialog):
         self.apply_button.clicked.connect(self.apply_step)
         self.undo_button.clicked.connect(self.back_to_start)
         self.update_view()
+
+    def eventFilter(self, obj, event):
+        """After each paint (the axes widen to their tick labels as they are drawn): the plots
+        never narrower than their titles and axes need, in a narrow column (nor wider, after
+        a zoom back)."""
+        if event.type() == QEvent.Paint:
+            least = math.ceil(self.view.ci.effectiveSizeHint(Qt.MinimumSize).width())
+            if least != self.view.minimumWidth():
+                QTimer.singleShot(0, lambda: self.view.setMinimumWidth(least))
+        return False
 
     def outputs(self):
         return self.network.forward(self.x.reshape(1, -1))[0]
@@ -304,7 +358,7 @@ class BackpropDialog(QDialog):
             plot.addItem(pg.BarGraphItem(x=np.arange(len(d)), height=d, width=0.7,
                                          brushes=colours, pens=colours))
             name = "output" if l == len(trace.deltas) - 1 else f"layer {l + 1}"
-            plot.setTitle(f"δ of {name}")
+            plot.setTitle(f"δ, {name}")  # short: the column may be narrow
             plot.setToolTip(DELTA_TIP)
             style.sized_label(plot.titleLabel, 11)
         neuron = self.neuron.value()

@@ -9,7 +9,7 @@ from contextlib import nullcontext
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QFontMetrics, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (QWidget, QComboBox, QDialog, QGraphicsPixmapItem, QHBoxLayout, QLabel,
                                QListWidget, QListWidgetItem, QPushButton, QVBoxLayout)
 
@@ -261,8 +261,6 @@ class GalleryDialog(QDialog):
         shape = evaluation.dataset.image_shape
         self.list = QListWidget()
         self.list.setViewMode(QListWidget.IconMode)
-        self.list.setIconSize(QSize(56, 56))
-        self.list.setGridSize(QSize(118, 112))
         self.list.setWordWrap(True)
         self.list.setResizeMode(QListWidget.Adjust)
         self.list.setSpacing(6)
@@ -279,6 +277,7 @@ class GalleryDialog(QDialog):
             item.setToolTip(f"image #{idx}: actual {actual}, answered {predicted} with "
                             f"p = {p:.3f}. Click: show it on the drawing pad")
             self.list.addItem(item)
+        style.keep(self.list, self._fit_grid)
         self.list.itemClicked.connect(self._on_item_clicked)
         shown = min(len(self.indices), self.LIMIT)
         note = QLabel(f"{len(self.indices):,} images, most confident first"
@@ -288,6 +287,17 @@ class GalleryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addWidget(self.list, 1)
+
+    def _fit_grid(self, gallery):
+        """Icons and grid cells at the zoom, each cell as wide as its widest line of text (a
+        fixed 118-px cell cut "read 8 (55%)" to "(55…" in the presenter view)."""
+        metrics = QFontMetrics(style.font(style.APP_FONT_PT))
+        lines = [line for row in range(gallery.count())
+                 for line in gallery.item(row).text().splitlines()]
+        icon = round(style.scaled(56))
+        widest = max(map(metrics.horizontalAdvance, lines), default=0)
+        gallery.setIconSize(QSize(icon, icon))
+        gallery.setGridSize(QSize(max(icon, widest) + 16, icon + 2 * metrics.lineSpacing() + 20))
 
     def _on_item_clicked(self, item):
         index = item.data(Qt.UserRole)
@@ -327,6 +337,9 @@ class InspectorDialog(QDialog):
         plot.setYRange(0, 1)
         style.style_plot(plot, left="output", bottom="")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"answered {names[evaluation.predicted[index]]} with "
-                                f"{evaluation.confidence[index]:.1%} (green: the right answer)"))
+        caption = QLabel(f"answered {names[evaluation.predicted[index]]} with "
+                         f"{evaluation.confidence[index]:.1%} (green: the right answer)")
+        caption.setWordWrap(True)
+        style.sized_text(caption, 13)  # as the panel's summary: 26 px in F5 at 1080p
+        layout.addWidget(caption)
         layout.addWidget(view, 1)

@@ -1,11 +1,13 @@
 """The drawing pad: draw a digit, see what the network sees and what it answers."""
 
+import math
 from contextlib import nullcontext
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout,
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout,
                                QLabel, QMessageBox, QPushButton, QSlider, QVBoxLayout,
                                QWidget)
 
@@ -21,6 +23,7 @@ from ..jobs import Jobs
 from ..settings import settings as app_settings
 from .pad_canvas import DrawingCanvas, saliency_rgba
 from .pad_steps import StepsStrip
+from .pad_tools import ToolGrid
 from .reader import LIVE, SHIPPED, SOURCES, NetworkChoice
 
 IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp *.ppm *.pgm"
@@ -91,34 +94,29 @@ class PadPanel(Panel):
         self.saliency.setToolTip("Colour the pixels that push the answer up (yellow) or down (blue)")
         self.saliency.toggled.connect(self.predict)
 
-        tools = QGridLayout()
-        tools.addWidget(clear, 0, 0)
-        tools.addWidget(undo, 0, 1)
-        tools.addWidget(self.eraser, 0, 2)
-        tools.addWidget(QLabel("brush"), 0, 3)
-        tools.addWidget(self.thickness, 0, 4)
-        tools.addWidget(self.random_button, 1, 0, 1, 2)
-        tools.addWidget(self.noise_button, 1, 2)
-        tools.addWidget(load, 1, 3, 1, 2)
+        brush = QWidget()  # the slider with its name: one cell of the grid
+        brush_row = QHBoxLayout(brush)
+        brush_row.setContentsMargins(0, 0, 0, 0)
+        brush_row.addWidget(QLabel("brush"))
+        brush_row.addWidget(self.thickness, 1)
+        self.tools = ToolGrid(clear, undo, self.eraser, brush, self.random_button,
+                              self.noise_button, load)
         left = QVBoxLayout()
         left.addWidget(self.source)
         left.addWidget(self.canvas, 1)
         self.strip = StepsStrip()
         left.addWidget(self.strip)
-        self.tools = QWidget()
-        self.tools.setLayout(tools)
-        tools.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.tools)
 
         self.answer = QLabel("?")
         style.sized_font(self.answer, 64, bold=True)
         self.answer.setAlignment(Qt.AlignCenter)
         self.confidence = QLabel("draw a digit")
-        self.confidence.setAlignment(Qt.AlignCenter)
-        style.sized_text(self.confidence, 15)
         self.truth = QLabel(" ")
-        self.truth.setAlignment(Qt.AlignCenter)
-        style.sized_text(self.truth, 15)
+        for label in (self.confidence, self.truth):  # wrapped in a narrow pad, never cut
+            label.setAlignment(Qt.AlignCenter)
+            label.setWordWrap(True)
+            style.sized_text(label, 15)
         self.view = pg.GraphicsLayoutWidget()
         self.view.setToolTip(self.VIEW_TIP)
         self._output_ticks = None  # the labels under the bars, once set
@@ -127,17 +125,24 @@ class PadPanel(Panel):
         self.seen_box.invertY(True)
         self.seen_box.setMouseEnabled(False, False)
         self.seen = pg.ImageItem(axisOrder="row-major")
+        self.seen.setBorder(pg.mkPen(style.GREY))  # the input's 28×28 frame, even when blank
         self.seen_box.addItem(self.seen)
         self.overlay = pg.ImageItem(axisOrder="row-major")  # saliency, over the digit
         self.seen_box.addItem(self.overlay)
-        style.sized_label(self.view.addLabel("what the network sees", row=1, col=0), 11)
+        style.sized_label(self.view.addLabel("network's input", row=1, col=0), 11)
         self.bars_plot = self.view.addPlot(row=2, col=0)
         self.bars_plot.setMouseEnabled(False, False)
         self.bars_plot.setYRange(0, 1)
-        style.style_plot(self.bars_plot, left="output", bottom="")
+        style.style_plot(self.bars_plot, left="", bottom="outputs")  # below: no width taken
         self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7,
                                     brush=style.SKY)
         self.bars_plot.addItem(self.bars)
+        rows = self.view.ci.layout
+        rows.setRowStretchFactor(0, 2)  # the input picture, and the outputs a little larger:
+        rows.setRowStretchFactor(2, 3)  # before anything is drawn they were a thin strip
+        self.seen.setImage(np.ones((28, 28), np.float32), autoLevels=False, levels=(0, 1))
+        self._label_outputs(10)
+        style.keep(self.view, lambda view: self._fit_view())
         self.reason = QLabel()
         self.reason.setWordWrap(True)
         style.sized_text(self.reason, 13, f"color: {style.VERMILION};")
@@ -153,6 +158,22 @@ class PadPanel(Panel):
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addLayout(right, 2)
+
+    def _fit_view(self):
+        """The picture and the bars never narrower than their labels need (the pad's answer
+        column is narrow beside two other columns at 1280×720): they widen the pad instead."""
+        self.view.ci.layout.invalidate()
+        least = self.view.ci.effectiveSizeHint(Qt.MinimumSize).width()
+        names = [text for _, text in (self._output_ticks or [[]])[0]]
+        if names:  # every bar's label, a space apart, right of the outputs' axis (measured
+            #        from the font: pyqtgraph's axes keep a larger zoom's width a while)
+            metrics = QFontMetricsF(style.font(style.AXIS_FONT_PT))
+            room = len(names) * (max(map(metrics.horizontalAdvance, names))
+                                 + metrics.horizontalAdvance(" "))
+            axis = metrics.horizontalAdvance("0.5") + style.scaled(10)  # ticks and offset
+            least = max(least if self.bars_plot.getAxis("left").width() <= axis
+                        else 0, room + axis + 16)
+        self.view.setMinimumWidth(math.ceil(least))
 
     VIEW_TIP = ("Above: what the network sees, the drawing as MNIST's 28×28 pixels. Below: its "
                 "outputs.")
@@ -246,6 +267,7 @@ class PadPanel(Panel):
             self._output_ticks = ticks
             self.bars_plot.getAxis("bottom").setTicks(ticks)
             self.bars_plot.setXRange(-0.6, count - 0.4, padding=0)
+            self._fit_view()
             self.view.setToolTip(self.VIEW_TIP + ("" if short else "  Outputs: " + ", ".join(
                 f"{i} {name}" for i, name in enumerate(names))))
 

@@ -31,7 +31,7 @@ class DrawingCanvas(QWidget):
         self.exact = None  # the 28×28 image set_array showed, until the drawing changes
         self._last = None
         self._erasing = False
-        self.setMinimumSize(200, 200)
+        self.setMinimumSize(140, 140)  # beside the answer in a pad a third of 1280 px wide
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.setCursor(Qt.CrossCursor)
         self.setToolTip("Draw a digit with the left button; the right button erases")

@@ -15,6 +15,7 @@ from digit_descent.engine.preprocess import BOX, FIELD
 from .. import style
 
 CAPTIONS = ("crop", "20-pixel box", "centre of mass", "28×28")
+EXACT_CAPTIONS = ("a test image is read as it is: 28×28", "read as it is: 28×28")
 CELL = 72  # pixels at zoom 1: the smallest a step is drawn
 SHARE = 0.13  # of the panel's height the strip takes when that is more
 ARROW = 34  # pixels at zoom 1 between two steps
@@ -71,13 +72,15 @@ class StepsStrip(QWidget):
         p = QPainter(self)
         p.setFont(style.font(CAPTION_PT))
         cells, caption = self._layout()
-        if self.steps is None:
+        if self.steps is None:  # one picture: as large as the strip's height allows
             if self.exact is not None:
-                side = cells[0].width()
+                side = max(8.0, min(self.height() - caption - 4, self.width()))
                 cell = QRectF((self.width() - side) / 2, cells[0].top(), side, side)
                 self._picture(p, cell, grey_image(self.exact))
-                self._caption(p, QRectF(0, cell.bottom(), self.width(), caption),
-                              "a test image is read as it is: 28×28")
+                text = next(t for t in EXACT_CAPTIONS  # the shorter one in a narrow pad
+                            if p.fontMetrics().horizontalAdvance(t) <= self.width()
+                            or t == EXACT_CAPTIONS[-1])
+                self._caption(p, QRectF(0, cell.bottom(), self.width(), caption), text)
             return
         steps = self.steps
         if steps.crop.size:

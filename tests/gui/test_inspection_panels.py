@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QLabel
 
 from digit_descent.engine import Network, load
 from digit_descent.engine.inspection import evaluate
@@ -283,3 +284,36 @@ def test_compact_counts_are_as_large_as_the_space_allows(qtbot, mnist, size):
         size_u = fitting_size(label, grid.cell_w - 4, grid.count, bold=i == j)
         assert QFontMetrics(font_px(size_u, i == j)).horizontalAdvance(label) <= grid.cell_w - 4
         assert size_u >= (0.85 * grid.diagonal if i == j else grid.count)
+
+
+@pytest.mark.parametrize("zoom", [1.0, 1.5])  # the window; the presenter view at 1080p
+def test_gallery_labels_whole_and_the_inspectors_caption_large(qtbot, mnist, zoom):
+    """A 118-px grid cell cut "read 8 (55%)" to "(55…" in the presenter view; the
+    inspector's caption was the app's plain 10 pt."""
+    from PySide6.QtGui import QFontMetrics
+
+    from digit_descent.gui import style
+    from digit_descent.gui.panels.confusion import InspectorDialog
+
+    net = Network((784, 10), "sigmoid", "cross-entropy", seed=0)
+    ev = evaluate(net, mnist)
+    panel = ConfusionPanel()
+    qtbot.addWidget(panel)
+    panel.show_snapshot(snapshot_of(net, mnist, evaluation=ev))
+    try:
+        style.set_zoom(zoom)
+        gallery = panel.show_worst_mistakes()
+        qtbot.addWidget(gallery)
+        metrics = QFontMetrics(style.font(style.APP_FONT_PT))
+        cell = gallery.list.gridSize()
+        for row in range(gallery.list.count()):
+            for line in gallery.list.item(row).text().splitlines():
+                assert metrics.horizontalAdvance(line) <= cell.width() - 8, line
+        assert gallery.list.iconSize().width() >= round(56 * zoom)
+        inspector = InspectorDialog(ev, int(gallery.list.item(0).data(0x0100)))
+        qtbot.addWidget(inspector)
+        caption = next(label for label in inspector.findChildren(QLabel)
+                       if label.text().startswith("answered"))
+        assert caption.font().pointSizeF() >= 13 * zoom - 0.1  # 26 px in F5 at 1080p
+    finally:
+        style.set_zoom(1.0)

@@ -174,3 +174,27 @@ def test_depth_view_draws_the_experiments_four_spiral_networks(qtbot, monkeypatc
     assert drawn["2-4-4-2"] == uni.train_spiral((4, 4), 60)[2]  # the experiment's figure
     titles = [item.titleLabel.text for item in view.plots.ci.items]
     assert any(f"{drawn['2-8-2']:.1%}" in t for t in titles)
+
+
+def test_the_universal_views_radio_buttons_grow_with_the_zoom(qtbot):
+    """Their text grew with Ctrl++, their round buttons stayed 13 px."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
+    from digit_descent.gui import style
+
+    view = make_view("universal-fit")
+    qtbot.addWidget(view)
+    view.show()
+    button = view.group.buttons()[1]
+
+    def indicator():
+        option = QStyleOptionButton()
+        button.initStyleOption(option)
+        return button.style().subElementRect(QStyle.SE_RadioButtonIndicator, option,
+                                             button).height()
+    try:
+        before = indicator()
+        style.set_zoom(2.0)
+        assert indicator() >= 1.8 * before
+    finally:
+        style.set_zoom(1.0)

@@ -150,7 +150,7 @@ def test_activation_view_and_backprop_dialog(qtbot, pad):
     # δ is explained in plain words where it is shown: the summary and each layer's bars
     plain = "how much the cost changes when this neuron's weighted input z changes a little"
     assert plain in dialog.summary.toolTip()
-    delta_plots = [item for item in dialog.view.ci.items if "δ of" in getattr(
+    delta_plots = [item for item in dialog.view.ci.items if "δ, " in getattr(
         getattr(item, "titleLabel", None), "text", "")]
     assert len(delta_plots) == len(net.sizes) - 1
     assert all(plain in plot.toolTip() for plot in delta_plots)
@@ -335,3 +335,77 @@ def test_every_output_bar_is_labelled_at_any_zoom(qtbot, pad):
         qtbot.waitUntil(lambda: drawn() == digits, timeout=2000)
     finally:
         style.set_zoom(before)
+
+
+def inside(widget, ancestor):
+    """``widget``'s rectangle, in ``ancestor``'s coordinates, lies inside ``ancestor``."""
+    rect = widget.rect().translated(widget.mapTo(ancestor, widget.rect().topLeft()))
+    return ancestor.rect().contains(rect)
+
+
+@pytest.mark.skipif(not PRETRAINED.exists(), reason="resources/strong.npz not built")
+@pytest.mark.parametrize("tools", [False, True])  # the presenter view hides them; the window not
+def test_nothing_is_cut_in_a_third_of_a_1280_px_screen(qtbot, pad, tools):
+    """Beside the activations and the backpropagation view at 1280×720 the pad had ~396 px in
+    the presenter view: its answer column and its answer's "wrong" were cut off (at least
+    ~430 px were needed; ~500 with its controls, in the window)."""
+    for widget in pad.presenter_hides():
+        widget.setVisible(tools)
+    random_digit(qtbot, pad)
+    pad.show_image(pad.last_input, (int(pad.answer.text()) + 1) % 10)  # a wrong true label
+    assert "wrong" in pad.truth.text()
+    width = 480 if tools else 390
+    assert pad.minimumSizeHint().width() <= width
+    pad.resize(width, 560)
+    qtbot.waitUntil(lambda: pad.width() == width and pad.view.width() > 0, timeout=1000)
+    for part in (pad.canvas, pad.strip, pad.answer, pad.confidence, pad.truth, pad.view,
+                 *([pad.tools] if tools else [])):
+        assert inside(part, pad), part
+    assert pad.truth.height() >= pad.truth.heightForWidth(pad.truth.width())  # wrapped, whole
+    assert pad.view.width() >= pad.view.ci.effectiveSizeHint(Qt.MinimumSize).width()
+    if tools:
+        assert pad.tools.rows == 3  # Clear · Undo · eraser / Random · Noise / Load · brush
+        assert all(inside(button, pad.tools) for button in pad.tools.parts)
+    pad.resize(900, 600)
+    qtbot.waitUntil(lambda: pad.tools.rows == 2, timeout=1000)
+
+
+def test_the_outputs_are_a_chart_before_anything_is_drawn(qtbot, pad):
+    """An empty pad showed a thin strip of bars labelled 0 and 5 under an empty box."""
+    pad.resize(480, 700)
+    qtbot.waitUntil(lambda: pad.width() == 480, timeout=1000)
+    bottom = pad.bars_plot.getAxis("bottom")
+    assert [text for _, text in bottom._tickLevels[0]] == [str(i) for i in range(10)]
+    assert pad.bars_plot.height() >= pad.seen_box.height()  # the outputs at least as high
+    assert pad.seen.image is not None and pad.seen.border is not None  # a framed blank input
+
+
+@pytest.mark.parametrize("size", [(395, 650), (900, 500)])  # a third of 1280×720, and wide
+def test_the_output_labels_never_overlap_nor_leave_the_view(qtbot, pad, size):
+    """A third of a 1280-px screen drew the ten output labels on top of each other (the
+    drawing is five times wider than high) and cut their values at the view's edge."""
+    from digit_descent.gui.panels.activations import ActivationsPanel
+
+    view = ActivationsPanel()
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    net = Network((784, 16, 16, 10), cost="cross-entropy")
+    view.show_snapshot(Snapshot(sizes=net.sizes, activation="sigmoid", cost="cross-entropy",
+                                params=net.params.copy(), initial_params=net.params.copy(),
+                                image_shape=(28, 28), class_names=tuple("0123456789")))
+    view.show_input(load("mnist").test.x[0])
+    qtbot.waitUntil(lambda: len(view.labels) == 10, timeout=2000)
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFontMetricsF
+
+    def drawn(label):  # in the scene's pixels: anchored at its left end, halfway up
+        at, text = view.box.mapViewToScene(label.pos()), label.textItem.boundingRect()
+        high = QFontMetricsF(label.textItem.font()).height()  # the text, not its margins
+        return QRectF(at.x(), at.y() - high / 2, text.width(), high)
+
+    shown = view.box.sceneBoundingRect()
+    rects = sorted(map(drawn, view.labels), key=lambda r: r.top())
+    assert all(shown.contains(rect) for rect in rects), (shown, rects)
+    assert all(a.bottom() <= b.top() + 1 for a, b in zip(rects, rects[1:])), (shown, rects)

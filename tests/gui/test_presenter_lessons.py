@@ -34,7 +34,14 @@ def layout(window):
 
 
 def settled(qtbot, window, polls=5):
-    """The layout once it has stopped changing (the same at ``polls`` polls in a row)."""
+    """The layout once it has stopped changing (the same at ``polls`` polls in a row), and
+    once a backpropagation view beside the panels has been drawn: its plots' minimum width
+    is known only then, and the window makes room for it after that."""
+    from digit_descent.gui.panels.activations import BackpropDialog
+
+    view = window.aside.view
+    if isinstance(view, BackpropDialog):
+        qtbot.waitUntil(lambda: view.view.minimumWidth() > 0, timeout=5000)
     seen = []
 
     def still():

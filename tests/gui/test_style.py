@@ -53,3 +53,27 @@ def test_a_colour_bar_title_follows_the_zoom(qtbot):
         assert titled.labelStyle["font-size"] == f"{2 * style.LABEL_FONT_PT:.1f}pt"
     finally:
         style.set_zoom(old)
+
+
+def test_tick_labels_are_20_px_in_the_presenter_view_at_1080p_and_grow_with_zoom(qtbot):
+    """The numbers a lesson's caption points at (the cost's and the accuracy's axes): at
+    least 20 px in F5 on a 1920×1080 screen (96 dpi), larger at every Ctrl++."""
+    from PySide6.QtCore import QSize
+
+    from digit_descent.gui.presenter import presenter_zoom
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    style.style_plot(widget.getPlotItem(), left="cost", bottom="samples seen", right="accuracy")
+
+    def pixels():
+        return [widget.getPlotItem().getAxis(name).style["tickFont"].pointSizeF() * 96 / 72
+                for name in ("left", "bottom", "right")]
+    try:
+        style.set_zoom(presenter_zoom(QSize(1920, 1080)))
+        presented = pixels()
+        assert min(presented) >= 20
+        style.set_zoom(style.zoom() * style.ZOOM_STEP)
+        assert all(after > before for before, after in zip(presented, pixels()))
+    finally:
+        style.set_zoom(1.0)
