@@ -273,7 +273,7 @@ def test_compact_counts_are_as_large_as_the_space_allows(qtbot, mnist, size):
     panel.show_snapshot(snapshot_of(net, mnist, evaluation=ev))
     qtbot.waitUntil(lambda: panel.count_pixels() is not None
                     and panel.grid.size(10) != COMPACT.size(10))
-    grid, (count, cell_w, cell_h) = panel.grid, panel.count_pixels()
+    grid, (count, _, _) = panel.grid, panel.count_pixels()
     width, height = panel.box.width(), panel.box.height()
     fixed = replace(COMPACT, cell_w=90, cell_h=40, left=100, right=190)  # the grid before
     assert count >= 1.1 * fixed.count_px(10, width, height)
